@@ -1,0 +1,100 @@
+# headroom: plain Makefile; honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX and DESTDIR.
+#   make                 build ./headroom
+#   make check           build and run every test (tests/run)
+#   make SANITIZE=1 check  the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make install         install the binary and man page under $(DESTDIR)$(PREFIX)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INSTALL ?= install
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wvla -Wno-unused-parameter -Wno-missing-field-initializers
+override CPPFLAGS += -D_GNU_SOURCE -Isrc
+override CFLAGS += -std=gnu11 $(WARNINGS)
+
+BUILD := build
+ifeq ($(SANITIZE),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+BUILD := build/san
+endif
+
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/parse/*.c src/probe/*.c src/model/*.c src/render/*.c src/cli/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libheadroom.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
+HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+
+# The sanitizer flags live in the object directory: a plain and a sanitized build never mix.
+FLAGS_STAMP := $(BUILD)/.flags
+
+.PHONY: all check unit-tests fuzz-replay helpers install uninstall clean fuzz
+
+all: headroom
+
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+headroom: $(BUILD)/src/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB)
+
+# The fuzz targets, linked with a small driver that runs each corpus file once: "make check" replays
+# the corpus with the normal compiler. "make fuzz" builds the libFuzzer binaries (clang).
+$(BUILD)/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB)
+
+$(BUILD)/helpers/%: tests/helpers/%.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
+
+unit-tests: $(UNIT_BINS)
+fuzz-replay: $(FUZZ_REPLAY)
+helpers: $(HELPER_BINS)
+
+check: headroom unit-tests fuzz-replay helpers
+	BUILD=$(BUILD) tests/run
+
+FUZZ_CC ?= clang
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-lf/%)
+build/fuzz-lf/%: tests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS)
+fuzz: $(FUZZ_BINS)
+
+install: headroom
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 0755 headroom $(DESTDIR)$(BINDIR)/headroom
+	$(INSTALL) -m 0644 man/headroom.1 $(DESTDIR)$(MANDIR)/man1/headroom.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/headroom $(DESTDIR)$(MANDIR)/man1/headroom.1
+
+clean:
+	rm -rf build headroom
+
+FORCE:
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_CLI_CLI_H
+#define HEADROOM_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses, the monitoring-plugin convention (headroom(1) EXIT STATUS). */
+enum {
+	EXIT_OK = 0,
+	EXIT_WARNING = 1,
+	EXIT_CRITICAL = 2,
+	EXIT_UNKNOWN = 3, /* could not assess: unreadable essentials, a bad option, an output error */
+};
+
+/* The command layer: the only code that prints to the user and chooses an exit status. */
+int cmd_report(int argc, char **argv);
+
+/* Prints "headroom: <message>" to stderr (git style: lowercase, no final period). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes all of data to fd. Returns 0 or -errno. */
+int cli_write_all(int fd, const char *data, size_t len);
+
+/* Whether to colour: --color=always/never, else a terminal without NO_COLOR and TERM=dumb. */
+bool cli_use_color(const char *when, int fd);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* headroom [report]: the one-shot report of every limit that can make fork, threads or allocation fail. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/root.h"
+#include "core/text.h"
+#include "model/limits.h"
+#include "probe/probe.h"
+#include "render/render.h"
+#include "version.h"
+
+static const char usage_text[] =
+	"Usage: headroom [report] [OPTION]...\n"
+	"Report every limit that can make fork, thread creation or memory allocation fail:\n"
+	"how close each is, who consumes it, and how to raise it now and durably.\n"
+	"\n"
+	"  -j, --json           print one JSON object (schema in headroom(1))\n"
+	"  -a, --all            list every per-process limit, not only the closest of each kind\n"
+	"  -d, --details        show evidence and fixes for ok limits too\n"
+	"  -n, --top N          list N top consumers of each kind (default 10; 0 hides them)\n"
+	"  -w, --warning PCT    warning at PCT percent of a limit (default 80)\n"
+	"  -c, --critical PCT   critical at PCT percent of a limit (default 95)\n"
+	"  -r, --root DIR       read DIR/proc and DIR/sys instead of /proc and /sys\n"
+	"      --no-fork        never fork: skip reading the pid_max of child pid namespaces\n"
+	"      --no-maps        do not count memory mappings (skips the map_count limits)\n"
+	"      --color[=WHEN]   colour status words: auto (default), always or never\n"
+	"  -h, --help           show this help and exit\n"
+	"  -V, --version        show the version and exit\n"
+	"\n"
+	"Exit status: 0 all ok, 1 a warning, 2 a critical, 3 could not assess.\n"
+	"From a shell that cannot fork, run: exec headroom --no-fork\n";
+
+enum { OPT_NO_FORK = 256, OPT_NO_MAPS, OPT_COLOR };
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "details", no_argument, NULL, 'd' },
+	{ "top", required_argument, NULL, 'n' },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
+	{ "root", required_argument, NULL, 'r' },
+	{ "no-fork", no_argument, NULL, OPT_NO_FORK },
+	{ "no-maps", no_argument, NULL, OPT_NO_MAPS },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parses a percentage in (0, 100] with up to one decimal place. */
+static int parse_percent(const char *s, double *ret)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 100)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct probe_opts popts = { .no_fork = false, .map_counts = true };
+	struct render_opts ropts = { .top = 10 };
+	struct thresholds th = { 80, 95 };
+	const char *root_path = "/", *color = "auto";
+	bool json = false;
+	struct hr_root root;
+	struct snapshot snap;
+	struct assessment a;
+	struct buf out;
+	int c, r, status;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":jadn:w:c:r:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'a': ropts.all = true; break;
+		case 'd': ropts.details = true; break;
+		case 'n': {
+			uint64_t v;
+
+			if (parse_u64_str(optarg, strlen(optarg), &v) < 0 || v > 1000000) {
+				cli_error("invalid --top value '%s': expected a number from 0 to 1000000", optarg);
+				return EXIT_UNKNOWN;
+			}
+			ropts.top = (size_t)v;
+			break;
+		}
+		case 'w':
+			if (parse_percent(optarg, &th.warning_pct) < 0) {
+				cli_error("invalid --warning value '%s': expected a percentage above 0 and at most 100", optarg);
+				return EXIT_UNKNOWN;
+			}
+			break;
+		case 'c':
+			if (parse_percent(optarg, &th.critical_pct) < 0) {
+				cli_error("invalid --critical value '%s': expected a percentage above 0 and at most 100", optarg);
+				return EXIT_UNKNOWN;
+			}
+			break;
+		case 'r': root_path = optarg; break;
+		case OPT_NO_FORK: popts.no_fork = true; break;
+		case OPT_NO_MAPS: popts.map_counts = false; break;
+		case OPT_COLOR:
+			color = optarg ? optarg : "always";
+			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
+				cli_error("invalid --color value '%s': expected auto, always or never", color);
+				return EXIT_UNKNOWN;
+			}
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
+		case 'V':
+			printf("headroom %s\n", HEADROOM_VERSION);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
+		case ':':
+			cli_error("option '%s' needs a value; see 'headroom --help'", argv[optind - 1]);
+			return EXIT_UNKNOWN;
+		default:
+			if (optopt)
+				cli_error("unknown option '-%c'; see 'headroom --help'", optopt);
+			else
+				cli_error("unknown option '%s'; see 'headroom --help'", argv[optind - 1]);
+			return EXIT_UNKNOWN;
+		}
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s'; see 'headroom --help'", argv[optind]);
+		return EXIT_UNKNOWN;
+	}
+	if (th.warning_pct > th.critical_pct) {
+		cli_error("--warning (%g) must not be above --critical (%g)", th.warning_pct, th.critical_pct);
+		return EXIT_UNKNOWN;
+	}
+
+	r = root_open(&root, root_path);
+	if (r < 0) {
+		cli_error("cannot open root '%s': %s", root_path, strerror(-r));
+		return EXIT_UNKNOWN;
+	}
+	if (root.proc_fd < 0) {
+		cli_error("cannot open '%s/proc': %s", strcmp(root_path, "/") ? root_path : "", strerror(-root.proc_fd));
+		root_close(&root);
+		return EXIT_UNKNOWN;
+	}
+	snapshot_init(&snap);
+	probe_snapshot(&root, &popts, &snap);
+	assess(&snap, &th, &a);
+
+	ropts.color = !json && cli_use_color(color, STDOUT_FILENO);
+	buf_init(&out);
+	if (json)
+		render_report_json(&snap, &a, &ropts, &out);
+	else
+		render_report_text(&snap, &a, &ropts, &out);
+	status = assessment_exit_status(&a);
+	r = cli_write_all(STDOUT_FILENO, out.data, out.len);
+	if (r < 0) {
+		cli_error("cannot write the report: %s", strerror(-r));
+		status = EXIT_UNKNOWN;
+	}
+	buf_free(&out);
+	assessment_free(&a);
+	snapshot_free(&snap);
+	root_close(&root);
+	return status;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_CORE_BUF_H
+#define HEADROOM_CORE_BUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * A growable byte buffer.
+ *
+ * Invariants, after buf_init() and until buf_free():
+ * - data is never NULL and data[len] == '\0', so the contents can be used as a C string
+ *   (they may hold NUL bytes of their own; len is the truth);
+ * - cap > len.
+ * Allocation failure aborts: headroom's one-shot commands have nothing better to do, and the daemon
+ * sizes its buffers at start-up.
+ */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Returns the contents as a malloc'ed string and leaves b empty but usable. */
+char *buf_detach(struct buf *b);
+
+/* Allocation helpers that abort on failure (see above). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* headroom: every limit that can make fork, thread creation or memory allocation fail. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "report", cmd_report },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] != '-') {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				return commands[i].run(argc - 1, argv + 1);
+		cli_error("unknown command '%s'; see 'headroom --help'", argv[1]);
+		return EXIT_UNKNOWN;
+	}
+	/* no command: the report */
+	return cmd_report(argc, argv);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_MODEL_ASSESS_INTERNAL_H
+#define HEADROOM_MODEL_ASSESS_INTERNAL_H
+
+/* Shared by the assess_*.c files; not for renderers. */
+
+#include "model/limits.h"
+
+/* Adds a limit of kind id with a malloc'ed scope and subject (taken over). Defaults: enforced, errno by kernel. */
+struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, char *scope, char *subject);
+
+void fact_u64(struct limit *l, const char *key, uint64_t v);
+void fact_str(struct limit *l, const char *key, const char *s);
+void fact_bool(struct limit *l, const char *key, bool b);
+
+/* Sets the limit's top consumer to the process with the most threads among those match() accepts. */
+typedef bool (*proc_match_fn)(const struct proc_info *p, const void *ctx);
+void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx);
+
+/* The assessment of each group of limits. */
+void assess_system(const struct snapshot *snap, struct assessment *a);
+void assess_pidns(const struct snapshot *snap, struct assessment *a);
+void assess_cgroups(const struct snapshot *snap, struct assessment *a);
+void assess_users(const struct snapshot *snap, struct assessment *a);
+void assess_processes(const struct snapshot *snap, struct assessment *a);
+void assess_consumers(const struct snapshot *snap, struct assessment *a);
+
+/* The reader runs in the initial pid namespace (or cannot tell). */
+bool in_initial_pidns(const struct snapshot *snap);
+
+/* A suggested new maximum: double the current one, at least used + 1, at most cap. */
+uint64_t suggest_raise(uint64_t max, uint64_t used, uint64_t cap);
+
+#endif

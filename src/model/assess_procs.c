@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Per-user and per-process limits (RLIMIT_NPROC, vm.max_map_count, RLIMIT_AS, RLIMIT_DATA) and the
+ * top consumers: processes by threads, users by tasks, cgroups by tasks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/human.h"
+#include "model/assess_internal.h"
+
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_SYS_RESOURCE_BIT 24
+
+/*
+ * copy_process() skips the RLIMIT_NPROC check for real uid 0 (INIT_USER) and for a task with
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN (in the initial user namespace).
+ */
+static bool nproc_exempt(const struct proc_info *p)
+{
+	if (p->uid == 0)
+		return true;
+	return p->has_cap_eff && (p->cap_eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_SYS_RESOURCE_BIT)));
+}
+
+struct user_acc {
+	uint32_t uid;
+	uint64_t tasks, processes;
+	uint64_t subject_processes;     /* processes the limit applies to */
+	const struct proc_info *lowest; /* the non-exempt process with the lowest soft RLIMIT_NPROC */
+	bool lowest_unlimited;
+	bool any_limits;
+};
+
+static int cmp_uid(const void *x, const void *y)
+{
+	const struct user_acc *a = x, *b = y;
+
+	return (a->uid > b->uid) - (a->uid < b->uid);
+}
+
+static bool proc_of_uid(const struct proc_info *p, const void *ctx)
+{
+	return p->uid == *(const uint32_t *)ctx;
+}
+
+static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n)
+{
+	struct user_acc *u = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+		const struct rlim_value *r = &p->limits.soft[PID_RLIMIT_NPROC];
+		struct user_acc *acc = NULL;
+
+		for (size_t j = 0; j < n; j++)
+			if (u[j].uid == p->uid) {
+				acc = &u[j];
+				break;
+			}
+		if (!acc) {
+			u = xreallocarray(u, n + 1, sizeof(*u));
+			acc = &u[n++];
+			memset(acc, 0, sizeof(*acc));
+			acc->uid = p->uid;
+			acc->lowest_unlimited = true;
+		}
+		acc->tasks += p->threads;
+		acc->processes++;
+		if (nproc_exempt(p) || !p->has_limits || !r->known)
+			continue;
+		acc->subject_processes++;
+		acc->any_limits = true;
+		if (r->unlimited)
+			continue;
+		if (acc->lowest_unlimited || r->value < acc->lowest->limits.soft[PID_RLIMIT_NPROC].value) {
+			acc->lowest = p;
+			acc->lowest_unlimited = false;
+		}
+	}
+	qsort(u, n, sizeof(*u), cmp_uid);
+	*ret_n = n;
+	return u;
+}
+
+void assess_users(const struct snapshot *snap, struct assessment *a)
+{
+	size_t n;
+	struct user_acc *u = collect_users(snap, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct user_acc *acc = &u[i];
+		const char *name = snapshot_user_name(snap, acc->uid);
+		char used[32], max[32];
+		struct limit *l;
+
+		l = limit_add(a, snap, LIMIT_USER_NPROC, xasprintf("user:%u", acc->uid),
+			      name ? xasprintf("uid %u (%s)", acc->uid, name) : xasprintf("uid %u", acc->uid));
+		l->used = acc->tasks;
+		limit_set_top(l, snap, proc_of_uid, &acc->uid);
+		fact_u64(l, "uid", acc->uid);
+		if (name)
+			fact_str(l, "user", name);
+		fact_u64(l, "processes", acc->processes);
+		if (acc->uid == 0 || !acc->any_limits) {
+			l->exempt = true;
+			l->unlimited = true;
+			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user");
+			l->meaning = acc->uid == 0 ?
+				xasprintf("%s tasks; uid 0 is exempt: the kernel never applies RLIMIT_NPROC to root",
+					  human_count(l->used, used, sizeof(used))) :
+				xasprintf("%s tasks; every process of this user has CAP_SYS_RESOURCE or CAP_SYS_ADMIN, "
+					  "which exempts it", human_count(l->used, used, sizeof(used)));
+			fact_str(l, "exempt", acc->uid == 0 ? "root" : "capabilities");
+			l->fix_now = xstrdup("nothing to do");
+			l->fix_durable = xstrdup("nothing to do");
+			continue;
+		}
+		if (acc->lowest_unlimited) {
+			l->unlimited = true;
+			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user: unlimited for all");
+			l->meaning = xasprintf("%s tasks; no process of this user has a finite RLIMIT_NPROC",
+					       human_count(l->used, used, sizeof(used)));
+			l->fix_now = xstrdup("nothing to do");
+			l->fix_durable = xstrdup("nothing to do");
+			continue;
+		}
+		{
+			const struct proc_info *low = acc->lowest;
+			const struct rlim_value *hard = &low->limits.hard[PID_RLIMIT_NPROC];
+			uint64_t raise;
+
+			l->max = low->limits.soft[PID_RLIMIT_NPROC].value;
+			/* <= 5.13: processes >= rlimit fails; 5.14+ (ucounts): the incremented count > rlimit fails */
+			l->capacity = l->max;
+			raise = suggest_raise(l->max, l->used, 0);
+			l->source = xasprintf("RLIMIT_NPROC (ulimit -u) %llu of %s (pid %d), the lowest among the user's "
+					      "processes: every task of the real uid counts against it",
+					      (unsigned long long)l->max, low->comm, low->pid);
+			l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
+					       "containers together); a process whose own limit is reached cannot fork",
+					       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
+			if (hard->known && !hard->unlimited && hard->value < raise)
+				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu (up to its hard limit; raising the hard "
+						       "limit needs CAP_SYS_RESOURCE, so restart it from a shell with a higher "
+						       "limit), or stop some of the user's processes",
+						       low->pid, (unsigned long long)hard->value);
+			else
+				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu, or stop some of the user's processes",
+						       low->pid, (unsigned long long)raise);
+			l->fix_durable = xasprintf("'%s soft nproc %llu' and '%s hard nproc %llu' in "
+						   "/etc/security/limits.d/90-nproc.conf (login sessions); LimitNPROC=%llu in "
+						   "a systemd unit; docker run --ulimit nproc=%llu",
+						   name ? name : "<user>", (unsigned long long)raise, name ? name : "<user>",
+						   (unsigned long long)raise, (unsigned long long)raise,
+						   (unsigned long long)raise);
+			fact_u64(l, "limit_pid", (uint64_t)low->pid);
+			fact_u64(l, "limited_processes", acc->subject_processes);
+		}
+	}
+	free(u);
+}
+
+static void add_map_count(const struct snapshot *snap, struct assessment *a, const struct proc_info *p)
+{
+	char used[32], max[32];
+	struct limit *l;
+	uint64_t raise;
+
+	l = limit_add(a, snap, LIMIT_MAP_COUNT, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
+	l->used = p->map_count;
+	l->max = snap->sys.max_map_count.v;
+	l->capacity = l->max;
+	l->has_top = true;
+	l->top_pid = p->pid;
+	l->top_comm = p->comm;
+	l->top_threads = p->threads;
+	raise = suggest_raise(l->max, l->used, 0);
+	if (raise < 262144)
+		raise = 262144;
+	l->source = xstrdup("the vm.max_map_count sysctl, per process");
+	l->meaning = xasprintf("%s of %s memory mappings (lines of /proc/%d/maps); each thread stack takes one or two",
+			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
+	l->fix_now = xasprintf("sysctl -w vm.max_map_count=%llu", (unsigned long long)raise);
+	l->fix_durable = xasprintf("add 'vm.max_map_count = %llu' to a file in /etc/sysctl.d/", (unsigned long long)raise);
+	fact_u64(l, "pid", (uint64_t)p->pid);
+	fact_str(l, "comm", p->comm);
+	fact_u64(l, "threads", p->threads);
+}
+
+static void add_rlimit(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
+		       enum limit_id id, enum pid_rlimit which, uint64_t used_bytes)
+{
+	const struct rlim_value *soft = &p->limits.soft[which], *hard = &p->limits.hard[which];
+	bool as = id == LIMIT_RLIMIT_AS;
+	char b1[32], b2[32];
+	struct limit *l;
+
+	l = limit_add(a, snap, id, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
+	l->used = used_bytes;
+	l->max = soft->value;
+	l->capacity = l->max;
+	l->has_top = true;
+	l->top_pid = p->pid;
+	l->top_comm = p->comm;
+	l->top_threads = p->threads;
+	l->source = xasprintf("%s of the process (prlimit --pid %d)", as ? "RLIMIT_AS (ulimit -v)" : "RLIMIT_DATA (ulimit -d)",
+			      p->pid);
+	l->meaning = xasprintf("%s %s of %s allowed", human_bytes(used_bytes, b1, sizeof(b1)),
+			       as ? "of address space (VmSize, PROT_NONE reservations included)" :
+				    "of private writable memory (VmData)",
+			       human_bytes(l->max, b2, sizeof(b2)));
+	/* RLIMIT_DATA covers private writable mappings and is enforced since 4.7 (f4fcd55841fc); before, brk only. */
+	if (!as && !kversion_at_least(&snap->sys.kernel, 4, 7)) {
+		l->enforced = false;
+		free(l->meaning);
+		l->meaning = xasprintf("%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
+				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
+	}
+	if (hard->known && hard->unlimited)
+		l->fix_now = xasprintf("prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
+	else
+		l->fix_now = xasprintf("prlimit --pid %d --%s=%llu (its hard limit; above needs CAP_SYS_RESOURCE)", p->pid,
+				       as ? "as" : "data", (unsigned long long)(hard->known ? hard->value : l->max));
+	l->fix_durable = xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or %s= in the "
+				   "systemd unit",
+				   as ? "as" : "data", as ? "LimitAS" : "LimitDATA");
+	fact_u64(l, "pid", (uint64_t)p->pid);
+	fact_str(l, "comm", p->comm);
+}
+
+void assess_processes(const struct snapshot *snap, struct assessment *a)
+{
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+
+		if (!p->has_mm)
+			continue;
+		if (p->map_count_known && snap->sys.max_map_count.known)
+			add_map_count(snap, a, p);
+		if (p->has_limits && p->limits.soft[PID_RLIMIT_AS].known && !p->limits.soft[PID_RLIMIT_AS].unlimited)
+			add_rlimit(snap, a, p, LIMIT_RLIMIT_AS, PID_RLIMIT_AS, p->vm_size_kib * 1024);
+		if (p->has_limits && p->limits.soft[PID_RLIMIT_DATA].known && !p->limits.soft[PID_RLIMIT_DATA].unlimited)
+			add_rlimit(snap, a, p, LIMIT_RLIMIT_DATA, PID_RLIMIT_DATA, p->vm_data_kib * 1024);
+	}
+}
+
+static int cmp_proc_consumer(const void *x, const void *y)
+{
+	const struct proc_consumer *a = x, *b = y;
+
+	if (a->threads != b->threads)
+		return a->threads > b->threads ? -1 : 1;
+	/* on a tie, user processes before kernel threads */
+	if (a->kernel_thread != b->kernel_thread)
+		return a->kernel_thread ? 1 : -1;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+static int cmp_user_consumer(const void *x, const void *y)
+{
+	const struct user_consumer *a = x, *b = y;
+
+	if (a->tasks != b->tasks)
+		return a->tasks > b->tasks ? -1 : 1;
+	return (a->uid > b->uid) - (a->uid < b->uid);
+}
+
+static int cmp_cgroup_consumer(const void *x, const void *y)
+{
+	const struct cgroup_consumer *a = x, *b = y;
+
+	if (a->tasks != b->tasks)
+		return a->tasks > b->tasks ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+void assess_consumers(const struct snapshot *snap, struct assessment *a)
+{
+	struct consumers *c = &a->consumers;
+	size_t nusers;
+	struct user_acc *u = collect_users(snap, &nusers);
+
+	c->procs = xcalloc(snap->nprocs, sizeof(*c->procs));
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+
+		c->procs[i] = (struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, !p->has_mm };
+	}
+	c->nprocs = snap->nprocs;
+	qsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
+
+	c->users = xcalloc(nusers, sizeof(*c->users));
+	for (size_t i = 0; i < nusers; i++)
+		c->users[i] = (struct user_consumer){ u[i].uid, u[i].tasks, u[i].processes };
+	c->nusers = nusers;
+	qsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
+	free(u);
+
+	/* interned paths compare by pointer */
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+		struct cgroup_consumer *cc = NULL;
+
+		if (!p->cgroup)
+			continue;
+		for (size_t j = 0; j < c->ncgroups; j++)
+			if (c->cgroups[j].path == p->cgroup) {
+				cc = &c->cgroups[j];
+				break;
+			}
+		if (!cc) {
+			c->cgroups = xreallocarray(c->cgroups, c->ncgroups + 1, sizeof(*c->cgroups));
+			cc = &c->cgroups[c->ncgroups++];
+			*cc = (struct cgroup_consumer){ p->cgroup, 0, 0 };
+		}
+		cc->tasks += p->threads;
+		cc->processes++;
+	}
+	if (c->ncgroups)
+		qsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer);
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Machine-wide limits: kernel.pid_max, kernel.threads-max, memory and swap, the overcommit limit. */
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/human.h"
+#include "model/assess_internal.h"
+
+#define PID_MAX_LIMIT 4194304ULL      /* include/linux/threads.h, 64-bit */
+#define THREADS_MAX_LIMIT 0x3fffffffULL /* FUTEX_TID_MASK */
+
+static const char sysctl_durable[] =
+	"add '%s = %llu' to a file in /etc/sysctl.d/ (e.g. /etc/sysctl.d/90-headroom.conf); it is applied at boot "
+	"by systemd-sysctl or 'sysctl --system'";
+
+bool in_initial_pidns(const struct snapshot *snap)
+{
+	return !snap->sys.own_pidns || snap->sys.own_pidns == PROC_PID_INIT_INO;
+}
+
+static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
+{
+	const struct sys_info *sys = &snap->sys;
+	char used[32], max[32];
+	struct limit *l;
+	uint64_t raise;
+
+	if (!sys->pid_max.known || !sys->have_loadavg)
+		return;
+	/* 6.14+ inside a pid namespace: /proc/sys/kernel/pid_max is this namespace's own (assess_pidns). */
+	if (kversion_at_least(&sys->kernel, 6, 14) && !in_initial_pidns(snap))
+		return;
+	l = limit_add(a, snap, LIMIT_PID_MAX, xstrdup("system"), xstrdup("the whole machine"));
+	l->used = sys->loadavg.nr_threads;
+	l->max = sys->pid_max.v;
+	/* numbers come from [1, pid_max); after the first wrap-around, from [300, pid_max) */
+	l->capacity = l->max > 1 ? l->max - 1 : 1;
+	limit_set_top(l, snap, NULL, NULL);
+	l->source = xstrdup("the kernel.pid_max sysctl (/proc/sys/kernel/pid_max)");
+	l->meaning = xasprintf("%s of %s process ids in use: every thread holds one, zombies until reaped "
+			       "(the kernel's task count in /proc/loadavg)%s",
+			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)),
+			       in_initial_pidns(snap) ? "" : "; kernel.pid_max is global on this kernel, set on the host");
+	raise = suggest_raise(l->max, l->used, PID_MAX_LIMIT);
+	l->fix_now = xasprintf("sysctl -w kernel.pid_max=%llu", (unsigned long long)raise);
+	l->fix_durable = xasprintf(sysctl_durable, "kernel.pid_max", (unsigned long long)raise);
+	if (sys->loadavg.last_pid)
+		fact_u64(l, "last_pid", sys->loadavg.last_pid);
+}
+
+static void assess_threads_max(const struct snapshot *snap, struct assessment *a)
+{
+	const struct sys_info *sys = &snap->sys;
+	char used[32], max[32];
+	struct limit *l;
+	uint64_t raise;
+
+	if (!sys->threads_max.known || !sys->have_loadavg)
+		return;
+	l = limit_add(a, snap, LIMIT_THREADS_MAX, xstrdup("system"), xstrdup("the whole machine"));
+	l->used = sys->loadavg.nr_threads;
+	l->max = sys->threads_max.v;
+	l->capacity = l->max; /* copy_process: nr_threads >= max_threads fails */
+	limit_set_top(l, snap, NULL, NULL);
+	l->source = xstrdup("the kernel.threads-max sysctl (/proc/sys/kernel/threads-max); its boot default is "
+			    "RAM / (8 x kernel stack size)");
+	l->meaning = xasprintf("%s of %s tasks (threads, kernel threads and unreaped zombies), counted machine-wide "
+			       "even from inside a container",
+			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
+	raise = suggest_raise(l->max, l->used, THREADS_MAX_LIMIT);
+	l->fix_now = xasprintf("sysctl -w kernel.threads-max=%llu%s", (unsigned long long)raise,
+			       sys->kernel.major == 4 ? " (4.x kernels refuse values above the RAM-derived default)" : "");
+	l->fix_durable = xasprintf(sysctl_durable, "kernel.threads-max", (unsigned long long)raise);
+}
+
+static void assess_memory(const struct snapshot *snap, struct assessment *a)
+{
+	const struct meminfo *m = &snap->sys.meminfo;
+	uint64_t total, avail, swap_total, swap_free;
+	char b1[32], b2[32], b3[32], b4[32];
+	bool estimated = false;
+	struct limit *l;
+
+	if (!snap->sys.have_meminfo || !meminfo_has(m, MEMINFO_MEM_TOTAL))
+		return;
+	total = m->kib[MEMINFO_MEM_TOTAL] * 1024;
+	if (meminfo_has(m, MEMINFO_MEM_AVAILABLE)) {
+		avail = m->kib[MEMINFO_MEM_AVAILABLE] * 1024;
+	} else {
+		/* Before 3.14 there is no MemAvailable: free + buffers + page cache - shmem + reclaimable slab. */
+		uint64_t kib = m->kib[MEMINFO_MEM_FREE] + m->kib[MEMINFO_BUFFERS] + m->kib[MEMINFO_CACHED] +
+			       m->kib[MEMINFO_SRECLAIMABLE];
+
+		kib = kib > m->kib[MEMINFO_SHMEM] ? kib - m->kib[MEMINFO_SHMEM] : 0;
+		avail = kib * 1024;
+		estimated = true;
+	}
+	if (avail > total)
+		avail = total;
+	swap_total = m->kib[MEMINFO_SWAP_TOTAL] * 1024;
+	swap_free = m->kib[MEMINFO_SWAP_FREE] * 1024;
+	if (swap_free > swap_total)
+		swap_free = swap_total;
+
+	l = limit_add(a, snap, LIMIT_MEMORY, xstrdup("system"), xstrdup("the whole machine"));
+	l->unit = UNIT_BYTES;
+	l->used = (total - avail) + (swap_total - swap_free);
+	l->max = total + swap_total;
+	l->capacity = l->max;
+	l->source = xstrdup("installed RAM (MemTotal) and swap (SwapTotal) in /proc/meminfo");
+	if (swap_total)
+		l->meaning = xasprintf("%s of %s RAM available%s, %s of %s swap free",
+				       human_bytes(avail, b1, sizeof(b1)), human_bytes(total, b2, sizeof(b2)),
+				       estimated ? " (estimated: no MemAvailable on this kernel)" : "",
+				       human_bytes(swap_free, b3, sizeof(b3)), human_bytes(swap_total, b4, sizeof(b4)));
+	else
+		l->meaning = xasprintf("%s of %s RAM available%s, no swap", human_bytes(avail, b1, sizeof(b1)),
+				       human_bytes(total, b2, sizeof(b2)),
+				       estimated ? " (estimated: no MemAvailable on this kernel)" : "");
+	l->fix_now = xstrdup("find what grew: 'headroom oom' ranks the likely OOM victims, or "
+			     "'ps -eo pid,rss,comm --sort=-rss | head'; stop or restart it");
+	l->fix_durable = xstrdup("cap the services that grow (systemd MemoryMax=, docker --memory, Kubernetes "
+				 "resources.limits.memory), or add RAM or swap");
+	fact_u64(l, "mem_total_bytes", total);
+	fact_u64(l, "mem_available_bytes", avail);
+	fact_bool(l, "mem_available_estimated", estimated);
+	fact_u64(l, "swap_total_bytes", swap_total);
+	fact_u64(l, "swap_free_bytes", swap_free);
+	if (snap->sys.have_psi_memory) {
+		const struct psi *p = &snap->sys.psi_memory;
+
+		fact_u64(l, "psi_some_avg10_centipercent", p->some.avg10_centi);
+		if (p->full.present)
+			fact_u64(l, "psi_full_avg10_centipercent", p->full.avg10_centi);
+	}
+}
+
+static void assess_commit(const struct snapshot *snap, struct assessment *a)
+{
+	const struct sys_info *sys = &snap->sys;
+	const struct meminfo *m = &sys->meminfo;
+	char b1[32], b2[32], b3[32];
+	uint64_t mode, committed, limit_bytes, ramswap;
+	struct limit *l;
+
+	if (!sys->have_meminfo || !meminfo_has(m, MEMINFO_COMMITTED_AS) || !meminfo_has(m, MEMINFO_COMMIT_LIMIT) ||
+	    !sys->overcommit_memory.known)
+		return;
+	mode = sys->overcommit_memory.v;
+	committed = m->kib[MEMINFO_COMMITTED_AS] * 1024;
+	limit_bytes = m->kib[MEMINFO_COMMIT_LIMIT] * 1024;
+	ramswap = (m->kib[MEMINFO_MEM_TOTAL] + m->kib[MEMINFO_SWAP_TOTAL]) * 1024;
+
+	l = limit_add(a, snap, LIMIT_COMMIT, xstrdup("system"), xstrdup("the whole machine"));
+	l->used = committed;
+	fact_u64(l, "overcommit_memory", mode);
+	fact_u64(l, "commit_limit_bytes", limit_bytes);
+	if (sys->overcommit_ratio.known)
+		fact_u64(l, "overcommit_ratio", sys->overcommit_ratio.v);
+	if (sys->overcommit_kbytes.known)
+		fact_u64(l, "overcommit_kbytes", sys->overcommit_kbytes.v);
+	if (mode == 2) {
+		l->max = limit_bytes;
+		l->capacity = limit_bytes;
+		l->source = xasprintf("vm.overcommit_memory = 2: CommitLimit = %s, plus swap",
+				      sys->overcommit_kbytes.known && sys->overcommit_kbytes.v ?
+					      "vm.overcommit_kbytes" : "RAM x vm.overcommit_ratio / 100");
+		l->meaning = xasprintf("%s committed of a %s CommitLimit: in mode 2 an allocation that would pass it fails "
+				       "with ENOMEM (non-root keeps an admin reserve free), and a large process cannot fork",
+				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)));
+		l->fix_now = xasprintf("sysctl -w vm.overcommit_ratio=%llu (or set vm.overcommit_kbytes, or go back to the "
+				       "default heuristic with vm.overcommit_memory=0)",
+				       (unsigned long long)(sys->overcommit_ratio.known && sys->overcommit_ratio.v < 100 ?
+								    sys->overcommit_ratio.v + 25 > 100 ? 100 :
+								    sys->overcommit_ratio.v + 25 : 100));
+		l->fix_durable = xstrdup("put the vm.overcommit_* settings in a file in /etc/sysctl.d/");
+		return;
+	}
+	l->unlimited = true;
+	l->enforced = false;
+	l->source = xasprintf("vm.overcommit_memory = %llu", (unsigned long long)mode);
+	if (mode == 1)
+		l->meaning = xasprintf("%s committed; mode 1 (always overcommit) never refuses an allocation for "
+				       "commit, so CommitLimit (%s) is not enforced",
+				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)));
+	else if (kversion_at_least(&sys->kernel, 5, 2))
+		/* 8c7829b04c52 (5.2): OVERCOMMIT_GUESS fails only a single request larger than RAM + swap */
+		l->meaning = xasprintf("%s committed; mode 0 (heuristic) does not enforce CommitLimit (%s): since 5.2 it "
+				       "refuses only a single allocation larger than RAM + swap (%s)",
+				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)),
+				       human_bytes(ramswap, b3, sizeof(b3)));
+	else
+		l->meaning = xasprintf("%s committed; mode 0 (heuristic) does not enforce CommitLimit (%s): before 5.2 it "
+				       "refuses an allocation larger than free memory + page cache + free swap",
+				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)));
+	l->fix_now = xstrdup("nothing to do for commit in this mode");
+	l->fix_durable = xstrdup("keep vm.overcommit_memory at 0 unless an application requires otherwise");
+}
+
+void assess_system(const struct snapshot *snap, struct assessment *a)
+{
+	assess_pid_max(snap, a);
+	assess_threads_max(snap, a);
+	assess_memory(snap, a);
+	assess_commit(snap, a);
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The table of limit kinds, status rules, errno rules and the assessment driver. */
+#include "model/limits.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "model/assess_internal.h"
+
+/* One line a limit kind. Adding a limit: a line here, a reader in src/probe, an assess function. */
+const struct limit_kind limit_kinds[LIMIT_NIDS] = {
+	[LIMIT_PID_MAX] = { "pid_max", "kernel.pid_max", UNIT_PIDS,
+			    "fork, clone and pthread_create (no free process id)" },
+	[LIMIT_THREADS_MAX] = { "threads_max", "kernel.threads-max", UNIT_TASKS,
+				"fork, clone and pthread_create anywhere on the machine" },
+	[LIMIT_CGROUP_PIDS] = { "cgroup_pids", "cgroup pids.max", UNIT_TASKS,
+				"fork, clone and pthread_create by any task in the cgroup" },
+	[LIMIT_USER_NPROC] = { "user_nproc", "RLIMIT_NPROC (ulimit -u)", UNIT_TASKS,
+			       "fork, clone and pthread_create by this user's processes" },
+	[LIMIT_MEMORY] = { "memory", "RAM and swap", UNIT_BYTES,
+			   "allocations once reclaim fails: the OOM killer kills a process" },
+	[LIMIT_COMMIT] = { "commit", "overcommit CommitLimit", UNIT_BYTES,
+			   "mmap, brk, malloc and fork of large processes (overcommit mode 2 only)" },
+	[LIMIT_CGROUP_MEMORY] = { "cgroup_memory", "cgroup memory limit", UNIT_BYTES,
+				  "allocations in the cgroup: its OOM killer kills a task; fork fails with ENOMEM" },
+	[LIMIT_MAP_COUNT] = { "map_count", "vm.max_map_count", UNIT_MAPPINGS,
+			      "mmap, mprotect and thread stacks in this process" },
+	[LIMIT_RLIMIT_AS] = { "rlimit_as", "RLIMIT_AS (ulimit -v)", UNIT_BYTES,
+			      "mmap, brk, malloc and thread stacks in this process" },
+	[LIMIT_RLIMIT_DATA] = { "rlimit_data", "RLIMIT_DATA (ulimit -d)", UNIT_BYTES,
+				"malloc, brk and private writable mmap in this process" },
+	[LIMIT_PIDNS_INIT] = { "pidns_init", "pid namespace without init", UNIT_PROCESSES,
+			       "every fork into the namespace" },
+};
+
+const char *status_name(enum status s)
+{
+	return s == STATUS_CRITICAL ? "critical" : s == STATUS_WARNING ? "warning" : "ok";
+}
+
+const char *unit_name(enum unit u)
+{
+	switch (u) {
+	case UNIT_TASKS: return "tasks";
+	case UNIT_PIDS: return "pids";
+	case UNIT_BYTES: return "bytes";
+	case UNIT_MAPPINGS: return "mappings";
+	case UNIT_PROCESSES: return "processes";
+	}
+	return "";
+}
+
+const char *errno_name(int err)
+{
+	switch (err) {
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EINVAL: return "EINVAL";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case ENOSPC: return "ENOSPC";
+	case EEXIST: return "EEXIST";
+	case EINTR: return "EINTR";
+	case ENOSYS: return "ENOSYS";
+	case EIO: return "EIO";
+	case EFBIG: return "EFBIG";
+	case ERANGE: return "ERANGE";
+	case ENOTDIR: return "ENOTDIR";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case E2BIG: return "E2BIG";
+	case ECANCELED: return "ECANCELED";
+	default: return "EUNKNOWN";
+	}
+}
+
+int limit_errno(enum limit_id id, const struct kversion *k)
+{
+	switch (id) {
+	case LIMIT_PID_MAX:
+		/* EAGAIN since 4.1 (35f71bc0a09a "fork: report pid reservation failure properly");
+		 * ENOMEM before, and on RHEL/CentOS 7, which never took the fix. */
+		if (k->rhel7 || !kversion_at_least(k, 4, 1))
+			return ENOMEM;
+		return EAGAIN;
+	case LIMIT_THREADS_MAX:
+	case LIMIT_CGROUP_PIDS:
+	case LIMIT_USER_NPROC:
+		return EAGAIN;
+	case LIMIT_MEMORY:
+	case LIMIT_COMMIT:
+	case LIMIT_CGROUP_MEMORY:
+	case LIMIT_MAP_COUNT:
+	case LIMIT_RLIMIT_AS:
+	case LIMIT_RLIMIT_DATA:
+	case LIMIT_PIDNS_INIT: /* alloc_pid() without PIDNS_ADDING; kept ENOMEM for pid_namespaces(7) */
+	case LIMIT_NIDS:
+		return ENOMEM;
+	}
+	return ENOMEM;
+}
+
+double limit_percent(const struct limit *l)
+{
+	if (l->unlimited || l->exempt || !l->enforced || l->max == 0)
+		return -1;
+	return (double)l->basis * 100.0 / (double)l->max;
+}
+
+enum status limit_status(const struct limit *l, const struct thresholds *th)
+{
+	double pct;
+
+	if (l->forced)
+		return l->status;
+	if (l->unlimited || l->exempt || !l->enforced)
+		return STATUS_OK;
+	if (l->basis >= l->capacity)
+		return STATUS_CRITICAL;
+	pct = limit_percent(l);
+	if (pct >= th->critical_pct)
+		return STATUS_CRITICAL;
+	if (pct >= th->warning_pct)
+		return STATUS_WARNING;
+	return STATUS_OK;
+}
+
+uint64_t suggest_raise(uint64_t max, uint64_t used, uint64_t cap)
+{
+	uint64_t v = max > UINT64_MAX / 2 ? UINT64_MAX : max * 2;
+
+	if (v <= used)
+		v = used + used / 2 + 1;
+	if (cap && v > cap)
+		v = cap;
+	return v;
+}
+
+struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, char *scope, char *subject)
+{
+	struct limit *l;
+
+	a->limits = xreallocarray(a->limits, a->nlimits + 1, sizeof(*a->limits));
+	l = &a->limits[a->nlimits++];
+	memset(l, 0, sizeof(*l));
+	l->id = id;
+	l->scope = scope;
+	l->subject = subject;
+	l->unit = limit_kinds[id].unit;
+	l->enforced = true;
+	l->err = limit_errno(id, &snap->sys.kernel);
+	return l;
+}
+
+static struct fact *fact_new(struct limit *l, const char *key, enum fact_type t)
+{
+	struct fact *f;
+
+	if (l->nfacts >= LIMIT_MAX_FACTS)
+		abort(); /* a programming error: raise LIMIT_MAX_FACTS */
+	f = &l->facts[l->nfacts++];
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->type = t;
+	return f;
+}
+
+void fact_u64(struct limit *l, const char *key, uint64_t v)
+{
+	fact_new(l, key, FACT_U64)->u = v;
+}
+
+void fact_str(struct limit *l, const char *key, const char *s)
+{
+	fact_new(l, key, FACT_STR)->s = xstrdup(s);
+}
+
+void fact_bool(struct limit *l, const char *key, bool b)
+{
+	fact_new(l, key, FACT_BOOL)->b = b;
+}
+
+void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx)
+{
+	const struct proc_info *best = NULL;
+
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+
+		if (match && !match(p, ctx))
+			continue;
+		if (!best || p->threads > best->threads)
+			best = p;
+	}
+	if (!best)
+		return;
+	l->has_top = true;
+	l->top_pid = best->pid;
+	l->top_comm = best->comm;
+	l->top_threads = best->threads;
+}
+
+/* Worst first; within a status, the closest to its limit first; then by kind and scope, for stable output. */
+static int cmp_limits(const void *x, const void *y)
+{
+	const struct limit *a = x, *b = y;
+	double pa = limit_percent(a), pb = limit_percent(b);
+	int r;
+
+	if (a->status != b->status)
+		return a->status > b->status ? -1 : 1;
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	r = strcmp(a->scope, b->scope);
+	return r;
+}
+
+void assess(const struct snapshot *snap, const struct thresholds *th, struct assessment *ret)
+{
+	struct assessment *a = ret;
+
+	memset(a, 0, sizeof(*a));
+	a->th = *th;
+	assess_system(snap, a);
+	assess_pidns(snap, a);
+	assess_cgroups(snap, a);
+	assess_users(snap, a);
+	assess_processes(snap, a);
+	assess_consumers(snap, a);
+
+	for (size_t i = 0; i < a->nlimits; i++) {
+		struct limit *l = &a->limits[i];
+
+		if (!l->has_basis)
+			l->basis = l->used;
+		l->status = limit_status(l, th);
+		if (l->status > a->worst)
+			a->worst = l->status;
+	}
+	qsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
+	for (size_t i = 0; i < snap->nproblems; i++)
+		if (snap->problems[i].essential)
+			a->unknown = true;
+}
+
+void assessment_free(struct assessment *a)
+{
+	for (size_t i = 0; i < a->nlimits; i++) {
+		struct limit *l = &a->limits[i];
+
+		free(l->scope);
+		free(l->subject);
+		free(l->source);
+		free(l->meaning);
+		free(l->fix_now);
+		free(l->fix_durable);
+		for (int f = 0; f < l->nfacts; f++)
+			free(l->facts[f].s);
+	}
+	free(a->limits);
+	free(a->consumers.procs);
+	free(a->consumers.users);
+	free(a->consumers.cgroups);
+	memset(a, 0, sizeof(*a));
+}
+
+bool limit_shown(const struct assessment *a, size_t i, bool all)
+{
+	const struct limit *l = &a->limits[i];
+
+	if (all || l->status != STATUS_OK || strncmp(l->scope, "pid:", 4) != 0)
+		return true;
+	/* limits are sorted worst and closest first: show the first ok one of its kind */
+	for (size_t k = 0; k < i; k++)
+		if (a->limits[k].id == l->id && strncmp(a->limits[k].scope, "pid:", 4) == 0)
+			return false;
+	return true;
+}
+
+int assessment_exit_status(const struct assessment *a)
+{
+	if (a->worst == STATUS_CRITICAL)
+		return 2;
+	if (a->unknown)
+		return 3;
+	return a->worst == STATUS_WARNING ? 1 : 0;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_MODEL_LIMITS_H
+#define HEADROOM_MODEL_LIMITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/snapshot.h"
+
+/*
+ * The limit model: every limit that can make fork, thread creation or memory allocation fail, as
+ * plain structs computed from a snapshot without I/O. Renderers (text, JSON, Prometheus) print these
+ * and decide nothing.
+ *
+ * The ids are a fixed, documented vocabulary (man/headroom.1, docs/json.md): add ids, never rename one.
+ */
+enum limit_id {
+	LIMIT_PID_MAX,
+	LIMIT_THREADS_MAX,
+	LIMIT_CGROUP_PIDS,
+	LIMIT_USER_NPROC,
+	LIMIT_MEMORY,
+	LIMIT_COMMIT,
+	LIMIT_CGROUP_MEMORY,
+	LIMIT_MAP_COUNT,
+	LIMIT_RLIMIT_AS,
+	LIMIT_RLIMIT_DATA,
+	LIMIT_PIDNS_INIT,
+	LIMIT_NIDS
+};
+
+/* Ordered: a worse status compares greater. */
+enum status { STATUS_OK, STATUS_WARNING, STATUS_CRITICAL };
+
+enum unit { UNIT_TASKS, UNIT_PIDS, UNIT_BYTES, UNIT_MAPPINGS, UNIT_PROCESSES };
+
+/* Where a limit is set, as far as a cgroup path tells (systemd unit, container, pod). */
+enum owner_kind { OWNER_NONE, OWNER_SYSTEMD, OWNER_DOCKER, OWNER_PODMAN, OWNER_KUBERNETES, OWNER_LXC };
+
+struct owner {
+	enum owner_kind kind;
+	char name[160]; /* unit name, container id, pod uid */
+};
+
+/* An extra, kind-specific number or word, printed by name in JSON and as detail in text. */
+enum fact_type { FACT_U64, FACT_STR, FACT_BOOL };
+struct fact {
+	const char *key;
+	enum fact_type type;
+	uint64_t u;
+	char *s;
+	bool b;
+};
+#define LIMIT_MAX_FACTS 12
+
+struct limit {
+	enum limit_id id;
+	char *scope;         /* "system", "pidns:<inode>", "cgroup:<path>", "user:<uid>", "pid:<pid>" */
+	char *subject;       /* the scope in plain words: "cgroup /a", "uid 1000", "pid 42 (java)" */
+	enum unit unit;
+	uint64_t used;
+	bool unlimited;      /* no maximum: "max" is null, never 0% */
+	uint64_t max;
+	uint64_t capacity;   /* the usage at which the next operation fails (pid_max - 1 for pids) */
+	uint64_t basis;      /* what the status is judged on: used, or a working set for memory cgroups */
+	bool has_basis;      /* basis was set; otherwise it is used */
+	bool enforced;       /* false: reported for information (overcommit modes 0 and 1) */
+	bool exempt;         /* the limit does not apply (root for RLIMIT_NPROC) */
+	bool forced;         /* status set by the assessment, not by thresholds (pidns_init) */
+	enum status status;
+	int err;             /* the errno a failure produces on this kernel */
+	char *source;        /* where the limit comes from */
+	char *meaning;       /* what the number means, in plain words */
+	char *fix_now;
+	char *fix_durable;
+	/* the biggest consumer inside the scope, when it is a count of tasks */
+	bool has_top;
+	int top_pid;
+	const char *top_comm;
+	uint64_t top_threads;
+	struct fact facts[LIMIT_MAX_FACTS];
+	int nfacts;
+};
+
+struct limit_kind {
+	const char *id;         /* JSON id */
+	const char *title;      /* the kernel's name for it */
+	enum unit unit;
+	const char *fails;      /* what fails, in plain words */
+};
+
+extern const struct limit_kind limit_kinds[LIMIT_NIDS];
+
+struct proc_consumer {
+	int pid;
+	const char *comm;
+	uint64_t threads;
+	uint32_t uid;
+	const char *cgroup;
+	bool kernel_thread;
+};
+
+struct user_consumer {
+	uint32_t uid;
+	uint64_t tasks;
+	uint64_t processes;
+};
+
+struct cgroup_consumer {
+	const char *path;
+	uint64_t tasks;
+	uint64_t processes;
+};
+
+struct consumers {
+	struct proc_consumer *procs;
+	size_t nprocs;
+	struct user_consumer *users;
+	size_t nusers;
+	struct cgroup_consumer *cgroups;
+	size_t ncgroups;
+};
+
+struct thresholds {
+	double warning_pct;   /* default 80 */
+	double critical_pct;  /* default 95 */
+};
+
+struct assessment {
+	struct limit *limits;   /* worst first, then by percent */
+	size_t nlimits;
+	struct consumers consumers;
+	enum status worst;
+	bool unknown;           /* an essential reading failed: the verdict cannot be trusted */
+	struct thresholds th;
+};
+
+/* Builds the assessment of snap. Strings in it may point into snap: keep snap alive while using it. */
+void assess(const struct snapshot *snap, const struct thresholds *th, struct assessment *ret);
+void assessment_free(struct assessment *a);
+
+/*
+ * Whether limit i is listed: always with all; otherwise every limit that is not per process, every
+ * per-process limit that is not ok, and the closest per-process limit of each kind. Text and JSON
+ * use this one rule, so they list the same limits.
+ */
+bool limit_shown(const struct assessment *a, size_t i, bool all);
+
+/* Exit status in the monitoring-plugin convention: 0 ok, 1 warning, 2 critical, 3 unknown. */
+int assessment_exit_status(const struct assessment *a);
+
+/* The status of a limit by the thresholds (used by assess; exposed for tests). */
+enum status limit_status(const struct limit *l, const struct thresholds *th);
+
+/* Percent of max used by the status basis, or -1 when unlimited, exempt or not enforced. */
+double limit_percent(const struct limit *l);
+
+/* The errno each limit produces on kernel k. */
+int limit_errno(enum limit_id id, const struct kversion *k);
+
+/* Who owns a cgroup, from its path: systemd unit, docker/podman container, kubernetes pod, LXC. */
+void cgroup_owner(const char *path, struct owner *ret);
+
+const char *status_name(enum status s);
+const char *errno_name(int err);
+const char *unit_name(enum unit u);
+
+#endif

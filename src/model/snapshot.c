@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+void snapshot_init(struct snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	strtab_init(&s->strings);
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	for (size_t i = 0; i < s->nhiers; i++) {
+		free(s->hiers[i].mount_point);
+		free(s->hiers[i].mount_root);
+		free(s->hiers[i].label);
+	}
+	for (size_t i = 0; i < s->ncgroups; i++) {
+		free(s->cgroups[i].path);
+		free(s->cgroups[i].dir);
+	}
+	for (size_t i = 0; i < s->nproblems; i++) {
+		free(s->problems[i].what);
+		free(s->problems[i].path);
+	}
+	free(s->procs);
+	free(s->hiers);
+	free(s->cgroups);
+	free(s->pidns);
+	free(s->problems);
+	free(s->user_names);
+	strtab_free(&s->strings);
+	memset(s, 0, sizeof(*s));
+}
+
+void snapshot_problem(struct snapshot *s, const char *what, const char *path, int err, bool essential)
+{
+	struct problem *p;
+
+	for (size_t i = 0; i < s->nproblems; i++) {
+		p = &s->problems[i];
+		if (p->err == err && strcmp(p->what, what) == 0) {
+			p->count++;
+			p->essential |= essential;
+			return;
+		}
+	}
+	s->problems = xreallocarray(s->problems, s->nproblems + 1, sizeof(*s->problems));
+	p = &s->problems[s->nproblems++];
+	p->what = xstrdup(what);
+	p->path = xstrdup(path ? path : "");
+	p->err = err;
+	p->count = 1;
+	p->essential = essential;
+}
+
+struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode)
+{
+	for (size_t i = 0; i < s->npidns; i++)
+		if (s->pidns[i].inode == inode)
+			return &s->pidns[i];
+	return NULL;
+}
+
+const struct proc_info *snapshot_proc(const struct snapshot *s, int pid)
+{
+	/* procs are sorted by pid (probe/procs.c) */
+	size_t lo = 0, hi = s->nprocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->procs[mid].pid == pid)
+			return &s->procs[mid];
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const char *snapshot_user_name(const struct snapshot *s, uint32_t uid)
+{
+	for (size_t i = 0; i < s->nuser_names; i++)
+		if (s->user_names[i].uid == uid)
+			return s->user_names[i].name;
+	return NULL;
+}

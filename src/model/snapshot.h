@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_MODEL_SNAPSHOT_H
+#define HEADROOM_MODEL_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/strtab.h"
+#include "parse/kversion.h"
+#include "parse/loadavg.h"
+#include "parse/meminfo.h"
+#include "parse/pid_limits.h"
+#include "parse/pid_status.h"
+#include "parse/psi.h"
+
+/*
+ * Everything the readers (src/probe/) found, as plain data. The model (src/model/) turns it into
+ * limits without doing any I/O, so it can be fed hand-made snapshots in unit tests.
+ */
+
+/* A value that may be absent (a file or key the kernel does not have): absent is not zero. */
+struct opt_u64 {
+	bool known;
+	uint64_t v;
+};
+
+/* Initial namespaces have fixed inode numbers (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO 0xEFFFFFFCULL
+#define PROC_USER_INIT_INO 0xEFFFFFFDULL
+
+struct sys_info {
+	struct kversion kernel;
+	bool have_loadavg;
+	struct loadavg loadavg;
+	struct opt_u64 pid_max;           /* kernel.pid_max as the reader's pid namespace sees it */
+	struct opt_u64 threads_max;       /* kernel.threads-max */
+	struct opt_u64 max_map_count;     /* vm.max_map_count */
+	struct opt_u64 overcommit_memory; /* vm.overcommit_memory: 0 heuristic, 1 always, 2 never */
+	struct opt_u64 overcommit_ratio;
+	struct opt_u64 overcommit_kbytes; /* absent before 3.14 */
+	bool have_meminfo;
+	struct meminfo meminfo;
+	bool have_psi_memory;
+	struct psi psi_memory;
+	uint64_t own_pidns;               /* the reader's pid namespace inode, 0 unknown */
+};
+
+struct proc_info {
+	int pid;
+	int ppid;
+	uint32_t uid;          /* real uid */
+	uint64_t threads;
+	char comm[HR_COMM_MAX];
+	bool has_mm;           /* false for kernel threads */
+	uint64_t vm_size_kib, vm_data_kib, vm_rss_kib, vm_swap_kib, vm_pte_kib;
+	bool has_cap_eff;
+	uint64_t cap_eff;
+	bool has_limits;
+	struct pid_limits limits;
+	bool map_count_known;
+	uint64_t map_count;    /* VMAs: lines of /proc/PID/maps minus the [vsyscall] gate VMA */
+	uint64_t pidns;        /* 0 unknown */
+	uint64_t pidns_children; /* pid_for_children when it differs from pidns and resolves; else 0 */
+	int nspid_count;
+	int64_t nspid_inner;
+	const char *cgroup;    /* interned path in the primary hierarchy (see probe/cgroups.c); NULL unknown */
+};
+
+enum cg_hier_kind { CG_HIER_V1, CG_HIER_V2 };
+
+/* A cgroup hierarchy headroom walks: a v1 hierarchy with pids or memory, or the v2 one. */
+struct cgroup_hier {
+	enum cg_hier_kind kind;
+	bool has_pids, has_memory; /* the controllers it carries */
+	char *mount_point;         /* as in mountinfo, e.g. "/sys/fs/cgroup/pids" */
+	char *mount_root;          /* the hierarchy path mounted there, "/" unless inside a cgroup namespace */
+	char *label;               /* "v1 pids", "v1 memory", "v2" */
+};
+
+struct cgroup_info {
+	char *path;             /* path in its hierarchy, "/" for the root, as /proc/PID/cgroup names it */
+	char *dir;              /* where it was read, as seen from the root: "/sys/fs/cgroup/pids/a" */
+	int hier;               /* index in snapshot.hiers */
+	/* pids controller */
+	bool has_pids_max;
+	bool pids_unlimited;
+	uint64_t pids_max;
+	struct opt_u64 pids_current;
+	struct opt_u64 pids_events_max; /* forks rejected because this cgroup hit its limit */
+	struct opt_u64 pids_peak;       /* 6.1+ */
+	/* memory controller */
+	bool has_mem_max;
+	bool mem_unlimited;
+	uint64_t mem_max_bytes;         /* v1 memory.limit_in_bytes, v2 memory.max */
+	struct opt_u64 mem_usage_bytes; /* v1 memory.usage_in_bytes, v2 memory.current */
+	struct opt_u64 mem_peak_bytes;  /* v1 memory.max_usage_in_bytes, v2 memory.peak */
+	struct opt_u64 mem_failcnt;     /* v1 memory.failcnt */
+	struct opt_u64 mem_events_max;  /* v2 memory.events max */
+	struct opt_u64 mem_oom;         /* v2 memory.events oom */
+	struct opt_u64 mem_oom_kill;    /* v1 memory.oom_control, v2 memory.events oom_kill */
+	struct opt_u64 mem_inactive_file_bytes; /* memory.stat: reclaimable page cache */
+};
+
+struct pidns_info {
+	uint64_t inode;
+	uint64_t parent;        /* 0: none known (the reader's own namespace or an unknown parent) */
+	int depth;              /* levels below the reader's namespace; 0 for the reader's own */
+	int init_pid;           /* its init as the reader sees it; 0 when no process lives in it */
+	uint64_t tasks;         /* threads in it and in every namespace below it: each holds a pid here */
+	uint64_t max_pid_seen;  /* highest pid number seen at this level */
+	struct opt_u64 pid_max; /* its own kernel.pid_max (6.14+) */
+	const char *pid_max_how;/* how pid_max was found, for the evidence */
+	int probe_err;          /* -errno of a probe fork into it; -EAGAIN means it is full */
+	/* A namespace some process forks into (pid_for_children) but with no living init. */
+	bool dead;
+	int dead_holder_pid;
+	unsigned dead_holders;
+};
+
+/* Something headroom could not read, and why: reported, never fatal. */
+struct problem {
+	char *what;
+	char *path;      /* the first path that failed */
+	int err;         /* errno */
+	unsigned count;
+	bool essential;  /* a core system reading: without it the verdict is "unknown" */
+};
+
+/* A user name from the root's /etc/passwd, for the uids that have processes. */
+struct user_name {
+	uint32_t uid;
+	char name[64];
+};
+
+struct snapshot {
+	struct sys_info sys;
+	struct proc_info *procs;
+	size_t nprocs;
+	struct cgroup_hier *hiers;
+	size_t nhiers;
+	struct cgroup_info *cgroups;
+	size_t ncgroups;
+	struct pidns_info *pidns;
+	size_t npidns;
+	struct problem *problems;
+	size_t nproblems;
+	struct user_name *user_names;
+	size_t nuser_names;
+	struct strtab strings;
+	bool live;
+};
+
+void snapshot_init(struct snapshot *s);
+void snapshot_free(struct snapshot *s);
+
+/* Records a problem, merging it with an earlier one of the same what and errno. */
+void snapshot_problem(struct snapshot *s, const char *what, const char *path, int err, bool essential);
+
+/* The pid namespace with this inode, or NULL. */
+struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode);
+const struct proc_info *snapshot_proc(const struct snapshot *s, int pid);
+/* The name of uid from /etc/passwd, or NULL. */
+const char *snapshot_user_name(const struct snapshot *s, uint32_t uid);
+
+#endif

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "parse/pid_status.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/text.h"
+
+size_t pid_status_unescape_name(const char *in, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (size == 0)
+		return 0;
+	for (size_t i = 0; i < len && o + 1 < size; i++) {
+		char c = in[i];
+
+		if (c == '\\' && i + 1 < len) {
+			char n = in[i + 1];
+
+			if (n == 'n' || n == '\\') {
+				c = n == 'n' ? '\n' : '\\';
+				i++;
+			}
+		}
+		if (c == '\0')
+			break;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static bool kib_field(const struct line *l, const char *key, uint64_t *ret)
+{
+	const char *p;
+
+	if (!line_has_prefix(l, key))
+		return false;
+	p = l->p + strlen(key);
+	return parse_u64(&p, l->p + l->len, ret) == 0;
+}
+
+int pid_status_parse(const char *buf, size_t len, struct pid_status *ret)
+{
+	const char *pos = buf, *end = buf + len;
+	struct pid_status s;
+	struct line l;
+
+	memset(&s, 0, sizeof(s));
+	while (next_line(&pos, end, &l)) {
+		const char *p, *le = l.p + l.len;
+		uint64_t v;
+
+		if (line_has_prefix(&l, "Name:")) {
+			p = l.p + 5;
+			if (p < le && *p == '\t')
+				p++;
+			pid_status_unescape_name(p, (size_t)(le - p), s.name, sizeof(s.name));
+			s.has_name = true;
+		} else if (line_has_prefix(&l, "State:")) {
+			p = l.p + 6;
+			skip_blanks(&p, le);
+			if (p < le)
+				s.state = *p;
+		} else if (line_has_prefix(&l, "Tgid:")) {
+			p = l.p + 5;
+			if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
+				s.tgid = (int)v;
+				s.has_tgid = true;
+			}
+		} else if (line_has_prefix(&l, "PPid:")) {
+			p = l.p + 5;
+			if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
+				s.ppid = (int)v;
+				s.has_ppid = true;
+			}
+		} else if (line_has_prefix(&l, "Uid:")) {
+			p = l.p + 4;
+			if (parse_u64(&p, le, &v) == 0 && v <= UINT32_MAX) {
+				s.ruid = (uint32_t)v;
+				s.has_uid = true;
+			}
+		} else if (line_has_prefix(&l, "Threads:")) {
+			p = l.p + 8;
+			if (parse_u64(&p, le, &v) == 0) {
+				s.threads = v;
+				s.has_threads = true;
+			}
+		} else if (kib_field(&l, "VmSize:", &s.vm_size_kib)) {
+			s.has_mm = true;
+		} else if (kib_field(&l, "VmData:", &s.vm_data_kib) || kib_field(&l, "VmRSS:", &s.vm_rss_kib) ||
+			   kib_field(&l, "VmSwap:", &s.vm_swap_kib) || kib_field(&l, "VmPTE:", &s.vm_pte_kib)) {
+			/* stored by kib_field */
+		} else if (line_has_prefix(&l, "CapEff:")) {
+			p = l.p + 7;
+			if (parse_hex_u64(&p, le, &s.cap_eff) == 0)
+				s.has_cap_eff = true;
+		} else if (line_has_prefix(&l, "NSpid:")) {
+			int64_t pid = 0;
+			int n = 0;
+
+			p = l.p + 6;
+			while (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
+				pid = (int64_t)v;
+				n++;
+			}
+			s.nspid_count = n;
+			s.nspid_inner = n ? pid : 0;
+		}
+	}
+	if (!s.has_name || !s.has_uid || !s.has_threads)
+		return -EINVAL;
+	*ret = s;
+	return 0;
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cgroup hierarchies (from mountinfo) and the cgroups in them that carry a pids or memory limit.
+ * v1: each controller has its own hierarchy (pids, memory). v2: one hierarchy; its files exist only
+ * where the controller is enabled. Limits are per cgroup and hierarchical: every ancestor's applies.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/text.h"
+#include "parse/keyed.h"
+#include "parse/mountinfo.h"
+#include "probe/probe.h"
+
+/* Bounds on the walk: a cgroup tree is kernel-made, but a fixture or a hostile tree need not be. */
+#define CG_MAX_DEPTH 64
+#define CG_MAX_CGROUPS 100000
+
+struct hier_ctx {
+	struct snapshot *snap;
+};
+
+static bool hier_known(const struct snapshot *snap, const char *mount_point)
+{
+	for (size_t i = 0; i < snap->nhiers; i++)
+		if (strcmp(snap->hiers[i].mount_point, mount_point) == 0)
+			return true;
+	return false;
+}
+
+static int on_mount(const struct mountinfo_entry *e, void *ctx_)
+{
+	struct hier_ctx *ctx = ctx_;
+	struct snapshot *snap = ctx->snap;
+	struct cgroup_hier h;
+
+	memset(&h, 0, sizeof(h));
+	if (strcmp(e->fstype, "cgroup") == 0) {
+		h.kind = CG_HIER_V1;
+		h.has_pids = mount_options_have(e->super_options, "pids");
+		h.has_memory = mount_options_have(e->super_options, "memory");
+		if (!h.has_pids && !h.has_memory)
+			return 0;
+	} else if (strcmp(e->fstype, "cgroup2") == 0) {
+		/* Whether pids/memory are available is read from cgroup.controllers at the walk. */
+		h.kind = CG_HIER_V2;
+		h.has_pids = h.has_memory = true;
+	} else {
+		return 0;
+	}
+	/* The same hierarchy may be mounted twice (bind mounts): walk it once. */
+	for (size_t i = 0; i < snap->nhiers; i++) {
+		const struct cgroup_hier *o = &snap->hiers[i];
+
+		if (o->kind == h.kind && o->has_pids == h.has_pids && o->has_memory == h.has_memory &&
+		    strcmp(o->mount_root, e->root) == 0)
+			return 0;
+	}
+	if (hier_known(snap, e->mount_point))
+		return 0;
+	h.mount_point = xstrdup(e->mount_point);
+	h.mount_root = xstrdup(e->root);
+	h.label = xstrdup(h.kind == CG_HIER_V2 ? "v2" : h.has_pids && h.has_memory ? "v1 pids,memory" :
+							h.has_pids ? "v1 pids" : "v1 memory");
+	snap->hiers = xreallocarray(snap->hiers, snap->nhiers + 1, sizeof(*snap->hiers));
+	snap->hiers[snap->nhiers++] = h;
+	return 0;
+}
+
+void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap)
+{
+	struct hier_ctx ctx = { .snap = snap };
+	char full[600];
+	struct buf b;
+	ssize_t n;
+
+	buf_init(&b);
+	n = read_file_at(root->proc_fd, "self/mountinfo", &b);
+	if (n < 0)
+		snapshot_problem(snap, "cgroup mounts (mountinfo)",
+				 root_display_path(root, "proc/self/mountinfo", full, sizeof(full)), (int)-n, false);
+	else
+		mountinfo_parse(b.data, b.len, on_mount, &ctx);
+	buf_free(&b);
+}
+
+/* Reads an optional counter: absent files stay unknown. */
+static void read_opt(int dirfd, const char *rel, struct buf *b, struct opt_u64 *o)
+{
+	uint64_t v;
+
+	if (read_u64_at(dirfd, rel, b, &v) == 0) {
+		o->known = true;
+		o->v = v;
+	}
+}
+
+static void read_keyed_opt(int dirfd, const char *rel, const char *key, struct buf *b, struct opt_u64 *o)
+{
+	uint64_t v;
+
+	if (read_file_at(dirfd, rel, b) >= 0 && keyed_get(b->data, b->len, key, &v) == 0) {
+		o->known = true;
+		o->v = v;
+	}
+}
+
+/* Fills the pids part of c from dirfd. Returns true when the cgroup has a pids.max file. */
+static bool read_pids(int dirfd, struct buf *b, struct cgroup_info *c)
+{
+	if (read_file_at(dirfd, "pids.max", b) < 0 ||
+	    cgroup_limit_parse(b->data, b->len, &c->pids_unlimited, &c->pids_max) < 0)
+		return false;
+	c->has_pids_max = true;
+	read_opt(dirfd, "pids.current", b, &c->pids_current);
+	read_keyed_opt(dirfd, "pids.events", "max", b, &c->pids_events_max);
+	read_opt(dirfd, "pids.peak", b, &c->pids_peak);
+	return true;
+}
+
+static bool read_memory(int dirfd, enum cg_hier_kind kind, struct buf *b, struct cgroup_info *c)
+{
+	if (kind == CG_HIER_V1) {
+		uint64_t v;
+
+		if (read_u64_at(dirfd, "memory.limit_in_bytes", b, &v) < 0)
+			return false;
+		c->has_mem_max = true;
+		c->mem_unlimited = v >= CGROUP_V1_UNLIMITED_MIN;
+		c->mem_max_bytes = c->mem_unlimited ? 0 : v;
+		if (c->mem_unlimited)
+			return true;
+		read_opt(dirfd, "memory.usage_in_bytes", b, &c->mem_usage_bytes);
+		read_opt(dirfd, "memory.max_usage_in_bytes", b, &c->mem_peak_bytes);
+		read_opt(dirfd, "memory.failcnt", b, &c->mem_failcnt);
+		read_keyed_opt(dirfd, "memory.oom_control", "oom_kill", b, &c->mem_oom_kill);
+		/* v1 memory.stat has both inactive_file (this cgroup) and total_inactive_file (hierarchical). */
+		read_keyed_opt(dirfd, "memory.stat", "total_inactive_file", b, &c->mem_inactive_file_bytes);
+		return true;
+	}
+	if (read_file_at(dirfd, "memory.max", b) < 0 ||
+	    cgroup_limit_parse(b->data, b->len, &c->mem_unlimited, &c->mem_max_bytes) < 0)
+		return false;
+	c->has_mem_max = true;
+	if (c->mem_unlimited)
+		return true;
+	read_opt(dirfd, "memory.current", b, &c->mem_usage_bytes);
+	read_opt(dirfd, "memory.peak", b, &c->mem_peak_bytes);
+	if (read_file_at(dirfd, "memory.events", b) >= 0) {
+		uint64_t v;
+
+		if (keyed_get(b->data, b->len, "max", &v) == 0)
+			c->mem_events_max = (struct opt_u64){ true, v };
+		if (keyed_get(b->data, b->len, "oom", &v) == 0)
+			c->mem_oom = (struct opt_u64){ true, v };
+		if (keyed_get(b->data, b->len, "oom_kill", &v) == 0)
+			c->mem_oom_kill = (struct opt_u64){ true, v };
+	}
+	read_keyed_opt(dirfd, "memory.stat", "inactive_file", b, &c->mem_inactive_file_bytes);
+	return true;
+}
+
+struct walk {
+	const struct hr_root *root;
+	struct snapshot *snap;
+	int hier;
+	struct buf b;
+	size_t count;
+	bool truncated;
+};
+
+static void add_cgroup(struct walk *w, const char *path, const char *dir, const struct cgroup_info *c)
+{
+	struct snapshot *snap = w->snap;
+	struct cgroup_info *n;
+
+	snap->cgroups = xreallocarray(snap->cgroups, snap->ncgroups + 1, sizeof(*snap->cgroups));
+	n = &snap->cgroups[snap->ncgroups++];
+	*n = *c;
+	n->path = xstrdup(path);
+	n->dir = xstrdup(dir);
+	n->hier = w->hier;
+}
+
+/* Joins a hierarchy path and a child name. */
+static void path_join(struct buf *out, const char *base, const char *name)
+{
+	buf_reset(out);
+	buf_adds(out, base);
+	if (out->len == 0 || out->data[out->len - 1] != '/')
+		buf_addc(out, '/');
+	buf_adds(out, name);
+}
+
+static void walk_dir(struct walk *w, int dirfd, const char *path, const char *dir, int depth)
+{
+	const struct cgroup_hier *h = &w->snap->hiers[w->hier];
+	struct cgroup_info c;
+	bool keep = false;
+	DIR *d;
+	struct dirent *de;
+	int fd2;
+
+	if (w->count >= CG_MAX_CGROUPS) {
+		w->truncated = true;
+		return;
+	}
+	w->count++;
+	memset(&c, 0, sizeof(c));
+	/* pids.max and the memory limits are not on the real root (CFTYPE_NOT_ON_ROOT), but are at the
+	 * root of a container's view of its own cgroup. */
+	/* Also keep unlimited cgroups whose tasks had forks rejected: the events are counted in the
+	 * forking task's cgroup on v1 and before 6.10 on v2, not in the limited ancestor. */
+	if (h->has_pids && read_pids(dirfd, &w->b, &c) &&
+	    (!c.pids_unlimited || (c.pids_events_max.known && c.pids_events_max.v)))
+		keep = true;
+	if (h->has_memory && read_memory(dirfd, h->kind, &w->b, &c) && !c.mem_unlimited)
+		keep = true;
+	if (keep)
+		add_cgroup(w, path, dir, &c);
+	if (depth >= CG_MAX_DEPTH)
+		return;
+
+	fd2 = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd2 < 0)
+		return;
+	d = fdopendir(fd2);
+	if (!d) {
+		close(fd2);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct buf cpath, cdir;
+		int cfd;
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		cfd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		buf_init(&cpath);
+		buf_init(&cdir);
+		path_join(&cpath, path, de->d_name);
+		path_join(&cdir, dir, de->d_name);
+		walk_dir(w, cfd, cpath.data, cdir.data, depth + 1);
+		buf_free(&cpath);
+		buf_free(&cdir);
+		close(cfd);
+	}
+	closedir(d);
+}
+
+void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nhiers; i++) {
+		struct cgroup_hier *h = &snap->hiers[i];
+		const char *rel = h->mount_point;
+		char full[600];
+		struct walk w;
+		int fd;
+
+		while (*rel == '/')
+			rel++;
+		fd = openat(root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			snapshot_problem(snap, "cgroup hierarchy", root_display_path(root, rel, full, sizeof(full)),
+					 errno, false);
+			continue;
+		}
+		memset(&w, 0, sizeof(w));
+		w.root = root;
+		w.snap = snap;
+		w.hier = (int)i;
+		buf_init(&w.b);
+		if (h->kind == CG_HIER_V2) {
+			/* Only controllers listed at the mount's root can appear below it. */
+			if (read_file_at(fd, "cgroup.controllers", &w.b) >= 0) {
+				h->has_pids = word_list_has(w.b.data, w.b.len, "pids");
+				h->has_memory = word_list_has(w.b.data, w.b.len, "memory");
+			}
+		}
+		if (h->has_pids || h->has_memory)
+			walk_dir(&w, fd, h->mount_root, h->mount_point, 0);
+		if (w.truncated)
+			snapshot_problem(snap, "cgroups beyond the walk's bound", h->mount_point, E2BIG, false);
+		buf_free(&w.b);
+		close(fd);
+	}
+}

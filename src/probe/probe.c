@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "probe/probe.h"
+
+#include <errno.h>
+
+#include "core/text.h"
+
+int read_u64_at(int dirfd, const char *rel, struct buf *scratch, uint64_t *ret)
+{
+	ssize_t n = read_file_at(dirfd, rel, scratch);
+
+	if (n < 0)
+		return (int)n;
+	return parse_u64_str(scratch->data, scratch->len, ret) < 0 ? -EINVAL : 0;
+}
+
+int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
+{
+	snap->live = root->live;
+	if (root->proc_fd < 0)
+		return root->proc_fd;
+	probe_system(root, snap);
+	probe_cgroup_hiers(root, snap);
+	probe_procs(root, opts, snap);
+	probe_cgroups(root, snap);
+	probe_pidns(root, opts, snap);
+	probe_users(root, snap);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_PROBE_PROBE_H
+#define HEADROOM_PROBE_PROBE_H
+
+#include <stdbool.h>
+
+#include "core/root.h"
+#include "model/snapshot.h"
+
+/*
+ * The readers: file I/O under a root, no decisions. Each fills its part of a snapshot and records
+ * what it could not read as a problem; none fails the whole run.
+ */
+
+struct probe_opts {
+	bool no_fork;     /* never fork: skip probes into pid namespaces */
+	bool map_counts;  /* count the lines of /proc/PID/maps */
+};
+
+/* Reads everything. Returns 0, or -errno when even the root's proc cannot be used. */
+int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
+
+/* The parts, in the order probe_snapshot runs them. */
+void probe_system(const struct hr_root *root, struct snapshot *snap);
+void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap);
+void probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
+void probe_cgroups(const struct hr_root *root, struct snapshot *snap);
+void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
+void probe_users(const struct hr_root *root, struct snapshot *snap);
+
+/*
+ * Reads a namespace link such as "pid:[4026531836]" at dirfd/rel and returns its inode, or 0 with
+ * *ret_err (may be NULL) set to -errno.
+ */
+uint64_t probe_ns_inode(int dirfd, const char *rel, int *ret_err);
+
+/* Reads an unsigned sysctl-like file (one number) under dirfd into *ret. Returns 0 or -errno. */
+int read_u64_at(int dirfd, const char *rel, struct buf *scratch, uint64_t *ret);
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The process scan: one pass over /proc/PID, reading per process its status, limits, cgroup,
+ * namespace links and, for processes with memory, the number of mappings. Threads are counted from
+ * status (Threads:), never by walking /proc/PID/task: the cost grows with processes, not threads.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/text.h"
+#include "parse/pid_cgroup.h"
+#include "parse/pid_limits.h"
+#include "parse/pid_status.h"
+#include "probe/probe.h"
+
+/* A process that exits mid-scan makes its files fail with one of these: skip it quietly. */
+static bool vanished(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+static bool is_pid_name(const char *s)
+{
+	if (!*s || *s == '0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/*
+ * The cgroup a process is counted in for pids.max: the v1 pids hierarchy when pids is a v1
+ * controller, else the v2 path, else name=systemd's.
+ */
+static const char *primary_cgroup(struct snapshot *snap, const char *buf, size_t len)
+{
+	struct pid_cgroup pc;
+	const struct pid_cgroup_entry *v1pids = NULL, *v2 = NULL, *named = NULL, *pick;
+
+	if (pid_cgroup_parse(buf, len, &pc) < 0)
+		return NULL;
+	for (int i = 0; i < pc.n; i++) {
+		const struct pid_cgroup_entry *e = &pc.e[i];
+
+		if (e->hierarchy_id == 0 && e->controllers_len == 0)
+			v2 = e;
+		else if (controller_list_has(e->controllers, e->controllers_len, "pids"))
+			v1pids = e;
+		else if (controller_list_has(e->controllers, e->controllers_len, "name=systemd"))
+			named = e;
+	}
+	pick = v1pids ? v1pids : v2 ? v2 : named;
+	return pick ? strtab_intern(&snap->strings, pick->path, pick->path_len) : NULL;
+}
+
+struct scan {
+	const struct hr_root *root;
+	const struct probe_opts *opts;
+	struct snapshot *snap;
+	struct buf b, scratch;
+};
+
+static void scan_problem(struct scan *s, const char *what, const char *pid, const char *file, int err)
+{
+	char rel[300], full[600];
+
+	snprintf(rel, sizeof(rel), "proc/%.32s/%.200s", pid, file);
+	snapshot_problem(s->snap, what, root_display_path(s->root, rel, full, sizeof(full)), -err, false);
+}
+
+/* Reads one process. Returns 0 when it was added, 1 when it is gone or unreadable. */
+static int scan_one(struct scan *s, const char *name)
+{
+	struct proc_info p;
+	struct pid_status st;
+	ssize_t n;
+	int pfd, err;
+
+	pfd = openat(s->root->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0) {
+		if (!vanished(-errno))
+			scan_problem(s, "process directory", name, "", -errno);
+		return 1;
+	}
+	memset(&p, 0, sizeof(p));
+	p.pid = atoi(name);
+
+	n = read_file_at(pfd, "status", &s->b);
+	if (n < 0) {
+		if (!vanished((int)n))
+			scan_problem(s, "process status", name, "status", (int)n);
+		goto gone;
+	}
+	if (pid_status_parse(s->b.data, s->b.len, &st) < 0) {
+		/* An exiting task can also return a partial file; only a present one is malformed. */
+		if (faccessat(pfd, "status", F_OK, 0) == 0)
+			scan_problem(s, "process status: malformed", name, "status", -EINVAL);
+		goto gone;
+	}
+	memcpy(p.comm, st.name, sizeof(p.comm));
+	p.ppid = st.has_ppid ? st.ppid : 0;
+	p.uid = st.ruid;
+	p.threads = st.threads;
+	p.has_mm = st.has_mm;
+	p.vm_size_kib = st.vm_size_kib;
+	p.vm_data_kib = st.vm_data_kib;
+	p.vm_rss_kib = st.vm_rss_kib;
+	p.vm_swap_kib = st.vm_swap_kib;
+	p.vm_pte_kib = st.vm_pte_kib;
+	p.has_cap_eff = st.has_cap_eff;
+	p.cap_eff = st.cap_eff;
+	p.nspid_count = st.nspid_count;
+	p.nspid_inner = st.nspid_inner;
+
+	n = read_file_at(pfd, "limits", &s->b);
+	if (n < 0) {
+		if (vanished((int)n))
+			goto gone;
+		scan_problem(s, "resource limits", name, "limits", (int)n);
+	} else if (pid_limits_parse(s->b.data, s->b.len, &p.limits) == 0) {
+		p.has_limits = true;
+	} else if (s->b.len) {
+		scan_problem(s, "resource limits: malformed", name, "limits", -EINVAL);
+	}
+
+	n = read_file_at(pfd, "cgroup", &s->b);
+	if (n >= 0)
+		p.cgroup = primary_cgroup(s->snap, s->b.data, s->b.len);
+	else if (!vanished((int)n))
+		scan_problem(s, "cgroup membership", name, "cgroup", (int)n);
+
+	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
+	p.pidns = probe_ns_inode(pfd, "ns/pid", &err);
+	if (!p.pidns && err != -ENOENT && !vanished(err))
+		scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
+	if (p.pidns) {
+		/* ENOENT here: no process was ever created in the namespace it would fork into (no reaper). */
+		uint64_t c = probe_ns_inode(pfd, "ns/pid_for_children", NULL);
+
+		if (c && c != p.pidns)
+			p.pidns_children = c;
+	}
+
+	if (p.has_mm && s->opts->map_counts) {
+		char tail[32];
+		long long lines = count_lines_at(pfd, "maps", &s->scratch, tail, sizeof(tail));
+
+		if (lines >= 0) {
+			/* The x86-64 gate VMA [vsyscall] is printed last but is not in mm->map_count. */
+			if (lines > 0 && strstr(tail, "[vsyscall]"))
+				lines--;
+			p.map_count = (uint64_t)lines;
+			p.map_count_known = true;
+		} else if (!vanished((int)lines)) {
+			scan_problem(s, "map count of processes (needs ptrace access)", name, "maps", (int)lines);
+		}
+	}
+	close(pfd);
+
+	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));
+	s->snap->procs[s->snap->nprocs++] = p;
+	return 0;
+gone:
+	close(pfd);
+	return 1;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct proc_info *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
+{
+	struct scan s = { .root = root, .opts = opts, .snap = snap };
+	struct dirent *de;
+	char full[600];
+	DIR *d;
+	int fd;
+
+	fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		snapshot_problem(snap, "process list", root_display_path(root, "proc", full, sizeof(full)), errno,
+				 true);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	buf_init(&s.b);
+	buf_init(&s.scratch);
+	while ((de = readdir(d)))
+		if (is_pid_name(de->d_name))
+			scan_one(&s, de->d_name);
+	closedir(d);
+	buf_free(&s.b);
+	buf_free(&s.scratch);
+	qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* System-wide readings: loadavg, sysctls, meminfo, PSI, the kernel release, the reader's namespace. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "parse/kversion.h"
+#include "parse/loadavg.h"
+#include "parse/meminfo.h"
+#include "parse/psi.h"
+#include "probe/probe.h"
+
+static const struct sysctl_file {
+	const char *rel;      /* under proc */
+	size_t offset;        /* of the struct opt_u64 in struct sys_info */
+	bool essential;
+} sysctl_files[] = {
+	{ "sys/kernel/pid_max", offsetof(struct sys_info, pid_max), true },
+	{ "sys/kernel/threads-max", offsetof(struct sys_info, threads_max), true },
+	{ "sys/vm/max_map_count", offsetof(struct sys_info, max_map_count), false },
+	{ "sys/vm/overcommit_memory", offsetof(struct sys_info, overcommit_memory), false },
+	{ "sys/vm/overcommit_ratio", offsetof(struct sys_info, overcommit_ratio), false },
+	{ "sys/vm/overcommit_kbytes", offsetof(struct sys_info, overcommit_kbytes), false },
+};
+
+static void problem_at(const struct hr_root *root, struct snapshot *snap, const char *what, const char *rel,
+		       int err, bool essential)
+{
+	char path[512], full[600];
+
+	snprintf(path, sizeof(path), "proc/%s", rel);
+	snapshot_problem(snap, what, root_display_path(root, path, full, sizeof(full)), -err, essential);
+}
+
+/* Parses "pid:[4026531836]" (a namespace link) into its inode. */
+static uint64_t ns_link_inode(const char *link)
+{
+	const char *p = strchr(link, '[');
+	uint64_t ino;
+
+	if (!p)
+		return 0;
+	p++;
+	if (parse_u64(&p, p + strlen(p), &ino) < 0 || *p != ']')
+		return 0;
+	return ino;
+}
+
+uint64_t probe_ns_inode(int dirfd, const char *rel, int *ret_err)
+{
+	char link[64];
+	ssize_t n = readlink_at(dirfd, rel, link, sizeof(link));
+	uint64_t ino;
+
+	if (n < 0) {
+		if (ret_err)
+			*ret_err = (int)n;
+		return 0;
+	}
+	ino = ns_link_inode(link);
+	if (ret_err)
+		*ret_err = ino ? 0 : -EINVAL;
+	return ino;
+}
+
+void probe_system(const struct hr_root *root, struct snapshot *snap)
+{
+	struct sys_info *sys = &snap->sys;
+	struct buf b;
+	ssize_t n;
+	int r;
+
+	buf_init(&b);
+
+	n = read_file_at(root->proc_fd, "sys/kernel/osrelease", &b);
+	if (n < 0)
+		problem_at(root, snap, "kernel release", "sys/kernel/osrelease", (int)n, true);
+	else
+		kversion_parse(b.data, b.len, &sys->kernel);
+
+	n = read_file_at(root->proc_fd, "loadavg", &b);
+	if (n < 0)
+		problem_at(root, snap, "task count (loadavg)", "loadavg", (int)n, true);
+	else if (loadavg_parse(b.data, b.len, &sys->loadavg) < 0)
+		problem_at(root, snap, "task count (loadavg): malformed", "loadavg", -EINVAL, true);
+	else
+		sys->have_loadavg = true;
+
+	for (size_t i = 0; i < sizeof(sysctl_files) / sizeof(sysctl_files[0]); i++) {
+		const struct sysctl_file *f = &sysctl_files[i];
+		struct opt_u64 *o = (struct opt_u64 *)((char *)sys + f->offset);
+		uint64_t v;
+
+		r = read_u64_at(root->proc_fd, f->rel, &b, &v);
+		if (r == 0) {
+			o->known = true;
+			o->v = v;
+		} else if (r != -ENOENT || f->essential) {
+			problem_at(root, snap, f->rel + 4, f->rel, r, f->essential);
+		}
+	}
+
+	n = read_file_at(root->proc_fd, "meminfo", &b);
+	if (n < 0)
+		problem_at(root, snap, "memory (meminfo)", "meminfo", (int)n, true);
+	else if (meminfo_parse(b.data, b.len, &sys->meminfo) < 0)
+		problem_at(root, snap, "memory (meminfo): malformed", "meminfo", -EINVAL, true);
+	else
+		sys->have_meminfo = true;
+
+	/* PSI is absent before 4.20 or without CONFIG_PSI (5.10+ hides the files; 5.4 fails reads with EOPNOTSUPP). */
+	n = read_file_at(root->proc_fd, "pressure/memory", &b);
+	if (n >= 0 && psi_parse(b.data, b.len, &sys->psi_memory) == 0)
+		sys->have_psi_memory = true;
+
+	sys->own_pidns = probe_ns_inode(root->proc_fd, "self/ns/pid", NULL);
+	buf_free(&b);
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Names for the uids that own processes, from the root's /etc/passwd (no NSS: a fixture tree has no daemons). */
+#include <string.h>
+
+#include "parse/passwd.h"
+#include "probe/probe.h"
+
+static int on_user(const char *name, size_t len, uint32_t uid, void *ctx)
+{
+	struct snapshot *snap = ctx;
+	bool wanted = false;
+
+	for (size_t i = 0; i < snap->nprocs && !wanted; i++)
+		wanted = snap->procs[i].uid == uid;
+	if (!wanted || snapshot_user_name(snap, uid))
+		return 0;
+	snap->user_names = xreallocarray(snap->user_names, snap->nuser_names + 1, sizeof(*snap->user_names));
+	{
+		struct user_name *u = &snap->user_names[snap->nuser_names++];
+
+		if (len >= sizeof(u->name))
+			len = sizeof(u->name) - 1;
+		u->uid = uid;
+		memcpy(u->name, name, len);
+		u->name[len] = '\0';
+	}
+	return 0;
+}
+
+void probe_users(const struct hr_root *root, struct snapshot *snap)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (read_file_at(root->fd, "etc/passwd", &b) >= 0)
+		passwd_parse(b.data, b.len, on_user, snap);
+	buf_free(&b);
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The report as one JSON object: see docs/json.md for the schema. */
+#include <string.h>
+
+#include "core/escape.h"
+#include "core/json.h"
+#include "render/render.h"
+#include "version.h"
+
+/* A process name, with its bytes in hex beside it when it is not valid UTF-8. */
+static void json_comm(struct json *j, const char *key, const char *comm)
+{
+	if (json_str(j, key, comm)) {
+		struct buf hex;
+
+		buf_init(&hex);
+		hex_bytes(&hex, comm, strlen(comm));
+		json_str(j, "comm_hex", hex.data);
+		buf_free(&hex);
+	}
+}
+
+static void json_limit(struct json *j, const struct limit *l)
+{
+	const struct limit_kind *k = &limit_kinds[l->id];
+	double pct = limit_percent(l);
+
+	json_object_begin(j, NULL);
+	json_str(j, "id", k->id);
+	json_str(j, "scope", l->scope);
+	json_str(j, "subject", l->subject);
+	json_str(j, "title", k->title);
+	json_str(j, "status", status_name(l->status));
+	json_str(j, "unit", unit_name(l->unit));
+	json_u64(j, "used", l->used);
+	if (l->unlimited || l->exempt) {
+		json_null(j, "max");
+		json_null(j, "headroom");
+		json_null(j, "percent");
+	} else {
+		json_u64(j, "max", l->max);
+		json_i64(j, "headroom", (int64_t)l->capacity - (int64_t)l->basis);
+		if (pct >= 0)
+			json_fixed(j, "percent", pct, 1);
+		else
+			json_null(j, "percent");
+	}
+	json_bool(j, "enforced", l->enforced);
+	json_bool(j, "exempt", l->exempt);
+	json_str(j, "errno", errno_name(l->err));
+	json_str(j, "fails", k->fails);
+	json_str(j, "source", l->source);
+	json_str(j, "meaning", l->meaning);
+	json_str(j, "fix_now", l->fix_now);
+	json_str(j, "fix_durable", l->fix_durable);
+	if (l->has_top) {
+		json_object_begin(j, "top");
+		json_u64(j, "pid", (uint64_t)l->top_pid);
+		json_comm(j, "comm", l->top_comm);
+		json_u64(j, "threads", l->top_threads);
+		json_object_end(j);
+	}
+	for (int f = 0; f < l->nfacts; f++) {
+		const struct fact *fa = &l->facts[f];
+
+		switch (fa->type) {
+		case FACT_U64: json_u64(j, fa->key, fa->u); break;
+		case FACT_BOOL: json_bool(j, fa->key, fa->b); break;
+		case FACT_STR:
+			if (strcmp(fa->key, "comm") == 0)
+				json_comm(j, fa->key, fa->s);
+			else
+				json_str(j, fa->key, fa->s);
+			break;
+		}
+	}
+	json_object_end(j);
+}
+
+void render_report_json(const struct snapshot *snap, const struct assessment *a, const struct render_opts *o,
+			struct buf *out)
+{
+	const struct consumers *c = &a->consumers;
+	size_t top = o->top;
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
+	json_str(&j, "headroom_version", HEADROOM_VERSION);
+	json_str(&j, "kernel", snap->sys.kernel.release[0] ? snap->sys.kernel.release : NULL);
+	json_str(&j, "status", a->unknown && a->worst != STATUS_CRITICAL ? "unknown" : status_name(a->worst));
+	json_u64(&j, "exit_status", (uint64_t)assessment_exit_status(a));
+	json_object_begin(&j, "thresholds");
+	json_fixed(&j, "warning_percent", a->th.warning_pct, 1);
+	json_fixed(&j, "critical_percent", a->th.critical_pct, 1);
+	json_object_end(&j);
+
+	json_array_begin(&j, "limits");
+	for (size_t i = 0; i < a->nlimits; i++)
+		if (limit_shown(a, i, o->all))
+			json_limit(&j, &a->limits[i]);
+	json_array_end(&j);
+
+	json_object_begin(&j, "consumers");
+	json_array_begin(&j, "processes");
+	for (size_t i = 0; i < c->nprocs && i < top; i++) {
+		json_object_begin(&j, NULL);
+		json_u64(&j, "pid", (uint64_t)c->procs[i].pid);
+		json_comm(&j, "comm", c->procs[i].comm);
+		json_u64(&j, "threads", c->procs[i].threads);
+		json_u64(&j, "uid", c->procs[i].uid);
+		json_str(&j, "cgroup", c->procs[i].cgroup);
+		json_bool(&j, "kernel_thread", c->procs[i].kernel_thread);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_array_begin(&j, "users");
+	for (size_t i = 0; i < c->nusers && i < top; i++) {
+		const char *name = snapshot_user_name(snap, c->users[i].uid);
+
+		json_object_begin(&j, NULL);
+		json_u64(&j, "uid", c->users[i].uid);
+		json_str(&j, "user", name);
+		json_u64(&j, "tasks", c->users[i].tasks);
+		json_u64(&j, "processes", c->users[i].processes);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_array_begin(&j, "cgroups");
+	for (size_t i = 0; i < c->ncgroups && i < top; i++) {
+		json_object_begin(&j, NULL);
+		json_str(&j, "path", c->cgroups[i].path);
+		json_u64(&j, "tasks", c->cgroups[i].tasks);
+		json_u64(&j, "processes", c->cgroups[i].processes);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+
+	json_array_begin(&j, "unreadable");
+	for (size_t i = 0; i < snap->nproblems; i++) {
+		const struct problem *p = &snap->problems[i];
+
+		json_object_begin(&j, NULL);
+		json_str(&j, "what", p->what);
+		json_str(&j, "path", p->path[0] ? p->path : NULL);
+		json_str(&j, "errno", errno_name(p->err));
+		json_str(&j, "error", strerror(p->err));
+		json_u64(&j, "count", p->count);
+		json_bool(&j, "essential", p->essential);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+}
