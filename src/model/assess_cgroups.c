@@ -127,6 +127,9 @@ static const char *owner_words(const struct owner *o, char *out, size_t size)
 	case OWNER_PODMAN: snprintf(out, size, "podman container %s", o->name); break;
 	case OWNER_KUBERNETES: snprintf(out, size, "Kubernetes pod %s", o->name); break;
 	case OWNER_LXC: snprintf(out, size, "LXC container %s", o->name); break;
+	case OWNER_CONTAINER_VIEW:
+		snprintf(out, size, "the runtime that started this container (this is its own cgroup, seen from inside)");
+		break;
 	case OWNER_NONE: snprintf(out, size, "no service manager or container runtime recognised"); break;
 	}
 	return out;
@@ -134,7 +137,7 @@ static const char *owner_words(const struct owner *o, char *out, size_t size)
 
 static const char *owner_kind_name(enum owner_kind k)
 {
-	static const char *const names[] = { "none", "systemd", "docker", "podman", "kubernetes", "lxc" };
+	static const char *const names[] = { "none", "systemd", "docker", "podman", "kubernetes", "lxc", "container" };
 
 	return names[k];
 }
@@ -172,6 +175,17 @@ static uint64_t subtree_rejected(const struct snapshot *snap, const struct cgrou
 	return sum;
 }
 
+/*
+ * The owner of cgroup c. pids.max and the memory limits do not exist on a hierarchy's real root
+ * (CFTYPE_NOT_ON_ROOT): found at the root of the reader's view, they are the container's own.
+ */
+static void owner_of(const struct cgroup_info *c, struct owner *o)
+{
+	cgroup_owner(c->path, o);
+	if (o->kind == OWNER_NONE && strcmp(c->path, "/") == 0)
+		o->kind = OWNER_CONTAINER_VIEW;
+}
+
 static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a, const struct cgroup_info *c)
 {
 	const struct cgroup_hier *h = &snap->hiers[c->hier];
@@ -182,7 +196,7 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 	uint64_t raise, rejected;
 	bool rejected_known;
 
-	cgroup_owner(c->path, &o);
+	owner_of(c, &o);
 	l = limit_add(a, snap, LIMIT_CGROUP_PIDS, xasprintf("cgroup:%s", c->path), xasprintf("cgroup %s", c->path));
 	l->used = c->pids_current.known ? c->pids_current.v : 0;
 	l->max = c->pids_max;
@@ -190,11 +204,12 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 	limit_set_top(l, snap, in_cgroup, c->path);
 	l->source = xasprintf("pids.max of the cgroup (%s), set by %s", h->label, owner_words(&o, ow, sizeof(ow)));
 	rejected = subtree_rejected(snap, c, &rejected_known);
-	l->meaning = xasprintf("%s of %s tasks in the cgroup and its children%s", human_count(l->used, used, sizeof(used)),
-			       human_count(l->max, max, sizeof(max)), "");
+	l->meaning = xasprintf("%s of %s tasks in the cgroup and its children", human_count(l->used, used, sizeof(used)),
+			       human_count(l->max, max, sizeof(max)));
 	if (rejected_known && rejected) {
-		char *m = xasprintf("%s; %llu fork%s in it rejected since it was created (pids.events)", l->meaning,
-				    (unsigned long long)rejected, rejected == 1 ? " was" : "s were");
+		char *m = xasprintf("%s; %llu fork%s by its tasks %s rejected since it was created (pids.events)",
+				    l->meaning, (unsigned long long)rejected, rejected == 1 ? "" : "s",
+				    rejected == 1 ? "was" : "were");
 		free(l->meaning);
 		l->meaning = m;
 	}
@@ -233,6 +248,13 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 		l->fix_durable = xasprintf("lxc.cgroup2.pids.max = %llu (lxc.cgroup.pids.max on cgroup v1) in the "
 					   "container's configuration", (unsigned long long)raise);
 		break;
+	case OWNER_CONTAINER_VIEW:
+		buf_reset(&fix);
+		buf_printf(&fix, "on the host: docker update --pids-limit %llu <container> (podman update likewise); "
+			   "from inside it cannot be raised", (unsigned long long)raise);
+		l->fix_durable = xasprintf("start the container with --pids-limit %llu, or raise podPidsLimit for a "
+					   "Kubernetes pod", (unsigned long long)raise);
+		break;
 	case OWNER_NONE:
 		l->fix_durable = xstrdup("raise pids.max where the cgroup is created (the service manager or tool that "
 					 "makes it)");
@@ -263,7 +285,7 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 
 	if (!c->mem_usage_bytes.known)
 		return;
-	cgroup_owner(c->path, &o);
+	owner_of(c, &o);
 	l = limit_add(a, snap, LIMIT_CGROUP_MEMORY, xasprintf("cgroup:%s", c->path), xasprintf("cgroup %s", c->path));
 	l->used = c->mem_usage_bytes.v;
 	l->max = c->mem_max_bytes;
@@ -306,6 +328,13 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 		l->fix_durable = xasprintf("lxc.cgroup2.memory.max = %llu in the container's configuration",
 					   (unsigned long long)raise);
 		break;
+	case OWNER_CONTAINER_VIEW:
+		buf_reset(&fix);
+		buf_printf(&fix, "on the host: docker update --memory %llu <container>; from inside it cannot be raised",
+			   (unsigned long long)raise);
+		l->fix_durable = xasprintf("start the container with --memory %llu, or raise resources.limits.memory",
+					   (unsigned long long)raise);
+		break;
 	case OWNER_NONE:
 		l->fix_durable = xstrdup("raise the limit where the cgroup is created");
 		break;
@@ -334,7 +363,7 @@ void assess_cgroups(const struct snapshot *snap, struct assessment *a)
 	for (size_t i = 0; i < snap->ncgroups; i++) {
 		const struct cgroup_info *c = &snap->cgroups[i];
 
-		if (c->has_pids_max && !c->pids_unlimited)
+		if (c->has_pids_max && !c->pids_unlimited && c->pids_current.known)
 			assess_cgroup_pids(snap, a, c);
 		if (c->has_mem_max && !c->mem_unlimited)
 			assess_cgroup_memory(snap, a, c);

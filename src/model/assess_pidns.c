@@ -112,6 +112,7 @@ static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, co
 	l = limit_add(a, snap, LIMIT_PIDNS_INIT, xasprintf("pidns:%llu", (unsigned long long)ns->inode),
 		      xasprintf("pid namespace %llu", (unsigned long long)ns->inode));
 	l->used = ns->dead_holders;
+	l->state = xasprintf("no init: %u process%s", ns->dead_holders, ns->dead_holders == 1 ? "" : "es");
 	l->unlimited = true;
 	l->forced = true;
 	l->status = STATUS_CRITICAL;

@@ -143,10 +143,14 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
 					       "containers together); a process whose own limit is reached cannot fork",
 					       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
-			if (hard->known && !hard->unlimited && hard->value < raise)
-				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu (up to its hard limit; raising the hard "
-						       "limit needs CAP_SYS_RESOURCE, so restart it from a shell with a higher "
-						       "limit), or stop some of the user's processes",
+			if (hard->known && !hard->unlimited && hard->value <= l->max)
+				l->fix_now = xasprintf("stop some of the user's processes, or restart %s (pid %d) with a higher limit: "
+						       "its hard limit is %llu too, and raising a hard limit needs "
+						       "CAP_SYS_RESOURCE",
+						       low->comm, low->pid, (unsigned long long)hard->value);
+			else if (hard->known && !hard->unlimited && hard->value < raise)
+				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu (its hard limit; above that needs "
+						       "CAP_SYS_RESOURCE), or stop some of the user's processes",
 						       low->pid, (unsigned long long)hard->value);
 			else
 				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu, or stop some of the user's processes",

@@ -81,7 +81,8 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 	bool estimated = false;
 	struct limit *l;
 
-	if (!snap->sys.have_meminfo || !meminfo_has(m, MEMINFO_MEM_TOTAL))
+	if (!snap->sys.have_meminfo || !meminfo_has(m, MEMINFO_MEM_TOTAL) ||
+	    !(meminfo_has(m, MEMINFO_MEM_AVAILABLE) || meminfo_has(m, MEMINFO_MEM_FREE)))
 		return;
 	total = m->kib[MEMINFO_MEM_TOTAL] * 1024;
 	if (meminfo_has(m, MEMINFO_MEM_AVAILABLE)) {

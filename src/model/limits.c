@@ -11,26 +11,25 @@
 
 /* One line a limit kind. Adding a limit: a line here, a reader in src/probe, an assess function. */
 const struct limit_kind limit_kinds[LIMIT_NIDS] = {
-	[LIMIT_PID_MAX] = { "pid_max", "kernel.pid_max", UNIT_PIDS,
-			    "fork, clone and pthread_create (no free process id)" },
+	[LIMIT_PID_MAX] = { "pid_max", "kernel.pid_max", UNIT_PIDS, "fork, clone and pthread_create" },
 	[LIMIT_THREADS_MAX] = { "threads_max", "kernel.threads-max", UNIT_TASKS,
-				"fork, clone and pthread_create anywhere on the machine" },
+				"fork, clone and pthread_create, machine-wide" },
 	[LIMIT_CGROUP_PIDS] = { "cgroup_pids", "cgroup pids.max", UNIT_TASKS,
-				"fork, clone and pthread_create by any task in the cgroup" },
+				"fork, clone and pthread_create in the cgroup" },
 	[LIMIT_USER_NPROC] = { "user_nproc", "RLIMIT_NPROC (ulimit -u)", UNIT_TASKS,
-			       "fork, clone and pthread_create by this user's processes" },
+			       "fork, clone and pthread_create by the user's processes" },
 	[LIMIT_MEMORY] = { "memory", "RAM and swap", UNIT_BYTES,
-			   "allocations once reclaim fails: the OOM killer kills a process" },
+			   "allocations that reclaim and the OOM killer cannot satisfy" },
 	[LIMIT_COMMIT] = { "commit", "overcommit CommitLimit", UNIT_BYTES,
-			   "mmap, brk, malloc and fork of large processes (overcommit mode 2 only)" },
+			   "mmap, brk and the fork of a large process" },
 	[LIMIT_CGROUP_MEMORY] = { "cgroup_memory", "cgroup memory limit", UNIT_BYTES,
-				  "allocations in the cgroup: its OOM killer kills a task; fork fails with ENOMEM" },
+				  "allocations and fork in the cgroup that its reclaim and OOM killer cannot satisfy" },
 	[LIMIT_MAP_COUNT] = { "map_count", "vm.max_map_count", UNIT_MAPPINGS,
-			      "mmap, mprotect and thread stacks in this process" },
+			      "mmap, mprotect and thread creation in the process" },
 	[LIMIT_RLIMIT_AS] = { "rlimit_as", "RLIMIT_AS (ulimit -v)", UNIT_BYTES,
-			      "mmap, brk, malloc and thread stacks in this process" },
+			      "mmap, brk and thread stacks in the process" },
 	[LIMIT_RLIMIT_DATA] = { "rlimit_data", "RLIMIT_DATA (ulimit -d)", UNIT_BYTES,
-				"malloc, brk and private writable mmap in this process" },
+				"malloc, brk and private writable mmap in the process" },
 	[LIMIT_PIDNS_INIT] = { "pidns_init", "pid namespace without init", UNIT_PROCESSES,
 			       "every fork into the namespace" },
 };
@@ -259,6 +258,7 @@ void assessment_free(struct assessment *a)
 		free(l->meaning);
 		free(l->fix_now);
 		free(l->fix_durable);
+		free(l->state);
 		for (int f = 0; f < l->nfacts; f++)
 			free(l->facts[f].s);
 	}
@@ -277,7 +277,8 @@ bool limit_shown(const struct assessment *a, size_t i, bool all)
 		return true;
 	/* limits are sorted worst and closest first: show the first ok one of its kind */
 	for (size_t k = 0; k < i; k++)
-		if (a->limits[k].id == l->id && strncmp(a->limits[k].scope, "pid:", 4) == 0)
+		if (a->limits[k].id == l->id && a->limits[k].status == STATUS_OK &&
+		    strncmp(a->limits[k].scope, "pid:", 4) == 0)
 			return false;
 	return true;
 }

@@ -36,7 +36,7 @@ enum status { STATUS_OK, STATUS_WARNING, STATUS_CRITICAL };
 enum unit { UNIT_TASKS, UNIT_PIDS, UNIT_BYTES, UNIT_MAPPINGS, UNIT_PROCESSES };
 
 /* Where a limit is set, as far as a cgroup path tells (systemd unit, container, pod). */
-enum owner_kind { OWNER_NONE, OWNER_SYSTEMD, OWNER_DOCKER, OWNER_PODMAN, OWNER_KUBERNETES, OWNER_LXC };
+enum owner_kind { OWNER_NONE, OWNER_SYSTEMD, OWNER_DOCKER, OWNER_PODMAN, OWNER_KUBERNETES, OWNER_LXC, OWNER_CONTAINER_VIEW };
 
 struct owner {
 	enum owner_kind kind;
@@ -74,6 +74,7 @@ struct limit {
 	char *meaning;       /* what the number means, in plain words */
 	char *fix_now;
 	char *fix_durable;
+	char *state;         /* when set, shown instead of used / max ("init exited") */
 	/* the biggest consumer inside the scope, when it is a count of tasks */
 	bool has_top;
 	int top_pid;
@@ -87,7 +88,7 @@ struct limit_kind {
 	const char *id;         /* JSON id */
 	const char *title;      /* the kernel's name for it */
 	enum unit unit;
-	const char *fails;      /* what fails, in plain words */
+	const char *fails;      /* what fails, a phrase that reads before "fail with EAGAIN" */
 };
 
 extern const struct limit_kind limit_kinds[LIMIT_NIDS];

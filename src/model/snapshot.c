@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "core/buf.h"
 
 void snapshot_init(struct snapshot *s)
@@ -37,13 +39,14 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void snapshot_problem(struct snapshot *s, const char *what, const char *path, int err, bool essential)
+static void add_problem(struct snapshot *s, const char *what, const char *path, int err, bool malformed,
+			bool essential)
 {
 	struct problem *p;
 
 	for (size_t i = 0; i < s->nproblems; i++) {
 		p = &s->problems[i];
-		if (p->err == err && strcmp(p->what, what) == 0) {
+		if (p->err == err && p->malformed == malformed && strcmp(p->what, what) == 0) {
 			p->count++;
 			p->essential |= essential;
 			return;
@@ -54,8 +57,19 @@ void snapshot_problem(struct snapshot *s, const char *what, const char *path, in
 	p->what = xstrdup(what);
 	p->path = xstrdup(path ? path : "");
 	p->err = err;
+	p->malformed = malformed;
 	p->count = 1;
 	p->essential = essential;
+}
+
+void snapshot_problem(struct snapshot *s, const char *what, const char *path, int err, bool essential)
+{
+	add_problem(s, what, path, err, false, essential);
+}
+
+void snapshot_malformed(struct snapshot *s, const char *what, const char *path, bool essential)
+{
+	add_problem(s, what, path, EINVAL, true, essential);
 }
 
 struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode)

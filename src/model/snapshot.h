@@ -122,7 +122,8 @@ struct pidns_info {
 struct problem {
 	char *what;
 	char *path;      /* the first path that failed */
-	int err;         /* errno */
+	int err;         /* errno; EINVAL with malformed set for content that could not be parsed */
+	bool malformed;
 	unsigned count;
 	bool essential;  /* a core system reading: without it the verdict is "unknown" */
 };
@@ -156,6 +157,8 @@ void snapshot_free(struct snapshot *s);
 
 /* Records a problem, merging it with an earlier one of the same what and errno. */
 void snapshot_problem(struct snapshot *s, const char *what, const char *path, int err, bool essential);
+/* Records a file whose content could not be parsed. */
+void snapshot_malformed(struct snapshot *s, const char *what, const char *path, bool essential);
 
 /* The pid namespace with this inode, or NULL. */
 struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode);

@@ -22,7 +22,7 @@ int cgroup_limit_parse(const char *buf, size_t len, bool *ret_unlimited, uint64_
 
 /*
  * cgroup v1 memory.limit_in_bytes prints PAGE_COUNTER_MAX * PAGE_SIZE (9223372036854771712 with
- * 4 KiB pages) when unset, and 3.10's res_counter printed RES_COUNTER_MAX (ULLONG_MAX). Any value at
+ * 4 KiB pages) when unset, and 3.10's res_counter printed RESOURCE_MAX (LLONG_MAX). Any value at
  * or above the smallest of those for page sizes up to 64 KiB means unlimited.
  */
 #define CGROUP_V1_UNLIMITED_MIN 9223372036854710272ULL

@@ -111,25 +111,40 @@ static void read_keyed_opt(int dirfd, const char *rel, const char *key, struct b
 	}
 }
 
-/* Fills the pids part of c from dirfd. Returns true when the cgroup has a pids.max file. */
-static bool read_pids(int dirfd, struct buf *b, struct cgroup_info *c)
+struct walk;
+static void walk_malformed(struct walk *w, const char *dir, const char *file);
+
+/* Fills the pids part of c from dirfd. Returns true when the cgroup has a usable pids.max. */
+static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b, struct cgroup_info *c)
 {
-	if (read_file_at(dirfd, "pids.max", b) < 0 ||
-	    cgroup_limit_parse(b->data, b->len, &c->pids_unlimited, &c->pids_max) < 0)
+	if (read_file_at(dirfd, "pids.max", b) < 0)
 		return false;
+	if (cgroup_limit_parse(b->data, b->len, &c->pids_unlimited, &c->pids_max) < 0) {
+		walk_malformed(w, dir, "pids.max");
+		return false;
+	}
 	c->has_pids_max = true;
 	read_opt(dirfd, "pids.current", b, &c->pids_current);
+	if (!c->pids_current.known && !c->pids_unlimited) {
+		walk_malformed(w, dir, "pids.current");
+		c->has_pids_max = false;
+		return false;
+	}
 	read_keyed_opt(dirfd, "pids.events", "max", b, &c->pids_events_max);
 	read_opt(dirfd, "pids.peak", b, &c->pids_peak);
 	return true;
 }
 
-static bool read_memory(int dirfd, enum cg_hier_kind kind, struct buf *b, struct cgroup_info *c)
+static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier_kind kind, struct buf *b,
+			struct cgroup_info *c)
 {
 	if (kind == CG_HIER_V1) {
 		uint64_t v;
+		int r = read_u64_at(dirfd, "memory.limit_in_bytes", b, &v);
 
-		if (read_u64_at(dirfd, "memory.limit_in_bytes", b, &v) < 0)
+		if (r == -EINVAL)
+			walk_malformed(w, dir, "memory.limit_in_bytes");
+		if (r < 0)
 			return false;
 		c->has_mem_max = true;
 		c->mem_unlimited = v >= CGROUP_V1_UNLIMITED_MIN;
@@ -144,9 +159,12 @@ static bool read_memory(int dirfd, enum cg_hier_kind kind, struct buf *b, struct
 		read_keyed_opt(dirfd, "memory.stat", "total_inactive_file", b, &c->mem_inactive_file_bytes);
 		return true;
 	}
-	if (read_file_at(dirfd, "memory.max", b) < 0 ||
-	    cgroup_limit_parse(b->data, b->len, &c->mem_unlimited, &c->mem_max_bytes) < 0)
+	if (read_file_at(dirfd, "memory.max", b) < 0)
 		return false;
+	if (cgroup_limit_parse(b->data, b->len, &c->mem_unlimited, &c->mem_max_bytes) < 0) {
+		walk_malformed(w, dir, "memory.max");
+		return false;
+	}
 	c->has_mem_max = true;
 	if (c->mem_unlimited)
 		return true;
@@ -174,6 +192,14 @@ struct walk {
 	size_t count;
 	bool truncated;
 };
+
+static void walk_malformed(struct walk *w, const char *dir, const char *file)
+{
+	char rel[600], full[700];
+
+	snprintf(rel, sizeof(rel), "%s/%s", dir[0] == '/' ? dir + 1 : dir, file);
+	snapshot_malformed(w->snap, "cgroup file", root_display_path(w->root, rel, full, sizeof(full)), false);
+}
 
 static void add_cgroup(struct walk *w, const char *path, const char *dir, const struct cgroup_info *c)
 {
@@ -217,10 +243,10 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	 * root of a container's view of its own cgroup. */
 	/* Also keep unlimited cgroups whose tasks had forks rejected: the events are counted in the
 	 * forking task's cgroup on v1 and before 6.10 on v2, not in the limited ancestor. */
-	if (h->has_pids && read_pids(dirfd, &w->b, &c) &&
+	if (h->has_pids && read_pids(w, dirfd, dir, &w->b, &c) &&
 	    (!c.pids_unlimited || (c.pids_events_max.known && c.pids_events_max.v)))
 		keep = true;
-	if (h->has_memory && read_memory(dirfd, h->kind, &w->b, &c) && !c.mem_unlimited)
+	if (h->has_memory && read_memory(w, dirfd, dir, h->kind, &w->b, &c) && !c.mem_unlimited)
 		keep = true;
 	if (keep)
 		add_cgroup(w, path, dir, &c);

@@ -24,6 +24,12 @@ static bool vanished(int err)
 	return err == -ENOENT || err == -ESRCH;
 }
 
+/* After a file failed with a vanished() error: is the process really gone? */
+static bool gone(int pfd, int err)
+{
+	return vanished(err) && faccessat(pfd, "status", F_OK, 0) < 0;
+}
+
 static bool is_pid_name(const char *s)
 {
 	if (!*s || *s == '0')
@@ -66,12 +72,17 @@ struct scan {
 	struct buf b, scratch;
 };
 
+/* err: -errno, or -EINVAL for content that could not be parsed */
 static void scan_problem(struct scan *s, const char *what, const char *pid, const char *file, int err)
 {
 	char rel[300], full[600];
 
 	snprintf(rel, sizeof(rel), "proc/%.32s/%.200s", pid, file);
-	snapshot_problem(s->snap, what, root_display_path(s->root, rel, full, sizeof(full)), -err, false);
+	root_display_path(s->root, rel, full, sizeof(full));
+	if (err == -EINVAL)
+		snapshot_malformed(s->snap, what, full, false);
+	else
+		snapshot_problem(s->snap, what, full, -err, false);
 }
 
 /* Reads one process. Returns 0 when it was added, 1 when it is gone or unreadable. */
@@ -100,7 +111,7 @@ static int scan_one(struct scan *s, const char *name)
 	if (pid_status_parse(s->b.data, s->b.len, &st) < 0) {
 		/* An exiting task can also return a partial file; only a present one is malformed. */
 		if (faccessat(pfd, "status", F_OK, 0) == 0)
-			scan_problem(s, "process status: malformed", name, "status", -EINVAL);
+			scan_problem(s, "process status", name, "status", -EINVAL);
 		goto gone;
 	}
 	memcpy(p.comm, st.name, sizeof(p.comm));
@@ -120,24 +131,27 @@ static int scan_one(struct scan *s, const char *name)
 
 	n = read_file_at(pfd, "limits", &s->b);
 	if (n < 0) {
-		if (vanished((int)n))
+		if (gone(pfd, (int)n))
 			goto gone;
 		scan_problem(s, "resource limits", name, "limits", (int)n);
 	} else if (pid_limits_parse(s->b.data, s->b.len, &p.limits) == 0) {
 		p.has_limits = true;
-	} else if (s->b.len) {
-		scan_problem(s, "resource limits: malformed", name, "limits", -EINVAL);
+	} else {
+		scan_problem(s, "resource limits", name, "limits", -EINVAL);
 	}
 
 	n = read_file_at(pfd, "cgroup", &s->b);
-	if (n >= 0)
+	if (n >= 0) {
 		p.cgroup = primary_cgroup(s->snap, s->b.data, s->b.len);
-	else if (!vanished((int)n))
+		if (!p.cgroup)
+			scan_problem(s, "cgroup membership", name, "cgroup", -EINVAL);
+	} else if (!gone(pfd, (int)n)) {
 		scan_problem(s, "cgroup membership", name, "cgroup", (int)n);
+	}
 
 	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
 	p.pidns = probe_ns_inode(pfd, "ns/pid", &err);
-	if (!p.pidns && err != -ENOENT && !vanished(err))
+	if (!p.pidns && !vanished(err))
 		scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
 	if (p.pidns) {
 		/* ENOENT here: no process was ever created in the namespace it would fork into (no reaper). */
@@ -157,8 +171,10 @@ static int scan_one(struct scan *s, const char *name)
 				lines--;
 			p.map_count = (uint64_t)lines;
 			p.map_count_known = true;
-		} else if (!vanished((int)lines)) {
-			scan_problem(s, "map count of processes (needs ptrace access)", name, "maps", (int)lines);
+		} else if (!gone(pfd, (int)lines)) {
+			scan_problem(s, lines == -EACCES || lines == -EPERM ?
+				     "map count of processes (needs ptrace access)" : "map count of processes",
+				     name, "maps", (int)lines);
 		}
 	}
 	close(pfd);

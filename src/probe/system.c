@@ -12,25 +12,31 @@
 #include "probe/probe.h"
 
 static const struct sysctl_file {
+	const char *name;     /* the sysctl's name */
 	const char *rel;      /* under proc */
 	size_t offset;        /* of the struct opt_u64 in struct sys_info */
 	bool essential;
 } sysctl_files[] = {
-	{ "sys/kernel/pid_max", offsetof(struct sys_info, pid_max), true },
-	{ "sys/kernel/threads-max", offsetof(struct sys_info, threads_max), true },
-	{ "sys/vm/max_map_count", offsetof(struct sys_info, max_map_count), false },
-	{ "sys/vm/overcommit_memory", offsetof(struct sys_info, overcommit_memory), false },
-	{ "sys/vm/overcommit_ratio", offsetof(struct sys_info, overcommit_ratio), false },
-	{ "sys/vm/overcommit_kbytes", offsetof(struct sys_info, overcommit_kbytes), false },
+	{ "kernel.pid_max", "sys/kernel/pid_max", offsetof(struct sys_info, pid_max), true },
+	{ "kernel.threads-max", "sys/kernel/threads-max", offsetof(struct sys_info, threads_max), true },
+	{ "vm.max_map_count", "sys/vm/max_map_count", offsetof(struct sys_info, max_map_count), false },
+	{ "vm.overcommit_memory", "sys/vm/overcommit_memory", offsetof(struct sys_info, overcommit_memory), false },
+	{ "vm.overcommit_ratio", "sys/vm/overcommit_ratio", offsetof(struct sys_info, overcommit_ratio), false },
+	{ "vm.overcommit_kbytes", "sys/vm/overcommit_kbytes", offsetof(struct sys_info, overcommit_kbytes), false },
 };
 
+/* err: -errno, or -EINVAL for content that could not be parsed */
 static void problem_at(const struct hr_root *root, struct snapshot *snap, const char *what, const char *rel,
 		       int err, bool essential)
 {
 	char path[512], full[600];
 
 	snprintf(path, sizeof(path), "proc/%s", rel);
-	snapshot_problem(snap, what, root_display_path(root, path, full, sizeof(full)), -err, essential);
+	root_display_path(root, path, full, sizeof(full));
+	if (err == -EINVAL)
+		snapshot_malformed(snap, what, full, essential);
+	else
+		snapshot_problem(snap, what, full, -err, essential);
 }
 
 /* Parses "pid:[4026531836]" (a namespace link) into its inode. */
@@ -83,7 +89,7 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 	if (n < 0)
 		problem_at(root, snap, "task count (loadavg)", "loadavg", (int)n, true);
 	else if (loadavg_parse(b.data, b.len, &sys->loadavg) < 0)
-		problem_at(root, snap, "task count (loadavg): malformed", "loadavg", -EINVAL, true);
+		problem_at(root, snap, "task count (loadavg)", "loadavg", -EINVAL, true);
 	else
 		sys->have_loadavg = true;
 
@@ -97,15 +103,17 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 			o->known = true;
 			o->v = v;
 		} else if (r != -ENOENT || f->essential) {
-			problem_at(root, snap, f->rel + 4, f->rel, r, f->essential);
+			problem_at(root, snap, f->name, f->rel, r, f->essential);
 		}
 	}
 
 	n = read_file_at(root->proc_fd, "meminfo", &b);
 	if (n < 0)
 		problem_at(root, snap, "memory (meminfo)", "meminfo", (int)n, true);
-	else if (meminfo_parse(b.data, b.len, &sys->meminfo) < 0)
-		problem_at(root, snap, "memory (meminfo): malformed", "meminfo", -EINVAL, true);
+	else if (meminfo_parse(b.data, b.len, &sys->meminfo) < 0 || !meminfo_has(&sys->meminfo, MEMINFO_MEM_TOTAL) ||
+		 !(meminfo_has(&sys->meminfo, MEMINFO_MEM_AVAILABLE) || meminfo_has(&sys->meminfo, MEMINFO_MEM_FREE)))
+		/* without MemTotal, or without both MemAvailable and MemFree, nothing can be said of memory */
+		problem_at(root, snap, "memory (meminfo)", "meminfo", -EINVAL, true);
 	else
 		sys->have_meminfo = true;
 

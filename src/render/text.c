@@ -20,9 +20,15 @@ const char *render_amount(enum unit u, uint64_t v, char *out, size_t size)
 {
 	char n[32];
 
+	const char *name = unit_name(u);
+
 	if (u == UNIT_BYTES)
 		return human_bytes(v, out, size);
-	snprintf(out, size, "%s %s", human_count(v, n, sizeof(n)), unit_name(u));
+	/* "1 task", "1 process" */
+	if (v == 1)
+		snprintf(out, size, "1 %.*s", (int)strlen(name) - (u == UNIT_PROCESSES ? 2 : 1), name);
+	else
+		snprintf(out, size, "%s %s", human_count(v, n, sizeof(n)), name);
 	return out;
 }
 
@@ -63,7 +69,9 @@ static void add_used_max(struct buf *out, const struct limit *l)
 {
 	char a[48], b[48], n[32];
 
-	if (l->exempt) {
+	if (l->state) {
+		escape_text_str(out, l->state);
+	} else if (l->exempt) {
 		buf_printf(out, "%s, exempt", render_amount(l->unit, l->used, a, sizeof(a)));
 	} else if (!l->enforced) {
 		buf_printf(out, "%s, not enforced", render_amount(l->unit, l->used, a, sizeof(a)));
@@ -187,7 +195,7 @@ static void verdict(struct buf *out, const struct snapshot *snap, const struct a
 			buf_adds(out, C_OFF);
 		buf_adds(out, ": could not read ");
 		escape_text_str(out, p ? p->what : "the system");
-		buf_printf(out, ": %s", p ? strerror(p->err) : "");
+		buf_printf(out, ": %s", p ? (p->malformed ? "malformed content" : strerror(p->err)) : "");
 		if (p && p->path[0]) {
 			buf_adds(out, " ('");
 			escape_text_str(out, p->path);
@@ -216,12 +224,20 @@ static void verdict(struct buf *out, const struct snapshot *snap, const struct a
 	buf_adds(out, limit_kinds[worst->id].title);
 	buf_adds(out, " of ");
 	escape_text_str(out, worst->subject);
-	if (worst->unlimited)
-		buf_printf(out, ", %s fails with %s\n", limit_kinds[worst->id].fails, errno_name(worst->err));
-	else
-		buf_printf(out, " at %s of %s; %s fails with %s\n", render_amount(worst->unit, worst->basis, used, sizeof(used)),
-			   render_amount(worst->unit, worst->max, max, sizeof(max)), limit_kinds[worst->id].fails,
-			   errno_name(worst->err));
+	if (worst->unlimited || !worst->enforced) {
+		buf_printf(out, ": %s fail with %s\n", limit_kinds[worst->id].fails, errno_name(worst->err));
+	} else {
+		char pct[16];
+
+		snprintf(pct, sizeof(pct), "%.1f%%", limit_percent(worst));
+		if (worst->unit == UNIT_BYTES)
+			buf_printf(out, " at %s of %s (%s)", render_amount(worst->unit, worst->basis, used, sizeof(used)),
+				   render_amount(worst->unit, worst->max, max, sizeof(max)), pct);
+		else
+			buf_printf(out, " at %s of %s (%s)", human_count(worst->basis, used, sizeof(used)),
+				   render_amount(worst->unit, worst->max, max, sizeof(max)), pct);
+		buf_printf(out, ": %s fail with %s\n", limit_kinds[worst->id].fails, errno_name(worst->err));
+	}
 }
 
 static void consumers(struct buf *out, const struct snapshot *snap, const struct assessment *a, size_t top)
@@ -308,12 +324,15 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 
 			buf_adds(out, "  ");
 			escape_text_str(out, p->what);
-			buf_printf(out, ": %s", strerror(p->err));
-			if (p->count > 1)
-				buf_printf(out, " (%u times)", p->count);
+			buf_printf(out, ": %s", p->malformed ? "malformed content" : strerror(p->err));
 			if (p->path[0]) {
-				buf_adds(out, p->count > 1 ? ", first " : " ");
+				buf_adds(out, p->count > 1 ? " (" : " (");
+				if (p->count > 1)
+					buf_printf(out, "%u times, first ", p->count);
 				escape_text_str(out, p->path);
+				buf_addc(out, ')');
+			} else if (p->count > 1) {
+				buf_printf(out, " (%u times)", p->count);
 			}
 			buf_addc(out, '\n');
 		}

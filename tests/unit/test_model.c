@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The limit model on hand-made snapshots: statuses, errnos by kernel, exemptions, scopes, owners. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "model/limits.h"
+#include "unit.h"
+
+static const struct thresholds TH = { 80, 95 };
+
+static void snap_base(struct snapshot *s, const char *release)
+{
+	snapshot_init(s);
+	kversion_parse(release, strlen(release), &s->sys.kernel);
+	s->sys.have_loadavg = true;
+	s->sys.loadavg.nr_threads = 100;
+	s->sys.pid_max = (struct opt_u64){ true, 32768 };
+	s->sys.threads_max = (struct opt_u64){ true, 192730 };
+	s->sys.max_map_count = (struct opt_u64){ true, 65530 };
+	s->sys.own_pidns = PROC_PID_INIT_INO;
+}
+
+static struct proc_info *add_proc(struct snapshot *s, int pid, uint32_t uid, uint64_t threads, const char *comm)
+{
+	struct proc_info *p;
+
+	s->procs = realloc(s->procs, (s->nprocs + 1) * sizeof(*s->procs));
+	p = &s->procs[s->nprocs++];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->uid = uid;
+	p->threads = threads;
+	p->has_mm = true;
+	p->pidns = PROC_PID_INIT_INO;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	return p;
+}
+
+static void set_nproc(struct proc_info *p, uint64_t soft, uint64_t hard)
+{
+	p->has_limits = true;
+	p->limits.soft[PID_RLIMIT_NPROC] = (struct rlim_value){ true, soft == 0, soft };
+	p->limits.hard[PID_RLIMIT_NPROC] = (struct rlim_value){ true, hard == 0, hard };
+}
+
+static const struct limit *find(const struct assessment *a, enum limit_id id, const char *scope)
+{
+	for (size_t i = 0; i < a->nlimits; i++)
+		if (a->limits[i].id == id && strcmp(a->limits[i].scope, scope) == 0)
+			return &a->limits[i];
+	return NULL;
+}
+
+static void thresholds_and_capacity(void)
+{
+	struct limit l = { .enforced = true, .max = 100, .capacity = 100 };
+	struct thresholds th = { 80, 95 };
+
+	l.basis = 79;
+	CHECK(limit_status(&l, &th) == STATUS_OK);
+	l.basis = 80;
+	CHECK(limit_status(&l, &th) == STATUS_WARNING);
+	l.basis = 95;
+	CHECK(limit_status(&l, &th) == STATUS_CRITICAL);
+	/* exhaustion is critical whatever the percentage: pid_max 10 leaves 9 numbers */
+	l.max = 10;
+	l.capacity = 9;
+	l.basis = 9;
+	CHECK(limit_status(&l, &th) == STATUS_CRITICAL);
+	/* over the maximum (tasks moved into a full cgroup) */
+	l.max = l.capacity = 10;
+	l.basis = 12;
+	CHECK(limit_status(&l, &th) == STATUS_CRITICAL);
+	/* unlimited is ok and has no percentage, never 0% */
+	l.unlimited = true;
+	CHECK(limit_status(&l, &th) == STATUS_OK);
+	CHECK(limit_percent(&l) < 0);
+	th.warning_pct = 50;
+	l.unlimited = false;
+	l.max = l.capacity = 100;
+	l.basis = 60;
+	CHECK(limit_status(&l, &th) == STATUS_WARNING);
+}
+
+static void pid_exhaustion_errno_by_kernel(void)
+{
+	struct kversion k;
+
+	kversion_parse(S("3.10.0-1160.el7.x86_64"), &k);
+	CHECK(limit_errno(LIMIT_PID_MAX, &k) == ENOMEM);
+	kversion_parse(S("3.10.99"), &k);
+	CHECK(limit_errno(LIMIT_PID_MAX, &k) == ENOMEM);
+	kversion_parse(S("4.0.9"), &k);
+	CHECK(limit_errno(LIMIT_PID_MAX, &k) == ENOMEM);
+	kversion_parse(S("4.1.0"), &k);
+	CHECK(limit_errno(LIMIT_PID_MAX, &k) == EAGAIN);
+	kversion_parse(S("6.18.44"), &k);
+	CHECK(limit_errno(LIMIT_PID_MAX, &k) == EAGAIN);
+	CHECK(limit_errno(LIMIT_USER_NPROC, &k) == EAGAIN);
+	CHECK(limit_errno(LIMIT_PIDNS_INIT, &k) == ENOMEM);
+	CHECK(limit_errno(LIMIT_MAP_COUNT, &k) == ENOMEM);
+}
+
+static void system_limits_from_loadavg(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+
+	snap_base(&s, "3.10.0-1160.el7.x86_64");
+	s.sys.loadavg.nr_threads = 31500;
+	add_proc(&s, 4242, 1000, 31000, "java");
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_PID_MAX, "system");
+	CHECK(l && l->used == 31500 && l->max == 32768 && l->capacity == 32767);
+	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM);
+	CHECK(l && l->has_top && l->top_pid == 4242 && l->top_threads == 31000);
+	l = find(&a, LIMIT_THREADS_MAX, "system");
+	CHECK(l && l->status == STATUS_OK && l->err == EAGAIN);
+	CHECK(a.worst == STATUS_CRITICAL);
+	CHECK(a.limits[0].status == STATUS_CRITICAL); /* worst first */
+	CHECK(assessment_exit_status(&a) == 2);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void container_view_on_new_kernel(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	struct pidns_info *ns;
+	const struct limit *l;
+
+	/* 6.14+ inside a pid namespace: pid_max is the namespace's own, counted against its tasks */
+	snap_base(&s, "6.18.0");
+	s.sys.own_pidns = 4026532200ULL;
+	s.sys.pid_max.v = 4194304;
+	s.npidns = 1;
+	s.pidns = calloc(1, sizeof(*s.pidns));
+	ns = &s.pidns[0];
+	ns->inode = 4026532200ULL;
+	ns->tasks = 42;
+	ns->pid_max = s.sys.pid_max;
+	assess(&s, &TH, &a);
+	CHECK(find(&a, LIMIT_PID_MAX, "system") == NULL);
+	l = find(&a, LIMIT_PID_MAX, "pidns:4026532200");
+	CHECK(l && l->used == 42 && l->max == 4194304);
+	assessment_free(&a);
+	snapshot_free(&s);
+
+	/* before 6.14 pid_max is global: the machine-wide count applies even in a container */
+	snap_base(&s, "5.15.0");
+	s.sys.own_pidns = 4026532200ULL;
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_PID_MAX, "system");
+	CHECK(l && l->used == 100);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void nproc_exemptions_and_lowest(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+	struct proc_info *p;
+
+	snap_base(&s, "6.18.0");
+	set_nproc(add_proc(&s, 1, 0, 5, "init"), 10, 10);           /* root: exempt whatever its limit */
+	set_nproc(add_proc(&s, 10, 1000, 50, "java"), 4096, 4096);
+	set_nproc(add_proc(&s, 11, 1000, 10, "cron-job"), 70, 70);  /* the lowest applies */
+	p = add_proc(&s, 12, 1000, 3, "capable");
+	set_nproc(p, 1, 1);
+	p->has_cap_eff = true;
+	p->cap_eff = 1ULL << 24;                                     /* CAP_SYS_RESOURCE: exempt */
+	set_nproc(add_proc(&s, 20, 2000, 2, "free"), 0, 0);         /* unlimited */
+	p = add_proc(&s, 30, 3000, 4, "admin");
+	set_nproc(p, 2, 2);
+	p->has_cap_eff = true;
+	p->cap_eff = 1ULL << 21;                                     /* CAP_SYS_ADMIN: the only process, exempt */
+	assess(&s, &TH, &a);
+
+	l = find(&a, LIMIT_USER_NPROC, "user:0");
+	CHECK(l && l->exempt && l->status == STATUS_OK && l->used == 5);
+	l = find(&a, LIMIT_USER_NPROC, "user:1000");
+	CHECK(l && !l->exempt && l->max == 70 && l->used == 63 && l->status == STATUS_WARNING);
+	CHECK(l && l->err == EAGAIN);
+	l = find(&a, LIMIT_USER_NPROC, "user:2000");
+	CHECK(l && l->unlimited && l->status == STATUS_OK);
+	l = find(&a, LIMIT_USER_NPROC, "user:3000");
+	CHECK(l && l->exempt);
+	CHECK(a.consumers.nusers == 4 && a.consumers.users[0].uid == 1000 && a.consumers.users[0].tasks == 63);
+	CHECK(a.consumers.procs[0].pid == 10);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void owners_from_paths(void)
+{
+	struct owner o;
+
+	cgroup_owner("/system.slice/app.service", &o);
+	CHECK(o.kind == OWNER_SYSTEMD);
+	CHECK_STR(o.name, "app.service");
+	cgroup_owner("/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o);
+	CHECK(o.kind == OWNER_DOCKER);
+	CHECK_STR(o.name, "0123456789ab");
+	cgroup_owner("/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope", &o);
+	CHECK(o.kind == OWNER_DOCKER);
+	CHECK_STR(o.name, "0123456789ab");
+	cgroup_owner("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b_3c4d.slice/cri-containerd-ab.scope",
+		     &o);
+	CHECK(o.kind == OWNER_KUBERNETES);
+	CHECK_STR(o.name, "1a2b-3c4d");
+	cgroup_owner("/kubepods/besteffort/pod1234-5678/abcdef", &o);
+	CHECK(o.kind == OWNER_KUBERNETES);
+	CHECK_STR(o.name, "1234-5678");
+	cgroup_owner("/machine.slice/libpod-feedfacecafe1234.scope", &o);
+	CHECK(o.kind == OWNER_PODMAN);
+	cgroup_owner("/lxc.payload.web", &o);
+	CHECK(o.kind == OWNER_LXC);
+	CHECK_STR(o.name, "web");
+	cgroup_owner("/hr-test-1", &o);
+	CHECK(o.kind == OWNER_NONE);
+	cgroup_owner("/", &o);
+	CHECK(o.kind == OWNER_NONE);
+}
+
+static void commit_modes(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+
+	snap_base(&s, "6.18.0");
+	s.sys.have_meminfo = true;
+	s.sys.meminfo.seen = (1u << MEMINFO_COMMITTED_AS) | (1u << MEMINFO_COMMIT_LIMIT) | (1u << MEMINFO_MEM_TOTAL);
+	s.sys.meminfo.kib[MEMINFO_MEM_TOTAL] = 1000;
+	s.sys.meminfo.kib[MEMINFO_COMMIT_LIMIT] = 500;
+	s.sys.meminfo.kib[MEMINFO_COMMITTED_AS] = 490;
+	s.sys.overcommit_memory = (struct opt_u64){ true, 0 };
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_COMMIT, "system");
+	CHECK(l && l->unlimited && !l->enforced && l->status == STATUS_OK);
+	assessment_free(&a);
+	s.sys.overcommit_memory.v = 2;
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_COMMIT, "system");
+	CHECK(l && l->enforced && l->max == 500 * 1024 && l->used == 490 * 1024 && l->status == STATUS_CRITICAL);
+	CHECK(l && l->err == ENOMEM);
+	/* memory without MemAvailable (before 3.14): estimated from free + cache */
+	l = find(&a, LIMIT_MEMORY, "system");
+	CHECK(l && l->max == 1000 * 1024);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void cgroups_pids_and_memory(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+	struct cgroup_info *c;
+
+	snap_base(&s, "6.18.0");
+	s.nhiers = 1;
+	s.hiers = calloc(1, sizeof(*s.hiers));
+	s.hiers[0].kind = CG_HIER_V2;
+	s.hiers[0].has_pids = s.hiers[0].has_memory = true;
+	s.hiers[0].mount_point = strdup("/sys/fs/cgroup");
+	s.hiers[0].mount_root = strdup("/");
+	s.hiers[0].label = strdup("v2");
+	s.ncgroups = 3;
+	s.cgroups = calloc(3, sizeof(*s.cgroups));
+	c = &s.cgroups[0];
+	c->path = strdup("/system.slice/app.service");
+	c->dir = strdup("/sys/fs/cgroup/system.slice/app.service");
+	c->has_pids_max = true;
+	c->pids_max = 512;
+	c->pids_current = (struct opt_u64){ true, 480 };
+	c->pids_events_max = (struct opt_u64){ true, 2 };
+	c->has_mem_max = true;
+	c->mem_max_bytes = 1000;
+	c->mem_usage_bytes = (struct opt_u64){ true, 990 };
+	c->mem_inactive_file_bytes = (struct opt_u64){ true, 600 };
+	c = &s.cgroups[1]; /* a child without a limit, whose tasks had forks rejected */
+	c->path = strdup("/system.slice/app.service/worker");
+	c->dir = strdup("/sys/fs/cgroup/system.slice/app.service/worker");
+	c->has_pids_max = true;
+	c->pids_unlimited = true;
+	c->pids_events_max = (struct opt_u64){ true, 5 };
+	c = &s.cgroups[2]; /* a sibling whose name starts the same: not in the subtree */
+	c->path = strdup("/system.slice/app.service2");
+	c->dir = strdup("/sys/fs/cgroup/system.slice/app.service2");
+	c->has_pids_max = true;
+	c->pids_unlimited = true;
+	c->pids_events_max = (struct opt_u64){ true, 100 };
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_CGROUP_PIDS, "cgroup:/system.slice/app.service");
+	CHECK(l && l->used == 480 && l->max == 512 && l->status == STATUS_WARNING && l->err == EAGAIN);
+	CHECK(find(&a, LIMIT_CGROUP_PIDS, "cgroup:/system.slice/app.service/worker") == NULL);
+	{
+		bool found = false;
+
+		for (int f = 0; l && f < l->nfacts; f++)
+			if (strcmp(l->facts[f].key, "rejected_forks") == 0)
+				found = l->facts[f].u == 7;
+		CHECK(found);
+	}
+	CHECK(l && l->fix_now && strstr(l->fix_now, "TasksMax=1024"));
+	/* 99% used but 39% working set: page cache is reclaimable, so not critical */
+	l = find(&a, LIMIT_CGROUP_MEMORY, "cgroup:/system.slice/app.service");
+	CHECK(l && l->used == 990 && l->basis == 390 && l->status == STATUS_OK);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void dead_namespace_and_child_pid_max(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+
+	snap_base(&s, "6.18.0");
+	add_proc(&s, 500, 0, 1, "bash");
+	s.npidns = 3;
+	s.pidns = calloc(3, sizeof(*s.pidns));
+	s.pidns[0].inode = PROC_PID_INIT_INO;
+	s.pidns[1] = (struct pidns_info){ .inode = 4026532177ULL, .parent = PROC_PID_INIT_INO, .dead = true,
+					  .dead_holder_pid = 500, .dead_holders = 1 };
+	s.pidns[2] = (struct pidns_info){ .inode = 4026532178ULL, .parent = PROC_PID_INIT_INO, .init_pid = 600,
+					  .tasks = 300, .pid_max = { true, 301 }, .depth = 1 };
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_PIDNS_INIT, "pidns:4026532177");
+	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM && l->top_pid == 500);
+	l = find(&a, LIMIT_PID_MAX, "pidns:4026532178");
+	CHECK(l && l->used == 300 && l->max == 301 && l->status == STATUS_CRITICAL && l->err == EAGAIN);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void shown_and_exit_status(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	size_t shown = 0, map_counts = 0;
+
+	snap_base(&s, "6.18.0");
+	for (int i = 0; i < 5; i++) {
+		struct proc_info *p = add_proc(&s, 100 + i, 0, 1, "p");
+
+		p->map_count_known = true;
+		p->map_count = 10 + (uint64_t)i;
+	}
+	s.procs[4].map_count = 64000; /* 97.7%: critical */
+	assess(&s, &TH, &a);
+	for (size_t i = 0; i < a.nlimits; i++) {
+		if (!limit_shown(&a, i, false))
+			continue;
+		shown++;
+		map_counts += a.limits[i].id == LIMIT_MAP_COUNT;
+	}
+	/* the critical one, plus the closest ok one */
+	CHECK(map_counts == 2);
+	CHECK(assessment_exit_status(&a) == 2);
+	assessment_free(&a);
+
+	s.procs[4].map_count = 14;
+	snapshot_problem(&s, "kernel.pid_max", "/proc/sys/kernel/pid_max", EACCES, true);
+	assess(&s, &TH, &a);
+	CHECK(a.unknown && assessment_exit_status(&a) == 3);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+int main(void)
+{
+	RUN(thresholds_and_capacity);
+	RUN(pid_exhaustion_errno_by_kernel);
+	RUN(system_limits_from_loadavg);
+	RUN(container_view_on_new_kernel);
+	RUN(nproc_exemptions_and_lowest);
+	RUN(owners_from_paths);
+	RUN(commit_modes);
+	RUN(cgroups_pids_and_memory);
+	RUN(dead_namespace_and_child_pid_max);
+	RUN(shown_and_exit_status);
+	return 0;
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The parsers of kernel text, fed good, truncated, empty and hostile input. */
+#include <errno.h>
+
+#include "core/text.h"
+#include "parse/keyed.h"
+#include "parse/kversion.h"
+#include "parse/loadavg.h"
+#include "parse/meminfo.h"
+#include "parse/mountinfo.h"
+#include "parse/passwd.h"
+#include "parse/pid_cgroup.h"
+#include "parse/pid_limits.h"
+#include "parse/pid_status.h"
+#include "parse/psi.h"
+#include "unit.h"
+
+static void numbers_overflow_and_blanks(void)
+{
+	uint64_t v = 7;
+	int64_t i;
+	const char *p;
+
+	CHECK(parse_u64_str(S("18446744073709551615\n"), &v) == 0);
+	CHECK_U64(v, UINT64_MAX);
+	CHECK(parse_u64_str(S("18446744073709551616"), &v) == -ERANGE);
+	CHECK(parse_u64_str(S(""), &v) == -EINVAL);
+	CHECK(parse_u64_str(S("12x"), &v) == -EINVAL);
+	CHECK(parse_u64_str(S("-1"), &v) == -EINVAL);
+	CHECK(parse_u64_str(S("  42  \n"), &v) == 0 && v == 42);
+	p = "-1000";
+	CHECK(parse_i64(&p, p + 5, &i) == 0 && i == -1000);
+	p = "-9223372036854775808";
+	CHECK(parse_i64(&p, p + 20, &i) == 0 && i == INT64_MIN);
+	p = "9223372036854775808";
+	CHECK(parse_i64(&p, p + 19, &i) == -ERANGE);
+	p = "000001fffeffffff";
+	CHECK(parse_hex_u64(&p, p + 16, &v) == 0 && v == 0x1fffeffffffULL);
+}
+
+static void lines_without_final_newline(void)
+{
+	const char *buf = "a\nbb\nccc", *pos = buf;
+	struct line l;
+	int n = 0;
+
+	while (next_line(&pos, buf + 8, &l))
+		n++;
+	CHECK(n == 3);
+	CHECK(l.len == 3 && memcmp(l.p, "ccc", 3) == 0);
+	pos = buf;
+	CHECK(!next_line(&pos, buf, &l));
+}
+
+static void meminfo_exact_keys(void)
+{
+	struct meminfo m;
+	/* SwapCached before Cached: a substring match would take 999 for Cached. */
+	static const char text[] = "MemTotal:       24684092 kB\nSwapCached:          999 kB\nCached:           380848 kB\n"
+				   "MemAvailable:   24394692 kB\nCommitLimit:    12342044 kB\nCommitted_AS:     123 kB\n";
+
+	CHECK(meminfo_parse(S(text), &m) == 0);
+	CHECK_U64(m.kib[MEMINFO_CACHED], 380848);
+	CHECK_U64(m.kib[MEMINFO_MEM_TOTAL], 24684092);
+	CHECK(meminfo_has(&m, MEMINFO_MEM_AVAILABLE));
+	CHECK(!meminfo_has(&m, MEMINFO_SWAP_TOTAL)); /* absent is not zero */
+	CHECK(meminfo_parse(S(""), &m) == -EINVAL);
+	CHECK(meminfo_parse(S("garbage\n\n\n"), &m) == -EINVAL);
+	/* truncated mid-number still yields the digits read; truncated before the number: absent */
+	CHECK(meminfo_parse(S("MemTotal:       2468"), &m) == 0 && m.kib[MEMINFO_MEM_TOTAL] == 2468);
+	CHECK(meminfo_parse(S("MemTotal:  \nMemFree: 5 kB"), &m) == 0 && !meminfo_has(&m, MEMINFO_MEM_TOTAL) &&
+	      m.kib[MEMINFO_MEM_FREE] == 5);
+}
+
+static void loadavg_fields(void)
+{
+	struct loadavg la;
+
+	CHECK(loadavg_parse(S("0.37 0.09 0.03 1/80 1896\n"), &la) == 0);
+	CHECK_U64(la.nr_running, 1);
+	CHECK_U64(la.nr_threads, 80);
+	CHECK_U64(la.last_pid, 1896);
+	CHECK(loadavg_parse(S("0.37 0.09 0.03 1/"), &la) == -EINVAL);
+	CHECK(loadavg_parse(S("0.37 0.09 0.03 1/ 80 5"), &la) == -EINVAL);
+	CHECK(loadavg_parse(S(""), &la) == -EINVAL);
+	CHECK(loadavg_parse(S("0.37 0.09 0.03 1/80"), &la) == -EINVAL);
+	CHECK(loadavg_parse(S("a b c 99999999999999999999/1 1"), &la) == -EINVAL);
+}
+
+static void status_hostile_names(void)
+{
+	struct pid_status st;
+	/* the kernel escapes "\n" and "\\" in Name; a raw ESC passes through */
+	static const char text[] = "Name:\tevil\\n)x \\\\ \033[31m\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\n"
+				   "PPid:\t1\nUid:\t1000\t1000\t1000\t1000\nNSpid:\t42\t7\t1\nVmSize:\t  3060 kB\n"
+				   "VmData:\t 360 kB\nThreads:\t20001\nCapEff:\t0000000000000000\n";
+
+	CHECK(pid_status_parse(S(text), &st) == 0);
+	CHECK_STR(st.name, "evil\n)x \\ \033[31m");
+	CHECK(st.state == 'S');
+	CHECK_U64(st.ruid, 1000);
+	CHECK_U64(st.threads, 20001);
+	CHECK(st.has_mm);
+	CHECK_U64(st.vm_size_kib, 3060);
+	CHECK_U64(st.vm_data_kib, 360);
+	CHECK(st.nspid_count == 3 && st.nspid_inner == 1);
+	CHECK(st.has_cap_eff && st.cap_eff == 0);
+}
+
+static void status_kernel_thread_and_truncated(void)
+{
+	struct pid_status st;
+
+	CHECK(pid_status_parse(S("Name:\tkthreadd\nUid:\t0\t0\t0\t0\nThreads:\t1\n"), &st) == 0);
+	CHECK(!st.has_mm);
+	CHECK(st.nspid_count == 0);
+	/* a task exiting mid-read: no Threads line */
+	CHECK(pid_status_parse(S("Name:\tx\nUid:\t0\t0\t0\t0\n"), &st) == -EINVAL);
+	CHECK(pid_status_parse(S(""), &st) == -EINVAL);
+	/* a name longer than the buffer is truncated, NUL-terminated */
+	{
+		char text[400];
+		int n = snprintf(text, sizeof(text), "Name:\t%0200d\nUid:\t0\nThreads:\t1\n", 0);
+
+		CHECK(pid_status_parse(text, (size_t)n, &st) == 0);
+		CHECK(strlen(st.name) == HR_COMM_MAX - 1);
+	}
+}
+
+static void limits_unlimited_and_values(void)
+{
+	struct pid_limits lim;
+	static const char text[] =
+		"Limit                     Soft Limit           Hard Limit           Units     \n"
+		"Max data size             unlimited            unlimited            bytes     \n"
+		"Max stack size            8388608              unlimited            bytes     \n"
+		"Max processes             4096                 96365                processes \n"
+		"Max address space         1073741824           unlimited            bytes     \n";
+
+	CHECK(pid_limits_parse(S(text), &lim) == 0);
+	CHECK(lim.soft[PID_RLIMIT_DATA].known && lim.soft[PID_RLIMIT_DATA].unlimited);
+	CHECK(lim.soft[PID_RLIMIT_NPROC].known && !lim.soft[PID_RLIMIT_NPROC].unlimited);
+	CHECK_U64(lim.soft[PID_RLIMIT_NPROC].value, 4096);
+	CHECK_U64(lim.hard[PID_RLIMIT_NPROC].value, 96365);
+	CHECK_U64(lim.soft[PID_RLIMIT_AS].value, 1073741824);
+	CHECK_U64(lim.soft[PID_RLIMIT_STACK].value, 8388608);
+	CHECK(pid_limits_parse(S("Limit  Soft Limit\n"), &lim) == -EINVAL);
+	CHECK(pid_limits_parse(S("Max processes             40"), &lim) == -EINVAL); /* truncated: no hard */
+	CHECK(pid_limits_parse(S("Max processesXYZ 1 1\n"), &lim) == -EINVAL);
+}
+
+static void cgroup_lines(void)
+{
+	struct pid_cgroup pc;
+	static const char text[] = "9:name=systemd:/\n8:pids:/a:b c\n4:memory:/process_api/x\n0::/user.slice\nbad line\n";
+
+	CHECK(pid_cgroup_parse(S(text), &pc) == 0);
+	CHECK(pc.n == 4);
+	CHECK(pc.e[1].path_len == 6 && memcmp(pc.e[1].path, "/a:b c", 6) == 0);
+	CHECK(controller_list_has(pc.e[1].controllers, pc.e[1].controllers_len, "pids"));
+	CHECK(!controller_list_has(S("cpu,cpuacct"), "cpu,"));
+	CHECK(controller_list_has(S("cpu,cpuacct"), "cpuacct"));
+	CHECK(pc.e[3].hierarchy_id == 0 && pc.e[3].controllers_len == 0);
+	CHECK(pid_cgroup_parse(S(""), &pc) == -EINVAL);
+	CHECK(pid_cgroup_parse(S("x:y:z\n"), &pc) == -EINVAL);
+}
+
+struct mi_seen {
+	int n;
+	char mp[3][256], root[3][256], fstype[3][32], sopts[3][64];
+};
+
+static int on_mi(const struct mountinfo_entry *e, void *ctx)
+{
+	struct mi_seen *s = ctx;
+
+	if (s->n < 3) {
+		snprintf(s->mp[s->n], sizeof(s->mp[0]), "%s", e->mount_point);
+		snprintf(s->root[s->n], sizeof(s->root[0]), "%s", e->root);
+		snprintf(s->fstype[s->n], sizeof(s->fstype[0]), "%s", e->fstype);
+		snprintf(s->sopts[s->n], sizeof(s->sopts[0]), "%s", e->super_options);
+	}
+	s->n++;
+	return 0;
+}
+
+static void mountinfo_fields(void)
+{
+	struct mi_seen s = { 0 };
+	static const char text[] =
+		"39 31 0:36 / /sys/fs/cgroup/pids rw,relatime shared:5 - cgroup cgroup rw,pids\n"
+		"41 31 0:38 /docker/abc /sys/fs/cgroup/with\\040space rw,relatime - cgroup2 cgroup2 rw\n"
+		"42 31 0:38 / /broken rw,relatime shared:5 cgroup cgroup rw\n" /* no separator */
+		"43 31 0:38 / /x rw - tmpfs\n";
+
+	CHECK(mountinfo_parse(S(text), on_mi, &s) == 0);
+	CHECK(s.n == 3);
+	CHECK_STR(s.mp[0], "/sys/fs/cgroup/pids");
+	CHECK_STR(s.sopts[0], "rw,pids");
+	CHECK(mount_options_have(s.sopts[0], "pids"));
+	CHECK_STR(s.mp[1], "/sys/fs/cgroup/with space");
+	CHECK_STR(s.root[1], "/docker/abc");
+	CHECK_STR(s.fstype[1], "cgroup2");
+	CHECK_STR(s.fstype[2], "tmpfs");
+}
+
+static void psi_lines(void)
+{
+	struct psi p;
+
+	CHECK(psi_parse(S("some avg10=1.50 avg60=0.05 avg300=100.00 total=12345\nfull avg10=0.00 avg60=0.00 "
+			  "avg300=0.00 total=0\n"), &p) == 0);
+	CHECK(p.some.present && p.full.present);
+	CHECK_U64(p.some.avg10_centi, 150);
+	CHECK_U64(p.some.avg60_centi, 5);
+	CHECK_U64(p.some.avg300_centi, 10000);
+	CHECK_U64(p.some.total_us, 12345);
+	CHECK(psi_parse(S("some avg10=1.5"), &p) == -EINVAL);
+	CHECK(psi_parse(S(""), &p) == -EINVAL);
+}
+
+static void keyed_and_limit_files(void)
+{
+	uint64_t v = 0;
+	bool unl = false;
+
+	CHECK(keyed_get(S("max 3\n"), "max", &v) == 0 && v == 3);
+	CHECK(keyed_get(S("low 0\nhigh 0\nmax 7\noom 1\noom_kill 2\noom_group_kill 0\n"), "oom_kill", &v) == 0 && v == 2);
+	CHECK(keyed_get(S("oom_kill_disable 0\nunder_oom 0\noom_kill 4\n"), "oom_kill", &v) == 0 && v == 4);
+	CHECK(keyed_get(S("inactive_file 10\ntotal_inactive_file 99\n"), "total_inactive_file", &v) == 0 && v == 99);
+	CHECK(keyed_get(S("max\n"), "max", &v) == -ENOENT);
+	CHECK(keyed_get(S("max x\n"), "max", &v) == -EINVAL);
+	CHECK(cgroup_limit_parse(S("max\n"), &unl, &v) == 0 && unl);
+	CHECK(cgroup_limit_parse(S("512\n"), &unl, &v) == 0 && !unl && v == 512);
+	CHECK(cgroup_limit_parse(S("maximum\n"), &unl, &v) == -EINVAL);
+	CHECK(cgroup_limit_parse(S(""), &unl, &v) == -EINVAL);
+	CHECK(word_list_has(S("cpuset cpu io memory hugetlb pids rdma misc\n"), "pids"));
+	CHECK(!word_list_has(S("cpuset cpu io memory\n"), "pids"));
+	CHECK(9223372036854771712ULL >= CGROUP_V1_UNLIMITED_MIN);
+	CHECK(9223372036854775807ULL >= CGROUP_V1_UNLIMITED_MIN);
+}
+
+static void kernel_versions(void)
+{
+	struct kversion k;
+
+	CHECK(kversion_parse(S("6.18.44-fc-v657\n"), &k) == 0);
+	CHECK(k.major == 6 && k.minor == 18 && k.patch == 44 && !k.rhel7);
+	CHECK(kversion_at_least(&k, 6, 14));
+	CHECK(kversion_parse(S("3.10.0-1160.el7.x86_64\n"), &k) == 0);
+	CHECK(k.major == 3 && k.minor == 10 && k.rhel7);
+	CHECK(!kversion_at_least(&k, 4, 1));
+	CHECK(kversion_parse(S("weird\033[2J"), &k) == -EINVAL);
+	CHECK(strchr(k.release, '\033') == NULL);
+	CHECK(kversion_parse(S("5.4"), &k) == 0 && k.minor == 4 && k.patch == 0);
+}
+
+static int on_pw(const char *name, size_t len, uint32_t uid, void *ctx)
+{
+	char *out = ctx;
+
+	if (uid == 1000)
+		snprintf(out, 32, "%.*s", (int)len, name);
+	return 0;
+}
+
+static void passwd_lines(void)
+{
+	char name[32] = "";
+
+	CHECK(passwd_parse(S("root:x:0:0:root:/root:/bin/bash\n# comment\nbad\nalice:x:1000:1000::/home/a:/bin/sh\n"
+			     "mallory:x:99999999999:1::/:/bin/sh\n"), on_pw, name) == 0);
+	CHECK_STR(name, "alice");
+}
+
+int main(void)
+{
+	RUN(numbers_overflow_and_blanks);
+	RUN(lines_without_final_newline);
+	RUN(meminfo_exact_keys);
+	RUN(loadavg_fields);
+	RUN(status_hostile_names);
+	RUN(status_kernel_thread_and_truncated);
+	RUN(limits_unlimited_and_values);
+	RUN(cgroup_lines);
+	RUN(mountinfo_fields);
+	RUN(psi_lines);
+	RUN(keyed_and_limit_files);
+	RUN(kernel_versions);
+	RUN(passwd_lines);
+	return 0;
+}
