@@ -11,11 +11,11 @@ ok() { printf 'ok - %s\n' "$1"; }
 not_ok() { printf 'not ok - %s: %s\n' "$1" "$2"; }
 skip() { printf 'skip - %s: %s\n' "$1" "$2"; }
 
-# check NAME COMMAND...: ok when the command succeeds.
+# check NAME COMMAND...: ok when the command succeeds (its output is discarded).
 check() {
 	local name=$1
 	shift
-	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+	if "$@" >/dev/null; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 
 # check_eq NAME EXPECTED ACTUAL
@@ -78,3 +78,35 @@ kernel_code() {
 }
 
 need_jq() { command -v jq >/dev/null 2>&1; }
+
+# start_holder NAME OUTFILE COMMAND...: starts a test helper in the background, registers its removal,
+# waits for its "ready" line. Sets HOLDER_PID. Returns 1 when it did not become ready.
+start_holder() {
+	local name=$1 outfile=$2
+	shift 2
+	"$@" >"$outfile" 2>&1 &
+	HOLDER_PID=$!
+	on_exit "kill_tree $HOLDER_PID; wait $HOLDER_PID"
+	wait_for_line "$outfile" '^ready' 15 || { echo "$name did not start: $(cat "$outfile")"; return 1; }
+}
+
+# kill_tree PID: SIGTERM to a process's children, then to it (unshare --fork ignores SIGTERM and waits
+# for its child, so the child must go first; the helpers take their own children with them).
+kill_tree() {
+	pkill -TERM -P "$1" 2>/dev/null
+	kill "$1" 2>/dev/null
+}
+
+# rmdir_retry DIR: removes a cgroup directory once its tasks are gone (bounded: 5 s).
+rmdir_retry() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		rmdir "$1" 2>/dev/null && return 0
+		[ -d "$1" ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The limit of the JSON report with this id and scope, as compact JSON ("null" when absent).
+limit_json() { jq -c --arg id "$2" --arg scope "$3" '[.limits[] | select(.id == $id and .scope == $scope)][0]' <<<"$1"; }

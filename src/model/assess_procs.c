@@ -114,7 +114,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 					  human_count(l->used, used, sizeof(used))) :
 				xasprintf("%s tasks; every process of this user has CAP_SYS_RESOURCE or CAP_SYS_ADMIN, "
 					  "which exempts it", human_count(l->used, used, sizeof(used)));
-			fact_str(l, "exempt", acc->uid == 0 ? "root" : "capabilities");
+			fact_str(l, "exempt_reason", acc->uid == 0 ? "root" : "capabilities");
 			l->fix_now = xstrdup("nothing to do");
 			l->fix_durable = xstrdup("nothing to do");
 			continue;

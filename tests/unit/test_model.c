@@ -234,8 +234,11 @@ static void commit_modes(void)
 
 	snap_base(&s, "6.18.0");
 	s.sys.have_meminfo = true;
-	s.sys.meminfo.seen = (1u << MEMINFO_COMMITTED_AS) | (1u << MEMINFO_COMMIT_LIMIT) | (1u << MEMINFO_MEM_TOTAL);
+	s.sys.meminfo.seen = (1u << MEMINFO_COMMITTED_AS) | (1u << MEMINFO_COMMIT_LIMIT) | (1u << MEMINFO_MEM_TOTAL) |
+			     (1u << MEMINFO_MEM_FREE) | (1u << MEMINFO_CACHED);
 	s.sys.meminfo.kib[MEMINFO_MEM_TOTAL] = 1000;
+	s.sys.meminfo.kib[MEMINFO_MEM_FREE] = 100;
+	s.sys.meminfo.kib[MEMINFO_CACHED] = 300;
 	s.sys.meminfo.kib[MEMINFO_COMMIT_LIMIT] = 500;
 	s.sys.meminfo.kib[MEMINFO_COMMITTED_AS] = 490;
 	s.sys.overcommit_memory = (struct opt_u64){ true, 0 };
@@ -250,7 +253,12 @@ static void commit_modes(void)
 	CHECK(l && l->err == ENOMEM);
 	/* memory without MemAvailable (before 3.14): estimated from free + cache */
 	l = find(&a, LIMIT_MEMORY, "system");
-	CHECK(l && l->max == 1000 * 1024);
+	CHECK(l && l->max == 1000 * 1024 && l->used == 600 * 1024);
+	assessment_free(&a);
+	/* without MemFree either, nothing is said of memory: absent is not zero */
+	s.sys.meminfo.seen &= ~(1u << MEMINFO_MEM_FREE);
+	assess(&s, &TH, &a);
+	CHECK(find(&a, LIMIT_MEMORY, "system") == NULL);
 	assessment_free(&a);
 	snapshot_free(&s);
 }
