@@ -292,7 +292,7 @@ void assess_consumers(const struct snapshot *snap, struct assessment *a)
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];
 
-		c->procs[i] = (struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, !p->has_mm };
+		c->procs[i] = (struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, p->kernel_thread };
 	}
 	c->nprocs = snap->nprocs;
 	qsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);

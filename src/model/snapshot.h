@@ -52,7 +52,8 @@ struct proc_info {
 	uint32_t uid;          /* real uid */
 	uint64_t threads;
 	char comm[HR_COMM_MAX];
-	bool has_mm;           /* false for kernel threads */
+	bool has_mm;           /* false for kernel threads and zombies */
+	bool kernel_thread;    /* only its status was read */
 	uint64_t vm_size_kib, vm_data_kib, vm_rss_kib, vm_swap_kib, vm_pte_kib;
 	bool has_cap_eff;
 	uint64_t cap_eff;

@@ -129,6 +129,17 @@ static int scan_one(struct scan *s, const char *name)
 	p.nspid_count = st.nspid_count;
 	p.nspid_inner = st.nspid_inner;
 
+	/*
+	 * A kernel thread (no mm, not a zombie) needs nothing more: uid 0 is exempt from RLIMIT_NPROC,
+	 * it has no mappings, and it lives in the initial pid namespace (only a reader there sees it).
+	 * On a large server they are hundreds of the processes: four system calls each saved.
+	 */
+	if (!st.has_mm && st.state != 'Z') {
+		p.kernel_thread = true;
+		p.pidns = s->snap->sys.own_pidns;
+		goto add;
+	}
+
 	n = read_file_at(pfd, "limits", &s->b);
 	if (n < 0) {
 		if (gone(pfd, (int)n))
@@ -177,6 +188,7 @@ static int scan_one(struct scan *s, const char *name)
 				     name, "maps", (int)lines);
 		}
 	}
+add:
 	close(pfd);
 
 	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));

@@ -253,8 +253,13 @@ static void consumers(struct buf *out, const struct snapshot *snap, const struct
 		size_t w;
 
 		buf_printf(out, "  %7s %8d %6u  ", human_count(p->threads, n, sizeof(n)), p->pid, p->uid);
+		/* kernel threads in brackets, as ps shows them */
+		if (p->kernel_thread)
+			buf_addc(out, '[');
 		escape_text_str(out, p->comm);
-		w = escape_text_width(p->comm, strlen(p->comm));
+		if (p->kernel_thread)
+			buf_addc(out, ']');
+		w = escape_text_width(p->comm, strlen(p->comm)) + (p->kernel_thread ? 2 : 0);
 		while (w++ < 17)
 			buf_addc(out, ' ');
 		buf_addc(out, ' ');

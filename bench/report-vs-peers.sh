@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark of the one-shot report against its peers, on the same machine in the same run.
+#
+# Holds THREADS sleeping threads (default 20,000) in one process inside a sandbox cgroup, then times,
+# alternately, RUNS times each (default 11), and prints the medians and the ratios:
+#   headroom                   the full text report (every reader, map counts included)
+#   ps -eLf | wc -l            what people run by hand
+#   node_exporter scrape       GET /metrics with --collector.processes, when node_exporter is installed
+#                              (Debian: apt-get install prometheus-node-exporter)
+# Then the report's cost at 100 threads, to show it grows with processes, not threads.
+# Targets (issue 2): headroom <= ps / 50 and <= node_exporter / 25.
+#
+# Run from the repository root as root, after 'make helpers': bench/report-vs-peers.sh [THREADS] [RUNS]
+# Everything it starts is removed on exit, SIGINT included; it changes no sysctl.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+THREADS=${1:-20000}
+RUNS=${2:-11}
+BUILD=${BUILD:-build}
+HEADROOM=$PWD/headroom
+FORKER=$PWD/$BUILD/helpers/forker
+. tests/lib.sh
+trap - EXIT INT TERM
+trap '_run_cleanups' EXIT
+trap '_run_cleanups; exit 130' INT
+trap '_run_cleanups; exit 143' TERM
+
+[ -x "$HEADROOM" ] && [ -x "$FORKER" ] || { echo "build first: make headroom helpers" >&2; exit 2; }
+tmp=$(mktemp -d)
+on_exit "rm -rf $tmp"
+
+# median of the numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# ms COMMAND...: wall time of one run in milliseconds
+ms() {
+	local s e
+	s=$EPOCHREALTIME
+	"$@" >/dev/null 2>&1
+	e=$EPOCHREALTIME
+	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f\n", (e - s) * 1000 }'
+}
+
+# the sandbox cgroup
+cg=
+if is_root && read -r ver parent < <(cgroup_parent_for pids); then
+	cg=$parent/headroom-bench-$$
+	mkdir "$cg" && on_exit "rmdir_retry $cg"
+	echo $((THREADS + 5000)) >"$cg/pids.max"
+else
+	echo "note: not root or no pids controller: the threads are held outside a sandbox cgroup"
+fi
+
+hold() { # hold N: a process with N threads (in the cgroup when there is one)
+	if [ -n "$cg" ]; then
+		start_holder threads "$tmp/holder" sh -c "echo \$\$ > $cg/cgroup.procs && exec $FORKER -t -n $1 -T 900"
+	else
+		start_holder threads "$tmp/holder" "$FORKER" -t -n "$1" -T 900
+	fi
+}
+
+hold "$THREADS" || exit 1
+tasks=$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f2)
+echo "holding $(head -n1 "$tmp/holder" | awk '{ print $2 }') threads in one process; $tasks tasks on the machine;" \
+	"$(ls -d /proc/[0-9]* | wc -l) processes; kernel $(uname -r); $(nproc) CPUs"
+
+ne=$(command -v prometheus-node-exporter || command -v node_exporter || true)
+ne_url=
+if [ -n "$ne" ]; then
+	port=$((20000 + RANDOM % 20000))
+	"$ne" --web.listen-address="127.0.0.1:$port" --collector.processes >"$tmp/ne.log" 2>&1 &
+	on_exit "kill $!"
+	for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" -o /dev/null && break; sleep 0.1; done
+	if curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^node_processes_threads '; then
+		ne_url="http://127.0.0.1:$port/metrics"
+	else
+		echo "note: node_exporter did not serve its processes collector; skipped"
+	fi
+else
+	echo "note: node_exporter is not installed (apt-get install prometheus-node-exporter); skipped"
+fi
+
+scrape() { curl -sf "$ne_url" >/dev/null; }
+pslines() { ps -eLf | wc -l; }
+for ((r = 0; r < RUNS; r++)); do
+	ms "$HEADROOM" >>"$tmp/hr"
+	ms pslines >>"$tmp/ps"
+	[ -n "$ne_url" ] && ms scrape >>"$tmp/ne"
+done
+hr=$(median <"$tmp/hr")
+ps_ms=$(median <"$tmp/ps")
+printf '\n%-44s %10s\n' "median of $RUNS runs at $THREADS threads" "ms"
+printf '%-44s %10.2f\n' "headroom (full report)" "$hr"
+printf '%-44s %10.2f\n' "ps -eLf | wc -l" "$ps_ms"
+[ -n "$ne_url" ] && printf '%-44s %10.2f\n' "node_exporter scrape (processes collector)" "$(median <"$tmp/ne")"
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+met() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "NOT MET" }'; }
+r=$(ratio "$ps_ms" "$hr")
+echo "ps / headroom = ${r}x (target >= 50x: $(met "$r" 50))"
+if [ -n "$ne_url" ]; then
+	r=$(ratio "$(median <"$tmp/ne")" "$hr")
+	echo "node_exporter / headroom = ${r}x (target >= 25x: $(met "$r" 25))"
+fi
+
+# the same report with few threads: the cost follows processes, not threads; what remains is the
+# kernel formatting the 20,000-thread process's maps (two VMAs a thread stack)
+kill_tree "$HOLDER_PID"
+wait "$HOLDER_PID" 2>/dev/null
+hold 100 || exit 1
+for ((r = 0; r < RUNS; r++)); do ms "$HEADROOM" >>"$tmp/hr100"; done
+printf '\n%-44s %10.2f\n' "headroom at 100 threads" "$(median <"$tmp/hr100")"
+echo "(at $THREADS threads, $hr ms: the difference is the maps file of that one process)"
