@@ -160,6 +160,7 @@ char *buf_detach(struct buf *b)
 {
 	char *p = b->data;
 
-	buf_init(b);
+	b->data = NULL;
+	b->len = b->cap = 0;
 	return p;
 }

@@ -31,7 +31,7 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Returns the contents as a malloc'ed string and leaves b empty but usable. */
+/* Returns the contents as a malloc'ed string. b is left released, as after buf_free(). */
 char *buf_detach(struct buf *b);
 
 /* Allocation helpers that abort on failure (see above). */

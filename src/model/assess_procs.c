@@ -81,7 +81,8 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 			acc->lowest_unlimited = false;
 		}
 	}
-	qsort(u, n, sizeof(*u), cmp_uid);
+	if (n)
+		qsort(u, n, sizeof(*u), cmp_uid);
 	*ret_n = n;
 	return u;
 }
@@ -295,13 +296,15 @@ void assess_consumers(const struct snapshot *snap, struct assessment *a)
 		c->procs[i] = (struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, p->kernel_thread };
 	}
 	c->nprocs = snap->nprocs;
-	qsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
+	if (c->nprocs)
+		qsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
 
 	c->users = xcalloc(nusers, sizeof(*c->users));
 	for (size_t i = 0; i < nusers; i++)
 		c->users[i] = (struct user_consumer){ u[i].uid, u[i].tasks, u[i].processes };
 	c->nusers = nusers;
-	qsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
+	if (c->nusers)
+		qsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
 	free(u);
 
 	/* interned paths compare by pointer */

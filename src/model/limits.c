@@ -241,7 +241,8 @@ void assess(const struct snapshot *snap, const struct thresholds *th, struct ass
 		if (l->status > a->worst)
 			a->worst = l->status;
 	}
-	qsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
+	if (a->nlimits)
+		qsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
 	for (size_t i = 0; i < snap->nproblems; i++)
 		if (snap->problems[i].essential)
 			a->unknown = true;

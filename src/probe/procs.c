@@ -231,5 +231,6 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 	closedir(d);
 	buf_free(&s.b);
 	buf_free(&s.scratch);
-	qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+	if (snap->nprocs)
+		qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
 }
