@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"  -n, --top N          list N top consumers of each kind (default 10; 0 hides them)\n"
 	"  -w, --warning PCT    warning at PCT percent of a limit (default 80)\n"
 	"  -c, --critical PCT   critical at PCT percent of a limit (default 95)\n"
-	"  -r, --root DIR       read DIR/proc and DIR/sys instead of /proc and /sys\n"
+	"  -r, --root DIR       read DIR/proc, DIR/sys and DIR/etc instead of /proc, /sys and /etc\n"
 	"      --no-fork        never fork: skip reading the pid_max of child pid namespaces\n"
 	"      --no-maps        do not count memory mappings (skips the map_count limits)\n"
 	"      --color[=WHEN]   colour status words: auto (default), always or never\n"

@@ -22,14 +22,13 @@ int root_open(struct hr_root *r, const char *path)
 	int fd;
 
 	memset(r, 0, sizeof(*r));
-	r->fd = r->proc_fd = r->sys_fd = -EBADF;
+	r->fd = r->proc_fd = -EBADF;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	r->fd = fd;
 	r->path = xstrdup(path);
 	r->proc_fd = open_dir_at(fd, "proc");
-	r->sys_fd = open_dir_at(fd, "sys");
 	/* Live means the very directory "/" is, not merely one named "/". */
 	r->live = fstat(fd, &st_root) == 0 && stat("/", &st_slash) == 0 &&
 		  st_root.st_dev == st_slash.st_dev && st_root.st_ino == st_slash.st_ino;
@@ -40,13 +39,11 @@ void root_close(struct hr_root *r)
 {
 	if (r->proc_fd >= 0)
 		close(r->proc_fd);
-	if (r->sys_fd >= 0)
-		close(r->sys_fd);
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->path);
 	memset(r, 0, sizeof(*r));
-	r->fd = r->proc_fd = r->sys_fd = -EBADF;
+	r->fd = r->proc_fd = -EBADF;
 }
 
 ssize_t read_file_at(int dirfd, const char *rel, struct buf *b)

@@ -14,7 +14,6 @@
 struct hr_root {
 	int fd;        /* the root itself */
 	int proc_fd;   /* <root>/proc, or -errno when it cannot be opened */
-	int sys_fd;    /* <root>/sys, or -errno */
 	bool live;     /* the root is this system's "/": kernel probes (forks into namespaces) are allowed */
 	char *path;    /* as given, for messages */
 };

@@ -83,6 +83,11 @@ void cgroup_owner(const char *path, struct owner *ret)
 			return;
 		}
 	}
+	/* kubepods, kubepods.slice, the QoS classes: the kubelet's node-allocatable cgroups */
+	if (strstr(path, "kubepods")) {
+		ret->kind = OWNER_KUBERNETES;
+		return;
+	}
 	for (int i = n - 1; i >= 0; i--) {
 		const char *c = comp[i];
 		size_t l = len[i];
@@ -125,7 +130,12 @@ static const char *owner_words(const struct owner *o, char *out, size_t size)
 	case OWNER_SYSTEMD: snprintf(out, size, "systemd unit %s", o->name); break;
 	case OWNER_DOCKER: snprintf(out, size, "docker container %s", o->name); break;
 	case OWNER_PODMAN: snprintf(out, size, "podman container %s", o->name); break;
-	case OWNER_KUBERNETES: snprintf(out, size, "Kubernetes pod %s", o->name); break;
+	case OWNER_KUBERNETES:
+		if (o->name[0])
+			snprintf(out, size, "Kubernetes pod %s", o->name);
+		else
+			snprintf(out, size, "the kubelet (the cgroup of all pods or of a QoS class: node allocatable)");
+		break;
 	case OWNER_LXC: snprintf(out, size, "LXC container %s", o->name); break;
 	case OWNER_CONTAINER_VIEW:
 		snprintf(out, size, "the runtime that started this container (this is its own cgroup, seen from inside)");
@@ -155,13 +165,17 @@ static bool in_cgroup(const struct proc_info *p, const void *ctx)
 	return strncmp(p->cgroup, c, n) == 0 && (p->cgroup[n] == '\0' || p->cgroup[n] == '/');
 }
 
-/* Forks rejected in the subtree of c: counted in the forking task's cgroup on v1 and before 6.10. */
+/* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
 static uint64_t subtree_rejected(const struct snapshot *snap, const struct cgroup_info *c, bool *ret_known)
 {
 	size_t n = strlen(c->path);
 	uint64_t sum = 0;
 
 	*ret_known = false;
+	if (c->pids_events_hierarchical) {
+		*ret_known = c->pids_events_max.known;
+		return c->pids_events_max.known ? c->pids_events_max.v : 0;
+	}
 	for (size_t i = 0; i < snap->ncgroups; i++) {
 		const struct cgroup_info *d = &snap->cgroups[i];
 
@@ -240,9 +254,13 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 		break;
 	case OWNER_KUBERNETES:
 		buf_reset(&fix);
-		buf_adds(&fix, "none that lasts: the kubelet owns this cgroup; stop runaway processes in the pod");
-		l->fix_durable = xasprintf("raise podPidsLimit in the kubelet configuration (--pod-max-pids) to %llu or more "
-					   "and restart the kubelet", (unsigned long long)raise);
+		buf_adds(&fix, "none that lasts: the kubelet owns this cgroup; stop runaway processes in its pods");
+		if (o.name[0])
+			l->fix_durable = xasprintf("raise podPidsLimit in the kubelet configuration (--pod-max-pids) to %llu "
+						   "or more and restart the kubelet", (unsigned long long)raise);
+		else
+			l->fix_durable = xstrdup("the kubelet sizes it from the node's pids less systemReserved and "
+						 "kubeReserved pid: change those in the kubelet configuration");
 		break;
 	case OWNER_LXC:
 		l->fix_durable = xasprintf("lxc.cgroup2.pids.max = %llu (lxc.cgroup.pids.max on cgroup v1) in the "
@@ -270,7 +288,7 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 	if (c->pids_peak.known)
 		fact_u64(l, "peak", c->pids_peak.v);
 	fact_str(l, "owner_kind", owner_kind_name(o.kind));
-	if (o.kind != OWNER_NONE)
+	if (o.name[0])
 		fact_str(l, "owner", o.name);
 }
 
@@ -322,7 +340,9 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 	case OWNER_KUBERNETES:
 		buf_reset(&fix);
 		buf_adds(&fix, "none that lasts: the kubelet owns this cgroup");
-		l->fix_durable = xstrdup("raise resources.limits.memory of the pod's containers");
+		l->fix_durable = xstrdup(o.name[0] ? "raise resources.limits.memory of the pod's containers" :
+					 "the kubelet sizes it from the node's memory less systemReserved, kubeReserved "
+					 "and the hard eviction threshold: change those in the kubelet configuration");
 		break;
 	case OWNER_LXC:
 		l->fix_durable = xasprintf("lxc.cgroup2.memory.max = %llu in the container's configuration",
@@ -354,7 +374,7 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 	if (c->mem_oom_kill.known)
 		fact_u64(l, "oom_kill", c->mem_oom_kill.v);
 	fact_str(l, "owner_kind", owner_kind_name(o.kind));
-	if (o.kind != OWNER_NONE)
+	if (o.name[0])
 		fact_str(l, "owner", o.name);
 }
 

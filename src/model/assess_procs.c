@@ -15,20 +15,24 @@
 #define CAP_SYS_RESOURCE_BIT 24
 
 /*
- * copy_process() skips the RLIMIT_NPROC check for real uid 0 (INIT_USER) and for a task with
- * CAP_SYS_RESOURCE or CAP_SYS_ADMIN (in the initial user namespace).
+ * copy_process() skips the RLIMIT_NPROC check for real uid 0 (INIT_USER: a container's root mapped to
+ * another host uid is not) and for a task with CAP_SYS_RESOURCE or CAP_SYS_ADMIN in the initial user
+ * namespace (capable()), so capabilities held only inside a container do not exempt.
  */
 static bool nproc_exempt(const struct proc_info *p)
 {
 	if (p->uid == 0)
 		return true;
-	return p->has_cap_eff && (p->cap_eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_SYS_RESOURCE_BIT)));
+	return p->has_cap_eff && (p->cap_eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_SYS_RESOURCE_BIT))) &&
+	       p->userns == PROC_USER_INIT_INO;
 }
 
 struct user_acc {
 	uint32_t uid;
 	uint64_t tasks, processes;
 	uint64_t subject_processes;     /* processes the limit applies to */
+	uint64_t exempt_processes;      /* processes exempt by capabilities */
+	uint64_t unknown_processes;     /* non-exempt processes whose limits could not be read */
 	const struct proc_info *lowest; /* the non-exempt process with the lowest soft RLIMIT_NPROC */
 	bool lowest_unlimited;
 	bool any_limits;
@@ -70,8 +74,14 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 		}
 		acc->tasks += p->threads;
 		acc->processes++;
-		if (nproc_exempt(p) || !p->has_limits || !r->known)
+		if (nproc_exempt(p)) {
+			acc->exempt_processes++;
 			continue;
+		}
+		if (!p->has_limits || !r->known) {
+			acc->unknown_processes++;
+			continue;
+		}
 		acc->subject_processes++;
 		acc->any_limits = true;
 		if (r->unlimited)
@@ -97,6 +107,10 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 		const char *name = snapshot_user_name(snap, acc->uid);
 		char used[32], max[32];
 		struct limit *l;
+
+		/* no process whose limit applies could be read: nothing can be said (the reason is listed) */
+		if (acc->uid != 0 && !acc->any_limits && acc->unknown_processes)
+			continue;
 
 		l = limit_add(a, snap, LIMIT_USER_NPROC, xasprintf("user:%u", acc->uid),
 			      name ? xasprintf("uid %u (%s)", acc->uid, name) : xasprintf("uid %u", acc->uid));
@@ -207,6 +221,9 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	l = limit_add(a, snap, id, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
 	l->used = used_bytes;
 	l->max = soft->value;
+	/* may_expand_vm(): a soft RLIMIT_DATA of 0 is checked against the hard limit (f4fcd55841fc, 4.7) */
+	if (!as && soft->value == 0 && hard->known && !hard->unlimited && kversion_at_least(&snap->sys.kernel, 4, 7))
+		l->max = hard->value;
 	l->capacity = l->max;
 	l->has_top = true;
 	l->top_pid = p->pid;
@@ -248,7 +265,9 @@ void assess_processes(const struct snapshot *snap, struct assessment *a)
 			add_map_count(snap, a, p);
 		if (p->has_limits && p->limits.soft[PID_RLIMIT_AS].known && !p->limits.soft[PID_RLIMIT_AS].unlimited)
 			add_rlimit(snap, a, p, LIMIT_RLIMIT_AS, PID_RLIMIT_AS, p->vm_size_kib * 1024);
-		if (p->has_limits && p->limits.soft[PID_RLIMIT_DATA].known && !p->limits.soft[PID_RLIMIT_DATA].unlimited)
+		if (p->has_limits && p->limits.soft[PID_RLIMIT_DATA].known && !p->limits.soft[PID_RLIMIT_DATA].unlimited &&
+		    !(p->limits.soft[PID_RLIMIT_DATA].value == 0 && p->limits.hard[PID_RLIMIT_DATA].unlimited &&
+		      kversion_at_least(&snap->sys.kernel, 4, 7)))
 			add_rlimit(snap, a, p, LIMIT_RLIMIT_DATA, PID_RLIMIT_DATA, p->vm_data_kib * 1024);
 	}
 }

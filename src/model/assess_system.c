@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Machine-wide limits: kernel.pid_max, kernel.threads-max, memory and swap, the overcommit limit. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/buf.h"
 #include "core/human.h"
@@ -69,7 +70,7 @@ static void assess_threads_max(const struct snapshot *snap, struct assessment *a
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
 	raise = suggest_raise(l->max, l->used, THREADS_MAX_LIMIT);
 	l->fix_now = xasprintf("sysctl -w kernel.threads-max=%llu%s", (unsigned long long)raise,
-			       sys->kernel.major == 4 ? " (4.x kernels refuse values above the RAM-derived default)" : "");
+			       sys->kernel.major == 4 ? " (4.x kernels cap a value above the RAM-derived default silently)" : "");
 	l->fix_durable = xasprintf(sysctl_durable, "kernel.threads-max", (unsigned long long)raise);
 }
 
@@ -118,8 +119,7 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 		l->meaning = xasprintf("%s of %s RAM available%s, no swap", human_bytes(avail, b1, sizeof(b1)),
 				       human_bytes(total, b2, sizeof(b2)),
 				       estimated ? " (estimated: no MemAvailable on this kernel)" : "");
-	l->fix_now = xstrdup("find what grew: 'headroom oom' ranks the likely OOM victims, or "
-			     "'ps -eo pid,rss,comm --sort=-rss | head'; stop or restart it");
+	l->fix_now = xstrdup("find what grew ('ps -eo pid,rss,comm --sort=-rss | head') and stop or restart it");
 	l->fix_durable = xstrdup("cap the services that grow (systemd MemoryMax=, docker --memory, Kubernetes "
 				 "resources.limits.memory), or add RAM or swap");
 	fact_u64(l, "mem_total_bytes", total);
@@ -129,10 +129,17 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 	fact_u64(l, "swap_free_bytes", swap_free);
 	if (snap->sys.have_psi_memory) {
 		const struct psi *p = &snap->sys.psi_memory;
+		char *text;
 
 		fact_u64(l, "psi_some_avg10_centipercent", p->some.avg10_centi);
 		if (p->full.present)
 			fact_u64(l, "psi_full_avg10_centipercent", p->full.avg10_centi);
+		/* some: at least one task stalled on memory; full: all non-idle tasks stalled at once */
+		text = xasprintf("%s; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some), all at once %u.%02u%% (full)",
+			      l->meaning, p->some.avg10_centi / 100, p->some.avg10_centi % 100, p->full.avg10_centi / 100,
+			      p->full.avg10_centi % 100);
+		free(l->meaning);
+		l->meaning = text;
 	}
 }
 

@@ -10,10 +10,10 @@
 
 /*
  * The limit model: every limit that can make fork, thread creation or memory allocation fail, as
- * plain structs computed from a snapshot without I/O. Renderers (text, JSON, Prometheus) print these
+ * plain structs computed from a snapshot without I/O. Renderers (text, JSON) print these
  * and decide nothing.
  *
- * The ids are a fixed, documented vocabulary (man/headroom.1, docs/json.md): add ids, never rename one.
+ * The ids are a fixed, documented vocabulary (headroom(1)): add ids, never rename one.
  */
 enum limit_id {
 	LIMIT_PID_MAX,

@@ -57,6 +57,7 @@ struct proc_info {
 	uint64_t vm_size_kib, vm_data_kib, vm_rss_kib, vm_swap_kib, vm_pte_kib;
 	bool has_cap_eff;
 	uint64_t cap_eff;
+	uint64_t userns;       /* read only for a non-root process with CAP_SYS_ADMIN or CAP_SYS_RESOURCE; 0 unknown */
 	bool has_limits;
 	struct pid_limits limits;
 	bool map_count_known;
@@ -74,6 +75,7 @@ enum cg_hier_kind { CG_HIER_V1, CG_HIER_V2 };
 struct cgroup_hier {
 	enum cg_hier_kind kind;
 	bool has_pids, has_memory; /* the controllers it carries */
+	bool pids_localevents;     /* cgroup2 mounted with pids_localevents */
 	char *mount_point;         /* as in mountinfo, e.g. "/sys/fs/cgroup/pids" */
 	char *mount_root;          /* the hierarchy path mounted there, "/" unless inside a cgroup namespace */
 	char *label;               /* "v1 pids", "v1 memory", "v2" */
@@ -88,7 +90,8 @@ struct cgroup_info {
 	bool pids_unlimited;
 	uint64_t pids_max;
 	struct opt_u64 pids_current;
-	struct opt_u64 pids_events_max; /* forks rejected because this cgroup hit its limit */
+	struct opt_u64 pids_events_max; /* forks rejected (see pids_events_hierarchical) */
+	bool pids_events_hierarchical;  /* v2 with pids.events.local: the count covers the subtree's hits of this limit */
 	struct opt_u64 pids_peak;       /* 6.1+ */
 	/* memory controller */
 	bool has_mem_max;

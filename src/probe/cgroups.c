@@ -51,6 +51,7 @@ static int on_mount(const struct mountinfo_entry *e, void *ctx_)
 		/* Whether pids/memory are available is read from cgroup.controllers at the walk. */
 		h.kind = CG_HIER_V2;
 		h.has_pids = h.has_memory = true;
+		h.pids_localevents = mount_options_have(e->super_options, "pids_localevents");
 	} else {
 		return 0;
 	}
@@ -111,7 +112,16 @@ static void read_keyed_opt(int dirfd, const char *rel, const char *key, struct b
 	}
 }
 
-struct walk;
+/* One walk of a hierarchy. */
+struct walk {
+	const struct hr_root *root;
+	struct snapshot *snap;
+	int hier;
+	struct buf b;
+	size_t count;
+	bool truncated;
+};
+
 static void walk_malformed(struct walk *w, const char *dir, const char *file);
 
 /* Fills the pids part of c from dirfd. Returns true when the cgroup has a usable pids.max. */
@@ -131,6 +141,14 @@ static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b,
 		return false;
 	}
 	read_keyed_opt(dirfd, "pids.events", "max", b, &c->pids_events_max);
+	/*
+	 * On v1 and on v2 before pids.events.local (7.x), "max" counts the forks of this cgroup's own tasks
+	 * that failed, whichever ancestor's limit they hit. With pids.events.local and without the
+	 * pids_localevents mount option, v2 "max" counts the hits of this cgroup's limit in its subtree.
+	 */
+	c->pids_events_hierarchical = w->snap->hiers[w->hier].kind == CG_HIER_V2 &&
+				      !w->snap->hiers[w->hier].pids_localevents &&
+				      faccessat(dirfd, "pids.events.local", F_OK, 0) == 0;
 	read_opt(dirfd, "pids.peak", b, &c->pids_peak);
 	return true;
 }
@@ -152,6 +170,8 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 		if (c->mem_unlimited)
 			return true;
 		read_opt(dirfd, "memory.usage_in_bytes", b, &c->mem_usage_bytes);
+		if (!c->mem_usage_bytes.known)
+			walk_malformed(w, dir, "memory.usage_in_bytes");
 		read_opt(dirfd, "memory.max_usage_in_bytes", b, &c->mem_peak_bytes);
 		read_opt(dirfd, "memory.failcnt", b, &c->mem_failcnt);
 		read_keyed_opt(dirfd, "memory.oom_control", "oom_kill", b, &c->mem_oom_kill);
@@ -169,6 +189,8 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 	if (c->mem_unlimited)
 		return true;
 	read_opt(dirfd, "memory.current", b, &c->mem_usage_bytes);
+	if (!c->mem_usage_bytes.known)
+		walk_malformed(w, dir, "memory.current");
 	read_opt(dirfd, "memory.peak", b, &c->mem_peak_bytes);
 	if (read_file_at(dirfd, "memory.events", b) >= 0) {
 		uint64_t v;
@@ -183,15 +205,6 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 	read_keyed_opt(dirfd, "memory.stat", "inactive_file", b, &c->mem_inactive_file_bytes);
 	return true;
 }
-
-struct walk {
-	const struct hr_root *root;
-	struct snapshot *snap;
-	int hier;
-	struct buf b;
-	size_t count;
-	bool truncated;
-};
 
 static void walk_malformed(struct walk *w, const char *dir, const char *file)
 {

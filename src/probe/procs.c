@@ -130,11 +130,11 @@ static int scan_one(struct scan *s, const char *name)
 	p.nspid_inner = st.nspid_inner;
 
 	/*
-	 * A kernel thread (no mm, not a zombie) needs nothing more: uid 0 is exempt from RLIMIT_NPROC,
+	 * A kernel thread (no mm, kthreadd or its child) needs nothing more: uid 0 is exempt from RLIMIT_NPROC,
 	 * it has no mappings, and it lives in the initial pid namespace (only a reader there sees it).
 	 * On a large server they are hundreds of the processes: four system calls each saved.
 	 */
-	if (!st.has_mm && st.state != 'Z') {
+	if (!st.has_mm && st.state != 'Z' && (p.pid == 2 || p.ppid == 2)) {
 		p.kernel_thread = true;
 		p.pidns = s->snap->sys.own_pidns;
 		goto add;
@@ -159,6 +159,10 @@ static int scan_one(struct scan *s, const char *name)
 	} else if (!gone(pfd, (int)n)) {
 		scan_problem(s, "cgroup membership", name, "cgroup", (int)n);
 	}
+
+	/* The capabilities that exempt from RLIMIT_NPROC count only in the initial user namespace. */
+	if (p.uid != 0 && p.has_cap_eff && (p.cap_eff & ((1ULL << 21) | (1ULL << 24))))
+		p.userns = probe_ns_inode(pfd, "ns/user", NULL);
 
 	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
 	p.pidns = probe_ns_inode(pfd, "ns/pid", &err);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The report as one JSON object: see docs/json.md for the schema. */
+/* The report as one JSON object: its schema is in headroom(1), JSON OUTPUT. */
 #include <string.h>
 
 #include "core/escape.h"

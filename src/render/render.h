@@ -26,7 +26,7 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 /* "31,208 tasks", "1.5 GiB", for a value in a limit's unit. */
 const char *render_amount(enum unit u, uint64_t v, char *out, size_t size);
 
-/* The JSON document's schema version, bumped on incompatible change (docs/json.md). */
+/* The JSON document's schema version, bumped on incompatible change (headroom(1), JSON OUTPUT). */
 #define REPORT_SCHEMA_VERSION 1
 
 #endif

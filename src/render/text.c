@@ -206,7 +206,7 @@ static void verdict(struct buf *out, const struct snapshot *snap, const struct a
 	}
 	add_status(out, a->worst, color, true, 0);
 	if (a->worst == STATUS_OK) {
-		buf_printf(out, ": no limit is near (warning at %.0f%%, critical at %.0f%%)", a->th.warning_pct,
+		buf_printf(out, ": no limit is near (warning at %g%%, critical at %g%%)", a->th.warning_pct,
 			   a->th.critical_pct);
 		if (worst) {
 			buf_printf(out, "; the closest is %s at %.1f%% (", limit_kinds[worst->id].title, limit_percent(worst));

@@ -173,11 +173,19 @@ static void nproc_exemptions_and_lowest(void)
 	set_nproc(p, 1, 1);
 	p->has_cap_eff = true;
 	p->cap_eff = 1ULL << 24;                                     /* CAP_SYS_RESOURCE: exempt */
+	p->userns = PROC_USER_INIT_INO;
 	set_nproc(add_proc(&s, 20, 2000, 2, "free"), 0, 0);         /* unlimited */
 	p = add_proc(&s, 30, 3000, 4, "admin");
 	set_nproc(p, 2, 2);
 	p->has_cap_eff = true;
 	p->cap_eff = 1ULL << 21;                                     /* CAP_SYS_ADMIN: the only process, exempt */
+	p->userns = PROC_USER_INIT_INO;
+	p = add_proc(&s, 40, 4000, 3, "container-root");
+	set_nproc(p, 3, 3);
+	p->has_cap_eff = true;
+	p->cap_eff = ~0ULL;                                          /* all capabilities, but in a child user namespace */
+	p->userns = 4026532999ULL;
+	p = add_proc(&s, 50, 5000, 1, "unreadable");                 /* its limits could not be read */
 	assess(&s, &TH, &a);
 
 	l = find(&a, LIMIT_USER_NPROC, "user:0");
@@ -189,7 +197,11 @@ static void nproc_exemptions_and_lowest(void)
 	CHECK(l && l->unlimited && l->status == STATUS_OK);
 	l = find(&a, LIMIT_USER_NPROC, "user:3000");
 	CHECK(l && l->exempt);
-	CHECK(a.consumers.nusers == 4 && a.consumers.users[0].uid == 1000 && a.consumers.users[0].tasks == 63);
+	l = find(&a, LIMIT_USER_NPROC, "user:4000");
+	CHECK(l && !l->exempt && l->max == 3 && l->status == STATUS_CRITICAL);
+	/* unreadable limits are not an exemption: nothing is claimed */
+	CHECK(find(&a, LIMIT_USER_NPROC, "user:5000") == NULL);
+	CHECK(a.consumers.nusers == 6 && a.consumers.users[0].uid == 1000 && a.consumers.users[0].tasks == 63);
 	CHECK(a.consumers.procs[0].pid == 10);
 	assessment_free(&a);
 	snapshot_free(&s);
@@ -220,6 +232,8 @@ static void owners_from_paths(void)
 	cgroup_owner("/lxc.payload.web", &o);
 	CHECK(o.kind == OWNER_LXC);
 	CHECK_STR(o.name, "web");
+	cgroup_owner("/kubepods.slice/kubepods-besteffort.slice", &o);
+	CHECK(o.kind == OWNER_KUBERNETES && o.name[0] == '\0'); /* the kubelet's, not a unit to change */
 	cgroup_owner("/hr-test-1", &o);
 	CHECK(o.kind == OWNER_NONE);
 	cgroup_owner("/", &o);
@@ -347,6 +361,66 @@ static void dead_namespace_and_child_pid_max(void)
 	snapshot_free(&s);
 }
 
+static void rlimit_data_soft_zero(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+	struct proc_info *p;
+
+	snap_base(&s, "6.18.0");
+	p = add_proc(&s, 70, 0, 1, "valgrind");
+	p->has_limits = true;
+	p->vm_data_kib = 1024;
+	/* soft 0, hard 4 MiB: checked against the hard limit since 4.7 */
+	p->limits.soft[PID_RLIMIT_DATA] = (struct rlim_value){ true, false, 0 };
+	p->limits.hard[PID_RLIMIT_DATA] = (struct rlim_value){ true, false, 4 << 20 };
+	p = add_proc(&s, 71, 0, 1, "zero-unlimited");
+	p->has_limits = true;
+	p->limits.soft[PID_RLIMIT_DATA] = (struct rlim_value){ true, false, 0 };
+	p->limits.hard[PID_RLIMIT_DATA] = (struct rlim_value){ true, true, 0 };
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_RLIMIT_DATA, "pid:70");
+	CHECK(l && l->max == 4 << 20 && l->used == 1 << 20 && l->status == STATUS_OK);
+	CHECK(find(&a, LIMIT_RLIMIT_DATA, "pid:71") == NULL);
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static void hierarchical_pids_events(void)
+{
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+
+	snap_base(&s, "7.1.0");
+	s.nhiers = 1;
+	s.hiers = calloc(1, sizeof(*s.hiers));
+	s.hiers[0] = (struct cgroup_hier){ .kind = CG_HIER_V2, .has_pids = true, .mount_point = strdup("/sys/fs/cgroup"),
+					   .mount_root = strdup("/"), .label = strdup("v2") };
+	s.ncgroups = 2;
+	s.cgroups = calloc(2, sizeof(*s.cgroups));
+	/* both limits fired once for one fork; a hierarchical count already covers the child */
+	s.cgroups[0] = (struct cgroup_info){ .path = strdup("/a"), .dir = strdup("/sys/fs/cgroup/a"), .has_pids_max = true,
+					     .pids_max = 10, .pids_current = { true, 10 }, .pids_events_max = { true, 1 },
+					     .pids_events_hierarchical = true };
+	s.cgroups[1] = (struct cgroup_info){ .path = strdup("/a/b"), .dir = strdup("/sys/fs/cgroup/a/b"), .has_pids_max = true,
+					     .pids_max = 5, .pids_current = { true, 5 }, .pids_events_max = { true, 1 },
+					     .pids_events_hierarchical = true };
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_CGROUP_PIDS, "cgroup:/a");
+	{
+		uint64_t rejected = 99;
+
+		for (int f = 0; l && f < l->nfacts; f++)
+			if (strcmp(l->facts[f].key, "rejected_forks") == 0)
+				rejected = l->facts[f].u;
+		CHECK_U64(rejected, 1);
+	}
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
 static void shown_and_exit_status(void)
 {
 	struct snapshot s;
@@ -392,6 +466,8 @@ int main(void)
 	RUN(commit_modes);
 	RUN(cgroups_pids_and_memory);
 	RUN(dead_namespace_and_child_pid_max);
+	RUN(rlimit_data_soft_zero);
+	RUN(hierarchical_pids_events);
 	RUN(shown_and_exit_status);
 	return 0;
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_PARSE_CONF_H
+#define HEADROOM_PARSE_CONF_H
+
+#include <stddef.h>
+
+/*
+ * Configuration files that set the limits (user input, so parsed strictly and bounded):
+ *
+ * sysctl.d(5): "key = value" per line; '#' and ';' start comments; a leading '-' means "ignore
+ * failures"; '/' in a key is the same as '.' (kernel/pid_max is kernel.pid_max).
+ *
+ * limits.conf(5): "<domain> <type> <item> <value>" per line, blank-separated; '#' starts a comment.
+ */
+
+/* Called for each assignment: key normalised to dots (NUL-terminated), value trimmed, 1-based line. */
+typedef int (*sysctl_conf_fn)(const char *key, const char *value, int line, void *ctx);
+int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx);
+
+/* Called for each well-formed limits line, fields NUL-terminated. */
+typedef int (*limits_conf_fn)(const char *domain, const char *type, const char *item, const char *value, int line,
+			      void *ctx);
+int limits_conf_parse(const char *buf, size_t len, limits_conf_fn fn, void *ctx);
+
+#endif
