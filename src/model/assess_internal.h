@@ -25,6 +25,12 @@ void assess_users(const struct snapshot *snap, struct assessment *a);
 void assess_processes(const struct snapshot *snap, struct assessment *a);
 void assess_consumers(const struct snapshot *snap, struct assessment *a);
 
+/*
+ * Appends to l->source where the sysctl is configured (sysctl.d, sysctl.conf) and whether the running
+ * value is the configured one, and records the file as facts.
+ */
+void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysctl_id id, uint64_t running);
+
 /* The reader runs in the initial pid namespace (or cannot tell). */
 bool in_initial_pidns(const struct snapshot *snap);
 

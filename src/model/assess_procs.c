@@ -45,6 +45,58 @@ static int cmp_uid(const void *x, const void *y)
 	return (a->uid > b->uid) - (a->uid < b->uid);
 }
 
+/*
+ * The limits.conf(5) rule pam_limits applies to a login session of user name (uid) for the soft
+ * value of item: a rule for the user itself beats a uid range, which beats '*'; among equals the
+ * last one read wins. '*' never applies to root. @group rules are not followed (membership is not
+ * read): *ret_group_rules counts them.
+ */
+static const struct limits_rule *limits_rule_for(const struct snapshot *snap, const char *name, uint32_t uid,
+						 const char *item, unsigned *ret_group_rules)
+{
+	const struct limits_rule *best = NULL;
+	int best_rank = 99;
+
+	*ret_group_rules = 0;
+	for (size_t i = 0; i < snap->nlimits_rules; i++) {
+		const struct limits_rule *r = &snap->limits_rules[i];
+		int rank = 99;
+
+		if (strcmp(r->item, item) != 0 || (strcmp(r->type, "soft") != 0 && strcmp(r->type, "-") != 0))
+			continue;
+		if (name && strcmp(r->domain, name) == 0) {
+			rank = 0;
+		} else if (r->domain[0] == '@' || r->domain[0] == '%') {
+			(*ret_group_rules)++;
+		} else if (strchr(r->domain, ':')) {
+			/* "<min_uid>:<max_uid>", either side may be empty */
+			const char *c = strchr(r->domain, ':');
+			unsigned long lo = 0, hi = UINT32_MAX;
+			char *end;
+
+			if (c != r->domain) {
+				lo = strtoul(r->domain, &end, 10);
+				if (end != c)
+					continue;
+			}
+			if (c[1]) {
+				hi = strtoul(c + 1, &end, 10);
+				if (*end)
+					continue;
+			}
+			if (uid >= lo && uid <= hi)
+				rank = 1;
+		} else if (strcmp(r->domain, "*") == 0 && uid != 0) {
+			rank = 3;
+		}
+		if (rank < 99 && rank <= best_rank) {
+			best_rank = rank;
+			best = r;
+		}
+	}
+	return best;
+}
+
 static bool proc_of_uid(const struct proc_info *p, const void *ctx)
 {
 	return p->uid == *(const uint32_t *)ctx;
@@ -152,9 +204,9 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			/* <= 5.13: processes >= rlimit fails; 5.14+ (ucounts): the incremented count > rlimit fails */
 			l->capacity = l->max;
 			raise = suggest_raise(l->max, l->used, 0);
-			l->source = xasprintf("RLIMIT_NPROC (ulimit -u) %llu of %s (pid %d), the lowest among the user's "
-					      "processes: every task of the real uid counts against it",
-					      (unsigned long long)l->max, low->comm, low->pid);
+			l->source = xasprintf("%s (pid %d) has RLIMIT_NPROC (ulimit -u) %llu, the lowest among the user's "
+					      "processes; every task of the real uid counts against it",
+					      low->comm, low->pid, (unsigned long long)l->max);
 			l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
 					       "containers together); a process whose own limit is reached cannot fork",
 					       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
@@ -178,6 +230,28 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 						   (unsigned long long)raise);
 			fact_u64(l, "limit_pid", (uint64_t)low->pid);
 			fact_u64(l, "limited_processes", acc->subject_processes);
+			{
+				unsigned group_rules;
+				const struct limits_rule *r = limits_rule_for(snap, name, acc->uid, "nproc", &group_rules);
+				char *text;
+
+				if (r) {
+					text = xasprintf("%s; login sessions of this user get %s from %s line %d ('%s %s nproc %s'), "
+							 "services take their unit's LimitNPROC=",
+							 l->source, r->value, r->file, r->line, r->domain, r->type, r->value);
+					free(l->source);
+					l->source = text;
+					text = xasprintf("%s:%d", r->file, r->line);
+					fact_str(l, "configured_in", text);
+					free(text);
+					fact_str(l, "configured_value", r->value);
+				} else if (group_rules) {
+					text = xasprintf("%s; limits.conf has %u nproc rule%s for groups, which may apply to its "
+							 "login sessions", l->source, group_rules, group_rules == 1 ? "" : "s");
+					free(l->source);
+					l->source = text;
+				}
+			}
 		}
 	}
 	free(u);
@@ -205,6 +279,7 @@ static void add_map_count(const struct snapshot *snap, struct assessment *a, con
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
 	l->fix_now = xasprintf("sysctl -w vm.max_map_count=%llu", (unsigned long long)raise);
 	l->fix_durable = xasprintf("add 'vm.max_map_count = %llu' to a file in /etc/sysctl.d/", (unsigned long long)raise);
+	sysctl_origin_note(l, snap, SYSCTL_MAX_MAP_COUNT, l->max);
 	fact_u64(l, "pid", (uint64_t)p->pid);
 	fact_str(l, "comm", p->comm);
 	fact_u64(l, "threads", p->threads);

@@ -2,9 +2,11 @@
 /* Machine-wide limits: kernel.pid_max, kernel.threads-max, memory and swap, the overcommit limit. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/buf.h"
 #include "core/human.h"
+#include "core/text.h"
 #include "model/assess_internal.h"
 
 #define PID_MAX_LIMIT 4194304ULL      /* include/linux/threads.h, 64-bit */
@@ -17,6 +19,32 @@ static const char sysctl_durable[] =
 bool in_initial_pidns(const struct snapshot *snap)
 {
 	return !snap->sys.own_pidns || snap->sys.own_pidns == PROC_PID_INIT_INO;
+}
+
+void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysctl_id id, uint64_t running)
+{
+	const struct config_origin *o = &snap->sysctl_origin[id];
+	uint64_t v;
+	char *text;
+
+	if (!o->set) {
+		text = xasprintf("%s; no sysctl configuration file sets it (sysctl.d, sysctl.conf): the kernel's boot default "
+				 "or a change made since boot", l->source);
+	} else if (parse_u64_str(o->value, strlen(o->value), &v) == 0 && v == running) {
+		text = xasprintf("%s; set to %s by %s line %d (kept across reboots)", l->source, o->value, o->file, o->line);
+	} else {
+		text = xasprintf("%s; %s line %d sets %s, but it is %llu now: it was changed after the files were applied, "
+				 "or nothing applied them at boot (systemd-sysctl, sysctl --system)",
+				 l->source, o->file, o->line, o->value, (unsigned long long)running);
+	}
+	free(l->source);
+	l->source = text;
+	if (o->set) {
+		text = xasprintf("%s:%d", o->file, o->line);
+		fact_str(l, "configured_in", text);
+		free(text);
+		fact_str(l, "configured_value", o->value);
+	}
 }
 
 static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
@@ -45,6 +73,7 @@ static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
 	raise = suggest_raise(l->max, l->used, PID_MAX_LIMIT);
 	l->fix_now = xasprintf("sysctl -w kernel.pid_max=%llu", (unsigned long long)raise);
 	l->fix_durable = xasprintf(sysctl_durable, "kernel.pid_max", (unsigned long long)raise);
+	sysctl_origin_note(l, snap, SYSCTL_PID_MAX, l->max);
 	if (sys->loadavg.last_pid)
 		fact_u64(l, "last_pid", sys->loadavg.last_pid);
 }
@@ -72,6 +101,7 @@ static void assess_threads_max(const struct snapshot *snap, struct assessment *a
 	l->fix_now = xasprintf("sysctl -w kernel.threads-max=%llu%s", (unsigned long long)raise,
 			       sys->kernel.major == 4 ? " (4.x kernels cap a value above the RAM-derived default silently)" : "");
 	l->fix_durable = xasprintf(sysctl_durable, "kernel.threads-max", (unsigned long long)raise);
+	sysctl_origin_note(l, snap, SYSCTL_THREADS_MAX, l->max);
 }
 
 static void assess_memory(const struct snapshot *snap, struct assessment *a)
@@ -182,6 +212,7 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 								    sys->overcommit_ratio.v + 25 > 100 ? 100 :
 								    sys->overcommit_ratio.v + 25 : 100));
 		l->fix_durable = xstrdup("put the vm.overcommit_* settings in a file in /etc/sysctl.d/");
+		sysctl_origin_note(l, snap, SYSCTL_OVERCOMMIT_MEMORY, mode);
 		return;
 	}
 	l->unlimited = true;
@@ -203,6 +234,7 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)));
 	l->fix_now = xstrdup("nothing to do for commit in this mode");
 	l->fix_durable = xstrdup("keep vm.overcommit_memory at 0 unless an application requires otherwise");
+	sysctl_origin_note(l, snap, SYSCTL_OVERCOMMIT_MEMORY, mode);
 }
 
 void assess_system(const struct snapshot *snap, struct assessment *a)

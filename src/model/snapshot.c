@@ -35,6 +35,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->pidns);
 	free(s->problems);
 	free(s->user_names);
+	free(s->limits_rules);
 	strtab_free(&s->strings);
 	memset(s, 0, sizeof(*s));
 }

@@ -132,6 +132,34 @@ struct problem {
 	bool essential;  /* a core system reading: without it the verdict is "unknown" */
 };
 
+/* Where a sysctl is set in the configuration applied at boot (sysctl.d(5)). */
+enum sysctl_id {
+	SYSCTL_PID_MAX,
+	SYSCTL_THREADS_MAX,
+	SYSCTL_MAX_MAP_COUNT,
+	SYSCTL_OVERCOMMIT_MEMORY,
+	SYSCTL_OVERCOMMIT_RATIO,
+	SYSCTL_OVERCOMMIT_KBYTES,
+	SYSCTL_NIDS
+};
+
+struct config_origin {
+	bool set;          /* an assignment was found */
+	char value[64];
+	char file[256];    /* as seen on the system: "/etc/sysctl.d/90-pid.conf" */
+	int line;
+};
+
+/* A limits.conf(5) line for an item headroom reports (nproc, as, data). */
+struct limits_rule {
+	char domain[64];
+	char type[8];      /* soft, hard or - (both) */
+	char item[8];
+	char value[32];
+	char file[256];
+	int line;
+};
+
 /* A user name from the root's /etc/passwd, for the uids that have processes. */
 struct user_name {
 	uint32_t uid;
@@ -152,6 +180,9 @@ struct snapshot {
 	size_t nproblems;
 	struct user_name *user_names;
 	size_t nuser_names;
+	struct config_origin sysctl_origin[SYSCTL_NIDS];
+	struct limits_rule *limits_rules;
+	size_t nlimits_rules;
 	struct strtab strings;
 	bool live;
 };

@@ -25,5 +25,6 @@ int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, st
 	probe_cgroups(root, snap);
 	probe_pidns(root, opts, snap);
 	probe_users(root, snap);
+	probe_config(root, snap);
 	return 0;
 }

@@ -27,6 +27,7 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 void probe_cgroups(const struct hr_root *root, struct snapshot *snap);
 void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
 void probe_users(const struct hr_root *root, struct snapshot *snap);
+void probe_config(const struct hr_root *root, struct snapshot *snap);
 
 /*
  * Reads a namespace link such as "pid:[4026531836]" at dirfd/rel and returns its inode, or 0 with

@@ -207,6 +207,39 @@ static void nproc_exemptions_and_lowest(void)
 	snapshot_free(&s);
 }
 
+static void limits_conf_precedence(void)
+{
+	static const struct limits_rule rules[] = {
+		{ "*", "soft", "nproc", "4096", "/etc/security/limits.d/20-nproc.conf", 5 },
+		{ "alice", "soft", "nproc", "100", "/etc/security/limits.conf", 2 },
+		{ "1000:1999", "-", "nproc", "300", "/etc/security/limits.conf", 3 },
+		{ "*", "soft", "nproc", "50", "/etc/security/limits.d/99-late.conf", 1 }, /* later, but weaker than alice */
+		{ "@wheel", "soft", "nproc", "7", "/etc/security/limits.conf", 4 },
+		{ "bob", "hard", "nproc", "9", "/etc/security/limits.conf", 6 },       /* hard only: not the soft value */
+	};
+	struct snapshot s;
+	struct assessment a;
+	const struct limit *l;
+
+	snap_base(&s, "6.18.0");
+	s.limits_rules = malloc(sizeof(rules));
+	memcpy(s.limits_rules, rules, sizeof(rules));
+	s.nlimits_rules = sizeof(rules) / sizeof(rules[0]);
+	s.user_names = calloc(2, sizeof(*s.user_names));
+	s.user_names[0] = (struct user_name){ 1000, "alice" };
+	s.user_names[1] = (struct user_name){ 2000, "bob" };
+	s.nuser_names = 2;
+	set_nproc(add_proc(&s, 10, 1000, 1, "sh"), 100, 100);
+	set_nproc(add_proc(&s, 11, 2000, 1, "sh"), 50, 60);
+	assess(&s, &TH, &a);
+	l = find(&a, LIMIT_USER_NPROC, "user:1000");
+	CHECK(l && strstr(l->source, "get 100 from /etc/security/limits.conf line 2 ('alice soft nproc 100')"));
+	l = find(&a, LIMIT_USER_NPROC, "user:2000");
+	CHECK(l && strstr(l->source, "get 50 from /etc/security/limits.d/99-late.conf line 1"));
+	assessment_free(&a);
+	snapshot_free(&s);
+}
+
 static void owners_from_paths(void)
 {
 	struct owner o;
@@ -462,6 +495,7 @@ int main(void)
 	RUN(system_limits_from_loadavg);
 	RUN(container_view_on_new_kernel);
 	RUN(nproc_exemptions_and_lowest);
+	RUN(limits_conf_precedence);
 	RUN(owners_from_paths);
 	RUN(commit_modes);
 	RUN(cgroups_pids_and_memory);

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "core/text.h"
+#include "parse/conf.h"
 #include "parse/keyed.h"
 #include "parse/kversion.h"
 #include "parse/loadavg.h"
@@ -273,6 +274,51 @@ static void passwd_lines(void)
 	CHECK_STR(name, "alice");
 }
 
+struct conf_seen {
+	int n;
+	char text[8][160];
+};
+
+static int on_sysctl_line(const char *key, const char *value, int line, void *ctx)
+{
+	struct conf_seen *s = ctx;
+
+	if (s->n < 8)
+		snprintf(s->text[s->n], sizeof(s->text[0]), "%d:%s=%s", line, key, value);
+	s->n++;
+	return 0;
+}
+
+static int on_limits_line(const char *d, const char *t, const char *i, const char *v, int line, void *ctx)
+{
+	struct conf_seen *s = ctx;
+
+	if (s->n < 8)
+		snprintf(s->text[s->n], sizeof(s->text[0]), "%d:%s|%s|%s|%s", line, d, t, i, v);
+	s->n++;
+	return 0;
+}
+
+static void sysctl_and_limits_conf(void)
+{
+	struct conf_seen s = { 0 };
+
+	CHECK(sysctl_conf_parse(S("# comment\n; also\nkernel.pid_max = 4194304\n-kernel/threads-max=99 \n\n"
+				  "no equals sign\n = novalue\nvm.max_map_count=\r\n"), on_sysctl_line, &s) == 0);
+	CHECK(s.n == 3);
+	CHECK_STR(s.text[0], "3:kernel.pid_max=4194304");
+	CHECK_STR(s.text[1], "4:kernel.threads-max=99");
+	CHECK_STR(s.text[2], "8:vm.max_map_count=");
+	memset(&s, 0, sizeof(s));
+	CHECK(limits_conf_parse(S("#<domain> <type> <item> <value>\n*   soft  nproc  4096\n"
+				  "root\thard\tnproc\tunlimited # trailing comment\n"
+				  "too many fields here now\nshort line\n@dba - nproc 100\n"), on_limits_line, &s) == 0);
+	CHECK(s.n == 3);
+	CHECK_STR(s.text[0], "2:*|soft|nproc|4096");
+	CHECK_STR(s.text[1], "3:root|hard|nproc|unlimited");
+	CHECK_STR(s.text[2], "6:@dba|-|nproc|100");
+}
+
 int main(void)
 {
 	RUN(numbers_overflow_and_blanks);
@@ -288,5 +334,6 @@ int main(void)
 	RUN(keyed_and_limit_files);
 	RUN(kernel_versions);
 	RUN(passwd_lines);
+	RUN(sysctl_and_limits_conf);
 	return 0;
 }
