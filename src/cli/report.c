@@ -55,7 +55,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Parses a percentage in (0, 100] with up to one decimal place. */
+/* Parses a percentage: a number above 0 and at most 100. */
 static int parse_percent(const char *s, double *ret)
 {
 	char *end;

@@ -122,6 +122,15 @@ void json_null(struct json *j, const char *key)
 	buf_adds(j->out, "null");
 }
 
+void json_number(struct json *j, const char *key, double v)
+{
+	value_start(j, key);
+	if (v != v || v > 1e18 || v < -1e18)
+		buf_adds(j->out, "null");
+	else
+		buf_printf(j->out, "%.10g", v);
+}
+
 void json_fixed(struct json *j, const char *key, double v, int decimals)
 {
 	value_start(j, key);

@@ -34,5 +34,7 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 /* A fixed-point number with the given decimals (no exponent, no locale). */
 void json_fixed(struct json *j, const char *key, double v, int decimals);
+/* A number with up to 10 significant digits, as given ("97.55", "80"). */
+void json_number(struct json *j, const char *key, double v);
 
 #endif

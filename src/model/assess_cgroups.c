@@ -254,7 +254,8 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 		break;
 	case OWNER_KUBERNETES:
 		buf_reset(&fix);
-		buf_adds(&fix, "none that lasts: the kubelet owns this cgroup; stop runaway processes in its pods");
+		buf_adds(&fix, o.name[0] ? "none that lasts: the kubelet owns this cgroup; stop runaway processes in the pod" :
+					   "none that lasts: the kubelet owns this cgroup; stop runaway processes in its pods");
 		if (o.name[0])
 			l->fix_durable = xasprintf("raise podPidsLimit in the kubelet configuration (--pod-max-pids) to %llu "
 						   "or more and restart the kubelet", (unsigned long long)raise);

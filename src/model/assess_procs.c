@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/buf.h"
 #include "core/human.h"
@@ -19,9 +20,9 @@
  * another host uid is not) and for a task with CAP_SYS_RESOURCE or CAP_SYS_ADMIN in the initial user
  * namespace (capable()), so capabilities held only inside a container do not exempt.
  */
-static bool nproc_exempt(const struct proc_info *p)
+static bool nproc_exempt(const struct snapshot *snap, const struct proc_info *p)
 {
-	if (p->uid == 0)
+	if (p->uid == 0 && snap->sys.uid0_is_host_root)
 		return true;
 	return p->has_cap_eff && (p->cap_eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_SYS_RESOURCE_BIT))) &&
 	       p->userns == PROC_USER_INIT_INO;
@@ -47,9 +48,11 @@ static int cmp_uid(const void *x, const void *y)
 
 /*
  * The limits.conf(5) rule pam_limits applies to a login session of user name (uid) for the soft
- * value of item: a rule for the user itself beats a uid range, which beats '*'; among equals the
- * last one read wins. '*' never applies to root. @group rules are not followed (membership is not
- * read): *ret_group_rules counts them.
+ * value of item, by pam_limits' own precedence: a rule for the user's name or a uid range
+ * (LIMITS_DEF_USER) beats @group, which beats %group, which beats a bare '%' (LIMITS_DEF_ALL),
+ * which beats '*'; among equals the last one read wins; group and wildcard rules never apply to
+ * root; type and item are compared ignoring case. Group membership is not read: @group and %group
+ * rules are counted in *ret_group_rules and not applied.
  */
 static const struct limits_rule *limits_rule_for(const struct snapshot *snap, const char *name, uint32_t uid,
 						 const char *item, unsigned *ret_group_rules)
@@ -62,12 +65,17 @@ static const struct limits_rule *limits_rule_for(const struct snapshot *snap, co
 		const struct limits_rule *r = &snap->limits_rules[i];
 		int rank = 99;
 
-		if (strcmp(r->item, item) != 0 || (strcmp(r->type, "soft") != 0 && strcmp(r->type, "-") != 0))
+		if (strcasecmp(r->item, item) != 0 || (strcasecmp(r->type, "soft") != 0 && strcmp(r->type, "-") != 0))
 			continue;
 		if (name && strcmp(r->domain, name) == 0) {
 			rank = 0;
-		} else if (r->domain[0] == '@' || r->domain[0] == '%') {
-			(*ret_group_rules)++;
+		} else if ((r->domain[0] == '@' || r->domain[0] == '%') && r->domain[1]) {
+			if (uid != 0)
+				(*ret_group_rules)++;
+		} else if (strcmp(r->domain, "%") == 0) {
+			rank = uid != 0 ? 3 : 99;
+		} else if (strcmp(r->domain, "*") == 0) {
+			rank = uid != 0 ? 4 : 99;
 		} else if (strchr(r->domain, ':')) {
 			/* "<min_uid>:<max_uid>", either side may be empty */
 			const char *c = strchr(r->domain, ':');
@@ -85,9 +93,7 @@ static const struct limits_rule *limits_rule_for(const struct snapshot *snap, co
 					continue;
 			}
 			if (uid >= lo && uid <= hi)
-				rank = 1;
-		} else if (strcmp(r->domain, "*") == 0 && uid != 0) {
-			rank = 3;
+				rank = 0;
 		}
 		if (rank < 99 && rank <= best_rank) {
 			best_rank = rank;
@@ -126,7 +132,7 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 		}
 		acc->tasks += p->threads;
 		acc->processes++;
-		if (nproc_exempt(p)) {
+		if (nproc_exempt(snap, p)) {
 			acc->exempt_processes++;
 			continue;
 		}
@@ -161,7 +167,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 		struct limit *l;
 
 		/* no process whose limit applies could be read: nothing can be said (the reason is listed) */
-		if (acc->uid != 0 && !acc->any_limits && acc->unknown_processes)
+		if (!(acc->uid == 0 && snap->sys.uid0_is_host_root) && !acc->any_limits && acc->unknown_processes)
 			continue;
 
 		l = limit_add(a, snap, LIMIT_USER_NPROC, xasprintf("user:%u", acc->uid),
@@ -172,16 +178,18 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 		if (name)
 			fact_str(l, "user", name);
 		fact_u64(l, "processes", acc->processes);
-		if (acc->uid == 0 || !acc->any_limits) {
+		bool root = acc->uid == 0 && snap->sys.uid0_is_host_root;
+
+		if (root || !acc->any_limits) {
 			l->exempt = true;
 			l->unlimited = true;
 			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user");
-			l->meaning = acc->uid == 0 ?
+			l->meaning = root ?
 				xasprintf("%s tasks; uid 0 is exempt: the kernel never applies RLIMIT_NPROC to root",
 					  human_count(l->used, used, sizeof(used))) :
 				xasprintf("%s tasks; every process of this user has CAP_SYS_RESOURCE or CAP_SYS_ADMIN, "
 					  "which exempts it", human_count(l->used, used, sizeof(used)));
-			fact_str(l, "exempt_reason", acc->uid == 0 ? "root" : "capabilities");
+			fact_str(l, "exempt_reason", root ? "root" : "capabilities");
 			l->fix_now = xstrdup("nothing to do");
 			l->fix_durable = xstrdup("nothing to do");
 			continue;
@@ -317,7 +325,14 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 		l->meaning = xasprintf("%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
 				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
 	}
-	if (hard->known && hard->unlimited)
+	if (!as && soft->value == 0 && l->max == hard->value) {
+		char *text = xasprintf("%s; its soft limit is 0, which the kernel reads as its hard limit", l->source);
+
+		free(l->source);
+		l->source = text;
+		l->fix_now = xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
+				       "CAP_SYS_RESOURCE", p->pid);
+	} else if (hard->known && hard->unlimited)
 		l->fix_now = xasprintf("prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
 	else
 		l->fix_now = xasprintf("prlimit --pid %d --%s=%llu (its hard limit; above needs CAP_SYS_RESOURCE)", p->pid,

@@ -27,6 +27,13 @@ void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysct
 	uint64_t v;
 	char *text;
 
+	if (!in_initial_pidns(snap)) {
+		/* these sysctls are the host's (or, for pid_max on 6.14+, set by the container's runtime) */
+		text = xasprintf("%s; set outside this container: its own configuration files do not apply", l->source);
+		free(l->source);
+		l->source = text;
+		return;
+	}
 	if (!o->set) {
 		text = xasprintf("%s; no sysctl configuration file sets it (sysctl.d, sysctl.conf): the kernel's boot default "
 				 "or a change made since boot", l->source);
@@ -161,13 +168,21 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 		const struct psi *p = &snap->sys.psi_memory;
 		char *text;
 
-		fact_u64(l, "psi_some_avg10_centipercent", p->some.avg10_centi);
+		if (p->some.present)
+			fact_u64(l, "psi_some_avg10_centipercent", p->some.avg10_centi);
 		if (p->full.present)
 			fact_u64(l, "psi_full_avg10_centipercent", p->full.avg10_centi);
 		/* some: at least one task stalled on memory; full: all non-idle tasks stalled at once */
-		text = xasprintf("%s; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some), all at once %u.%02u%% (full)",
-			      l->meaning, p->some.avg10_centi / 100, p->some.avg10_centi % 100, p->full.avg10_centi / 100,
-			      p->full.avg10_centi % 100);
+		if (p->some.present && p->full.present)
+			text = xasprintf("%s; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some), all at once "
+					 "%u.%02u%% (full)", l->meaning, p->some.avg10_centi / 100, p->some.avg10_centi % 100,
+					 p->full.avg10_centi / 100, p->full.avg10_centi % 100);
+		else if (p->some.present)
+			text = xasprintf("%s; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some)", l->meaning,
+					 p->some.avg10_centi / 100, p->some.avg10_centi % 100);
+		else
+			text = xasprintf("%s; all tasks stalled on memory at once %u.%02u%% of the last 10 s (PSI full)",
+					 l->meaning, p->full.avg10_centi / 100, p->full.avg10_centi % 100);
 		free(l->meaning);
 		l->meaning = text;
 	}

@@ -11,6 +11,7 @@
 void snapshot_init(struct snapshot *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->sys.uid0_is_host_root = true;
 	strtab_init(&s->strings);
 }
 

@@ -44,6 +44,8 @@ struct sys_info {
 	bool have_psi_memory;
 	struct psi psi_memory;
 	uint64_t own_pidns;               /* the reader's pid namespace inode, 0 unknown */
+	uint64_t own_userns;              /* the reader's user namespace inode, 0 unknown */
+	bool uid0_is_host_root;           /* uid 0 as the reader sees it is the initial namespace's root */
 };
 
 struct proc_info {

@@ -123,6 +123,23 @@ struct walk {
 };
 
 static void walk_malformed(struct walk *w, const char *dir, const char *file);
+static void walk_failed(struct walk *w, const char *dir, const char *file, int err);
+
+/* Reads a usage counter that a limit needs: a failure is reported with its cause. */
+static void read_needed(struct walk *w, int dirfd, const char *dir, const char *file, struct buf *b, struct opt_u64 *o)
+{
+	uint64_t v;
+	int r = read_u64_at(dirfd, file, b, &v);
+
+	if (r == 0) {
+		o->known = true;
+		o->v = v;
+	} else if (r == -EINVAL) {
+		walk_malformed(w, dir, file);
+	} else {
+		walk_failed(w, dir, file, r);
+	}
+}
 
 /* Fills the pids part of c from dirfd. Returns true when the cgroup has a usable pids.max. */
 static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b, struct cgroup_info *c)
@@ -134,15 +151,17 @@ static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b,
 		return false;
 	}
 	c->has_pids_max = true;
-	read_opt(dirfd, "pids.current", b, &c->pids_current);
+	if (c->pids_unlimited)
+		read_opt(dirfd, "pids.current", b, &c->pids_current);
+	else
+		read_needed(w, dirfd, dir, "pids.current", b, &c->pids_current);
 	if (!c->pids_current.known && !c->pids_unlimited) {
-		walk_malformed(w, dir, "pids.current");
 		c->has_pids_max = false;
 		return false;
 	}
 	read_keyed_opt(dirfd, "pids.events", "max", b, &c->pids_events_max);
 	/*
-	 * On v1 and on v2 before pids.events.local (7.x), "max" counts the forks of this cgroup's own tasks
+	 * On v1 and on v2 before pids.events.local (after 6.6, by 7.1), "max" counts the forks of this cgroup's own tasks
 	 * that failed, whichever ancestor's limit they hit. With pids.events.local and without the
 	 * pids_localevents mount option, v2 "max" counts the hits of this cgroup's limit in its subtree.
 	 */
@@ -169,9 +188,7 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 		c->mem_max_bytes = c->mem_unlimited ? 0 : v;
 		if (c->mem_unlimited)
 			return true;
-		read_opt(dirfd, "memory.usage_in_bytes", b, &c->mem_usage_bytes);
-		if (!c->mem_usage_bytes.known)
-			walk_malformed(w, dir, "memory.usage_in_bytes");
+		read_needed(w, dirfd, dir, "memory.usage_in_bytes", b, &c->mem_usage_bytes);
 		read_opt(dirfd, "memory.max_usage_in_bytes", b, &c->mem_peak_bytes);
 		read_opt(dirfd, "memory.failcnt", b, &c->mem_failcnt);
 		read_keyed_opt(dirfd, "memory.oom_control", "oom_kill", b, &c->mem_oom_kill);
@@ -188,9 +205,7 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 	c->has_mem_max = true;
 	if (c->mem_unlimited)
 		return true;
-	read_opt(dirfd, "memory.current", b, &c->mem_usage_bytes);
-	if (!c->mem_usage_bytes.known)
-		walk_malformed(w, dir, "memory.current");
+	read_needed(w, dirfd, dir, "memory.current", b, &c->mem_usage_bytes);
 	read_opt(dirfd, "memory.peak", b, &c->mem_peak_bytes);
 	if (read_file_at(dirfd, "memory.events", b) >= 0) {
 		uint64_t v;
@@ -212,6 +227,14 @@ static void walk_malformed(struct walk *w, const char *dir, const char *file)
 
 	snprintf(rel, sizeof(rel), "%s/%s", dir[0] == '/' ? dir + 1 : dir, file);
 	snapshot_malformed(w->snap, "cgroup file", root_display_path(w->root, rel, full, sizeof(full)), false);
+}
+
+static void walk_failed(struct walk *w, const char *dir, const char *file, int err)
+{
+	char rel[600], full[700];
+
+	snprintf(rel, sizeof(rel), "%s/%s", dir[0] == '/' ? dir + 1 : dir, file);
+	snapshot_problem(w->snap, "cgroup file", root_display_path(w->root, rel, full, sizeof(full)), -err, false);
 }
 
 static void add_cgroup(struct walk *w, const char *path, const char *dir, const struct cgroup_info *c)
@@ -255,7 +278,8 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	/* pids.max and the memory limits are not on the real root (CFTYPE_NOT_ON_ROOT), but are at the
 	 * root of a container's view of its own cgroup. */
 	/* Also keep unlimited cgroups whose tasks had forks rejected: the events are counted in the
-	 * forking task's cgroup on v1 and before 6.10 on v2, not in the limited ancestor. */
+	 * forking task's cgroup on v1, and on v2 before pids.events.local (after 6.6, by 7.1), not in the
+	 * limited ancestor. */
 	if (h->has_pids && read_pids(w, dirfd, dir, &w->b, &c) &&
 	    (!c.pids_unlimited || (c.pids_events_max.known && c.pids_events_max.v)))
 		keep = true;

@@ -161,8 +161,12 @@ static int scan_one(struct scan *s, const char *name)
 	}
 
 	/* The capabilities that exempt from RLIMIT_NPROC count only in the initial user namespace. */
-	if (p.uid != 0 && p.has_cap_eff && (p.cap_eff & ((1ULL << 21) | (1ULL << 24))))
-		p.userns = probe_ns_inode(pfd, "ns/user", NULL);
+	if (p.uid != 0 && p.has_cap_eff && (p.cap_eff & ((1ULL << 21) | (1ULL << 24)))) {
+		p.userns = probe_ns_inode(pfd, "ns/user", &err);
+		if (!p.userns && !gone(pfd, err))
+			scan_problem(s, "user namespace of processes with CAP_SYS_ADMIN or CAP_SYS_RESOURCE (needs ptrace "
+				     "access; counted as not exempt from RLIMIT_NPROC)", name, "ns/user", err);
+	}
 
 	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
 	p.pidns = probe_ns_inode(pfd, "ns/pid", &err);

@@ -123,5 +123,26 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 		sys->have_psi_memory = true;
 
 	sys->own_pidns = probe_ns_inode(root->proc_fd, "self/ns/pid", NULL);
+	/*
+	 * uids in /proc are those of the reader's user namespace. Inside one, uid 0 is the host's root only
+	 * when uid_map maps it to 0 ("0 0 4294967295" is the identity map of the initial namespace).
+	 */
+	sys->own_userns = probe_ns_inode(root->proc_fd, "self/ns/user", NULL);
+	sys->uid0_is_host_root = true;
+	if (sys->own_userns && sys->own_userns != PROC_USER_INIT_INO &&
+	    read_file_at(root->proc_fd, "self/uid_map", &b) >= 0) {
+		const char *pos = b.data, *end = b.data + b.len;
+		struct line l;
+
+		sys->uid0_is_host_root = false;
+		while (next_line(&pos, end, &l)) {
+			const char *p = l.p, *le = l.p + l.len;
+			uint64_t inside, outside, count;
+
+			if (parse_u64(&p, le, &inside) == 0 && parse_u64(&p, le, &outside) == 0 &&
+			    parse_u64(&p, le, &count) == 0 && inside == 0 && outside == 0 && count > 0)
+				sys->uid0_is_host_root = true;
+		}
+	}
 	buf_free(&b);
 }

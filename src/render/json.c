@@ -92,8 +92,8 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 	json_str(&j, "status", a->unknown && a->worst != STATUS_CRITICAL ? "unknown" : status_name(a->worst));
 	json_u64(&j, "exit_status", (uint64_t)assessment_exit_status(a));
 	json_object_begin(&j, "thresholds");
-	json_fixed(&j, "warning_percent", a->th.warning_pct, 1);
-	json_fixed(&j, "critical_percent", a->th.critical_pct, 1);
+	json_number(&j, "warning_percent", a->th.warning_pct);
+	json_number(&j, "critical_percent", a->th.critical_pct);
 	json_object_end(&j);
 
 	json_array_begin(&j, "limits");

@@ -216,6 +216,7 @@ static void limits_conf_precedence(void)
 		{ "*", "soft", "nproc", "50", "/etc/security/limits.d/99-late.conf", 1 }, /* later, but weaker than alice */
 		{ "@wheel", "soft", "nproc", "7", "/etc/security/limits.conf", 4 },
 		{ "bob", "hard", "nproc", "9", "/etc/security/limits.conf", 6 },       /* hard only: not the soft value */
+		{ "%", "SOFT", "NPROC", "77", "/etc/security/limits.conf", 7 },       /* '%' beats '*'; case is ignored */
 	};
 	struct snapshot s;
 	struct assessment a;
@@ -232,10 +233,11 @@ static void limits_conf_precedence(void)
 	set_nproc(add_proc(&s, 10, 1000, 1, "sh"), 100, 100);
 	set_nproc(add_proc(&s, 11, 2000, 1, "sh"), 50, 60);
 	assess(&s, &TH, &a);
+	/* a uid range ranks with the user's name, and the later of the two wins */
 	l = find(&a, LIMIT_USER_NPROC, "user:1000");
-	CHECK(l && strstr(l->source, "get 100 from /etc/security/limits.conf line 2 ('alice soft nproc 100')"));
+	CHECK(l && strstr(l->source, "get 300 from /etc/security/limits.conf line 3 ('1000:1999 - nproc 300')"));
 	l = find(&a, LIMIT_USER_NPROC, "user:2000");
-	CHECK(l && strstr(l->source, "get 50 from /etc/security/limits.d/99-late.conf line 1"));
+	CHECK(l && strstr(l->source, "get 77 from /etc/security/limits.conf line 7"));
 	assessment_free(&a);
 	snapshot_free(&s);
 }
