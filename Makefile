@@ -14,7 +14,7 @@ INSTALL ?= install
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wvla -Wno-unused-parameter -Wno-missing-field-initializers
 override CPPFLAGS += -D_GNU_SOURCE -Isrc
-override CFLAGS += -std=gnu11 $(WARNINGS)
+override CFLAGS += -std=gnu11 -pthread $(WARNINGS)
 
 BUILD := build
 ifeq ($(SANITIZE),1)
@@ -54,7 +54,7 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 headroom: $(BUILD)/src/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -81,7 +81,7 @@ FUZZ_CC ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-lf/%)
 build/fuzz-lf/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -pthread -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $< $(LIB_SRCS)
 fuzz: $(FUZZ_BINS)
 
 install: headroom

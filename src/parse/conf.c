@@ -28,6 +28,9 @@ int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx)
 		size_t n;
 
 		lineno++;
+		/* a NUL byte would cut a field short: such a line is not configuration */
+		if (memchr(l.p, '\0', l.len))
+			continue;
 		trim(&s, &e);
 		if (s == e || *s == '#' || *s == ';')
 			continue;
@@ -70,6 +73,8 @@ int limits_conf_parse(const char *buf, size_t len, limits_conf_fn fn, void *ctx)
 		bool bad = false;
 
 		lineno++;
+		if (memchr(l.p, '\0', l.len))
+			continue;
 		hash = memchr(p, '#', l.len);
 		if (hash)
 			e = hash;

@@ -11,6 +11,8 @@
  * failures"; '/' in a key is the same as '.' (kernel/pid_max is kernel.pid_max).
  *
  * limits.conf(5): "<domain> <type> <item> <value>" per line, blank-separated; '#' starts a comment.
+ *
+ * Lines holding a NUL byte are skipped in both.
  */
 
 /* Called for each assignment: key normalised to dots (NUL-terminated), value trimmed, 1-based line. */
