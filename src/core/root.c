@@ -100,7 +100,7 @@ ssize_t readlink_at(int dirfd, const char *rel, char *out, size_t size)
 	return n;
 }
 
-long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, char *tail, size_t tail_size)
+long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, size_t chunk, char *tail, size_t tail_size)
 {
 	long long lines = 0;
 	size_t tail_len = 0;
@@ -115,12 +115,14 @@ long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, char *
 	if (fd < 0)
 		return -errno;
 	/* One large read lets the kernel's seq_file fill many records per system call. */
-	if (scratch->cap < (256u << 10))
-		buf_grow(scratch, 256u << 10);
+	if (chunk < 4096)
+		chunk = 4096;
+	buf_reset(scratch);
+	buf_grow(scratch, chunk);
 	for (;;) {
 		const char *p, *end;
 
-		n = read(fd, scratch->data, scratch->cap - 1);
+		n = read(fd, scratch->data, chunk);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -36,11 +36,11 @@ ssize_t read_file_at(int dirfd, const char *rel, struct buf *b);
 ssize_t readlink_at(int dirfd, const char *rel, char *out, size_t size);
 
 /*
- * Counts the newline characters of dirfd/rel, reading with scratch as buffer space, and leaves the
- * file's last bytes (up to tail_size - 1, NUL-terminated) in tail. For /proc/PID/maps, whose text can
- * be megabytes long. Returns the count or -errno.
+ * Counts the newline characters of dirfd/rel, reading chunk bytes at a time into scratch, and leaves
+ * the file's last bytes (up to tail_size - 1, NUL-terminated) in tail. For /proc/PID/maps, whose text
+ * can be megabytes long. Returns the count or -errno.
  */
-long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, char *tail, size_t tail_size);
+long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, size_t chunk, char *tail, size_t tail_size);
 
 /* Builds "<root>/<rel>" for messages, into out. */
 const char *root_display_path(const struct hr_root *r, const char *rel, char *out, size_t size);

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/text.h"
+#include "parse/loadavg.h"
 #include "parse/pid_cgroup.h"
 #include "parse/pid_limits.h"
 #include "parse/pid_status.h"
+#include "probe/mapcount.h"
 #include "probe/probe.h"
 
 /* A process that exits mid-scan makes its files fail with one of these: skip it quietly. */
@@ -69,6 +72,7 @@ struct scan {
 	const struct hr_root *root;
 	const struct probe_opts *opts;
 	struct snapshot *snap;
+	struct mapcount *mc;   /* the worker counting maps; NULL: count inline */
 	struct buf b, scratch;
 };
 
@@ -85,13 +89,29 @@ static void scan_problem(struct scan *s, const char *what, const char *pid, cons
 		snapshot_problem(s->snap, what, full, -err, false);
 }
 
-/* Reads one process. Returns 0 when it was added, 1 when it is gone or unreadable. */
-static int scan_one(struct scan *s, const char *name)
-{
+/* A process between the two passes of the scan: its status is read, its directory still open. */
+struct pending {
 	struct proc_info p;
+	int pfd;
+	char name[16];
+};
+
+static void add_proc(struct scan *s, const struct proc_info *p)
+{
+	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));
+	s->snap->procs[s->snap->nprocs++] = *p;
+}
+
+/*
+ * Pass 1: the status of one process, and its maps queued for the worker by size. Returns 0 when the
+ * process waits for pass 2 in *ret (directory open), 1 when it is gone, unreadable or finished here.
+ */
+static int scan_status(struct scan *s, const char *name, struct pending *ret)
+{
+	struct proc_info *p = &ret->p;
 	struct pid_status st;
 	ssize_t n;
-	int pfd, err;
+	int pfd;
 
 	pfd = openat(s->root->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0) {
@@ -99,112 +119,131 @@ static int scan_one(struct scan *s, const char *name)
 			scan_problem(s, "process directory", name, "", -errno);
 		return 1;
 	}
-	memset(&p, 0, sizeof(p));
-	p.pid = atoi(name);
+	memset(p, 0, sizeof(*p));
+	p->pid = atoi(name);
+	snprintf(ret->name, sizeof(ret->name), "%.15s", name);
 
 	n = read_file_at(pfd, "status", &s->b);
 	if (n < 0) {
 		if (!vanished((int)n))
 			scan_problem(s, "process status", name, "status", (int)n);
-		goto gone;
+		close(pfd);
+		return 1;
 	}
 	if (pid_status_parse(s->b.data, s->b.len, &st) < 0) {
 		/* An exiting task can also return a partial file; only a present one is malformed. */
 		if (faccessat(pfd, "status", F_OK, 0) == 0)
 			scan_problem(s, "process status", name, "status", -EINVAL);
-		goto gone;
+		close(pfd);
+		return 1;
 	}
-	memcpy(p.comm, st.name, sizeof(p.comm));
-	p.ppid = st.has_ppid ? st.ppid : 0;
-	p.uid = st.ruid;
-	p.threads = st.threads;
-	p.has_mm = st.has_mm;
-	p.vm_size_kib = st.vm_size_kib;
-	p.vm_data_kib = st.vm_data_kib;
-	p.vm_rss_kib = st.vm_rss_kib;
-	p.vm_swap_kib = st.vm_swap_kib;
-	p.vm_pte_kib = st.vm_pte_kib;
-	p.has_cap_eff = st.has_cap_eff;
-	p.cap_eff = st.cap_eff;
-	p.nspid_count = st.nspid_count;
-	p.nspid_inner = st.nspid_inner;
+	memcpy(p->comm, st.name, sizeof(p->comm));
+	p->ppid = st.has_ppid ? st.ppid : 0;
+	p->uid = st.ruid;
+	p->threads = st.threads;
+	p->has_mm = st.has_mm;
+	p->vm_size_kib = st.vm_size_kib;
+	p->vm_data_kib = st.vm_data_kib;
+	p->vm_rss_kib = st.vm_rss_kib;
+	p->vm_swap_kib = st.vm_swap_kib;
+	p->vm_pte_kib = st.vm_pte_kib;
+	p->has_cap_eff = st.has_cap_eff;
+	p->cap_eff = st.cap_eff;
+	p->nspid_count = st.nspid_count;
+	p->nspid_inner = st.nspid_inner;
 
 	/*
 	 * A kernel thread (no mm, kthreadd or its child) needs nothing more: uid 0 is exempt from RLIMIT_NPROC,
 	 * it has no mappings, and it lives in the initial pid namespace (only a reader there sees it).
 	 * On a large server they are hundreds of the processes: four system calls each saved.
 	 */
-	if (!st.has_mm && st.state != 'Z' && (p.pid == 2 || p.ppid == 2)) {
-		p.kernel_thread = true;
-		p.pidns = s->snap->sys.own_pidns;
-		goto add;
+	if (!st.has_mm && st.state != 'Z' && (p->pid == 2 || p->ppid == 2)) {
+		p->kernel_thread = true;
+		p->pidns = s->snap->sys.own_pidns;
+		add_proc(s, p);
+		close(pfd);
+		return 1;
 	}
+	/* the largest address spaces first: their maps take longest */
+	if (p->has_mm && s->opts->map_counts && !mapcount_queued(s->mc, p->pid))
+		mapcount_queue(s->mc, p->pid, pfd, p->vm_size_kib);
+	ret->pfd = pfd;
+	return 0;
+}
+
+/* Pass 2: the rest of one process (limits, cgroup, namespaces; maps when not queued). Closes its directory. */
+static void scan_rest(struct scan *s, struct pending *pe)
+{
+	struct proc_info *p = &pe->p;
+	const char *name = pe->name;
+	int pfd = pe->pfd, err;
+	ssize_t n;
 
 	n = read_file_at(pfd, "limits", &s->b);
 	if (n < 0) {
 		if (gone(pfd, (int)n))
 			goto gone;
 		scan_problem(s, "resource limits", name, "limits", (int)n);
-	} else if (pid_limits_parse(s->b.data, s->b.len, &p.limits) == 0) {
-		p.has_limits = true;
+	} else if (pid_limits_parse(s->b.data, s->b.len, &p->limits) == 0) {
+		p->has_limits = true;
 	} else {
 		scan_problem(s, "resource limits", name, "limits", -EINVAL);
 	}
 
 	n = read_file_at(pfd, "cgroup", &s->b);
 	if (n >= 0) {
-		p.cgroup = primary_cgroup(s->snap, s->b.data, s->b.len);
-		if (!p.cgroup)
+		p->cgroup = primary_cgroup(s->snap, s->b.data, s->b.len);
+		if (!p->cgroup)
 			scan_problem(s, "cgroup membership", name, "cgroup", -EINVAL);
 	} else if (!gone(pfd, (int)n)) {
 		scan_problem(s, "cgroup membership", name, "cgroup", (int)n);
 	}
 
 	/* The capabilities that exempt from RLIMIT_NPROC count only in the initial user namespace. */
-	if (p.uid != 0 && p.has_cap_eff && (p.cap_eff & ((1ULL << 21) | (1ULL << 24)))) {
-		p.userns = probe_ns_inode(pfd, "ns/user", &err);
-		if (!p.userns && !gone(pfd, err))
+	if (p->uid != 0 && p->has_cap_eff && (p->cap_eff & ((1ULL << 21) | (1ULL << 24)))) {
+		p->userns = probe_ns_inode(pfd, "ns/user", &err);
+		if (!p->userns && !gone(pfd, err))
 			scan_problem(s, "user namespace of processes with CAP_SYS_ADMIN or CAP_SYS_RESOURCE (needs ptrace "
 				     "access; counted as not exempt from RLIMIT_NPROC)", name, "ns/user", err);
 	}
 
 	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
-	p.pidns = probe_ns_inode(pfd, "ns/pid", &err);
-	if (!p.pidns && !vanished(err))
+	p->pidns = probe_ns_inode(pfd, "ns/pid", &err);
+	if (!p->pidns && !vanished(err))
 		scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
-	if (p.pidns) {
+	if (p->pidns) {
 		/* ENOENT here: no process was ever created in the namespace it would fork into (no reaper). */
 		uint64_t c = probe_ns_inode(pfd, "ns/pid_for_children", NULL);
 
-		if (c && c != p.pidns)
-			p.pidns_children = c;
+		if (c && c != p->pidns)
+			p->pidns_children = c;
 	}
 
-	if (p.has_mm && s->opts->map_counts) {
-		char tail[32];
-		long long lines = count_lines_at(pfd, "maps", &s->scratch, tail, sizeof(tail));
+	if (p->has_mm && s->opts->map_counts && !mapcount_queued(s->mc, p->pid)) {
+		long long lines = mapcount_one(pfd, &s->scratch);
 
 		if (lines >= 0) {
-			/* The x86-64 gate VMA [vsyscall] is printed last but is not in mm->map_count. */
-			if (lines > 0 && strstr(tail, "[vsyscall]"))
-				lines--;
-			p.map_count = (uint64_t)lines;
-			p.map_count_known = true;
-		} else if (!gone(pfd, (int)lines)) {
+			p->map_count = (uint64_t)lines;
+			p->map_count_known = true;
+		} else if (lines != -ESRCH) {
 			scan_problem(s, lines == -EACCES || lines == -EPERM ?
 				     "map count of processes (needs ptrace access)" : "map count of processes",
 				     name, "maps", (int)lines);
 		}
 	}
-add:
-	close(pfd);
-
-	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));
-	s->snap->procs[s->snap->nprocs++] = p;
-	return 0;
+	add_proc(s, p);
 gone:
 	close(pfd);
-	return 1;
+}
+
+/* How many process directories may stay open between the passes: well inside RLIMIT_NOFILE. */
+static size_t open_files_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 4096 + 512)
+		return 4096;
+	return rl.rlim_cur > 512 ? (size_t)(rl.rlim_cur - 512) / 2 : 16;
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -212,6 +251,59 @@ static int cmp_pid(const void *a, const void *b)
 	const struct proc_info *x = a, *y = b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/*
+ * Queues the maps of the process that allocated the newest pid (/proc/loadavg field 5), before the
+ * scan starts: the process that most recently created tasks is the likeliest to hold thousands of
+ * them, and its maps file is the longest to read. Only the order of work changes.
+ */
+static void queue_newest(struct scan *s)
+{
+	struct loadavg la;
+	struct pid_status st;
+	char rel[32];
+	int fd;
+
+	if (!s->mc || !s->root->live || read_file_at(s->root->proc_fd, "loadavg", &s->b) < 0 ||
+	    loadavg_parse(s->b.data, s->b.len, &la) < 0 || !la.last_pid || la.last_pid > INT32_MAX)
+		return;
+	snprintf(rel, sizeof(rel), "%llu/status", (unsigned long long)la.last_pid);
+	if (read_file_at(s->root->proc_fd, rel, &s->b) < 0 || pid_status_parse(s->b.data, s->b.len, &st) < 0 ||
+	    !st.has_tgid || !st.has_mm)
+		return;
+	snprintf(rel, sizeof(rel), "%d", st.tgid);
+	fd = openat(s->root->proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	mapcount_queue(s->mc, st.tgid, fd, UINT64_MAX);
+	close(fd);
+}
+
+/* Puts the worker's counts into the processes, and reports what it could not read. */
+static void apply_mapcounts(struct scan *s)
+{
+	struct mapcount_result *res;
+	size_t n = mapcount_finish(s->mc, &res);
+
+	s->mc = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct proc_info *p = (struct proc_info *)snapshot_proc(s->snap, res[i].pid);
+		char pid[16];
+
+		if (!p)
+			continue; /* counted speculatively, gone before the scan saw it */
+		if (res[i].count >= 0) {
+			p->map_count = (uint64_t)res[i].count;
+			p->map_count_known = true;
+		} else if (res[i].count != -ESRCH) {
+			snprintf(pid, sizeof(pid), "%d", res[i].pid);
+			scan_problem(s, res[i].count == -EACCES || res[i].count == -EPERM ?
+				     "map count of processes (needs ptrace access)" : "map count of processes",
+				     pid, "maps", (int)res[i].count);
+		}
+	}
+	free(res);
 }
 
 void probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
@@ -222,6 +314,11 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 	DIR *d;
 	int fd;
 
+	buf_init(&s.b);
+	buf_init(&s.scratch);
+	if (opts->map_counts)
+		s.mc = mapcount_start();
+	queue_newest(&s);
 	fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
@@ -229,16 +326,37 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 				 true);
 		if (fd >= 0)
 			close(fd);
-		return;
+	} else {
+		/*
+		 * Two passes: the status of every process first, so that the worker starts on the largest
+		 * maps while the rest is read. Directories stay open between the passes (a pid reused in
+		 * between cannot mix two processes), within the open-file limit.
+		 */
+		struct pending *pend = NULL;
+		size_t npend = 0, cap = 0, max_open = open_files_budget();
+
+		while ((de = readdir(d))) {
+			if (!is_pid_name(de->d_name))
+				continue;
+			if (npend == cap) {
+				cap = cap ? cap * 2 : 256;
+				pend = xreallocarray(pend, cap, sizeof(*pend));
+			}
+			if (scan_status(&s, de->d_name, &pend[npend]) != 0)
+				continue;
+			if (npend < max_open)
+				npend++;
+			else
+				scan_rest(&s, &pend[npend]);
+		}
+		closedir(d);
+		for (size_t i = 0; i < npend; i++)
+			scan_rest(&s, &pend[i]);
+		free(pend);
 	}
-	buf_init(&s.b);
-	buf_init(&s.scratch);
-	while ((de = readdir(d)))
-		if (is_pid_name(de->d_name))
-			scan_one(&s, de->d_name);
-	closedir(d);
-	buf_free(&s.b);
-	buf_free(&s.scratch);
 	if (snap->nprocs)
 		qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+	apply_mapcounts(&s);
+	buf_free(&s.b);
+	buf_free(&s.scratch);
 }

@@ -4,11 +4,13 @@
 need_jq || { skip "vanishing processes" "jq is not installed"; exit 0; }
 tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
-# churn: short-lived processes and threads, bounded in count and time
+# churn: short-lived processes and threads, bounded in count (2,000, at most 50 at once) and time (20 s)
 (
 	end=$((SECONDS + 20))
-	for ((i = 0; i < 4000 && SECONDS < end; i++)); do /bin/true & done
-	wait
+	for ((b = 0; b < 40 && SECONDS < end; b++)); do
+		for ((i = 0; i < 50; i++)); do /bin/true & done
+		wait
+	done
 ) &
 churn=$!
 on_exit "kill $churn"
