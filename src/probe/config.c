@@ -71,14 +71,15 @@ static size_t list_conf(const struct hr_root *root, const char *dir, struct conf
 	return n;
 }
 
-struct sysctl_ctx {
+/* The snapshot filled and the file being parsed, for the parsers' callbacks. */
+struct conf_ctx {
 	struct snapshot *snap;
 	const char *path;
 };
 
 static int on_sysctl(const char *key, const char *value, int line, void *ctx_)
 {
-	struct sysctl_ctx *ctx = ctx_;
+	struct conf_ctx *ctx = ctx_;
 
 	for (int k = 0; k < SYSCTL_NIDS; k++) {
 		struct config_origin *o = &ctx->snap->sysctl_origin[k];
@@ -96,7 +97,7 @@ static int on_sysctl(const char *key, const char *value, int line, void *ctx_)
 static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, struct buf *b)
 {
 	struct conf_file *files = xcalloc(CONF_MAX_FILES + 1, sizeof(*files));
-	struct sysctl_ctx ctx = { .snap = snap };
+	struct conf_ctx ctx = { .snap = snap };
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(sysctl_dirs) / sizeof(sysctl_dirs[0]); i++)
@@ -116,14 +117,9 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 	free(files);
 }
 
-struct limits_ctx {
-	struct snapshot *snap;
-	const char *path;
-};
-
 static int on_limit(const char *domain, const char *type, const char *item, const char *value, int line, void *ctx_)
 {
-	struct limits_ctx *ctx = ctx_;
+	struct conf_ctx *ctx = ctx_;
 	struct snapshot *snap = ctx->snap;
 	struct limits_rule *r;
 
@@ -145,7 +141,7 @@ static int on_limit(const char *domain, const char *type, const char *item, cons
 static void read_limits_conf(const struct hr_root *root, struct snapshot *snap, struct buf *b)
 {
 	struct conf_file *files = xcalloc(CONF_MAX_FILES + 1, sizeof(*files));
-	struct limits_ctx ctx = { .snap = snap };
+	struct conf_ctx ctx = { .snap = snap };
 	size_t n;
 
 	/* pam_limits: limits.conf first, then the .conf files of limits.d in C-locale order, as if concatenated */

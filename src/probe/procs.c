@@ -89,6 +89,19 @@ static void scan_problem(struct scan *s, const char *what, const char *pid, cons
 		snapshot_problem(s->snap, what, full, -err, false);
 }
 
+/* Stores a map count, or reports why it could not be read (a process that is gone is not a problem). */
+static void set_map_count(struct scan *s, struct proc_info *p, const char *name, long long count)
+{
+	if (count >= 0) {
+		p->map_count = (uint64_t)count;
+		p->map_count_known = true;
+	} else if (count != -ESRCH) {
+		scan_problem(s, count == -EACCES || count == -EPERM ? "map count of processes (needs ptrace access)" :
+								      "map count of processes",
+			     name, "maps", (int)count);
+	}
+}
+
 /* A process between the two passes of the scan: its status is read, its directory still open. */
 struct pending {
 	struct proc_info p;
@@ -219,18 +232,8 @@ static void scan_rest(struct scan *s, struct pending *pe)
 			p->pidns_children = c;
 	}
 
-	if (p->has_mm && s->opts->map_counts && !mapcount_queued(s->mc, p->pid)) {
-		long long lines = mapcount_one(pfd, &s->scratch);
-
-		if (lines >= 0) {
-			p->map_count = (uint64_t)lines;
-			p->map_count_known = true;
-		} else if (lines != -ESRCH) {
-			scan_problem(s, lines == -EACCES || lines == -EPERM ?
-				     "map count of processes (needs ptrace access)" : "map count of processes",
-				     name, "maps", (int)lines);
-		}
-	}
+	if (p->has_mm && s->opts->map_counts && !mapcount_queued(s->mc, p->pid))
+		set_map_count(s, p, name, mapcount_one(pfd, &s->scratch));
 	add_proc(s, p);
 gone:
 	close(pfd);
@@ -293,15 +296,8 @@ static void apply_mapcounts(struct scan *s)
 
 		if (!p)
 			continue; /* counted speculatively, gone before the scan saw it */
-		if (res[i].count >= 0) {
-			p->map_count = (uint64_t)res[i].count;
-			p->map_count_known = true;
-		} else if (res[i].count != -ESRCH) {
-			snprintf(pid, sizeof(pid), "%d", res[i].pid);
-			scan_problem(s, res[i].count == -EACCES || res[i].count == -EPERM ?
-				     "map count of processes (needs ptrace access)" : "map count of processes",
-				     pid, "maps", (int)res[i].count);
-		}
+		snprintf(pid, sizeof(pid), "%d", res[i].pid);
+		set_map_count(s, p, pid, res[i].count);
 	}
 	free(res);
 }
