@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the one-shot report against its peers, on the same machine in the same run.
 #
-# Holds THREADS sleeping threads (default 20,000) in one process inside a sandbox cgroup, then times,
+# Holds THREADS sleeping threads (default 20,000) in PROCS processes (default 1) inside a sandbox cgroup,
+# then times,
 # alternately, RUNS times each (default 11), and prints the medians and the ratios:
 #   headroom                   the full text report (every reader, map counts included)
 #   ps -eLf | wc -l            what people run by hand
@@ -10,12 +11,13 @@
 # Then the report's cost at 100 threads, to show it grows with processes, not threads.
 # Targets (issue 2): headroom <= ps / 50 and <= node_exporter / 25.
 #
-# Run from the repository root as root, after 'make helpers': bench/report-vs-peers.sh [THREADS] [RUNS]
+# Run from the repository root as root, after 'make helpers': bench/report-vs-peers.sh [THREADS] [RUNS] [PROCS]
 # Everything it starts is removed on exit, SIGINT included; it changes no sysctl.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 THREADS=${1:-20000}
 RUNS=${2:-11}
+PROCS=${3:-1}
 BUILD=${BUILD:-build}
 HEADROOM=$PWD/headroom
 FORKER=$PWD/$BUILD/helpers/forker
@@ -50,17 +52,23 @@ else
 	echo "note: not root or no pids controller: the threads are held outside a sandbox cgroup"
 fi
 
-hold() { # hold N: a process with N threads (in the cgroup when there is one)
-	if [ -n "$cg" ]; then
-		start_holder threads "$tmp/holder" sh -c "echo \$\$ > $cg/cgroup.procs && exec $FORKER -t -n $1 -T 900"
-	else
-		start_holder threads "$tmp/holder" "$FORKER" -t -n "$1" -T 900
-	fi
+hold() { # hold N P: P processes with N threads in all (in the cgroup when there is one)
+	local k per=$(($1 / $2))
+	HOLDERS=()
+	for ((k = 0; k < $2; k++)); do
+		if [ -n "$cg" ]; then
+			start_holder threads "$tmp/holder$k" sh -c "echo \$\$ > $cg/cgroup.procs && exec $FORKER -t -n $per -T 900" ||
+				return 1
+		else
+			start_holder threads "$tmp/holder$k" "$FORKER" -t -n "$per" -T 900 || return 1
+		fi
+		HOLDERS+=("$HOLDER_PID")
+	done
 }
 
-hold "$THREADS" || exit 1
+hold "$THREADS" "$PROCS" || exit 1
 tasks=$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f2)
-echo "holding $(head -n1 "$tmp/holder" | awk '{ print $2 }') threads in one process; $tasks tasks on the machine;" \
+echo "holding $(cat "$tmp"/holder* | awk '/^created/ { n += $2 } END { print n }') threads in $PROCS process(es); $tasks tasks on the machine;" \
 	"$(ls -d /proc/[0-9]* | wc -l) processes; kernel $(uname -r); $(nproc) CPUs"
 
 ne=$(command -v prometheus-node-exporter || command -v node_exporter || true)
@@ -104,9 +112,9 @@ fi
 
 # the same report with few threads: the cost follows processes, not threads; what remains is the
 # kernel formatting the 20,000-thread process's maps (two VMAs a thread stack)
-kill_tree "$HOLDER_PID"
-wait "$HOLDER_PID" 2>/dev/null
-hold 100 || exit 1
+for h in "${HOLDERS[@]}"; do kill_tree "$h"; wait "$h" 2>/dev/null; done
+hold 100 1 || exit 1
 for ((r = 0; r < RUNS; r++)); do ms "$HEADROOM" >>"$tmp/hr100"; done
 printf '\n%-44s %10.2f\n' "headroom at 100 threads" "$(median <"$tmp/hr100")"
-echo "(at $THREADS threads, $hr ms: the difference is the maps file of that one process)"
+echo "(at $THREADS threads, $hr ms: the difference is mostly the kernel formatting the maps of the threads'" \
+	"stacks, two VMAs a thread, and listing /proc, which walks every pid)"
