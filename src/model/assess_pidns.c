@@ -23,7 +23,7 @@ static bool in_ns_subtree(const struct proc_info *p, const void *ctx)
 
 		if (cur == ns->inode)
 			return true;
-		x = snapshot_pidns((struct snapshot *)snap, cur);
+		x = snapshot_pidns(snap, cur);
 		if (!x || !x->parent || x->parent == cur)
 			return false;
 		cur = x->parent;
@@ -49,7 +49,7 @@ static bool chain_headroom(const struct snapshot *snap, const struct pidns_info 
 		}
 		if (!ns->parent || ns->parent == ns->inode)
 			break;
-		ns = snapshot_pidns((struct snapshot *)snap, ns->parent);
+		ns = snapshot_pidns(snap, ns->parent);
 	}
 	if (in_initial_pidns(snap) && snap->sys.pid_max.known && snap->sys.have_loadavg) {
 		uint64_t cap = snap->sys.pid_max.v - 1, used = snap->sys.loadavg.nr_threads;

@@ -74,7 +74,7 @@ void snapshot_malformed(struct snapshot *s, const char *what, const char *path, 
 	add_problem(s, what, path, EINVAL, true, essential);
 }
 
-struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode)
+struct pidns_info *snapshot_pidns(const struct snapshot *s, uint64_t inode)
 {
 	for (size_t i = 0; i < s->npidns; i++)
 		if (s->pidns[i].inode == inode)
@@ -82,7 +82,7 @@ struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode)
 	return NULL;
 }
 
-const struct proc_info *snapshot_proc(const struct snapshot *s, int pid)
+struct proc_info *snapshot_proc(const struct snapshot *s, int pid)
 {
 	/* procs are sorted by pid (probe/procs.c) */
 	size_t lo = 0, hi = s->nprocs;

@@ -197,9 +197,9 @@ void snapshot_problem(struct snapshot *s, const char *what, const char *path, in
 /* Records a file whose content could not be parsed. */
 void snapshot_malformed(struct snapshot *s, const char *what, const char *path, bool essential);
 
-/* The pid namespace with this inode, or NULL. */
-struct pidns_info *snapshot_pidns(struct snapshot *s, uint64_t inode);
-const struct proc_info *snapshot_proc(const struct snapshot *s, int pid);
+/* The pid namespace with this inode, or NULL (non-const for the readers that fill it, like strchr). */
+struct pidns_info *snapshot_pidns(const struct snapshot *s, uint64_t inode);
+struct proc_info *snapshot_proc(const struct snapshot *s, int pid);
 /* The name of uid from /etc/passwd, or NULL. */
 const char *snapshot_user_name(const struct snapshot *s, uint32_t uid);
 

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "core/text.h"
-#include "parse/loadavg.h"
 #include "parse/pid_cgroup.h"
 #include "parse/pid_limits.h"
 #include "parse/pid_status.h"
@@ -263,15 +262,15 @@ static int cmp_pid(const void *a, const void *b)
  */
 static void queue_newest(struct scan *s)
 {
-	struct loadavg la;
+	const struct loadavg *la = &s->snap->sys.loadavg;
 	struct pid_status st;
 	char rel[32];
 	int fd;
 
-	if (!s->mc || !s->root->live || read_file_at(s->root->proc_fd, "loadavg", &s->b) < 0 ||
-	    loadavg_parse(s->b.data, s->b.len, &la) < 0 || !la.last_pid || la.last_pid > INT32_MAX)
+	/* probe_system has read /proc/loadavg already */
+	if (!s->mc || !s->root->live || !s->snap->sys.have_loadavg || !la->last_pid || la->last_pid > INT32_MAX)
 		return;
-	snprintf(rel, sizeof(rel), "%llu/status", (unsigned long long)la.last_pid);
+	snprintf(rel, sizeof(rel), "%llu/status", (unsigned long long)la->last_pid);
 	if (read_file_at(s->root->proc_fd, rel, &s->b) < 0 || pid_status_parse(s->b.data, s->b.len, &st) < 0 ||
 	    !st.has_tgid || !st.has_mm)
 		return;
@@ -291,7 +290,7 @@ static void apply_mapcounts(struct scan *s)
 
 	s->mc = NULL;
 	for (size_t i = 0; i < n; i++) {
-		struct proc_info *p = (struct proc_info *)snapshot_proc(s->snap, res[i].pid);
+		struct proc_info *p = snapshot_proc(s->snap, res[i].pid);
 		char pid[16];
 
 		if (!p)
