@@ -48,6 +48,17 @@ if [ -w /dev/full ]; then
 	expect_exit "a write error is reported" 3 "cannot write the report: No space left on device" sh -c "'$H' --root '$rhel' >/dev/full"
 fi
 
+# make install honours PREFIX and DESTDIR
+dest=$(mktemp -d)
+on_exit "rm -rf $dest"
+if make -s -C "$TESTS_DIR/.." install DESTDIR="$dest" PREFIX=/opt/hr >/dev/null 2>&1; then
+	check "make install puts the binary under DESTDIR/PREFIX/bin" test -x "$dest/opt/hr/bin/headroom"
+	check "make install puts the man page under DESTDIR/PREFIX/share/man/man1" test -f "$dest/opt/hr/share/man/man1/headroom.1"
+	check_eq "the installed binary runs" "headroom 0.1.0" "$("$dest/opt/hr/bin/headroom" --version)"
+else
+	not_ok "make install" "failed"
+fi
+
 # the report command is the default
 check_eq "'report' is the default command" "$("$H" --root "$rhel" --json)" "$("$H" report --root "$rhel" --json)"
 
