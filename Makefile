@@ -84,7 +84,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 helpers: $(HELPER_BINS)
 
 check: headroom unit-tests fuzz-replay helpers
-	BUILD=$(BUILD) tests/run
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
 
 FUZZ_CC ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-lf/%)

@@ -51,7 +51,7 @@ fi
 # make install honours PREFIX and DESTDIR
 dest=$(mktemp -d)
 on_exit "rm -rf $dest"
-if make -s -C "$TESTS_DIR/.." install DESTDIR="$dest" PREFIX=/opt/hr >/dev/null 2>&1; then
+if make -s -C "$TESTS_DIR/.." install SANITIZE="${SANITIZE:-}" DESTDIR="$dest" PREFIX=/opt/hr >/dev/null 2>&1; then
 	check "make install puts the binary under DESTDIR/PREFIX/bin" test -x "$dest/opt/hr/bin/headroom"
 	check "make install puts the man page under DESTDIR/PREFIX/share/man/man1" test -f "$dest/opt/hr/share/man/man1/headroom.1"
 	check_eq "the installed binary runs" "headroom 0.1.0" "$("$dest/opt/hr/bin/headroom" --version)"
