@@ -41,6 +41,8 @@ HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 # The sanitizer flags live in the object directory: a plain and a sanitized build never mix.
 FLAGS_STAMP := $(BUILD)/.flags
+# ./headroom is shared by both: it is relinked whenever the last build was of the other kind.
+FLAVOR_STAMP := build/.flavor
 
 .PHONY: all check unit-tests fuzz-replay helpers install uninstall clean fuzz
 
@@ -49,6 +51,10 @@ all: headroom
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(STATIC)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(STATIC)' > $@
+
+$(FLAVOR_STAMP): FORCE
+	@mkdir -p build
+	@echo '$(BUILD) $(STATIC)' | cmp -s - $@ || echo '$(BUILD) $(STATIC)' > $@
 
 $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -62,7 +68,7 @@ ifeq ($(STATIC),1)
 HEADROOM_LDFLAGS := -static
 endif
 
-headroom: $(BUILD)/src/main.o $(LIB) $(FLAGS_STAMP)
+headroom: $(BUILD)/src/main.o $(LIB) $(FLAGS_STAMP) $(FLAVOR_STAMP)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(HEADROOM_LDFLAGS) -o $@ $(BUILD)/src/main.o $(LIB) -pthread
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) $(FLAGS_STAMP)
