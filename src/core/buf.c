@@ -73,6 +73,21 @@ char *xasprintf(const char *fmt, ...)
 	return buf_detach(&b);
 }
 
+void str_appendf(char **s, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b);
+	if (*s)
+		buf_adds(&b, *s);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(*s);
+	*s = buf_detach(&b);
+}
+
 void buf_init(struct buf *b)
 {
 	b->cap = 64;

@@ -42,5 +42,7 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends to the malloc'ed string *s (which may be NULL), replacing it. */
+void str_appendf(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

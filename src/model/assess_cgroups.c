@@ -152,23 +152,25 @@ static const char *owner_kind_name(enum owner_kind k)
 	return names[k];
 }
 
+/* The cgroup path is top or below it ("/a/b" is below "/a", "/ab" is not; everything is below "/"). */
+static bool path_within(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	if (n == 1 && top[0] == '/')
+		return true;
+	return strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* A process is in cgroup path c or below it. */
 static bool in_cgroup(const struct proc_info *p, const void *ctx)
 {
-	const char *c = ctx;
-	size_t n = strlen(c);
-
-	if (!p->cgroup)
-		return false;
-	if (n == 1 && c[0] == '/')
-		return true;
-	return strncmp(p->cgroup, c, n) == 0 && (p->cgroup[n] == '\0' || p->cgroup[n] == '/');
+	return p->cgroup && path_within(p->cgroup, ctx);
 }
 
 /* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
 static uint64_t subtree_rejected(const struct snapshot *snap, const struct cgroup_info *c, bool *ret_known)
 {
-	size_t n = strlen(c->path);
 	uint64_t sum = 0;
 
 	*ret_known = false;
@@ -181,7 +183,7 @@ static uint64_t subtree_rejected(const struct snapshot *snap, const struct cgrou
 
 		if (d->hier != c->hier || !d->pids_events_max.known)
 			continue;
-		if (d != c && !(strncmp(d->path, c->path, n) == 0 && (n == 1 || d->path[n] == '/')))
+		if (!path_within(d->path, c->path))
 			continue;
 		sum += d->pids_events_max.v;
 		*ret_known = true;
@@ -221,11 +223,8 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 	l->meaning = xasprintf("%s of %s tasks in the cgroup and its children", human_count(l->used, used, sizeof(used)),
 			       human_count(l->max, max, sizeof(max)));
 	if (rejected_known && rejected) {
-		char *m = xasprintf("%s; %llu fork%s by its tasks %s rejected since it was created (pids.events)",
-				    l->meaning, (unsigned long long)rejected, rejected == 1 ? "" : "s",
-				    rejected == 1 ? "was" : "were");
-		free(l->meaning);
-		l->meaning = m;
+		str_appendf(&l->meaning, "; %llu fork%s by its tasks %s rejected since it was created (pids.events)",
+			    (unsigned long long)rejected, rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
 	}
 	raise = suggest_raise(l->max, l->used, 0);
 	buf_init(&dir);

@@ -23,7 +23,7 @@ void assess_pidns(const struct snapshot *snap, struct assessment *a);
 void assess_cgroups(const struct snapshot *snap, struct assessment *a);
 void assess_users(const struct snapshot *snap, struct assessment *a);
 void assess_processes(const struct snapshot *snap, struct assessment *a);
-void assess_consumers(const struct snapshot *snap, struct assessment *a);
+void assess_consumers(const struct snapshot *snap, struct assessment *a); /* processes and cgroups; users in assess_users */
 
 /*
  * Appends to l->source where the sysctl is configured (sysctl.d, sysctl.conf) and whether the running

@@ -155,10 +155,21 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 	return u;
 }
 
+static int cmp_user_consumer(const void *x, const void *y);
+
+/* The RLIMIT_NPROC limit of every user, and the users' consumer table from the same totals. */
 void assess_users(const struct snapshot *snap, struct assessment *a)
 {
+	struct consumers *c = &a->consumers;
 	size_t n;
 	struct user_acc *u = collect_users(snap, &n);
+
+	c->users = xcalloc(n, sizeof(*c->users));
+	for (size_t i = 0; i < n; i++)
+		c->users[i] = (struct user_consumer){ u[i].uid, u[i].tasks, u[i].processes };
+	c->nusers = n;
+	if (c->nusers)
+		qsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct user_acc *acc = &u[i];
@@ -244,20 +255,16 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 				char *text;
 
 				if (r) {
-					text = xasprintf("%s; login sessions of this user get %s from %s line %d ('%s %s nproc %s'), "
-							 "services take their unit's LimitNPROC=",
-							 l->source, r->value, r->file, r->line, r->domain, r->type, r->value);
-					free(l->source);
-					l->source = text;
+					str_appendf(&l->source, "; login sessions of this user get %s from %s line %d ('%s %s "
+						    "nproc %s'), services take their unit's LimitNPROC=",
+						    r->value, r->file, r->line, r->domain, r->type, r->value);
 					text = xasprintf("%s:%d", r->file, r->line);
 					fact_str(l, "configured_in", text);
 					free(text);
 					fact_str(l, "configured_value", r->value);
 				} else if (group_rules) {
-					text = xasprintf("%s; limits.conf has %u nproc rule%s for groups, which may apply to its "
-							 "login sessions", l->source, group_rules, group_rules == 1 ? "" : "s");
-					free(l->source);
-					l->source = text;
+					str_appendf(&l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
+						    "to its login sessions", group_rules, group_rules == 1 ? "" : "s");
 				}
 			}
 		}
@@ -326,10 +333,7 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
 	}
 	if (!as && soft->value == 0 && l->max == hard->value) {
-		char *text = xasprintf("%s; its soft limit is 0, which the kernel reads as its hard limit", l->source);
-
-		free(l->source);
-		l->source = text;
+		str_appendf(&l->source, "; its soft limit is 0, which the kernel reads as its hard limit");
 		l->fix_now = xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
 				       "CAP_SYS_RESOURCE", p->pid);
 	} else if (hard->known && hard->unlimited)
@@ -395,8 +399,6 @@ static int cmp_cgroup_consumer(const void *x, const void *y)
 void assess_consumers(const struct snapshot *snap, struct assessment *a)
 {
 	struct consumers *c = &a->consumers;
-	size_t nusers;
-	struct user_acc *u = collect_users(snap, &nusers);
 
 	c->procs = xcalloc(snap->nprocs, sizeof(*c->procs));
 	for (size_t i = 0; i < snap->nprocs; i++) {
@@ -407,14 +409,6 @@ void assess_consumers(const struct snapshot *snap, struct assessment *a)
 	c->nprocs = snap->nprocs;
 	if (c->nprocs)
 		qsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
-
-	c->users = xcalloc(nusers, sizeof(*c->users));
-	for (size_t i = 0; i < nusers; i++)
-		c->users[i] = (struct user_consumer){ u[i].uid, u[i].tasks, u[i].processes };
-	c->nusers = nusers;
-	if (c->nusers)
-		qsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
-	free(u);
 
 	/* interned paths compare by pointer */
 	for (size_t i = 0; i < snap->nprocs; i++) {

@@ -29,23 +29,19 @@ void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysct
 
 	if (!in_initial_pidns(snap)) {
 		/* these sysctls are the host's (or, for pid_max on 6.14+, set by the container's runtime) */
-		text = xasprintf("%s; set outside this container: its own configuration files do not apply", l->source);
-		free(l->source);
-		l->source = text;
+		str_appendf(&l->source, "; set outside this container: its own configuration files do not apply");
 		return;
 	}
 	if (!o->set) {
-		text = xasprintf("%s; no sysctl configuration file sets it (sysctl.d, sysctl.conf): the kernel's boot default "
-				 "or a change made since boot", l->source);
+		str_appendf(&l->source, "; no sysctl configuration file sets it (sysctl.d, sysctl.conf): the kernel's boot "
+			    "default or a change made since boot");
 	} else if (parse_u64_str(o->value, strlen(o->value), &v) == 0 && v == running) {
-		text = xasprintf("%s; set to %s by %s line %d (kept across reboots)", l->source, o->value, o->file, o->line);
+		str_appendf(&l->source, "; set to %s by %s line %d (kept across reboots)", o->value, o->file, o->line);
 	} else {
-		text = xasprintf("%s; %s line %d sets %s, but it is %llu now: it was changed after the files were applied, "
-				 "or nothing applied them at boot (systemd-sysctl, sysctl --system)",
-				 l->source, o->file, o->line, o->value, (unsigned long long)running);
+		str_appendf(&l->source, "; %s line %d sets %s, but it is %llu now: it was changed after the files were "
+			    "applied, or nothing applied them at boot (systemd-sysctl, sysctl --system)",
+			    o->file, o->line, o->value, (unsigned long long)running);
 	}
-	free(l->source);
-	l->source = text;
 	if (o->set) {
 		text = xasprintf("%s:%d", o->file, o->line);
 		fact_str(l, "configured_in", text);
@@ -166,7 +162,6 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 	fact_u64(l, "swap_free_bytes", swap_free);
 	if (snap->sys.have_psi_memory) {
 		const struct psi *p = &snap->sys.psi_memory;
-		char *text;
 
 		if (p->some.present)
 			fact_u64(l, "psi_some_avg10_centipercent", p->some.avg10_centi);
@@ -174,17 +169,15 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 			fact_u64(l, "psi_full_avg10_centipercent", p->full.avg10_centi);
 		/* some: at least one task stalled on memory; full: all non-idle tasks stalled at once */
 		if (p->some.present && p->full.present)
-			text = xasprintf("%s; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some), all at once "
-					 "%u.%02u%% (full)", l->meaning, p->some.avg10_centi / 100, p->some.avg10_centi % 100,
-					 p->full.avg10_centi / 100, p->full.avg10_centi % 100);
+			str_appendf(&l->meaning, "; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some), all at "
+				    "once %u.%02u%% (full)", p->some.avg10_centi / 100, p->some.avg10_centi % 100,
+				    p->full.avg10_centi / 100, p->full.avg10_centi % 100);
 		else if (p->some.present)
-			text = xasprintf("%s; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some)", l->meaning,
-					 p->some.avg10_centi / 100, p->some.avg10_centi % 100);
+			str_appendf(&l->meaning, "; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some)",
+				    p->some.avg10_centi / 100, p->some.avg10_centi % 100);
 		else
-			text = xasprintf("%s; all tasks stalled on memory at once %u.%02u%% of the last 10 s (PSI full)",
-					 l->meaning, p->full.avg10_centi / 100, p->full.avg10_centi % 100);
-		free(l->meaning);
-		l->meaning = text;
+			str_appendf(&l->meaning, "; all tasks stalled on memory at once %u.%02u%% of the last 10 s (PSI full)",
+				    p->full.avg10_centi / 100, p->full.avg10_centi % 100);
 	}
 }
 

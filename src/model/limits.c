@@ -219,6 +219,20 @@ static int cmp_limits(const void *x, const void *y)
 	return r;
 }
 
+/* Sets listed: limits are sorted worst and closest first, so the first ok per-process limit of a kind is its closest. */
+static void mark_listed(struct assessment *a)
+{
+	bool ok_seen[LIMIT_NIDS] = { false };
+
+	for (size_t i = 0; i < a->nlimits; i++) {
+		struct limit *l = &a->limits[i];
+
+		l->listed = l->status != STATUS_OK || strncmp(l->scope, "pid:", 4) != 0 || !ok_seen[l->id];
+		if (l->status == STATUS_OK && strncmp(l->scope, "pid:", 4) == 0)
+			ok_seen[l->id] = true;
+	}
+}
+
 void assess(const struct snapshot *snap, const struct thresholds *th, struct assessment *ret)
 {
 	struct assessment *a = ret;
@@ -243,6 +257,7 @@ void assess(const struct snapshot *snap, const struct thresholds *th, struct ass
 	}
 	if (a->nlimits)
 		qsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
+	mark_listed(a);
 	for (size_t i = 0; i < snap->nproblems; i++)
 		if (snap->problems[i].essential)
 			a->unknown = true;
@@ -272,17 +287,9 @@ void assessment_free(struct assessment *a)
 
 bool limit_shown(const struct assessment *a, size_t i, bool all)
 {
-	const struct limit *l = &a->limits[i];
-
-	if (all || l->status != STATUS_OK || strncmp(l->scope, "pid:", 4) != 0)
-		return true;
-	/* limits are sorted worst and closest first: show the first ok one of its kind */
-	for (size_t k = 0; k < i; k++)
-		if (a->limits[k].id == l->id && a->limits[k].status == STATUS_OK &&
-		    strncmp(a->limits[k].scope, "pid:", 4) == 0)
-			return false;
-	return true;
+	return all || a->limits[i].listed;
 }
+
 
 int assessment_exit_status(const struct assessment *a)
 {

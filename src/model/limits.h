@@ -69,6 +69,7 @@ struct limit {
 	bool exempt;         /* the limit does not apply (root for RLIMIT_NPROC) */
 	bool forced;         /* status set by the assessment, not by thresholds (pidns_init) */
 	enum status status;
+	bool listed;         /* listed without --all (see limit_shown) */
 	int err;             /* the errno a failure produces on this kernel */
 	char *source;        /* where the limit comes from */
 	char *meaning;       /* what the number means, in plain words */

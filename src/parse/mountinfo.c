@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "parse/mountinfo.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/text.h"
 #include "parse/pid_cgroup.h"
 

@@ -77,15 +77,13 @@ static int on_mount(const struct mountinfo_entry *e, void *ctx_)
 void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap)
 {
 	struct hier_ctx ctx = { .snap = snap };
-	char full[600];
 	struct buf b;
 	ssize_t n;
 
 	buf_init(&b);
 	n = read_file_at(root->proc_fd, "self/mountinfo", &b);
 	if (n < 0)
-		snapshot_problem(snap, "cgroup mounts (mountinfo)",
-				 root_display_path(root, "proc/self/mountinfo", full, sizeof(full)), (int)-n, false);
+		probe_problem(root, snap, "cgroup mounts (mountinfo)", (int)n, false, "proc/self/mountinfo");
 	else
 		mountinfo_parse(b.data, b.len, on_mount, &ctx);
 	buf_free(&b);
@@ -134,8 +132,6 @@ static void read_needed(struct walk *w, int dirfd, const char *dir, const char *
 	if (r == 0) {
 		o->known = true;
 		o->v = v;
-	} else if (r == -EINVAL) {
-		walk_malformed(w, dir, file);
 	} else {
 		walk_failed(w, dir, file, r);
 	}
@@ -223,18 +219,13 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 
 static void walk_malformed(struct walk *w, const char *dir, const char *file)
 {
-	char rel[600], full[700];
-
-	snprintf(rel, sizeof(rel), "%s/%s", dir[0] == '/' ? dir + 1 : dir, file);
-	snapshot_malformed(w->snap, "cgroup file", root_display_path(w->root, rel, full, sizeof(full)), false);
+	walk_failed(w, dir, file, -EINVAL);
 }
 
+/* A cgroup file that could not be read (-errno) or parsed (-EINVAL). */
 static void walk_failed(struct walk *w, const char *dir, const char *file, int err)
 {
-	char rel[600], full[700];
-
-	snprintf(rel, sizeof(rel), "%s/%s", dir[0] == '/' ? dir + 1 : dir, file);
-	snapshot_problem(w->snap, "cgroup file", root_display_path(w->root, rel, full, sizeof(full)), -err, false);
+	probe_problem(w->root, w->snap, "cgroup file", err, false, "%s/%s", dir[0] == '/' ? dir + 1 : dir, file);
 }
 
 static void add_cgroup(struct walk *w, const char *path, const char *dir, const struct cgroup_info *c)
@@ -324,7 +315,6 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 	for (size_t i = 0; i < snap->nhiers; i++) {
 		struct cgroup_hier *h = &snap->hiers[i];
 		const char *rel = h->mount_point;
-		char full[600];
 		struct walk w;
 		int fd;
 
@@ -332,8 +322,7 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 			rel++;
 		fd = openat(root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
-			snapshot_problem(snap, "cgroup hierarchy", root_display_path(root, rel, full, sizeof(full)),
-					 errno, false);
+			probe_problem(root, snap, "cgroup hierarchy", -errno, false, "%s", rel);
 			continue;
 		}
 		memset(&w, 0, sizeof(w));

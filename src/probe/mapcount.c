@@ -42,8 +42,7 @@ struct mapcount {
 	bool closing;
 	struct job heap[MAPCOUNT_QUEUE_MAX]; /* a max-heap on priority */
 	size_t njobs;
-	int *seen;                           /* every pid ever queued */
-	size_t nseen;
+	int early_pid;                       /* queued before the scan; 0 none */
 	struct mapcount_result *results;
 	size_t nresults;
 };
@@ -132,15 +131,10 @@ struct mapcount *mapcount_start(void)
 	return mc;
 }
 
-bool mapcount_queued(const struct mapcount *mc, int pid)
+bool mapcount_early(const struct mapcount *mc, int pid)
 {
-	if (!mc)
-		return false;
-	/* seen is written only by the thread that queues, which is the one asking */
-	for (size_t i = 0; i < mc->nseen; i++)
-		if (mc->seen[i] == pid)
-			return true;
-	return false;
+	/* early_pid is written and read only by the thread that queues */
+	return mc && mc->early_pid == pid;
 }
 
 bool mapcount_queue(struct mapcount *mc, int pid, int pfd, uint64_t priority)
@@ -158,12 +152,18 @@ bool mapcount_queue(struct mapcount *mc, int pid, int pfd, uint64_t priority)
 	fd = fcntl(pfd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return false;
-	mc->seen = xreallocarray(mc->seen, mc->nseen + 1, sizeof(*mc->seen));
-	mc->seen[mc->nseen++] = pid;
 	pthread_mutex_lock(&mc->lock);
 	heap_push(mc, (struct job){ pid, fd, priority });
 	pthread_cond_signal(&mc->wake);
 	pthread_mutex_unlock(&mc->lock);
+	return true;
+}
+
+bool mapcount_queue_early(struct mapcount *mc, int pid, int pfd)
+{
+	if (!mapcount_queue(mc, pid, pfd, UINT64_MAX))
+		return false;
+	mc->early_pid = pid;
 	return true;
 }
 
@@ -189,7 +189,6 @@ size_t mapcount_finish(struct mapcount *mc, struct mapcount_result **ret)
 	n = mc->nresults;
 	pthread_cond_destroy(&mc->wake);
 	pthread_mutex_destroy(&mc->lock);
-	free(mc->seen);
 	free(mc);
 	return n;
 }

@@ -28,8 +28,9 @@ struct mapcount *mapcount_start(void);
  */
 bool mapcount_queue(struct mapcount *mc, int pid, int pfd, uint64_t priority);
 
-/* Whether pid was queued already. */
-bool mapcount_queued(const struct mapcount *mc, int pid);
+/* Queues pid before the scan starts (see probe/procs.c); the scan asks mapcount_early() not to queue it twice. */
+bool mapcount_queue_early(struct mapcount *mc, int pid, int pfd);
+bool mapcount_early(const struct mapcount *mc, int pid);
 
 struct mapcount_result {
 	int pid;

@@ -2,6 +2,8 @@
 #include "probe/probe.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "core/text.h"
 
@@ -12,6 +14,22 @@ int read_u64_at(int dirfd, const char *rel, struct buf *scratch, uint64_t *ret)
 	if (n < 0)
 		return (int)n;
 	return parse_u64_str(scratch->data, scratch->len, ret) < 0 ? -EINVAL : 0;
+}
+
+void probe_problem(const struct hr_root *root, struct snapshot *snap, const char *what, int err, bool essential,
+		   const char *fmt, ...)
+{
+	char rel[600], full[700];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	root_display_path(root, rel, full, sizeof(full));
+	if (err == -EINVAL)
+		snapshot_malformed(snap, what, full, essential);
+	else
+		snapshot_problem(snap, what, full, -err, essential);
 }
 
 int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)

@@ -35,6 +35,13 @@ void probe_config(const struct hr_root *root, struct snapshot *snap);
  */
 uint64_t probe_ns_inode(int dirfd, const char *rel, int *ret_err);
 
+/*
+ * Records what could not be read: the path (printf-style, relative to the root) is shown as seen on
+ * the system; err is -errno, or -EINVAL for content that could not be parsed ("malformed content").
+ */
+void probe_problem(const struct hr_root *root, struct snapshot *snap, const char *what, int err, bool essential,
+		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* Reads an unsigned sysctl-like file (one number) under dirfd into *ret. Returns 0 or -errno. */
 int read_u64_at(int dirfd, const char *rel, struct buf *scratch, uint64_t *ret);
 

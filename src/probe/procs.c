@@ -75,17 +75,10 @@ struct scan {
 	struct buf b, scratch;
 };
 
-/* err: -errno, or -EINVAL for content that could not be parsed */
+/* A problem with proc/PID/file: err is -errno, or -EINVAL for malformed content. */
 static void scan_problem(struct scan *s, const char *what, const char *pid, const char *file, int err)
 {
-	char rel[300], full[600];
-
-	snprintf(rel, sizeof(rel), "proc/%.32s/%.200s", pid, file);
-	root_display_path(s->root, rel, full, sizeof(full));
-	if (err == -EINVAL)
-		snapshot_malformed(s->snap, what, full, false);
-	else
-		snapshot_problem(s->snap, what, full, -err, false);
+	probe_problem(s->root, s->snap, what, err, false, "proc/%.32s/%.200s", pid, file);
 }
 
 /* Stores a map count, or reports why it could not be read (a process that is gone is not a problem). */
@@ -105,6 +98,7 @@ static void set_map_count(struct scan *s, struct proc_info *p, const char *name,
 struct pending {
 	struct proc_info p;
 	int pfd;
+	bool maps_queued; /* the worker counts its mappings */
 	char name[16];
 };
 
@@ -177,8 +171,8 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 		return 1;
 	}
 	/* the largest address spaces first: their maps take longest */
-	if (p->has_mm && s->opts->map_counts && !mapcount_queued(s->mc, p->pid))
-		mapcount_queue(s->mc, p->pid, pfd, p->vm_size_kib);
+	ret->maps_queued = p->has_mm && s->opts->map_counts &&
+			   (mapcount_early(s->mc, p->pid) || mapcount_queue(s->mc, p->pid, pfd, p->vm_size_kib));
 	ret->pfd = pfd;
 	return 0;
 }
@@ -231,7 +225,7 @@ static void scan_rest(struct scan *s, struct pending *pe)
 			p->pidns_children = c;
 	}
 
-	if (p->has_mm && s->opts->map_counts && !mapcount_queued(s->mc, p->pid))
+	if (p->has_mm && s->opts->map_counts && !pe->maps_queued)
 		set_map_count(s, p, name, mapcount_one(pfd, &s->scratch));
 	add_proc(s, p);
 gone:
@@ -278,7 +272,7 @@ static void queue_newest(struct scan *s)
 	fd = openat(s->root->proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	mapcount_queue(s->mc, st.tgid, fd, UINT64_MAX);
+	mapcount_queue_early(s->mc, st.tgid, fd);
 	close(fd);
 }
 
@@ -305,7 +299,6 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 {
 	struct scan s = { .root = root, .opts = opts, .snap = snap };
 	struct dirent *de;
-	char full[600];
 	DIR *d;
 	int fd;
 
@@ -317,8 +310,7 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 	fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
-		snapshot_problem(snap, "process list", root_display_path(root, "proc", full, sizeof(full)), errno,
-				 true);
+		probe_problem(root, snap, "process list", -errno, true, "proc");
 		if (fd >= 0)
 			close(fd);
 	} else {

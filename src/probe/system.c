@@ -25,19 +25,9 @@ static const struct sysctl_file {
 	{ "vm.overcommit_kbytes", "sys/vm/overcommit_kbytes", offsetof(struct sys_info, overcommit_kbytes), false },
 };
 
-/* err: -errno, or -EINVAL for content that could not be parsed */
-static void problem_at(const struct hr_root *root, struct snapshot *snap, const char *what, const char *rel,
-		       int err, bool essential)
-{
-	char path[512], full[600];
-
-	snprintf(path, sizeof(path), "proc/%s", rel);
-	root_display_path(root, path, full, sizeof(full));
-	if (err == -EINVAL)
-		snapshot_malformed(snap, what, full, essential);
-	else
-		snapshot_problem(snap, what, full, -err, essential);
-}
+/* A problem with the file proc/rel: err is -errno, or -EINVAL for malformed content. */
+#define problem_at(root, snap, what, rel, err, essential) \
+	probe_problem(root, snap, what, err, essential, "proc/%s", rel)
 
 /* Parses "pid:[4026531836]" (a namespace link) into its inode. */
 static uint64_t ns_link_inode(const char *link)
