@@ -34,15 +34,19 @@ void probe_problem(const struct hr_root *root, struct snapshot *snap, const char
 
 int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
+	struct procs_scan *ps;
+
 	snap->live = root->live;
 	if (root->proc_fd < 0)
 		return root->proc_fd;
 	probe_system(root, snap);
 	probe_cgroup_hiers(root, snap);
-	probe_procs(root, opts, snap);
+	ps = probe_procs(root, opts, snap);
 	probe_cgroups(root, snap);
-	probe_pidns(root, opts, snap);
 	probe_users(root, snap);
 	probe_config(root, snap);
+	/* pidns forks: the map counting thread is joined first */
+	probe_procs_finish(ps);
+	probe_pidns(root, opts, snap);
 	return 0;
 }

@@ -23,11 +23,17 @@ int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, st
 /* The parts, in the order probe_snapshot runs them. */
 void probe_system(const struct hr_root *root, struct snapshot *snap);
 void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap);
-void probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
+/*
+ * The process scan returns with the worker still counting the largest maps files; the other readers
+ * run meanwhile, and probe_procs_finish() waits for the counts and stores them (before anything forks).
+ */
+struct procs_scan;
+struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
+void probe_procs_finish(struct procs_scan *ps);
 void probe_cgroups(const struct hr_root *root, struct snapshot *snap);
-void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
 void probe_users(const struct hr_root *root, struct snapshot *snap);
 void probe_config(const struct hr_root *root, struct snapshot *snap);
+void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
 
 /*
  * Reads a namespace link such as "pid:[4026531836]" at dirfd/rel and returns its inode, or 0 with

@@ -295,24 +295,77 @@ static void apply_mapcounts(struct scan *s)
 	free(res);
 }
 
-void probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
-{
-	struct scan s = { .root = root, .opts = opts, .snap = snap };
-	struct dirent *de;
-	DIR *d;
-	int fd;
+/*
+ * Lists /proc a few entries at a time. The kernel's listing walks every pid, threads included, and a
+ * full 32 KiB getdents64 returns only once that walk is done: with one process of 20,000 threads,
+ * that process would be seen only after its 20,000 thread ids were stepped over. Asking for one entry
+ * a call for the first PID_LIST_SMALL pids returns each process as soon as the walk reaches it, so its
+ * maps are being counted while the walk steps over its threads (whose ids follow its own). Past that,
+ * full buffers keep the call count low on hosts with many processes.
+ */
+#define PID_LIST_SMALL 4096
+#define PID_LIST_ENTRY 64 /* room for one entry: 19 bytes of header and a name up to 44 bytes */
 
-	buf_init(&s.b);
-	buf_init(&s.scratch);
+struct pid_list {
+	int fd;
+	size_t ask, len, pos, seen;
+	char buf[32768];
+};
+
+/* The next pid directory name, NULL at the end; *ret_err is 0 or -errno. */
+static const char *pid_list_next(struct pid_list *l, int *ret_err)
+{
+	*ret_err = 0;
+	for (;;) {
+		while (l->pos < l->len) {
+			struct dirent64 *de = (struct dirent64 *)(void *)(l->buf + l->pos);
+
+			l->pos += de->d_reclen;
+			if (is_pid_name(de->d_name)) {
+				if (++l->seen == PID_LIST_SMALL)
+					l->ask = sizeof(l->buf);
+				return de->d_name;
+			}
+		}
+		ssize_t n = getdents64(l->fd, l->buf, l->ask);
+
+		if (n < 0 && errno == EINVAL && l->ask < sizeof(l->buf)) {
+			l->ask = sizeof(l->buf); /* an entry longer than asked for */
+			continue;
+		}
+		if (n <= 0) {
+			*ret_err = n < 0 ? -errno : 0;
+			return NULL;
+		}
+		l->len = (size_t)n;
+		l->pos = 0;
+	}
+}
+
+/* The state of a scan whose map counts are still being read by the worker. */
+struct procs_scan {
+	struct scan s;
+};
+
+struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
+{
+	struct procs_scan *ps = xcalloc(1, sizeof(*ps));
+	struct scan *s = &ps->s;
+	struct pid_list *l = xmalloc(sizeof(*l));
+	const char *name;
+	int err;
+
+	*s = (struct scan){ .root = root, .opts = opts, .snap = snap };
+	buf_init(&s->b);
+	buf_init(&s->scratch);
 	if (opts->map_counts)
-		s.mc = mapcount_start();
-	queue_newest(&s);
-	fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
+		s->mc = mapcount_start();
+	queue_newest(s);
+	l->fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	l->ask = PID_LIST_ENTRY;
+	l->len = l->pos = l->seen = 0;
+	if (l->fd < 0) {
 		probe_problem(root, snap, "process list", -errno, true, "proc");
-		if (fd >= 0)
-			close(fd);
 	} else {
 		/*
 		 * Two passes: the status of every process first, so that the worker starts on the largest
@@ -322,28 +375,37 @@ void probe_procs(const struct hr_root *root, const struct probe_opts *opts, stru
 		struct pending *pend = NULL;
 		size_t npend = 0, cap = 0, max_open = open_files_budget();
 
-		while ((de = readdir(d))) {
-			if (!is_pid_name(de->d_name))
-				continue;
+		while ((name = pid_list_next(l, &err))) {
 			if (npend == cap) {
 				cap = cap ? cap * 2 : 256;
 				pend = xreallocarray(pend, cap, sizeof(*pend));
 			}
-			if (scan_status(&s, de->d_name, &pend[npend]) != 0)
+			if (scan_status(s, name, &pend[npend]) != 0)
 				continue;
 			if (npend < max_open)
 				npend++;
 			else
-				scan_rest(&s, &pend[npend]);
+				scan_rest(s, &pend[npend]);
 		}
-		closedir(d);
+		if (err)
+			probe_problem(root, snap, "process list", err, true, "proc");
+		close(l->fd);
 		for (size_t i = 0; i < npend; i++)
-			scan_rest(&s, &pend[i]);
+			scan_rest(s, &pend[i]);
 		free(pend);
 	}
+	free(l);
 	if (snap->nprocs)
 		qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
-	apply_mapcounts(&s);
-	buf_free(&s.b);
-	buf_free(&s.scratch);
+	return ps;
+}
+
+void probe_procs_finish(struct procs_scan *ps)
+{
+	if (!ps)
+		return;
+	apply_mapcounts(&ps->s);
+	buf_free(&ps->s.b);
+	buf_free(&ps->s.scratch);
+	free(ps);
 }
