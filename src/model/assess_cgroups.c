@@ -319,6 +319,10 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 	l->meaning = xasprintf("%s used of %s (working set %s, without reclaimable page cache)",
 			       human_bytes(l->used, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)),
 			       human_bytes(ws, b3, sizeof(b3)));
+	if (c->mem_oom_kill.known && c->mem_oom_kill.v)
+		str_appendf(&l->meaning, "; the OOM killer killed %llu task%s in it since it was created (%s oom_kill)",
+			    (unsigned long long)c->mem_oom_kill.v, c->mem_oom_kill.v == 1 ? "" : "s",
+			    h->kind == CG_HIER_V1 ? "memory.oom_control" : "memory.events");
 	raise = suggest_raise(l->max, l->used, 0);
 	buf_init(&fix);
 	buf_init(&dir);
