@@ -52,7 +52,7 @@ ssize_t read_file_at(int dirfd, const char *rel, struct buf *b)
 	ssize_t n;
 
 	buf_reset(b);
-	if (dirfd < 0)
+	if (dirfd < 0 && dirfd != AT_FDCWD)
 		return dirfd == -EBADF ? -ENOENT : dirfd;
 	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)

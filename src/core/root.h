@@ -28,7 +28,7 @@ void root_close(struct hr_root *r);
 /*
  * Reads the whole file at dirfd/rel into b (replacing its contents).
  * Returns the length read, or -errno. A file larger than HR_READ_MAX returns -EFBIG.
- * A dirfd < 0 is returned as the error it holds.
+ * A dirfd < 0 is returned as the error it holds, except AT_FDCWD (for absolute paths outside a root).
  */
 ssize_t read_file_at(int dirfd, const char *rel, struct buf *b);
 

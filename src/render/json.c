@@ -20,12 +20,12 @@ static void json_comm(struct json *j, const char *key, const char *comm)
 	}
 }
 
-static void json_limit(struct json *j, const struct limit *l)
+void render_limit_json(struct json *j, const char *key, const struct limit *l)
 {
 	const struct limit_kind *k = &limit_kinds[l->id];
 	double pct = limit_percent(l);
 
-	json_object_begin(j, NULL);
+	json_object_begin(j, key);
 	json_str(j, "id", k->id);
 	json_str(j, "scope", l->scope);
 	json_str(j, "subject", l->subject);
@@ -99,7 +99,7 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 	json_array_begin(&j, "limits");
 	for (size_t i = 0; i < a->nlimits; i++)
 		if (limit_shown(a, i, o->all))
-			json_limit(&j, &a->limits[i]);
+			render_limit_json(&j, NULL, &a->limits[i]);
 	json_array_end(&j);
 
 	json_object_begin(&j, "consumers");

@@ -23,6 +23,13 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 void render_report_json(const struct snapshot *snap, const struct assessment *a, const struct render_opts *o,
 			struct buf *out);
 
+/* One limit as the report prints it: the table header and line, then its evidence and fixes. */
+void render_limit_text(const struct limit *l, bool color, struct buf *out);
+
+/* One limit as a JSON object of the report's "limits" array, under key (NULL inside an array). */
+struct json;
+void render_limit_json(struct json *j, const char *key, const struct limit *l);
+
 /* "31,208 tasks", "1.5 GiB", for a value in a limit's unit. */
 const char *render_amount(enum unit u, uint64_t v, char *out, size_t size);
 

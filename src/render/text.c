@@ -165,6 +165,14 @@ static void limit_details(struct buf *out, const struct limit *l, bool color)
 	buf_free(&t);
 }
 
+void render_limit_text(const struct limit *l, bool color, struct buf *out)
+{
+	limit_header(out);
+	limit_line(out, l, color);
+	buf_addc(out, '\n');
+	limit_details(out, l, color);
+}
+
 static void verdict(struct buf *out, const struct snapshot *snap, const struct assessment *a, bool color)
 {
 	size_t ncrit = 0, nwarn = 0;
