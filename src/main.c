@@ -4,6 +4,18 @@
 
 #include "cli/cli.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * The sanitizer build (make SANITIZE=1): a malloc that fails returns NULL as the C library's does, so
+ * that `headroom repro rlimit-as` shows what a program sees instead of the sanitizer's abort.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -11,6 +23,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "report", cmd_report },
+	{ "repro", cmd_repro },
 };
 
 int main(int argc, char **argv)

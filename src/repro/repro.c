@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The failure modes and their workloads. Each workload runs in the sandbox's first process (the
+ * command layer forked it, moved it into the sandbox cgroups and made it a process group leader),
+ * makes one kind of call fail, reports the failure, then holds it. Every process it creates dies
+ * with its parent (PR_SET_PDEATHSIG) and by itself after the timeout (alarm): nothing outlives the run.
+ * Every loop is bounded in count and time.
+ */
+#include "repro/repro.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/root.h"
+#include "core/text.h"
+#include "parse/keyed.h"
+#include "parse/meminfo.h"
+#include "parse/pid_status.h"
+
+#define MIB (1ull << 20)
+/* The filling loops stop after this long even when nothing failed. */
+#define FILL_SECONDS 20
+
+const struct repro_mode repro_modes[REPRO_NMODES] = {
+	[REPRO_PID_MAX] = { "pid-max", "a child pid namespace with a small kernel.pid_max (6.14+), filled by forks",
+			    "fork", LIMIT_PID_MAX, "pids", "the namespace's pid_max", 301, 301, 4096, false, 0 },
+	[REPRO_PIDS_CGROUP] = { "pids-cgroup", "a temporary cgroup with a small pids.max, filled by forks", "fork",
+				LIMIT_CGROUP_PIDS, "pids", "pids.max", 64, 2, 4096, false, 0 },
+	[REPRO_THREADS] = { "threads", "threads created in a temporary pids cgroup until pthread_create fails",
+			    "pthread_create", LIMIT_CGROUP_PIDS, "pids", "pids.max", 64, 2, 4096, false, 0 },
+	[REPRO_NPROC] = { "nproc", "an unprivileged uid with a small RLIMIT_NPROC, filled by forks", "fork",
+			  LIMIT_USER_NPROC, "pids", "RLIMIT_NPROC", 32, 2, 4096, false, 0 },
+	[REPRO_DEAD_PIDNS_INIT] = { "dead-pidns-init",
+				    "unshare --pid without --fork: the namespace's init exits, later forks fail with ENOMEM",
+				    "fork", LIMIT_PIDNS_INIT, "pids", NULL, 0, 0, 0, false, 0 },
+	[REPRO_RLIMIT_AS] = { "rlimit-as", "malloc returns NULL under a small RLIMIT_AS (address space)", "malloc",
+			      LIMIT_RLIMIT_AS, "pids", NULL, 0, 0, 0, true, 64 * MIB },
+	[REPRO_RLIMIT_DATA] = { "rlimit-data", "malloc returns NULL under a small RLIMIT_DATA (data segment)", "malloc",
+				LIMIT_RLIMIT_DATA, "pids", NULL, 0, 0, 0, true, 64 * MIB },
+	[REPRO_MAP_COUNT] = { "map-count", "one process maps regions until mmap fails at vm.max_map_count", "mmap",
+			      LIMIT_MAP_COUNT, "pids", "the bound on mappings tried", 0, 1, 1u << 20, false, 0 },
+	[REPRO_OOM_CGROUP] = { "oom-cgroup",
+			       "a program allocates and touches memory in a memory cgroup until the OOM killer kills it",
+			       "page fault", LIMIT_CGROUP_MEMORY, "memory", NULL, 0, 0, 0, true, 64 * MIB },
+	[REPRO_COMMIT] = { "commit", "what overcommit does to one request larger than memory (explains; changes nothing)",
+			   "mmap", LIMIT_COMMIT, "pids", NULL, 0, 0, 0, false, 0 },
+};
+
+const struct repro_mode *repro_mode_find(const char *name)
+{
+	for (size_t i = 0; i < REPRO_NMODES; i++)
+		if (strcmp(repro_modes[i].name, name) == 0)
+			return &repro_modes[i];
+	return NULL;
+}
+
+int repro_expected_errno(enum repro_mode_id id, const struct kversion *k, int overcommit_mode)
+{
+	switch (id) {
+	case REPRO_PID_MAX:
+		return limit_errno(LIMIT_PID_MAX, k);
+	case REPRO_PIDS_CGROUP:
+	case REPRO_NPROC:
+		return EAGAIN;
+	case REPRO_THREADS:
+		return EAGAIN; /* glibc turns every ENOMEM of pthread_create into EAGAIN */
+	case REPRO_DEAD_PIDNS_INIT:
+	case REPRO_RLIMIT_AS:
+	case REPRO_RLIMIT_DATA:
+	case REPRO_MAP_COUNT:
+		return ENOMEM;
+	case REPRO_OOM_CGROUP:
+		return 0; /* no call fails: the process is killed with SIGKILL */
+	case REPRO_COMMIT:
+		return overcommit_mode == 1 ? 0 : ENOMEM;
+	case REPRO_NMODES:
+		break;
+	}
+	return 0;
+}
+
+void repro_messages(const struct repro_mode *m, int err, char *libc, size_t libc_size, char *shell, size_t shell_size)
+{
+	libc[0] = shell[0] = '\0';
+	if (m - repro_modes == REPRO_OOM_CGROUP) {
+		snprintf(libc, libc_size, "(no error: the process is killed with SIGKILL, exit status 137)");
+		snprintf(shell, shell_size, "Killed");
+		return;
+	}
+	if (!err)
+		return;
+	snprintf(libc, libc_size, "%s: %s", m->call, strerror(err));
+	if (strcmp(m->call, "fork") == 0)
+		/* bash retries a fork that failed with EAGAIN, printing this each time, before it gives up */
+		snprintf(shell, shell_size, "bash: fork: %s%s", err == EAGAIN ? "retry: " : "", strerror(err));
+	else if (strcmp(m->call, "pthread_create") == 0)
+		snprintf(shell, shell_size, "java.lang.OutOfMemoryError: unable to create native thread: possibly out of "
+					    "memory or process/resource limits reached (a JVM)");
+}
+
+/* ---- the workload side: runs in the sandbox ---- */
+
+static unsigned hold_timeout;
+
+static __attribute__((noreturn)) void hold(void)
+{
+	alarm(hold_timeout);
+	for (;;)
+		pause();
+}
+
+static void report(int fd, const struct repro_result *r)
+{
+	const char *p = (const char *)r;
+	size_t left = sizeof(*r);
+
+	while (left) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		left -= (size_t)n;
+	}
+}
+
+static __attribute__((noreturn)) void setup_failed(int fd, const char *what, int err)
+{
+	struct repro_result r = { .err = -1 };
+
+	snprintf(r.note, sizeof(r.note), "%s: %s", what, strerror(err));
+	report(fd, &r);
+	_exit(1);
+}
+
+/* Makes the calling process die with its parent, and by itself after the timeout. */
+static void bind_to_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the parent died before the signal was armed; an init of a new namespace sees its parent as 0 */
+	if (getppid() != parent && getppid() != 0)
+		_exit(0);
+	alarm(hold_timeout);
+}
+
+/* One idle child. Returns its pid, or -1 with errno from fork. */
+static pid_t spawn_idle(void)
+{
+	pid_t parent = getpid(), p = fork();
+
+	if (p == 0) {
+		bind_to_parent(parent);
+		hold();
+	}
+	return p;
+}
+
+static bool past(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec;
+}
+
+static struct timespec fill_deadline(void)
+{
+	struct timespec d;
+
+	clock_gettime(CLOCK_MONOTONIC, &d);
+	d.tv_sec += FILL_SECONDS;
+	return d;
+}
+
+/* Forks idle children until fork fails or max are made. */
+static void fill_forks(uint64_t max, struct repro_result *r)
+{
+	struct timespec deadline = fill_deadline();
+	uint64_t i;
+
+	for (i = 0; i < max && !past(&deadline); i++) {
+		if (spawn_idle() < 0) {
+			r->err = errno;
+			break;
+		}
+	}
+	r->after = i;
+}
+
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void fill_threads(uint64_t max, struct repro_result *r)
+{
+	struct timespec deadline = fill_deadline();
+	pthread_attr_t attr;
+	uint64_t i;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < max && !past(&deadline); i++) {
+		pthread_t t;
+		int e = pthread_create(&t, &attr, idle_thread, NULL);
+
+		if (e) {
+			r->err = e;
+			break;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	r->after = i;
+}
+
+static int read_own_status(struct pid_status *st)
+{
+	struct buf b;
+	int r;
+
+	buf_init(&b);
+	r = (int)read_file_at(AT_FDCWD, "/proc/self/status", &b);
+	if (r >= 0)
+		r = pid_status_parse(b.data, b.len, st);
+	buf_free(&b);
+	return r;
+}
+
+/* rlimit-as, rlimit-data: the limit is what the process uses now plus size; malloc 1 MiB at a time. */
+static void fill_malloc(int resource, const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	struct pid_status st;
+	struct rlimit rl;
+	uint64_t i, max = o->size / MIB + 256;
+
+	if (read_own_status(&st) < 0)
+		setup_failed(fd, "cannot read /proc/self/status", errno ? errno : EINVAL);
+	r->base = (resource == RLIMIT_AS ? st.vm_size_kib : st.vm_data_kib) * 1024;
+	r->set_to = r->base + o->size;
+	if (getrlimit(resource, &rl) < 0)
+		setup_failed(fd, "getrlimit", errno);
+	rl.rlim_cur = r->set_to;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+		rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(resource, &rl) < 0)
+		setup_failed(fd, "setrlimit", errno);
+	for (i = 0; i < max; i++) {
+		char *p = malloc(MIB);
+
+		if (!p) {
+			r->err = errno ? errno : ENOMEM;
+			break;
+		}
+		p[0] = 1; /* used, so that it is not optimised away */
+	}
+	r->after = i;
+}
+
+static void fill_maps(uint64_t max, struct repro_result *r)
+{
+	struct timespec deadline = fill_deadline();
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t i;
+
+	/* alternating protections keep neighbouring mappings from merging into one VMA */
+	for (i = 0; i < max && (i % 4096 || !past(&deadline)); i++) {
+		void *p = mmap(NULL, (size_t)page, i % 2 ? PROT_READ : PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			r->err = errno;
+			break;
+		}
+	}
+	r->after = i;
+}
+
+/* nproc: drop to the unprivileged uid with RLIMIT_NPROC = count, then fork until it fails. */
+static void run_nproc(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	struct rlimit rl = { o->count, o->count };
+	pid_t parent = getppid();
+
+	if (setrlimit(RLIMIT_NPROC, &rl) < 0)
+		setup_failed(fd, "setrlimit(RLIMIT_NPROC)", errno);
+	if (setgroups(0, NULL) < 0 || setgid(o->uid) < 0 || setuid(o->uid) < 0)
+		setup_failed(fd, "cannot change to the unprivileged uid", errno);
+	/* a change of credentials clears the parent-death signal */
+	bind_to_parent(parent);
+	r->set_to = o->count;
+	fill_forks(o->count + 16, r);
+}
+
+/* pid-max: the init of a new pid namespace sets its pid_max, then fills it. */
+static void run_pid_max(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	pid_t w = getpid(), init;
+	char num[32];
+	int pfd;
+
+	if (unshare(CLONE_NEWPID) < 0)
+		setup_failed(fd, "unshare(CLONE_NEWPID)", errno);
+	init = fork();
+	if (init < 0)
+		setup_failed(fd, "fork of the namespace's init", errno);
+	if (init > 0) {
+		/* the workload holds; the init reports */
+		close(fd);
+		hold();
+	}
+	bind_to_parent(w);
+	/* the sysctl written is the one of the writer's own pid namespace (6.14+) */
+	pfd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)o->count);
+	if (pfd < 0 || write(pfd, num, strlen(num)) < 0)
+		setup_failed(fd, "cannot set kernel.pid_max inside the namespace", errno);
+	close(pfd);
+	r->set_to = o->count;
+	/* /proc is the parent namespace's mount: its "self" gives the init's pid as seen outside */
+	{
+		struct pid_status st;
+
+		if (read_own_status(&st) == 0 && st.has_tgid)
+			r->subject = st.tgid;
+	}
+	fill_forks(o->count + 16, r);
+}
+
+/* dead-pidns-init: the first child of unshare(CLONE_NEWPID) is the init; it exits; fork again. */
+static void run_dead_init(int fd, struct repro_result *r)
+{
+	pid_t p;
+
+	if (unshare(CLONE_NEWPID) < 0)
+		setup_failed(fd, "unshare(CLONE_NEWPID)", errno);
+	p = fork();
+	if (p < 0)
+		setup_failed(fd, "fork of the namespace's init", errno);
+	if (p == 0)
+		_exit(0); /* what `unshare --pid sh -c 'cmd; ...'` does: the first command exits */
+	waitpid(p, NULL, 0);
+	r->after = 1;
+	p = fork();
+	if (p == 0)
+		_exit(0);
+	if (p < 0) {
+		r->err = errno;
+	} else {
+		waitpid(p, NULL, 0);
+		r->after = 2;
+	}
+	r->subject = getpid();
+}
+
+/* Reads the cgroup's memory usage (the file the command layer named). */
+static uint64_t cgroup_usage(const char *file)
+{
+	uint64_t v = 0;
+	struct buf b;
+
+	buf_init(&b);
+	if (read_file_at(AT_FDCWD, file, &b) >= 0 && parse_u64_str(b.data, b.len, &v) < 0)
+		v = 0;
+	buf_free(&b);
+	return v;
+}
+
+/* Maps and touches size bytes: the pages are charged to the memory cgroup. */
+static void *touch(size_t size)
+{
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	for (size_t off = 0; off < size; off += 4096)
+		p[off] = 1;
+	return p;
+}
+
+/*
+ * oom-cgroup: a holder fills the cgroup to about 1 MiB under its limit and keeps it there (the rest of a
+ * service's memory); then the allocator, marked first to go (oom_score_adj 1000), allocates and
+ * touches 1 MiB at a time until the kernel's OOM killer kills it.
+ */
+static void run_oom(const struct repro_opts *o, const char *usage_file, int fd, struct repro_result *r)
+{
+	pid_t w = getpid(), holder, alloc;
+	int ready[2], progress[2], status;
+	/* the room left for the allocator: enough to start, small enough that the cgroup stays critical */
+	uint64_t margin = MIB, step = MIB / 4, n = 0;
+	char c;
+
+	r->set_to = o->size;
+	if (pipe(ready) < 0)
+		setup_failed(fd, "pipe", errno);
+	holder = fork();
+	if (holder < 0)
+		setup_failed(fd, "fork of the memory holder", errno);
+	if (holder == 0) {
+		close(fd);
+		close(ready[0]);
+		bind_to_parent(w);
+		prctl(PR_SET_NAME, "repro-holder");
+		for (uint64_t i = 0; i < o->size / step && cgroup_usage(usage_file) + step + margin <= o->size; i++)
+			if (!touch(step))
+				break;
+		(void)!write(ready[1], "r", 1);
+		hold();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		setup_failed(fd, "the memory holder did not start", EIO);
+	close(ready[0]);
+	/* made after the holder, so that only the allocator holds its write end */
+	if (pipe(progress) < 0)
+		setup_failed(fd, "pipe", errno);
+	alloc = fork();
+	if (alloc < 0)
+		setup_failed(fd, "fork of the allocator", errno);
+	if (alloc == 0) {
+		int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+		close(fd);
+		bind_to_parent(w);
+		prctl(PR_SET_NAME, "repro-alloc");
+		if (adj >= 0) {
+			(void)!write(adj, "1000", 4);
+			close(adj);
+		}
+		close(progress[0]);
+		for (uint64_t i = 0; i < 2 * (o->size / MIB) + 64; i++) {
+			if (!touch(MIB))
+				_exit(3);
+			(void)!write(progress[1], "m", 1);
+		}
+		_exit(4); /* not killed: the limit was not enforced */
+	}
+	close(progress[1]);
+	while (read(progress[0], &c, 1) == 1)
+		n++;
+	waitpid(alloc, &status, 0);
+	r->victim = alloc;
+	r->subject = holder;
+	r->after = n;
+	if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
+		snprintf(r->note, sizeof(r->note), "the allocator was not killed (%s %d)",
+			 WIFSIGNALED(status) ? "signal" : "exit status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/* commit: one private writable mapping larger than RAM + swap and the commit limit, never touched. */
+static void run_commit(int fd, struct repro_result *r)
+{
+	struct meminfo mi;
+	struct buf b;
+	uint64_t size;
+	void *p;
+
+	buf_init(&b);
+	if (read_file_at(AT_FDCWD, "/proc/meminfo", &b) < 0 || meminfo_parse(b.data, b.len, &mi) < 0)
+		setup_failed(fd, "cannot read /proc/meminfo", EINVAL);
+	buf_free(&b);
+	size = (mi.kib[MEMINFO_MEM_TOTAL] + mi.kib[MEMINFO_SWAP_TOTAL]) * 1024;
+	if (mi.kib[MEMINFO_COMMIT_LIMIT] * 1024 > size)
+		size = mi.kib[MEMINFO_COMMIT_LIMIT] * 1024;
+	size += 1ull << 30;
+	r->set_to = size;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		r->err = errno;
+	} else {
+		munmap(p, size); /* never touched: nothing was used */
+		r->after = 1;
+	}
+}
+
+void repro_workload(const struct repro_mode *m, const struct repro_opts *o, int fd)
+{
+	struct repro_result r = { 0 };
+
+	hold_timeout = o->timeout_s;
+	alarm(hold_timeout);
+	prctl(PR_SET_NAME, "repro-workload");
+	r.subject = getpid();
+	switch ((enum repro_mode_id)(m - repro_modes)) {
+	case REPRO_PID_MAX:
+		run_pid_max(o, fd, &r);
+		break;
+	case REPRO_PIDS_CGROUP:
+		fill_forks(o->count + 16, &r);
+		break;
+	case REPRO_THREADS:
+		fill_threads(o->count + 16, &r);
+		break;
+	case REPRO_NPROC:
+		run_nproc(o, fd, &r);
+		break;
+	case REPRO_DEAD_PIDNS_INIT:
+		run_dead_init(fd, &r);
+		break;
+	case REPRO_RLIMIT_AS:
+		fill_malloc(RLIMIT_AS, o, fd, &r);
+		break;
+	case REPRO_RLIMIT_DATA:
+		fill_malloc(RLIMIT_DATA, o, fd, &r);
+		break;
+	case REPRO_MAP_COUNT:
+		fill_maps(o->count, &r);
+		break;
+	case REPRO_OOM_CGROUP:
+		run_oom(o, o->usage_file, fd, &r);
+		break;
+	case REPRO_COMMIT:
+		run_commit(fd, &r);
+		break;
+	case REPRO_NMODES:
+		break;
+	}
+	report(fd, &r);
+	close(fd);
+	hold();
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_REPRO_REPRO_H
+#define HEADROOM_REPRO_REPRO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "model/limits.h"
+#include "parse/kversion.h"
+
+/*
+ * The failure modes `headroom repro` reproduces, one line each in repro_modes[], and the workloads
+ * that make them fail. A workload runs in a child process that the command layer has put in the
+ * sandbox; it reports what happened through a pipe and then waits to be killed.
+ */
+
+enum repro_mode_id {
+	REPRO_PID_MAX,
+	REPRO_PIDS_CGROUP,
+	REPRO_THREADS,
+	REPRO_NPROC,
+	REPRO_DEAD_PIDNS_INIT,
+	REPRO_RLIMIT_AS,
+	REPRO_RLIMIT_DATA,
+	REPRO_MAP_COUNT,
+	REPRO_OOM_CGROUP,
+	REPRO_COMMIT,
+	REPRO_NMODES
+};
+
+struct repro_mode {
+	const char *name;
+	const char *summary;     /* one line for --list */
+	const char *call;        /* the call that fails, as a program names it in its message */
+	enum limit_id limit;     /* the limit the report must name */
+	const char *controller;  /* the sandbox cgroup's controller: "pids" or "memory" */
+	const char *count_what;  /* what --count sets, NULL when it sets nothing */
+	uint64_t count_default, count_min, count_max;
+	bool uses_size;          /* --size applies */
+	uint64_t size_default;   /* bytes */
+};
+
+extern const struct repro_mode repro_modes[REPRO_NMODES];
+
+/* The mode named name, or NULL. */
+const struct repro_mode *repro_mode_find(const char *name);
+
+struct repro_opts {
+	uint64_t count;      /* pids.max, RLIMIT_NPROC, the namespace's pid_max, the bound on mappings */
+	uint64_t size;       /* bytes: the RLIMIT_AS/RLIMIT_DATA headroom, the memory cgroup limit */
+	uint32_t uid;        /* nproc: the unprivileged uid */
+	unsigned timeout_s;  /* every process of the workload exits by itself after this */
+	char usage_file[4096]; /* oom-cgroup: the sandbox cgroup's memory usage file */
+};
+
+/* What the workload reports to the command layer. */
+struct repro_result {
+	int err;             /* the errno of the failing call; 0 when it did not fail */
+	uint64_t after;      /* operations that succeeded before the failure */
+	pid_t subject;       /* the process whose limit failed (pid scope), or the namespace's init */
+	pid_t victim;        /* oom-cgroup: the allocating process */
+	uint64_t set_to;     /* the limit as set (bytes or count) */
+	uint64_t base;       /* rlimit modes: what the process used before its allocations */
+	char note[200];      /* a failure of the set-up itself, when err is -1 */
+};
+
+/*
+ * Runs mode m in the calling process (the sandbox's workload, already in its cgroups), writing one
+ * struct repro_result to result_fd once the failure happened, then holding everything until it is
+ * killed or o->timeout_s passes. Never returns.
+ */
+void repro_workload(const struct repro_mode *m, const struct repro_opts *o, int result_fd) __attribute__((noreturn));
+
+/*
+ * The errno the failing call gets on kernel k, by kernel-facts.md: 0 when it does not fail with one
+ * (oom-cgroup ends in SIGKILL; commit under overcommit mode 1 succeeds).
+ */
+int repro_expected_errno(enum repro_mode_id id, const struct kversion *k, int overcommit_mode);
+
+/* How a C program and a shell print the failure, e.g. "fork: Resource temporarily unavailable". */
+void repro_messages(const struct repro_mode *m, int err, char *libc, size_t libc_size, char *shell, size_t shell_size);
+
+#endif
