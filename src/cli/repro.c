@@ -109,9 +109,7 @@ static int read_u64_file(const char *path, uint64_t *ret)
 	int r;
 
 	buf_init(&b);
-	r = (int)read_file_at(AT_FDCWD, path, &b);
-	if (r >= 0)
-		r = parse_u64_str(b.data, b.len, ret) < 0 ? -EINVAL : 0;
+	r = read_u64_at(AT_FDCWD, path, &b, ret);
 	buf_free(&b);
 	return r;
 }

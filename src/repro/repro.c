@@ -30,6 +30,7 @@
 #include "parse/keyed.h"
 #include "parse/meminfo.h"
 #include "parse/pid_status.h"
+#include "probe/probe.h"
 
 #define MIB (1ull << 20)
 /* The filling loops stop after this long even when nothing failed. */
@@ -310,6 +311,19 @@ static void run_nproc(const struct repro_opts *o, int fd, struct repro_result *r
 	fill_forks(o->count + 16, r);
 }
 
+/* Forks the first process of a new pid namespace (its init), as fork() returns. */
+static pid_t fork_new_pidns(int fd)
+{
+	pid_t p;
+
+	if (unshare(CLONE_NEWPID) < 0)
+		setup_failed(fd, "unshare(CLONE_NEWPID)", errno);
+	p = fork();
+	if (p < 0)
+		setup_failed(fd, "fork of the namespace's init", errno);
+	return p;
+}
+
 /* pid-max: the init of a new pid namespace sets its pid_max, then fills it. */
 static void run_pid_max(const struct repro_opts *o, int fd, struct repro_result *r)
 {
@@ -317,11 +331,7 @@ static void run_pid_max(const struct repro_opts *o, int fd, struct repro_result 
 	char num[32];
 	int pfd;
 
-	if (unshare(CLONE_NEWPID) < 0)
-		setup_failed(fd, "unshare(CLONE_NEWPID)", errno);
-	init = fork();
-	if (init < 0)
-		setup_failed(fd, "fork of the namespace's init", errno);
+	init = fork_new_pidns(fd);
 	if (init > 0) {
 		/* the workload holds; the init reports */
 		close(fd);
@@ -350,11 +360,7 @@ static void run_dead_init(int fd, struct repro_result *r)
 {
 	pid_t p;
 
-	if (unshare(CLONE_NEWPID) < 0)
-		setup_failed(fd, "unshare(CLONE_NEWPID)", errno);
-	p = fork();
-	if (p < 0)
-		setup_failed(fd, "fork of the namespace's init", errno);
+	p = fork_new_pidns(fd);
 	if (p == 0)
 		_exit(0); /* what `unshare --pid sh -c 'cmd; ...'` does: the first command exits */
 	waitpid(p, NULL, 0);
@@ -371,14 +377,14 @@ static void run_dead_init(int fd, struct repro_result *r)
 	r->subject = getpid();
 }
 
-/* Reads the cgroup's memory usage (the file the command layer named). */
+/* Reads the cgroup's memory usage (the file the command layer named); 0 when unreadable. */
 static uint64_t cgroup_usage(const char *file)
 {
 	uint64_t v = 0;
 	struct buf b;
 
 	buf_init(&b);
-	if (read_file_at(AT_FDCWD, file, &b) >= 0 && parse_u64_str(b.data, b.len, &v) < 0)
+	if (read_u64_at(AT_FDCWD, file, &b, &v) < 0)
 		v = 0;
 	buf_free(&b);
 	return v;
