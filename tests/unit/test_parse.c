@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "parse/conf.h"
+#include "parse/failure_msg.h"
 #include "parse/keyed.h"
 #include "parse/kversion.h"
 #include "parse/loadavg.h"
@@ -319,6 +320,56 @@ static void sysctl_and_limits_conf(void)
 	CHECK_STR(s.text[2], "6:@dba|-|nproc|100");
 }
 
+/* The messages users paste, from each program, to the operation and errno they mean. */
+static void failure_messages(void)
+{
+	static const struct {
+		const char *text;
+		enum failure_op op;
+		int err;
+		const char *program;
+	} cases[] = {
+		{ "bash: fork: retry: Resource temporarily unavailable", OP_FORK, EAGAIN, "bash" },
+		{ "-bash: fork: Cannot allocate memory", OP_FORK, ENOMEM, "bash" },
+		{ "fork: Resource temporarily unavailable", OP_FORK, EAGAIN, "" },
+		{ "sh: 1: Cannot fork", OP_FORK, 0, "dash or another shell" },
+		{ "Exception in thread \"main\" java.lang.OutOfMemoryError: unable to create native thread: possibly out "
+		  "of memory or process/resource limits reached", OP_THREAD, EAGAIN, "Java" },
+		{ "java.lang.OutOfMemoryError: unable to create new native thread", OP_THREAD, EAGAIN, "Java" },
+		{ "java.lang.OutOfMemoryError: Java heap space", OP_ALLOC, 0, "Java (the JVM's own heap, -Xmx)" },
+		{ "runtime/cgo: pthread_create failed: Resource temporarily unavailable", OP_THREAD, EAGAIN, "Go (cgo)" },
+		{ "runtime: failed to create new OS thread (have 12 already; errno=11)", OP_THREAD, EAGAIN, "Go" },
+		{ "pthread_create failed: Resource temporarily unavailable", OP_THREAD, EAGAIN, "" },
+		{ "Error: spawn ENOMEM", OP_FORK, ENOMEM, "Node.js" },
+		{ "BlockingIOError: [Errno 11] Resource temporarily unavailable", OP_FORK, EAGAIN, "Python" },
+		{ "RuntimeError: can't start new thread", OP_THREAD, EAGAIN, "Python" },
+		{ "MemoryError", OP_ALLOC, ENOMEM, "Python" },
+		{ "OSError: [Errno 12] Cannot allocate memory", OP_UNKNOWN, ENOMEM, "" },
+		{ "malloc: Cannot allocate memory", OP_ALLOC, ENOMEM, "" },
+		{ "mmap failed: Cannot allocate memory", OP_ALLOC, ENOMEM, "" },
+		{ "EAGAIN", OP_UNKNOWN, EAGAIN, "" },
+		{ "  12\n", OP_UNKNOWN, ENOMEM, "" },
+		{ "5171", OP_UNKNOWN, 0, "" }, /* found by the fuzzer: no errno is that large */
+		/* words inside longer words do not count */
+		{ "forklift EAGAINX mmapped", OP_UNKNOWN, 0, "" },
+	};
+	struct failure_msg m;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = failure_msg_parse(cases[i].text, strlen(cases[i].text), &m);
+
+		CHECK(r == ((cases[i].op != OP_UNKNOWN || cases[i].err) ? 0 : -EINVAL));
+		if (m.op != cases[i].op || m.err != cases[i].err || strcmp(m.program, cases[i].program) != 0) {
+			fprintf(stderr, "    case %zu: '%s' gave %s %d '%s'\n", i, cases[i].text, failure_op_name(m.op),
+				m.err, m.program);
+			CHECK(!"failure message read as expected");
+		}
+	}
+	/* NUL bytes and control characters in the middle do not stop the reading */
+	CHECK(failure_msg_parse(S("\x1b[31mfork:\0 Cannot allocate memory"), &m) == 0 && m.op == OP_FORK && m.err == ENOMEM);
+	CHECK(failure_msg_parse(S(""), &m) == -EINVAL && m.op == OP_UNKNOWN && m.err == 0);
+}
+
 int main(void)
 {
 	RUN(numbers_overflow_and_blanks);
@@ -335,5 +386,6 @@ int main(void)
 	RUN(kernel_versions);
 	RUN(passwd_lines);
 	RUN(sysctl_and_limits_conf);
+	RUN(failure_messages);
 	return 0;
 }

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Fuzzes failure_msg_parse() with the error messages users paste. */
+#include <errno.h>
+
+#include "fuzz.h"
+#include "parse/failure_msg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = fuzz_dup(data, size);
+	struct failure_msg m;
+	int r;
+
+	r = failure_msg_parse(buf, size, &m);
+	FUZZ_CHECK(r == 0 || r == -EINVAL);
+	FUZZ_CHECK(m.program != NULL);
+	FUZZ_CHECK(m.op == OP_UNKNOWN || m.op == OP_FORK || m.op == OP_THREAD || m.op == OP_ALLOC);
+	FUZZ_CHECK(m.err >= 0 && m.err <= 4095);
+	FUZZ_CHECK(r == 0 ? (m.op != OP_UNKNOWN || m.err != 0) : (m.op == OP_UNKNOWN && m.err == 0));
+	FUZZ_CHECK(strcmp(failure_op_name(m.op), "") != 0);
+	free(buf);
+	return 0;
+}
