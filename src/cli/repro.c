@@ -25,6 +25,7 @@
 #include "parse/kmsg.h"
 #include "parse/kversion.h"
 #include "parse/pid_status.h"
+#include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
 #include "repro/repro.h"
@@ -145,17 +146,16 @@ static int free_uid(uint32_t *ret)
 }
 
 /* The kernel log since the run started: the OOM killer's lines about the sandbox. */
-struct kernel_log {
-	int fd;
+struct oom_log {
+	struct kernel_log log;
+	bool open;
 	char **lines;
 	size_t n;
 };
 
-static void kernel_log_start(struct kernel_log *k)
+static void kernel_log_start(struct oom_log *k)
 {
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (k->fd >= 0)
-		lseek(k->fd, 0, SEEK_END);
+	k->open = kernel_log_open(&k->log, true) == 0;
 }
 
 static bool oom_line_about(const char *t, pid_t victim, const char *cg_path)
@@ -179,24 +179,15 @@ static bool oom_line_about(const char *t, pid_t victim, const char *cg_path)
 }
 
 /* Reads the records written since kernel_log_start(), keeping those about the sandbox's OOM kill. */
-static void kernel_log_collect(struct kernel_log *k, pid_t victim, const char *cg_path)
+static void kernel_log_collect(struct oom_log *k, pid_t victim, const char *cg_path)
 {
-	char rec[8192], text[4096];
+	struct kmsg_record r;
+	char text[4096];
 
-	if (k->fd < 0)
+	if (!k->open)
 		return;
 	/* bounded: the log since the run started, at most 100,000 records */
-	for (int i = 0; i < 100000; i++) {
-		ssize_t n = read(k->fd, rec, sizeof(rec) - 1);
-		struct kmsg_record r;
-
-		if (n < 0 && errno == EPIPE)
-			continue; /* records overwritten before they were read */
-		if (n <= 0)
-			break;
-		if (kmsg_parse(rec, (size_t)n, &r) < 0)
-			continue;
-		kmsg_unescape(r.text, r.text_len, text, sizeof(text));
+	for (int i = 0; i < 100000 && kernel_log_next(&k->log, &r, text, sizeof(text)) > 0; i++) {
 		if (oom_line_about(text, victim, cg_path) && k->n < 32) {
 			k->lines = xreallocarray(k->lines, k->n + 1, sizeof(*k->lines));
 			k->lines[k->n++] = xstrdup(text);
@@ -204,10 +195,10 @@ static void kernel_log_collect(struct kernel_log *k, pid_t victim, const char *c
 	}
 }
 
-static void kernel_log_free(struct kernel_log *k)
+static void kernel_log_free(struct oom_log *k)
 {
-	if (k->fd >= 0)
-		close(k->fd);
+	if (k->open)
+		kernel_log_close(&k->log);
 	for (size_t i = 0; i < k->n; i++)
 		free(k->lines[i]);
 	free(k->lines);
@@ -229,7 +220,7 @@ struct run {
 	char died[160];           /* how the workload ended when it reported nothing */
 	char setup[2][300];       /* what was set up, in words */
 	char scope[PATH_MAX + 32];
-	struct kernel_log klog;
+	struct oom_log klog;
 	/* the report, taken while the failure is held */
 	struct snapshot snap;
 	struct assessment a;
@@ -601,7 +592,7 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 			buf_printf(out, "%-10sthe limit was set to %llu bytes (%llu in use before + the requested room)\n", "",
 				   (unsigned long long)r->set_to, (unsigned long long)r->base);
 	}
-	if (run->klog.fd >= 0 || run->klog.n) {
+	if (run->klog.open || run->klog.n) {
 		if (run->klog.n) {
 			buf_adds(out, "\nKernel log (/dev/kmsg):\n");
 			for (size_t i = 0; i < run->klog.n; i++) {
@@ -795,7 +786,6 @@ int cmd_repro(int argc, char **argv)
 
 	run = xcalloc(1, sizeof(*run));
 	run->cg = -1;
-	run->klog.fd = -1;
 	run->m = repro_mode_find(argv[optind]);
 	if (!run->m) {
 		cli_error("unknown mode '%s'; 'headroom repro --list' lists them", argv[optind]);

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "probe/kernel_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+int kernel_log_open(struct kernel_log *k, bool at_end)
+{
+	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0)
+		return -errno;
+	if (at_end)
+		lseek(k->fd, 0, SEEK_END);
+	return 0;
+}
+
+int kernel_log_next(struct kernel_log *k, struct kmsg_record *r, char *text, size_t size)
+{
+	/* bounded: a record that cannot be parsed is skipped, at most this many in a row */
+	for (int tries = 0; tries < 1000; tries++) {
+		ssize_t n = read(k->fd, k->rec, sizeof(k->rec) - 1);
+
+		if (n < 0 && errno == EPIPE)
+			continue; /* overwritten before it was read: go on with the next */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return 0;
+		if (kmsg_parse(k->rec, (size_t)n, r) < 0)
+			continue;
+		kmsg_unescape(r->text, r->text_len, text, size);
+		return 1;
+	}
+	return 0;
+}
+
+void kernel_log_close(struct kernel_log *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
