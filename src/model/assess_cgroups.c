@@ -152,8 +152,7 @@ static const char *owner_kind_name(enum owner_kind k)
 	return names[k];
 }
 
-/* The cgroup path is top or below it ("/a/b" is below "/a", "/ab" is not; everything is below "/"). */
-static bool path_within(const char *path, const char *top)
+bool cgroup_path_within(const char *path, const char *top)
 {
 	size_t n = strlen(top);
 
@@ -165,7 +164,7 @@ static bool path_within(const char *path, const char *top)
 /* A process is in cgroup path c or below it. */
 static bool in_cgroup(const struct proc_info *p, const void *ctx)
 {
-	return p->cgroup && path_within(p->cgroup, ctx);
+	return p->cgroup && cgroup_path_within(p->cgroup, ctx);
 }
 
 /* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
@@ -183,7 +182,7 @@ static uint64_t subtree_rejected(const struct snapshot *snap, const struct cgrou
 
 		if (d->hier != c->hier || !d->pids_events_max.known)
 			continue;
-		if (!path_within(d->path, c->path))
+		if (!cgroup_path_within(d->path, c->path))
 			continue;
 		sum += d->pids_events_max.v;
 		*ret_known = true;

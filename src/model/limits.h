@@ -164,6 +164,9 @@ int limit_errno(enum limit_id id, const struct kversion *k);
 /* Who owns a cgroup, from its path: systemd unit, docker/podman container, kubernetes pod, LXC. */
 void cgroup_owner(const char *path, struct owner *ret);
 
+/* The cgroup path is top or below it ("/a/b" is below "/a", "/ab" is not; everything is below "/"). */
+bool cgroup_path_within(const char *path, const char *top);
+
 const char *status_name(enum status s);
 const char *errno_name(int err);
 const char *unit_name(enum unit u);

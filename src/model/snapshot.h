@@ -69,6 +69,7 @@ struct proc_info {
 	int nspid_count;
 	int64_t nspid_inner;
 	const char *cgroup;    /* interned path in the primary hierarchy (see probe/cgroups.c); NULL unknown */
+	const char *memcg;     /* interned path in a v1 memory hierarchy; NULL when memory is not on v1 */
 };
 
 enum cg_hier_kind { CG_HIER_V1, CG_HIER_V2 };

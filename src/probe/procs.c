@@ -44,25 +44,33 @@ static bool is_pid_name(const char *s)
 
 /*
  * The cgroup a process is counted in for pids.max: the v1 pids hierarchy when pids is a v1
- * controller, else the v2 path, else name=systemd's.
+ * controller, else the v2 path, else name=systemd's. *ret_memcg: its path in a v1 memory hierarchy,
+ * NULL when memory is not a v1 controller (then the memory cgroup is the v2 one).
  */
-static const char *primary_cgroup(struct snapshot *snap, const char *buf, size_t len)
+static const char *primary_cgroup(struct snapshot *snap, const char *buf, size_t len, const char **ret_memcg)
 {
 	struct pid_cgroup pc;
-	const struct pid_cgroup_entry *v1pids = NULL, *v2 = NULL, *named = NULL, *pick;
+	const struct pid_cgroup_entry *v1pids = NULL, *v1mem = NULL, *v2 = NULL, *named = NULL, *pick;
 
+	*ret_memcg = NULL;
 	if (pid_cgroup_parse(buf, len, &pc) < 0)
 		return NULL;
 	for (int i = 0; i < pc.n; i++) {
 		const struct pid_cgroup_entry *e = &pc.e[i];
 
-		if (e->hierarchy_id == 0 && e->controllers_len == 0)
+		if (e->hierarchy_id == 0 && e->controllers_len == 0) {
 			v2 = e;
-		else if (controller_list_has(e->controllers, e->controllers_len, "pids"))
+			continue;
+		}
+		if (controller_list_has(e->controllers, e->controllers_len, "pids"))
 			v1pids = e;
-		else if (controller_list_has(e->controllers, e->controllers_len, "name=systemd"))
+		if (controller_list_has(e->controllers, e->controllers_len, "memory"))
+			v1mem = e;
+		if (controller_list_has(e->controllers, e->controllers_len, "name=systemd"))
 			named = e;
 	}
+	if (v1mem)
+		*ret_memcg = strtab_intern(&snap->strings, v1mem->path, v1mem->path_len);
 	pick = v1pids ? v1pids : v2 ? v2 : named;
 	return pick ? strtab_intern(&snap->strings, pick->path, pick->path_len) : NULL;
 }
@@ -198,7 +206,7 @@ static void scan_rest(struct scan *s, struct pending *pe)
 
 	n = read_file_at(pfd, "cgroup", &s->b);
 	if (n >= 0) {
-		p->cgroup = primary_cgroup(s->snap, s->b.data, s->b.len);
+		p->cgroup = primary_cgroup(s->snap, s->b.data, s->b.len, &p->memcg);
 		if (!p->cgroup)
 			scan_problem(s, "cgroup membership", name, "cgroup", -EINVAL);
 	} else if (!gone(pfd, (int)n)) {
