@@ -849,6 +849,8 @@ int cmd_repro(int argc, char **argv)
 		run->o.uid = u;
 	}
 
+	/* orphans of the workload come to this process, which reaps them (sandbox_remove) */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	/* from here on, everything made is removed on any exit */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -288,6 +288,20 @@ void sandbox_remove(struct sandbox *sb)
 		waitpid(sb->workload, NULL, 0);
 		sb->workload = 0;
 	}
+	/*
+	 * The workload's children were reparented to this process (a child subreaper, see cmd_repro):
+	 * reap them all, or they stay zombies holding their pids (an init that does not reap is common
+	 * in containers). Bounded: 5 s.
+	 */
+	for (int t = 0; t < 250; t++) {
+		pid_t r;
+
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (r < 0 && errno == ECHILD)
+			break;
+		nanosleep(&pause, NULL);
+	}
 	sb->removed_procs += seen;
 	for (int i = sb->ncg - 1; i >= 0; i--) {
 		int t;

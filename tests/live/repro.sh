@@ -22,6 +22,7 @@ commit_errno=ENOMEM
 leftovers() {
 	find /sys/fs/cgroup -maxdepth 6 -type d -name 'headroom-repro-*' 2>/dev/null
 	local n
+	# zombies included: a process left unreaped still holds its pid
 	for n in repro-workload repro-alloc repro-holder; do pgrep -x "$n"; done
 }
 # Processes die a moment after SIGKILL: wait (bounded) until none is left.
