@@ -24,6 +24,7 @@ struct command {
 static const struct command commands[] = {
 	{ "report", cmd_report },
 	{ "repro", cmd_repro },
+	{ "explain", cmd_explain },
 };
 
 int main(int argc, char **argv)

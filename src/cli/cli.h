@@ -16,6 +16,7 @@ enum {
 /* The command layer: the only code that prints to the user and chooses an exit status. */
 int cmd_report(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Prints "headroom: <message>" to stderr (git style: lowercase, no final period). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * explain: which limit made an operation fail. The candidates and their order are the kernel's
+ * (kernel-facts.md sections 1, 3 and 4); the verdicts come from the assessment of the same snapshot
+ * the report prints, so explain and the report cannot disagree about a number.
+ */
+#include "diagnose/explain.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/human.h"
+
+/* One check on the way of an operation, in the kernel's order. */
+struct step {
+	enum limit_id id;
+	int order;
+};
+
+/*
+ * fork/clone: copy_process() charges the kernel stack (memcg, memory), then checks RLIMIT_NPROC and
+ * threads-max, duplicates the address space (commit under mode 2), allocates a pid at every namespace
+ * level (pid_max; ENOMEM in a namespace whose init is gone), then asks the pids controller.
+ */
+static const struct step fork_steps[] = {
+	{ LIMIT_CGROUP_MEMORY, 1 }, { LIMIT_MEMORY, 1 }, { LIMIT_USER_NPROC, 2 }, { LIMIT_THREADS_MAX, 3 },
+	{ LIMIT_COMMIT, 4 },	    { LIMIT_PID_MAX, 5 }, { LIMIT_PIDNS_INIT, 5 }, { LIMIT_CGROUP_PIDS, 6 },
+};
+
+/* pthread_create: glibc maps the stack first (RLIMIT_AS, RLIMIT_DATA, map count, commit), then clones. */
+static const struct step thread_steps[] = {
+	{ LIMIT_RLIMIT_AS, 1 },	    { LIMIT_RLIMIT_DATA, 1 }, { LIMIT_MAP_COUNT, 1 },  { LIMIT_COMMIT, 1 },
+	{ LIMIT_CGROUP_MEMORY, 2 }, { LIMIT_MEMORY, 2 },      { LIMIT_USER_NPROC, 3 }, { LIMIT_THREADS_MAX, 4 },
+	{ LIMIT_PID_MAX, 5 },	    { LIMIT_PIDNS_INIT, 5 },  { LIMIT_CGROUP_PIDS, 6 },
+};
+
+/* malloc/mmap/brk: may_expand_vm (RLIMIT_AS, RLIMIT_DATA), the map count, overcommit, then the pages. */
+static const struct step alloc_steps[] = {
+	{ LIMIT_RLIMIT_AS, 1 }, { LIMIT_RLIMIT_DATA, 2 },   { LIMIT_MAP_COUNT, 3 },
+	{ LIMIT_COMMIT, 4 },	{ LIMIT_CGROUP_MEMORY, 5 }, { LIMIT_MEMORY, 6 },
+};
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[] = { "confirmed", "likely", "possible", "ruled_out" };
+
+	return names[v];
+}
+
+static const struct fact *fact_of(const struct limit *l, const char *key)
+{
+	for (int i = 0; i < l->nfacts; i++)
+		if (strcmp(l->facts[i].key, key) == 0)
+			return &l->facts[i];
+	return NULL;
+}
+
+static uint64_t fact_u64_or0(const struct limit *l, const char *key)
+{
+	const struct fact *f = fact_of(l, key);
+
+	return f && f->type == FACT_U64 ? f->u : 0;
+}
+
+static struct cause *add_cause(struct explanation *e, enum limit_id id, char *scope, int order)
+{
+	struct cause *c;
+
+	e->causes = xreallocarray(e->causes, e->ncauses + 1, sizeof(*e->causes));
+	c = &e->causes[e->ncauses++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->scope = scope;
+	c->order = order;
+	return c;
+}
+
+/* The verdict of one limit of the report, and its evidence. */
+static void judge(struct cause *c, const struct limit *l, enum failure_op op, const struct log_evidence *log)
+{
+	uint64_t fired = 0;
+	const char *counter = NULL;
+
+	c->limit = l;
+	if (l->id == LIMIT_CGROUP_PIDS) {
+		fired = fact_u64_or0(l, "rejected_forks");
+		counter = "forks rejected at this limit since the cgroup was created (pids.events)";
+	} else if (l->id == LIMIT_CGROUP_MEMORY) {
+		if ((fired = fact_u64_or0(l, "oom_kill")))
+			counter = "tasks killed by the OOM killer in it since the cgroup was created";
+		else if ((fired = fact_u64_or0(l, "events_max") ? fact_u64_or0(l, "events_max") : fact_u64_or0(l, "failcnt")))
+			counter = "times its usage hit the limit (memory.events max, or failcnt on v1)";
+	}
+	if (l->exempt) {
+		c->verdict = VERDICT_RULED_OUT;
+		c->evidence = xasprintf("does not apply: %s", l->meaning ? l->meaning : "exempt");
+		return;
+	}
+	if (!l->enforced) {
+		/* overcommit modes 0 and 1 */
+		c->verdict = op == OP_ALLOC && fact_u64_or0(l, "overcommit_memory") == 0 ? VERDICT_POSSIBLE : VERDICT_RULED_OUT;
+		c->evidence = xstrdup(l->meaning ? l->meaning : "not enforced in this mode");
+		return;
+	}
+	c->evidence = xstrdup(l->meaning ? l->meaning : "");
+	if (l->status == STATUS_CRITICAL) {
+		c->verdict = VERDICT_CONFIRMED;
+		if (l->forced || (l->has_basis ? l->basis : l->used) >= l->capacity)
+			str_appendf(&c->evidence, "; at its maximum now");
+		else
+			str_appendf(&c->evidence, "; critical now: %.1f%% of it used", limit_percent(l));
+	} else if (fired) {
+		c->verdict = VERDICT_CONFIRMED;
+		str_appendf(&c->evidence, "; it fired: %" PRIu64 " %s", fired, counter);
+	} else if (l->status == STATUS_WARNING) {
+		c->verdict = VERDICT_LIKELY;
+		str_appendf(&c->evidence, "; within the warning margin");
+	} else {
+		c->verdict = VERDICT_RULED_OUT;
+	}
+	if (log && log->read && c->verdict != VERDICT_CONFIRMED) {
+		if (l->id == LIMIT_RLIMIT_DATA && log->data_exceeded) {
+			c->verdict = VERDICT_CONFIRMED;
+			str_appendf(&c->evidence, "; the kernel log has %u \"exceed data ulimit\" line%s", log->data_exceeded,
+				    log->data_exceeded == 1 ? "" : "s");
+		} else if (l->id == LIMIT_COMMIT && log->commit_refused) {
+			c->verdict = VERDICT_CONFIRMED;
+			str_appendf(&c->evidence, "; the kernel log has %u \"__vm_enough_memory\" refusal%s", log->commit_refused,
+				    log->commit_refused == 1 ? "" : "s");
+		}
+	}
+}
+
+static const struct limit *find_limit(const struct assessment *a, enum limit_id id, const char *scope)
+{
+	for (size_t i = 0; i < a->nlimits; i++)
+		if (a->limits[i].id == id && strcmp(a->limits[i].scope, scope) == 0)
+			return &a->limits[i];
+	return NULL;
+}
+
+/* A candidate with one scope: judged from the report, or, when the report has no such limit, said why. */
+static void add_scoped(struct explanation *e, const struct assessment *a, const struct step *s, char *scope,
+		       const char *absent, enum verdict absent_verdict, enum failure_op op, const struct log_evidence *log)
+{
+	const struct limit *l = find_limit(a, s->id, scope);
+	struct cause *c = add_cause(e, s->id, scope, s->order);
+
+	if (l) {
+		judge(c, l, op, log);
+	} else {
+		c->verdict = absent_verdict;
+		c->evidence = xstrdup(absent);
+	}
+}
+
+static void add_pid_max(struct explanation *e, const struct snapshot *snap, const struct assessment *a,
+			const struct explain_context *ctx, const struct step *s, enum failure_op op,
+			const struct log_evidence *log)
+{
+	/* a pid is taken at every level, up to the machine's */
+	for (uint64_t ns = ctx->pidns; ns;) {
+		const struct pidns_info *p = snapshot_pidns(snap, ns);
+
+		if (!p || ns == snap->sys.own_pidns)
+			break;
+		add_scoped(e, a, s, xasprintf("pidns:%" PRIu64, ns),
+			   "its own kernel.pid_max (6.14+) could not be read: run headroom as root, without --no-fork",
+			   VERDICT_POSSIBLE, op, log);
+		ns = p->parent;
+	}
+	add_scoped(e, a, s, xstrdup("system"), "kernel.pid_max could not be read", VERDICT_POSSIBLE, op, log);
+}
+
+static void add_cgroups(struct explanation *e, const struct assessment *a, const char *path, const struct step *s,
+			enum failure_op op, const struct log_evidence *log)
+{
+	bool any = false;
+
+	if (!path) {
+		add_cause(e, s->id, xstrdup("cgroup:?"), s->order)->verdict = VERDICT_POSSIBLE;
+		e->causes[e->ncauses - 1].evidence = xstrdup("the cgroup of the failing process is not known: give --cgroup");
+		return;
+	}
+	/* the charge walks up the hierarchy: every limited ancestor can refuse */
+	for (size_t i = 0; i < a->nlimits; i++) {
+		const struct limit *l = &a->limits[i];
+
+		if (l->id != s->id || strncmp(l->scope, "cgroup:", 7) != 0 || !cgroup_path_within(path, l->scope + 7))
+			continue;
+		judge(add_cause(e, s->id, xstrdup(l->scope), s->order), l, op, log);
+		any = true;
+		if (s->id == LIMIT_CGROUP_PIDS && log && log->read && log->pids_rejected &&
+		    cgroup_path_within(log->pids_rejected_path, l->scope + 7) &&
+		    e->causes[e->ncauses - 1].verdict != VERDICT_CONFIRMED) {
+			struct cause *c = &e->causes[e->ncauses - 1];
+
+			c->verdict = VERDICT_CONFIRMED;
+			str_appendf(&c->evidence, "; the kernel log says \"cgroup: fork rejected by pids controller in %s\"",
+				    log->pids_rejected_path);
+		}
+	}
+	if (!any) {
+		struct cause *c = add_cause(e, s->id, xasprintf("cgroup:%s", path), s->order);
+
+		c->verdict = VERDICT_RULED_OUT;
+		c->evidence = xasprintf("no %s on cgroup %s or any cgroup above it",
+					s->id == LIMIT_CGROUP_PIDS ? "pids.max" : "memory limit", path);
+	}
+}
+
+/* RLIMIT_AS, RLIMIT_DATA, map count: limits of the failing process. */
+static void add_process(struct explanation *e, const struct snapshot *snap, const struct assessment *a,
+			const struct explain_context *ctx, const struct step *s, enum failure_op op,
+			const struct log_evidence *log)
+{
+	const struct proc_info *p = ctx->pid ? snapshot_proc(snap, ctx->pid) : NULL;
+	const char *absent;
+	enum verdict v = VERDICT_RULED_OUT;
+
+	if (!p) {
+		struct cause *c = add_cause(e, s->id, xstrdup("pid:?"), s->order);
+
+		c->verdict = VERDICT_POSSIBLE;
+		c->evidence = xstrdup(ctx->pid ? "the failing process is gone: its limits cannot be read any more" :
+						 "a limit of the failing process: give --pid to check it");
+		return;
+	}
+	if (s->id == LIMIT_MAP_COUNT) {
+		absent = p->map_count_known ? "far from vm.max_map_count" :
+					      "its map count could not be read (other users' maps need ptrace access: run as root)";
+		if (!p->map_count_known)
+			v = VERDICT_POSSIBLE;
+	} else if (!p->has_limits) {
+		absent = "its limits could not be read";
+		v = VERDICT_POSSIBLE;
+	} else {
+		absent = s->id == LIMIT_RLIMIT_AS ? "RLIMIT_AS is unlimited" : "RLIMIT_DATA is unlimited";
+	}
+	add_scoped(e, a, s, xasprintf("pid:%d", p->pid), absent, v, op, log);
+}
+
+static int cmp_cause(const void *x, const void *y)
+{
+	const struct cause *a = x, *b = y;
+
+	if (a->verdict != b->verdict)
+		return (int)a->verdict - (int)b->verdict;
+	return a->order - b->order;
+}
+
+/* Whether a check can give err on this kernel (glibc's pthread_create turns every error into EAGAIN). */
+static bool gives(enum limit_id id, enum failure_op op, int err, const struct kversion *k)
+{
+	if (!err || (op == OP_THREAD && err == EAGAIN))
+		return true;
+	return limit_errno(id, k) == err;
+}
+
+void explain(const struct snapshot *snap, const struct assessment *a, const struct explain_context *ctx,
+	     const struct log_evidence *log, enum failure_op op, int err, struct explanation *ret)
+{
+	const struct step *steps;
+	size_t nsteps;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->op = op;
+	ret->err = err;
+	switch (op) {
+	case OP_THREAD:
+		steps = thread_steps;
+		nsteps = sizeof(thread_steps) / sizeof(thread_steps[0]);
+		break;
+	case OP_ALLOC:
+		steps = alloc_steps;
+		nsteps = sizeof(alloc_steps) / sizeof(alloc_steps[0]);
+		break;
+	case OP_FORK:
+	case OP_UNKNOWN:
+	default:
+		steps = fork_steps;
+		nsteps = sizeof(fork_steps) / sizeof(fork_steps[0]);
+		break;
+	}
+	for (size_t i = 0; i < nsteps; i++) {
+		const struct step *s = &steps[i];
+
+		if (!gives(s->id, op, err, &snap->sys.kernel))
+			continue;
+		switch (s->id) {
+		case LIMIT_PID_MAX:
+			add_pid_max(ret, snap, a, ctx, s, op, log);
+			break;
+		case LIMIT_PIDNS_INIT:
+			if (ctx->pidns && ctx->pidns != snap->sys.own_pidns)
+				add_scoped(ret, a, s, xasprintf("pidns:%" PRIu64, ctx->pidns), "the namespace's init is alive",
+					   VERDICT_RULED_OUT, op, log);
+			else if (ctx->pidns)
+				add_scoped(ret, a, s, xasprintf("pidns:%" PRIu64, ctx->pidns),
+					   "new processes go to the reader's own namespace, whose init is alive", VERDICT_RULED_OUT,
+					   op, log);
+			break;
+		case LIMIT_CGROUP_PIDS:
+			add_cgroups(ret, a, ctx->cgroup, s, op, log);
+			break;
+		case LIMIT_CGROUP_MEMORY:
+			add_cgroups(ret, a, ctx->memcg ? ctx->memcg : ctx->cgroup, s, op, log);
+			break;
+		case LIMIT_USER_NPROC:
+			if (ctx->has_uid)
+				add_scoped(ret, a, s, xasprintf("user:%" PRIu32, ctx->uid),
+					   "no process of this uid has a finite RLIMIT_NPROC", VERDICT_RULED_OUT, op, log);
+			break;
+		case LIMIT_RLIMIT_AS:
+		case LIMIT_RLIMIT_DATA:
+		case LIMIT_MAP_COUNT:
+			add_process(ret, snap, a, ctx, s, op, log);
+			break;
+		case LIMIT_THREADS_MAX:
+		case LIMIT_MEMORY:
+		case LIMIT_COMMIT:
+			add_scoped(ret, a, s, xstrdup("system"), "could not be read", VERDICT_POSSIBLE, op, log);
+			break;
+		case LIMIT_NIDS:
+			break;
+		}
+	}
+	/* most likely first; the kernel's order within a verdict (qsort is not stable: order is unique enough) */
+	for (size_t i = 0; i < ret->ncauses; i++)
+		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;
+	qsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause);
+	for (size_t i = 0; i < ret->ncauses; i++)
+		ret->causes[i].order /= 1000;
+}
+
+void explanation_free(struct explanation *e)
+{
+	for (size_t i = 0; i < e->ncauses; i++) {
+		free(e->causes[i].scope);
+		free(e->causes[i].evidence);
+	}
+	free(e->causes);
+	memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_DIAGNOSE_EXPLAIN_H
+#define HEADROOM_DIAGNOSE_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/limits.h"
+#include "model/snapshot.h"
+#include "parse/failure_msg.h"
+
+/*
+ * The diagnosis of one failed operation: every limit that can make it fail with that errno on this
+ * kernel, in the kernel's own order of checks, each checked against the assessment for the context
+ * where the failure happened. Pure: no I/O.
+ */
+
+enum verdict {
+	VERDICT_CONFIRMED, /* at or over its maximum now, or a counter or log line shows it fired */
+	VERDICT_LIKELY,    /* within the warning margin */
+	VERDICT_POSSIBLE,  /* cannot be checked from here: the evidence says what would tell */
+	VERDICT_RULED_OUT, /* the numbers rule it out */
+};
+
+/* Where the failure happened. Every field is optional. */
+struct explain_context {
+	int pid;              /* 0: none */
+	bool has_uid;
+	uint32_t uid;
+	const char *cgroup;   /* path in the pids (primary) hierarchy */
+	const char *memcg;    /* path in the memory hierarchy; NULL: same as cgroup */
+	uint64_t pidns;       /* the namespace new processes go to (pid_for_children); 0 unknown */
+};
+
+/* Evidence from the kernel log (the command layer reads /dev/kmsg), by kind. */
+struct log_evidence {
+	unsigned pids_rejected;       /* "cgroup: fork rejected by pids controller in <path>" for the context */
+	char pids_rejected_path[256];
+	unsigned data_exceeded;       /* "mmap: <comm> (<pid>): VmData ... exceed data ulimit" */
+	unsigned commit_refused;      /* "__vm_enough_memory: pid: ..., not enough memory for the allocation" */
+	unsigned oom_kills;           /* "Killed process" lines */
+	bool read;                    /* the log could be read */
+};
+
+struct cause {
+	enum limit_id id;
+	char *scope;
+	enum verdict verdict;
+	char *evidence;           /* the numbers, in plain words */
+	const struct limit *limit;/* the report's limit, or NULL when none matches (unlimited, unreadable) */
+	int order;                /* the kernel's order of checks */
+};
+
+struct explanation {
+	enum failure_op op;
+	int err;                  /* as given, or 0 */
+	struct cause *causes;     /* most likely first */
+	size_t ncauses;
+};
+
+void explain(const struct snapshot *snap, const struct assessment *a, const struct explain_context *ctx,
+	     const struct log_evidence *log, enum failure_op op, int err, struct explanation *ret);
+void explanation_free(struct explanation *e);
+
+const char *verdict_name(enum verdict v);
+
+#endif

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# headroom explain on fixture trees: the right operation from each program's message, the kernel's
+# errno by version (pid exhaustion is ENOMEM on 3.10/RHEL 7, EAGAIN since 4.1), cgroup v1 and v2.
+. "$(dirname "$0")/lib.sh"
+need_jq || { skip "explain" "jq is not installed"; exit 0; }
+FX=$TESTS_DIR/fixtures
+ex() { "$HEADROOM" explain --json "$@"; }
+first() { jq -r '.causes[0] | "\(.id) \(.scope) \(.verdict)"' <<<"$1"; }
+
+# RHEL 7 (3.10): pid exhaustion makes fork fail with ENOMEM
+j=$(ex -r "$FX/3.10-rhel7/root" --pid 1201 "-bash: fork: Cannot allocate memory")
+check_eq "3.10 el7: ENOMEM from bash: pid_max confirmed first" "pid_max system confirmed" "$(first "$j")"
+check_eq "3.10 el7: the operation and errno are read from the message" "fork ENOMEM bash" "$(jq -r '"\(.operation) \(.errno) \(.program)"' <<<"$j")"
+j=$(ex -r "$FX/3.10-rhel7/root" --pid 1201 "fork: retry: Resource temporarily unavailable")
+check_eq "3.10 el7: EAGAIN cannot come from pid exhaustion there" 0 "$(jq '[.causes[] | select(.id == "pid_max")] | length' <<<"$j")"
+check "3.10 el7: EAGAIN candidates are RLIMIT_NPROC, threads-max and pids.max" \
+	jq -e '[.causes[].id] | sort == ["cgroup_pids","threads_max","user_nproc"]' <<<"$j"
+# the same fixture read as a 4.19 kernel: EAGAIN since 4.1
+tmp=$(mktemp -d)
+on_exit "rm -rf $tmp"
+cp -a "$FX/3.10-rhel7/root" "$tmp/root"
+echo 4.19.72 >"$tmp/root/proc/sys/kernel/osrelease"
+j=$(ex -r "$tmp/root" --pid 1201 "fork: retry: Resource temporarily unavailable")
+check_eq "4.19: EAGAIN from pid exhaustion, confirmed first" "pid_max system confirmed" "$(first "$j")"
+j=$(ex -r "$tmp/root" --pid 1201 "fork: Cannot allocate memory")
+check_eq "4.19: ENOMEM is not pid exhaustion any more" 0 "$(jq '[.causes[] | select(.id == "pid_max")] | length' <<<"$j")"
+echo 5.10.89 >"$tmp/root/proc/sys/kernel/osrelease"
+j=$(ex -r "$tmp/root" --pid 1201 --op thread)
+check_eq "5.10: a thread that failed: pid_max confirmed" "pid_max system confirmed" "$(first "$j")"
+check "5.10: the thread's stack limits are candidates too" \
+	jq -e '[.causes[].id] | index("rlimit_as") and index("map_count") and index("rlimit_data")' <<<"$j"
+
+# cgroup v1 (6.18): a pids cgroup at its max, a namespace whose init died
+j=$(ex -r "$FX/6.18-cgroup-v1/root" --pid 25518 "java.lang.OutOfMemoryError: unable to create native thread")
+check_eq "6.18 v1: Java's thread failure: the cgroup's pids.max confirmed" "cgroup_pids cgroup:/hr-fixture-app confirmed" "$(first "$j")"
+check_eq "6.18 v1: Java means a thread and EAGAIN" "thread EAGAIN" "$(jq -r '"\(.operation) \(.errno)"' <<<"$j")"
+check "6.18 v1: the fix is given" jq -e '.causes[0].fix.now | test("pids.max")' <<<"$j"
+j=$(ex -r "$FX/6.18-cgroup-v1/root" --pid 25644 "sh: 1: Cannot fork")
+check_eq "6.18 v1: dash's fork failure in a dead namespace" "pidns_init pidns:4026532179 confirmed" "$(first "$j")"
+j=$(ex -r "$FX/6.18-cgroup-v1/root" --user 48001 "BlockingIOError: [Errno 11] Resource temporarily unavailable")
+check_eq "6.18 v1: Python's EAGAIN for a user near RLIMIT_NPROC is likely" "user_nproc user:48001 likely" "$(first "$j")"
+
+# cgroup v2 (6.8): a docker container at pids.max and at its memory limit
+cg=/system.slice/docker-3f1c6a0e5b7d4c2a9e8f1b0c3d5e7f9a1b2c3d4e5f60718293a4b5c6d7e8f901.scope
+j=$(ex -r "$FX/6.8-cgroup-v2/root" --cgroup "$cg" "runtime/cgo: pthread_create failed: Resource temporarily unavailable")
+check "6.8 v2: Go's thread failure: the container's pids.max and memory both confirmed" \
+	jq -e --arg s "cgroup:$cg" '[.causes[] | select(.verdict == "confirmed") | .id + " " + .scope] | sort == (["cgroup_memory " + $s, "cgroup_pids " + $s] | sort)' <<<"$j"
+check "6.8 v2: the docker fix" jq -e '[.causes[] | select(.id == "cgroup_pids") | .fix.now | test("docker update --pids-limit")] | any' <<<"$j"
+j=$(ex -r "$FX/6.8-cgroup-v2/root" --pid 1420 "Error: spawn ENOMEM")
+check_eq "6.8 v2: Node's spawn ENOMEM in the container: its memory limit" "cgroup_memory cgroup:$cg confirmed" "$(first "$j")"
+
+# container view (6.18): the container's own root cgroup at pids.max
+j=$(ex -r "$FX/6.18-container/root" --pid 1 --errno EAGAIN --op fork)
+check_eq "6.18 container: --errno and --op instead of a message" "cgroup_pids cgroup:/ confirmed" "$(first "$j")"
+
+# a process with nothing wrong gets no confirmed cause, and exit status 0
+j=$(ex -r "$FX/6.8-cgroup-v2/root" --pid 1 "fork: Resource temporarily unavailable")
+rc=$?
+check_eq "a healthy process: nothing confirmed or likely" 0 "$(jq '[.causes[] | select(.verdict == "confirmed" or .verdict == "likely")] | length' <<<"$j")"
+check_eq "a healthy process: exit status 0" 0 "$rc"
+
+# bad input: a clear message and exit status 3
+"$HEADROOM" explain "nothing recognisable here" 2>"$tmp/err"
+check_eq "an unrecognised message is refused with 3" 3 "$?"
+check "and it says what to give" grep -q 'give --op fork|thread|alloc or --errno' "$tmp/err"
+"$HEADROOM" explain --op spawn fork 2>"$tmp/err"
+check_eq "a bad --op is refused with 3" 3 "$?"
+"$HEADROOM" explain -r "$FX/6.18-container/root" EAGAIN 2>"$tmp/err"
+check_eq "--root without a context is refused with 3" 3 "$?"
+"$HEADROOM" explain --errno EWHAT --op fork 2>"$tmp/err"
+check_eq "a bad --errno is refused with 3" 3 "$?"
+_run_cleanups
