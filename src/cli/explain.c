@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -84,7 +85,7 @@ struct log_scan {
 	const struct explain_context *ctx;
 };
 
-static void scan_line(struct log_scan *s, const char *t)
+static void scan_line(struct log_scan *s, const struct kmsg_record *r, const char *t)
 {
 	static const char rejected[] = "cgroup: fork rejected by pids controller in ";
 	char pat[64];
@@ -95,17 +96,22 @@ static void scan_line(struct log_scan *s, const char *t)
 		/* the path is the forking task's cgroup: it counts when it is the context's or below it */
 		if (!s->ctx->cgroup || cgroup_path_within(p, s->ctx->cgroup) || cgroup_path_within(s->ctx->cgroup, p)) {
 			s->ev->pids_rejected++;
+			s->ev->pids_rejected_usec = r->usec;
 			snprintf(s->ev->pids_rejected_path, sizeof(s->ev->pids_rejected_path), "%s", p);
 		}
 		return;
 	}
 	if (s->ctx->pid) {
 		snprintf(pat, sizeof(pat), " (%d): VmData ", s->ctx->pid);
-		if (strncmp(t, "mmap: ", 6) == 0 && strstr(t, pat) && strstr(t, "exceed data ulimit"))
+		if (strncmp(t, "mmap: ", 6) == 0 && strstr(t, pat) && strstr(t, "exceed data ulimit")) {
 			s->ev->data_exceeded++;
+			s->ev->data_exceeded_usec = r->usec;
+		}
 		snprintf(pat, sizeof(pat), "__vm_enough_memory: pid: %d,", s->ctx->pid);
-		if (strncmp(t, pat, strlen(pat)) == 0)
+		if (strncmp(t, pat, strlen(pat)) == 0) {
 			s->ev->commit_refused++;
+			s->ev->commit_refused_usec = r->usec;
+		}
 	}
 	if (strstr(t, ": Killed process "))
 		s->ev->oom_kills++;
@@ -121,10 +127,17 @@ static void read_log(struct log_evidence *ev, const struct explain_context *ctx)
 	memset(ev, 0, sizeof(*ev));
 	if (kernel_log_open(&k, false) < 0)
 		return;
+	/* the log's times are since boot: the boot's wall-clock time dates them */
+	{
+		struct timespec now, up;
+
+		if (clock_gettime(CLOCK_REALTIME, &now) == 0 && clock_gettime(CLOCK_BOOTTIME, &up) == 0)
+			ev->boot_epoch = (int64_t)now.tv_sec - (int64_t)up.tv_sec;
+	}
 	ev->read = true;
 	/* bounded: the kernel's ring buffer holds at most some tens of thousands of records */
 	for (int i = 0; i < 1000000 && kernel_log_next(&k, &r, text, sizeof(text)) > 0; i++)
-		scan_line(&s, text);
+		scan_line(&s, &r, text);
 	kernel_log_close(&k);
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/human.h"
@@ -79,6 +80,21 @@ static struct cause *add_cause(struct explanation *e, enum limit_id id, char *sc
 	return c;
 }
 
+/* ", last logged at 2026-11-22 03:01:02 UTC", when the log gives a time and the boot time is known. */
+static void append_when(char **s, const struct log_evidence *log, uint64_t usec)
+{
+	time_t t;
+	struct tm tm;
+	char when[40];
+
+	if (!usec || !log->boot_epoch)
+		return;
+	t = (time_t)(log->boot_epoch + (int64_t)(usec / 1000000));
+	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		return;
+	str_appendf(s, ", last at %s", when);
+}
+
 /* The verdict of one limit of the report, and its evidence. */
 static void judge(struct cause *c, const struct limit *l, enum failure_op op, const struct log_evidence *log)
 {
@@ -86,14 +102,23 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	const char *counter = NULL;
 
 	c->limit = l;
+	/* evidence that outlives the failure: event counters, then peaks */
 	if (l->id == LIMIT_CGROUP_PIDS) {
 		fired = fact_u64_or0(l, "rejected_forks");
 		counter = "forks rejected at this limit since the cgroup was created (pids.events)";
+		if (!fired && !l->unlimited && l->max && fact_u64_or0(l, "peak") >= l->max) {
+			fired = 1;
+			counter = "time at least, its pids.peak reached pids.max since the cgroup was created";
+		}
 	} else if (l->id == LIMIT_CGROUP_MEMORY) {
 		if ((fired = fact_u64_or0(l, "oom_kill")))
 			counter = "tasks killed by the OOM killer in it since the cgroup was created";
 		else if ((fired = fact_u64_or0(l, "events_max") ? fact_u64_or0(l, "events_max") : fact_u64_or0(l, "failcnt")))
 			counter = "times its usage hit the limit (memory.events max, or failcnt on v1)";
+		else if (!l->unlimited && l->max && fact_u64_or0(l, "peak_bytes") >= l->max) {
+			fired = 1;
+			counter = "time at least, its peak usage reached the limit since the cgroup was created";
+		}
 	}
 	if (l->exempt) {
 		c->verdict = VERDICT_RULED_OUT;
@@ -127,10 +152,12 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 			c->verdict = VERDICT_CONFIRMED;
 			str_appendf(&c->evidence, "; the kernel log has %u \"exceed data ulimit\" line%s", log->data_exceeded,
 				    log->data_exceeded == 1 ? "" : "s");
+			append_when(&c->evidence, log, log->data_exceeded_usec);
 		} else if (l->id == LIMIT_COMMIT && log->commit_refused) {
 			c->verdict = VERDICT_CONFIRMED;
 			str_appendf(&c->evidence, "; the kernel log has %u \"__vm_enough_memory\" refusal%s", log->commit_refused,
 				    log->commit_refused == 1 ? "" : "s");
+			append_when(&c->evidence, log, log->commit_refused_usec);
 		}
 	}
 }
@@ -195,13 +222,14 @@ static void add_cgroups(struct explanation *e, const struct assessment *a, const
 		judge(add_cause(e, s->id, xstrdup(l->scope), s->order), l, op, log);
 		any = true;
 		if (s->id == LIMIT_CGROUP_PIDS && log && log->read && log->pids_rejected &&
-		    cgroup_path_within(log->pids_rejected_path, l->scope + 7) &&
-		    e->causes[e->ncauses - 1].verdict != VERDICT_CONFIRMED) {
+		    cgroup_path_within(log->pids_rejected_path, l->scope + 7)) {
 			struct cause *c = &e->causes[e->ncauses - 1];
 
 			c->verdict = VERDICT_CONFIRMED;
+			/* printed once per cgroup, when its limit is first hit */
 			str_appendf(&c->evidence, "; the kernel log says \"cgroup: fork rejected by pids controller in %s\"",
 				    log->pids_rejected_path);
+			append_when(&c->evidence, log, log->pids_rejected_usec);
 		}
 	}
 	if (!any) {
