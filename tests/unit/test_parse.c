@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "parse/conf.h"
 #include "parse/failure_msg.h"
+#include "parse/oom_log.h"
 #include "parse/keyed.h"
 #include "parse/kversion.h"
 #include "parse/loadavg.h"
@@ -370,6 +371,71 @@ static void failure_messages(void)
 	CHECK(failure_msg_parse(S(""), &m) == -EINVAL && m.op == OP_UNKNOWN && m.err == 0);
 }
 
+/* The OOM killer's lines in each kernel's format (kernel-facts.md section 6). */
+static void oom_log_lines(void)
+{
+	struct oom_line o;
+
+	/* 3.10 */
+	CHECK(oom_line_parse(S("java invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_INVOKED && o.order == 0 && o.has_adj && o.oom_score_adj == 0);
+	CHECK_STR(o.comm, "java");
+	CHECK(oom_line_parse(S("Out of memory: Kill process 4242 (java) score 956 or sacrifice child"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_SELECTED && o.pid == 4242 && o.score == 956);
+	CHECK_STR(o.comm, "java");
+	CHECK_STR(o.msg, "Out of memory");
+	CHECK(oom_line_parse(S("Killed process 4242 (java) total-vm:8123456kB, anon-rss:6012345kB, file-rss:1234kB"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_KILLED && o.pid == 4242 && o.total_vm_kib == 8123456 && o.anon_rss_kib == 6012345 &&
+	      o.file_rss_kib == 1234 && !o.has_shmem && !o.has_uid && !o.has_pgtables && !o.has_adj);
+	CHECK_STR(o.msg, "");
+	CHECK(oom_line_parse(S("Task in /system.slice/tomcat.service killed as a result of limit of /system.slice/tomcat.service"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_TASK_IN);
+	CHECK_STR(o.task_memcg, "/system.slice/tomcat.service");
+	CHECK_STR(o.oom_memcg, "/system.slice/tomcat.service");
+	/* 4.19: shmem-rss; memcg message */
+	CHECK(oom_line_parse(S("Memory cgroup out of memory: Kill process 77 (node) score 1000 or sacrifice child"), &o) == 0);
+	CHECK_STR(o.msg, "Memory cgroup out of memory");
+	CHECK(oom_line_parse(S("Killed process 77 (node) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:4kB"), &o) == 0);
+	CHECK(o.has_shmem && o.shmem_rss_kib == 4 && !o.has_uid);
+	/* 6.x, as logged on this machine */
+	CHECK(oom_line_parse(S("Memory cgroup out of memory: Killed process 17861 (repro-alloc) total-vm:4304kB, anon-rss:2836kB, "
+			       "file-rss:268kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:1000"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_KILLED && o.pid == 17861 && o.anon_rss_kib == 2836 && o.has_uid && o.uid == 0 &&
+	      o.has_pgtables && o.pgtables_kib == 40 && o.has_adj && o.oom_score_adj == 1000);
+	CHECK_STR(o.comm, "repro-alloc");
+	CHECK_STR(o.msg, "Memory cgroup out of memory");
+	CHECK(oom_line_parse(S("Out of memory (oom_kill_allocating_task): Killed process 9 (a) total-vm:1kB, anon-rss:1kB, "
+			       "file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:4kB oom_score_adj:-999"), &o) == 0);
+	CHECK(o.uid == 1000 && o.oom_score_adj == -999);
+	CHECK_STR(o.msg, "Out of memory (oom_kill_allocating_task)");
+	CHECK(oom_line_parse(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,b,"
+			       "task_memcg=/a,b/c,task=repro-alloc,pid=17861,uid=0"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_SUMMARY && o.pid == 17861 && o.has_uid && o.uid == 0 && !o.global_oom);
+	CHECK_STR(o.constraint, "CONSTRAINT_MEMCG");
+	CHECK_STR(o.oom_memcg, "/a,b");
+	CHECK_STR(o.task_memcg, "/a,b/c");
+	CHECK_STR(o.comm, "repro-alloc");
+	CHECK(oom_line_parse(S("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),global_oom,task_memcg=/user.slice,"
+			       "task=x,y,pid=5,uid=1000"), &o) == 0);
+	CHECK(o.global_oom && o.pid == 5 && o.uid == 1000);
+	CHECK_STR(o.comm, "x,y");
+	CHECK(oom_line_parse(S("Tasks in /pod/c1 are going to be killed due to memory.oom.group set"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_GROUP);
+	CHECK_STR(o.oom_memcg, "/pod/c1");
+	CHECK(oom_line_parse(S("oom_reaper: reaped process 17861 (repro-alloc), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB"), &o) == 0);
+	CHECK(o.kind == OOM_LINE_REAPED && o.pid == 17861);
+	/* a hostile name: parentheses and the very words the parser looks for */
+	CHECK(oom_line_parse(S("Killed process 3 (a) total-vm:9kB (x) total-vm:1kB, anon-rss:2kB, file-rss:3kB"), &o) == 0);
+	CHECK_STR(o.comm, "a) total-vm:9kB (x");
+	CHECK(o.total_vm_kib == 1);
+	/* not OOM lines, or broken ones */
+	CHECK(oom_line_parse(S("eth0: link up"), &o) == -EINVAL);
+	CHECK(oom_line_parse(S("Killed process x (java) total-vm:1kB"), &o) == -EINVAL);
+	CHECK(oom_line_parse(S("Killed process 5 (java) total-vm:1kB, anon-rss:2kB"), &o) == -EINVAL);
+	CHECK(oom_line_parse(S("oom-kill:constraint=CONSTRAINT_NONE,task=x"), &o) == -EINVAL);
+	CHECK(oom_line_parse(S(""), &o) == -EINVAL);
+}
+
 int main(void)
 {
 	RUN(numbers_overflow_and_blanks);
@@ -387,5 +453,6 @@ int main(void)
 	RUN(passwd_lines);
 	RUN(sysctl_and_limits_conf);
 	RUN(failure_messages);
+	RUN(oom_log_lines);
 	return 0;
 }
