@@ -28,9 +28,12 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static volatile int started; /* threads that have begun to run */
+
 static void *thread_idle(void *arg)
 {
 	(void)arg;
+	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		pause();
 	return NULL;
@@ -129,6 +132,9 @@ int main(int argc, char **argv)
 		}
 		made++;
 	}
+	/* "ready" only once every thread runs: a starting thread may still map memory (bounded: 10 s) */
+	for (int i = 0; threads && i < 1000 && __atomic_load_n(&started, __ATOMIC_SEQ_CST) < made; i++)
+		usleep(10000);
 	if (err)
 		printf("created %ld errno %s\n", made, errname(err));
 	else

@@ -14,6 +14,7 @@ check_eq "the holder made 3000 threads" "created 3000" "$(head -n1 "$tmp/out")"
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	before=$(wc -l <"/proc/$pid/maps")
 	json=$("$HEADROOM" --json)
+	json_all=$("$HEADROOM" --json --all)
 	maps=$(wc -l <"/proc/$pid/maps")
 	[ "$before" = "$maps" ] && break
 	sleep 0.2
@@ -24,8 +25,7 @@ check_eq "it tops the consumers" "$pid" "$(jq -r '.consumers.processes[0].pid' <
 check_eq "its threads equal its Threads: line ($threads)" "$threads" "$(jq -r '.consumers.processes[0].threads' <<<"$json")"
 check_eq "its cgroup is given" true "$(jq -r '.consumers.processes[0].cgroup | type == "string"' <<<"$json")"
 check_eq "its map count equals its maps lines minus [vsyscall] ($maps - $gate)" "$((maps - gate))" \
-	"$(jq -r --arg s "pid:$pid" '[.limits[] | select(.id == "map_count" and .scope == $s)][0].used' <<<"$(\
-	"$HEADROOM" --json --all)")"
+	"$(jq -r --arg s "pid:$pid" '[.limits[] | select(.id == "map_count" and .scope == $s)][0].used' <<<"$json_all")"
 check_eq "it is the top consumer of the system pid_max" "$pid" "$(jq -r '.limits[] | select(.id == "pid_max" and .scope == "system") | .top.pid' <<<"$json")"
 check_eq "root's tasks include its threads" true "$(jq -r --argjson t "$threads" '.consumers.users[] | select(.uid == 0) | .tasks >= $t' <<<"$json")"
 
