@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report },
 	{ "repro", cmd_repro },
 	{ "explain", cmd_explain },
+	{ "oom", cmd_oom },
 };
 
 int main(int argc, char **argv)

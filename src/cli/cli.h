@@ -17,6 +17,7 @@ enum {
 int cmd_report(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_oom(int argc, char **argv);
 
 /* Prints "headroom: <message>" to stderr (git style: lowercase, no final period). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

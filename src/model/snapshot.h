@@ -70,6 +70,9 @@ struct proc_info {
 	int64_t nspid_inner;
 	const char *cgroup;    /* interned path in the primary hierarchy (see probe/cgroups.c); NULL unknown */
 	const char *memcg;     /* interned path in a v1 memory hierarchy; NULL when memory is not on v1 */
+	bool has_oom;          /* oom_score_adj and oom_score were read (probe_opts.oom_scores) */
+	int oom_score_adj;
+	long oom_score;        /* the kernel's /proc/PID/oom_score: global totalpages */
 };
 
 enum cg_hier_kind { CG_HIER_V1, CG_HIER_V2 };

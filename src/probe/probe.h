@@ -15,6 +15,7 @@
 struct probe_opts {
 	bool no_fork;     /* never fork: skip probes into pid namespaces */
 	bool map_counts;  /* count the lines of /proc/PID/maps */
+	bool oom_scores;  /* read /proc/PID/oom_score_adj and oom_score (headroom oom) */
 };
 
 /* Reads everything. Returns 0, or -errno when even the root's proc cannot be used. */

@@ -233,6 +233,18 @@ static void scan_rest(struct scan *s, struct pending *pe)
 			p->pidns_children = c;
 	}
 
+	if (s->opts->oom_scores) {
+		int64_t adj, score;
+		const char *q;
+
+		if (read_file_at(pfd, "oom_score_adj", &s->b) >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) &&
+		    adj >= -1000 && adj <= 1000 && read_file_at(pfd, "oom_score", &s->b) >= 0 &&
+		    (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
+			p->has_oom = true;
+			p->oom_score_adj = (int)adj;
+			p->oom_score = (long)score;
+		}
+	}
 	if (p->has_mm && s->opts->map_counts && !pe->maps_queued)
 		set_map_count(s, p, name, mapcount_one(pfd, &s->scratch));
 	add_proc(s, p);

@@ -3,6 +3,8 @@
 #include <errno.h>
 
 #include "diagnose/oom_badness.h"
+#include "diagnose/oom_history.h"
+#include "parse/oom_log.h"
 #include "parse/kversion.h"
 #include "unit.h"
 
@@ -56,8 +58,73 @@ static void legacy_oom_adj(void)
 	CHECK(oom_adj_from_score_adj(-500) == -8);
 }
 
+/* Feeds log lines in order; returns the history. */
+static struct oom_history feed(const char *const *lines, size_t n)
+{
+	struct oom_history h = { 0 };
+	struct oom_line l;
+
+	for (size_t i = 0; i < n; i++)
+		if (oom_line_parse(lines[i], strlen(lines[i]), &l) == 0)
+			oom_history_add(&h, &l, (uint64_t)(i + 1) * 1000000);
+	return h;
+}
+
+static void history_by_version(void)
+{
+	static const char *const v310[] = {
+		"java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0",
+		"java cpuset=/ mems_allowed=0",
+		"Task in /system.slice/tomcat.service killed as a result of limit of /system.slice/tomcat.service",
+		"memory: usage 2097152kB, limit 2097152kB, failcnt 1234",
+		"Memory cgroup out of memory: Kill process 4242 (java) score 956 or sacrifice child",
+		"Killed process 4242 (java) total-vm:8123456kB, anon-rss:2012345kB, file-rss:1234kB",
+		"sshd invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+		"Out of memory: Kill process 900 (mysqld) score 700 or sacrifice child",
+		"Killed process 900 (mysqld) total-vm:1kB, anon-rss:100kB, file-rss:28kB",
+	};
+	static const char *const v618[] = {
+		"repro-alloc invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,"
+		"task_memcg=/a/b,task=repro-alloc,pid=17861,uid=1000",
+		"Memory cgroup out of memory: Killed process 17861 (repro-alloc) total-vm:4304kB, anon-rss:2836kB, "
+		"file-rss:268kB, shmem-rss:0kB, UID:1000 pgtables:40kB oom_score_adj:1000",
+		"oom_reaper: reaped process 17861 (repro-alloc), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
+		"stress invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0",
+		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,"
+		"task_memcg=/user.slice,task=stress,pid=5,uid=0",
+		"Out of memory: Killed process 5 (stress) total-vm:1kB, anon-rss:1000kB, file-rss:0kB, shmem-rss:24kB, UID:0 "
+		"pgtables:8kB oom_score_adj:0",
+	};
+	struct oom_history h;
+
+	h = feed(v310, sizeof(v310) / sizeof(v310[0]));
+	CHECK(h.n == 2);
+	CHECK(h.kills[0].pid == 4242 && h.kills[0].rss_kib == 2012345 + 1234 && !h.kills[0].has_uid);
+	CHECK_STR(h.kills[0].scope, "cgroup:/system.slice/tomcat.service");
+	CHECK_STR(h.kills[0].constraint, "CONSTRAINT_MEMCG");
+	CHECK_STR(h.kills[0].trigger, "java");
+	CHECK_STR(h.kills[1].scope, "system");
+	CHECK_STR(h.kills[1].trigger, "sshd");
+	CHECK_STR(h.kills[1].comm, "mysqld");
+	CHECK(h.kills[1].usec == 9000000);
+	oom_history_free(&h);
+
+	h = feed(v618, sizeof(v618) / sizeof(v618[0]));
+	CHECK(h.n == 2);
+	CHECK(h.kills[0].pid == 17861 && h.kills[0].has_uid && h.kills[0].uid == 1000 && h.kills[0].has_adj &&
+	      h.kills[0].oom_score_adj == 1000);
+	CHECK_STR(h.kills[0].scope, "cgroup:/a");
+	CHECK_STR(h.kills[0].victim_cgroup, "/a/b");
+	CHECK_STR(h.kills[1].scope, "system");
+	CHECK_STR(h.kills[1].constraint, "CONSTRAINT_NONE");
+	CHECK(h.kills[1].rss_kib == 1024);
+	oom_history_free(&h);
+}
+
 int main(void)
 {
+	RUN(history_by_version);
 	RUN(badness_by_version);
 	RUN(legacy_oom_adj);
 	return unit_failures ? 1 : 0;

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * headroom oom: what the kernel does when memory runs out (its configuration), who dies in each OOM
+ * domain, and who died; headroom oom protect|prefer|adj: set oom_score_adj.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/escape.h"
+#include "core/human.h"
+#include "core/json.h"
+#include "core/root.h"
+#include "core/text.h"
+#include "diagnose/oom.h"
+#include "diagnose/oom_badness.h"
+#include "diagnose/oom_history.h"
+#include "parse/oom_log.h"
+#include "probe/kernel_log.h"
+#include "probe/probe.h"
+#include "render/render.h"
+#include "version.h"
+
+static const char usage_text[] =
+	"Usage: headroom oom [OPTION]...\n"
+	"       headroom oom protect PID...      oom_score_adj -1000: never chosen (needs CAP_SYS_RESOURCE)\n"
+	"       headroom oom prefer PID...       oom_score_adj 1000: chosen first\n"
+	"       headroom oom adj PID VALUE       oom_score_adj VALUE (-1000 to 1000)\n"
+	"What the kernel does when memory runs out, which process dies in each OOM domain (the machine and\n"
+	"every memory cgroup with a limit), and every OOM kill the kernel log still holds.\n"
+	"\n"
+	"  -j, --json           print one JSON object (schema in headroom(1))\n"
+	"  -n, --top N          candidates listed per domain (default 5)\n"
+	"  -h, --help           show this help and exit\n"
+	"  -V, --version        show the version and exit\n"
+	"\n"
+	"Exit status: 0 shown or set, 1 a kill is in the log, 3 bad usage or could not read; adj: 4 not\n"
+	"permitted, 5 no such process.\n";
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'j' },   { "top", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },   { "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct oom_config {
+	long panic_on_oom, kill_allocating, dump_tasks, panic_secs, overcommit;
+	char core_pattern[256];
+	bool have[5];
+};
+
+static bool read_long(const char *path, long *ret)
+{
+	struct buf b;
+	int64_t v;
+	const char *p;
+	bool ok;
+
+	buf_init(&b);
+	ok = read_file_at(AT_FDCWD, path, &b) >= 0 && (p = b.data, parse_i64(&p, b.data + b.len, &v) == 0);
+	if (ok)
+		*ret = (long)v;
+	buf_free(&b);
+	return ok;
+}
+
+static void read_config(struct oom_config *c)
+{
+	struct buf b;
+
+	memset(c, 0, sizeof(*c));
+	c->have[0] = read_long("/proc/sys/vm/panic_on_oom", &c->panic_on_oom);
+	c->have[1] = read_long("/proc/sys/vm/oom_kill_allocating_task", &c->kill_allocating);
+	c->have[2] = read_long("/proc/sys/vm/oom_dump_tasks", &c->dump_tasks);
+	c->have[3] = read_long("/proc/sys/kernel/panic", &c->panic_secs);
+	c->have[4] = read_long("/proc/sys/vm/overcommit_memory", &c->overcommit);
+	buf_init(&b);
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/core_pattern", &b) >= 0) {
+		size_t n = b.len && b.data[b.len - 1] == '\n' ? b.len - 1 : b.len;
+
+		snprintf(c->core_pattern, sizeof(c->core_pattern), "%.*s", (int)n, b.data);
+	}
+	buf_free(&b);
+}
+
+/* What each setting does, in words. */
+static const char *panic_on_oom_words(long v)
+{
+	return v == 0 ? "no panic: the OOM killer kills a process" :
+	       v == 1 ? "panic on a machine-wide OOM only; cgroup, cpuset and mempolicy OOMs still kill a process" :
+			"panic on every OOM, memory cgroup OOMs included";
+}
+
+static void config_text(const struct oom_config *c, struct buf *out)
+{
+	buf_adds(out, "What the kernel does when memory runs out:\n");
+	if (c->have[0])
+		buf_printf(out, "  vm.panic_on_oom = %ld: %s\n", c->panic_on_oom, panic_on_oom_words(c->panic_on_oom));
+	if (c->have[1])
+		buf_printf(out, "  vm.oom_kill_allocating_task = %ld: %s\n", c->kill_allocating,
+			   c->kill_allocating ? "a machine-wide OOM kills the task that ran into it, without choosing (not "
+						"for cgroup OOMs)" :
+						"the highest badness in the OOM domain is killed");
+	if (c->have[2])
+		buf_printf(out, "  vm.oom_dump_tasks = %ld: %s\n", c->dump_tasks,
+			   c->dump_tasks ? "the kernel log lists every task at each OOM" : "no task list in the log");
+	if (c->have[3])
+		buf_printf(out, "  kernel.panic = %ld: %s\n", c->panic_secs,
+			   c->panic_secs > 0 ? "after a panic the machine reboots after this many seconds" :
+			   c->panic_secs < 0 ? "after a panic the machine reboots at once" :
+					       "after a panic the machine stays down until reset");
+	buf_printf(out, "  kernel.core_pattern = %s\n", c->core_pattern[0] ? c->core_pattern : "(unreadable)");
+	if (c->have[4])
+		buf_printf(out, "  vm.overcommit_memory = %ld: %s\n", c->overcommit,
+			   c->overcommit == 2 ? "allocations beyond CommitLimit fail with ENOMEM before any OOM" :
+			   c->overcommit == 1 ? "every allocation succeeds; running out shows up only as OOM kills" :
+						"only a single request larger than RAM + swap is refused (since 5.2)");
+	buf_adds(out, "  Change one now with 'sysctl -w NAME=VALUE' (or by writing /proc/sys/...); only a line in a\n"
+		      "  file under /etc/sysctl.d/ survives a reboot.\n");
+}
+
+static void candidate_text(const struct oom_candidate *c, bool victim, struct buf *out)
+{
+	char rss[32];
+
+	buf_printf(out, "    %s pid %-7d ", victim ? "->" : "  ", c->pid);
+	escape_text_str(out, c->comm);
+	buf_printf(out, "  rss %s, oom_score_adj %d, badness ", human_bytes(c->rss_bytes + c->swap_bytes, rss, sizeof(rss)),
+		   c->oom_score_adj);
+	if (c->badness == OOM_BADNESS_NEVER)
+		buf_adds(out, "never");
+	else
+		buf_printf(out, "%ld", c->badness);
+	if (c->kernel_oom_score >= 0)
+		buf_printf(out, ", oom_score %ld", c->kernel_oom_score);
+	buf_addc(out, '\n');
+}
+
+static void when_text(uint64_t usec, int64_t boot_epoch, char *out, size_t size)
+{
+	time_t t = (time_t)(boot_epoch + (int64_t)(usec / 1000000));
+	struct tm tm;
+
+	if (!boot_epoch || !gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, size, "%" PRIu64 ".%06" PRIu64 " s after boot", usec / 1000000, usec % 1000000);
+}
+
+static int show(int argc, char **argv)
+{
+	struct probe_opts popts = { .no_fork = true, .map_counts = false, .oom_scores = true };
+	struct oom_history hist = { 0 };
+	struct oom_domain *doms;
+	struct oom_config cfg;
+	struct hr_root root;
+	struct snapshot snap;
+	struct kernel_log kl;
+	struct kmsg_record r;
+	struct buf out;
+	uint64_t top = 5, vmstat_kills = 0;
+	int64_t boot_epoch = 0;
+	bool json = false, log_read, have_vmstat = false;
+	size_t ndoms;
+	char text[4096];
+	int c, status;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":jn:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'n':
+			if (parse_u64_str(optarg, strlen(optarg), &top) < 0 || top > 100000) {
+				cli_error("invalid --top value '%s': expected a number", optarg);
+				return EXIT_UNKNOWN;
+			}
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
+		case 'V':
+			printf("headroom %s\n", HEADROOM_VERSION);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
+		case ':':
+			cli_error("option '%s' needs a value; see 'headroom oom --help'", argv[optind - 1]);
+			return EXIT_UNKNOWN;
+		default:
+			cli_error("unknown option '%s'; see 'headroom oom --help'", argv[optind - 1]);
+			return EXIT_UNKNOWN;
+		}
+	}
+	if (optind < argc) {
+		cli_error("unknown subcommand '%s'; see 'headroom oom --help'", argv[optind]);
+		return EXIT_UNKNOWN;
+	}
+	if (root_open(&root, "/") < 0 || root.proc_fd < 0) {
+		cli_error("cannot open '/proc'");
+		return EXIT_UNKNOWN;
+	}
+	snapshot_init(&snap);
+	probe_snapshot(&root, &popts, &snap);
+	read_config(&cfg);
+	oom_domains(&snap, sysconf(_SC_PAGESIZE), &doms, &ndoms);
+
+	/* the history: every kill the log still holds */
+	log_read = kernel_log_open(&kl, false) == 0;
+	if (log_read) {
+		struct timespec now, up;
+		struct oom_line l;
+
+		if (clock_gettime(CLOCK_REALTIME, &now) == 0 && clock_gettime(CLOCK_BOOTTIME, &up) == 0)
+			boot_epoch = (int64_t)now.tv_sec - (int64_t)up.tv_sec;
+		for (int i = 0; i < 1000000 && kernel_log_next(&kl, &r, text, sizeof(text)) > 0; i++)
+			if (oom_line_parse(text, strlen(text), &l) == 0)
+				oom_history_add(&hist, &l, r.usec);
+		kernel_log_close(&kl);
+	}
+	{
+		struct buf b;
+		const char *line;
+		size_t len;
+
+		buf_init(&b);
+		if (read_file_at(AT_FDCWD, "/proc/vmstat", &b) >= 0 && (line = strstr(b.data, "\noom_kill "))) {
+			line += 10;
+			len = strcspn(line, "\n");
+			have_vmstat = parse_u64_str(line, len, &vmstat_kills) == 0;
+		}
+		buf_free(&b);
+	}
+
+	buf_init(&out);
+	if (json) {
+		struct json j;
+
+		json_init(&j, &out);
+		json_object_begin(&j, NULL);
+		json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
+		json_str(&j, "kernel", snap.sys.kernel.release);
+		json_object_begin(&j, "config");
+		if (cfg.have[0])
+			json_i64(&j, "panic_on_oom", cfg.panic_on_oom);
+		if (cfg.have[1])
+			json_i64(&j, "oom_kill_allocating_task", cfg.kill_allocating);
+		if (cfg.have[2])
+			json_i64(&j, "oom_dump_tasks", cfg.dump_tasks);
+		if (cfg.have[3])
+			json_i64(&j, "panic", cfg.panic_secs);
+		json_str(&j, "core_pattern", cfg.core_pattern);
+		if (cfg.have[4])
+			json_i64(&j, "overcommit_memory", cfg.overcommit);
+		json_object_end(&j);
+		json_array_begin(&j, "domains");
+		for (size_t i = 0; i < ndoms; i++) {
+			const struct oom_domain *d = &doms[i];
+
+			json_object_begin(&j, NULL);
+			json_str(&j, "scope", d->scope);
+			json_u64(&j, "usage", d->usage_bytes);
+			json_u64(&j, "limit", d->limit_bytes);
+			json_u64(&j, "totalpages", d->totalpages);
+			if (d->victim >= 0) {
+				json_object_begin(&j, "victim");
+				json_i64(&j, "pid", d->cands[d->victim].pid);
+				json_str(&j, "comm", d->cands[d->victim].comm);
+				json_i64(&j, "badness", d->cands[d->victim].badness);
+				json_object_end(&j);
+			} else {
+				json_null(&j, "victim");
+			}
+			json_array_begin(&j, "candidates");
+			for (size_t k = 0; k < d->ncands && k < top; k++) {
+				const struct oom_candidate *cd = &d->cands[k];
+
+				json_object_begin(&j, NULL);
+				json_i64(&j, "pid", cd->pid);
+				json_str(&j, "comm", cd->comm);
+				json_u64(&j, "uid", cd->uid);
+				json_i64(&j, "oom_score_adj", cd->oom_score_adj);
+				json_u64(&j, "rss_bytes", cd->rss_bytes);
+				json_u64(&j, "swap_bytes", cd->swap_bytes);
+				json_u64(&j, "pgtables_bytes", cd->pgtables_bytes);
+				if (cd->badness == OOM_BADNESS_NEVER)
+					json_null(&j, "badness");
+				else
+					json_i64(&j, "badness", cd->badness);
+				if (cd->kernel_oom_score >= 0)
+					json_i64(&j, "oom_score", cd->kernel_oom_score);
+				else
+					json_null(&j, "oom_score");
+				if (cd->model_oom_score >= 0)
+					json_i64(&j, "oom_score_model", cd->model_oom_score);
+				json_object_end(&j);
+			}
+			json_array_end(&j);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_bool(&j, "kernel_log_read", log_read);
+		if (have_vmstat)
+			json_u64(&j, "vmstat_oom_kill", vmstat_kills);
+		json_array_begin(&j, "kills");
+		for (size_t i = 0; i < hist.n; i++) {
+			const struct oom_kill *k = &hist.kills[i];
+			char when[64];
+
+			when_text(k->usec, boot_epoch, when, sizeof(when));
+			json_object_begin(&j, NULL);
+			json_str(&j, "time", when);
+			json_i64(&j, "pid", k->pid);
+			json_str(&j, "comm", k->comm);
+			if (k->has_uid)
+				json_u64(&j, "uid", k->uid);
+			else
+				json_null(&j, "uid");
+			json_str(&j, "scope", k->scope);
+			json_u64(&j, "rss_bytes", k->rss_kib * 1024);
+			json_str(&j, "constraint", k->constraint[0] ? k->constraint : NULL);
+			json_str(&j, "victim_cgroup", k->victim_cgroup[0] ? k->victim_cgroup : NULL);
+			json_str(&j, "trigger", k->trigger[0] ? k->trigger : NULL);
+			if (k->has_adj)
+				json_i64(&j, "oom_score_adj", k->oom_score_adj);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+		buf_addc(&out, '\n');
+	} else {
+		char b1[32], b2[32];
+
+		config_text(&cfg, &out);
+		for (size_t i = 0; i < ndoms; i++) {
+			const struct oom_domain *d = &doms[i];
+
+			buf_adds(&out, "\nOOM domain: ");
+			escape_text_str(&out, d->subject);
+			buf_printf(&out, ", %s used of %s%s\n", human_bytes(d->usage_bytes, b1, sizeof(b1)),
+				   human_bytes(d->limit_bytes, b2, sizeof(b2)), i == 0 ? " (RAM + swap)" : "");
+			if (d->victim < 0)
+				buf_adds(&out, "  nothing here can be killed\n");
+			for (size_t k = 0; k < d->ncands && k < top; k++)
+				candidate_text(&d->cands[k], (int)k == d->victim, &out);
+		}
+		buf_adds(&out, "\nOOM kills in the kernel log:");
+		if (!log_read)
+			buf_adds(&out, " the log (/dev/kmsg) could not be read: run as root\n");
+		else if (!hist.n)
+			buf_adds(&out, " none\n");
+		else
+			buf_addc(&out, '\n');
+		for (size_t i = 0; i < hist.n; i++) {
+			const struct oom_kill *k = &hist.kills[i];
+			char when[64], rss[32];
+
+			when_text(k->usec, boot_epoch, when, sizeof(when));
+			buf_printf(&out, "  %s  pid %d (", when, k->pid);
+			escape_text_str(&out, k->comm);
+			buf_printf(&out, "), rss %s, in %s", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)),
+				   strcmp(k->scope, "system") == 0 ? "a machine-wide OOM" : k->scope);
+			if (k->trigger[0]) {
+				buf_adds(&out, ", triggered by ");
+				escape_text_str(&out, k->trigger);
+			}
+			buf_addc(&out, '\n');
+		}
+		if (have_vmstat && log_read && vmstat_kills > hist.n)
+			buf_printf(&out, "  (/proc/vmstat counts %" PRIu64 " OOM kills since boot; the log no longer holds the "
+					 "other %" PRIu64 ")\n",
+				   vmstat_kills, vmstat_kills - hist.n);
+	}
+	status = hist.n ? EXIT_WARNING : EXIT_OK;
+	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0)
+		status = EXIT_UNKNOWN;
+	buf_free(&out);
+	oom_history_free(&hist);
+	oom_domains_free(doms, ndoms);
+	snapshot_free(&snap);
+	root_close(&root);
+	return status;
+}
+
+/* Writes oom_score_adj of pid. Returns 0 or a repro-style exit status after saying why. */
+static int set_adj(const char *pid_s, long adj)
+{
+	char path[64], num[16];
+	uint64_t pid;
+	int fd, err = 0;
+
+	if (parse_u64_str(pid_s, strlen(pid_s), &pid) < 0 || pid == 0 || pid > INT32_MAX) {
+		cli_error("invalid pid '%s'", pid_s);
+		return EXIT_UNKNOWN;
+	}
+	snprintf(path, sizeof(path), "/proc/%llu/oom_score_adj", (unsigned long long)pid);
+	snprintf(num, sizeof(num), "%ld", adj);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, num, strlen(num)) < 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (err == ENOENT || err == ESRCH) {
+		cli_error("no process %llu", (unsigned long long)pid);
+		return 5;
+	}
+	if (err == EACCES || err == EPERM) {
+		cli_error("cannot set oom_score_adj of %llu to %ld: %s (lowering it below the value the process was "
+			  "given needs CAP_SYS_RESOURCE; another user's process needs root)",
+			  (unsigned long long)pid, adj, strerror(err));
+		return 4;
+	}
+	if (err) {
+		cli_error("cannot write '%s': %s", path, strerror(err));
+		return EXIT_UNKNOWN;
+	}
+	printf("pid %llu: oom_score_adj %ld (legacy oom_adj %d%s)\n", (unsigned long long)pid, adj,
+	       oom_adj_from_score_adj((int)adj), adj <= -1000 ? ": never chosen" : adj >= 1000 ? ": chosen first" : "");
+	return 0;
+}
+
+int cmd_oom(int argc, char **argv)
+{
+	int worst = 0;
+
+	if (argc > 1 && (strcmp(argv[1], "protect") == 0 || strcmp(argv[1], "prefer") == 0)) {
+		if (argc < 3) {
+			cli_error("%s: which process? headroom oom %s PID...", argv[1], argv[1]);
+			return EXIT_UNKNOWN;
+		}
+		for (int i = 2; i < argc; i++) {
+			int r = set_adj(argv[i], strcmp(argv[1], "protect") == 0 ? -1000 : 1000);
+
+			if (r > worst)
+				worst = r;
+		}
+		return worst;
+	}
+	if (argc > 1 && strcmp(argv[1], "adj") == 0) {
+		int64_t v;
+		const char *p;
+
+		if (argc != 4) {
+			cli_error("adj: headroom oom adj PID VALUE");
+			return EXIT_UNKNOWN;
+		}
+		p = argv[3];
+		if (parse_i64(&p, argv[3] + strlen(argv[3]), &v) < 0 || *p || v < -1000 || v > 1000) {
+			cli_error("invalid oom_score_adj '%s': expected -1000 to 1000", argv[3]);
+			return EXIT_UNKNOWN;
+		}
+		return set_adj(argv[2], (long)v);
+	}
+	return show(argc, argv);
+}

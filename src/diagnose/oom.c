@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "diagnose/oom.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "diagnose/oom_badness.h"
+#include "model/limits.h"
+
+/* The global init (pid 1 of the initial pid namespace) and kernel threads are never chosen. */
+static bool unkillable(const struct snapshot *snap, const struct proc_info *p)
+{
+	if (!p->has_mm || p->kernel_thread)
+		return true;
+	return p->pid == 1 && (!snap->sys.own_pidns || p->nspid_count <= 1);
+}
+
+static void add_candidate(struct oom_domain *d, const struct snapshot *snap, const struct proc_info *p, long page_size,
+			  bool machine)
+{
+	struct oom_task t = { 0 };
+	struct oom_candidate *c;
+
+	d->cands = xreallocarray(d->cands, d->ncands + 1, sizeof(*d->cands));
+	c = &d->cands[d->ncands++];
+	memset(c, 0, sizeof(*c));
+	c->pid = p->pid;
+	c->comm = p->comm;
+	c->uid = p->uid;
+	c->oom_score_adj = p->has_oom ? p->oom_score_adj : 0;
+	c->rss_bytes = p->vm_rss_kib * 1024;
+	c->swap_bytes = p->vm_swap_kib * 1024;
+	c->pgtables_bytes = p->vm_pte_kib * 1024;
+	t.rss_pages = c->rss_bytes / (uint64_t)page_size;
+	t.swap_pages = c->swap_bytes / (uint64_t)page_size;
+	t.pgtables_pages = c->pgtables_bytes / (uint64_t)page_size;
+	t.oom_score_adj = c->oom_score_adj;
+	t.unkillable = unkillable(snap, p);
+	t.cap_sys_admin = p->has_cap_eff && (p->cap_eff & (1ULL << 21));
+	c->badness = oom_badness(&t, d->totalpages, &snap->sys.kernel);
+	c->kernel_oom_score = p->has_oom ? p->oom_score : -1;
+	c->model_oom_score = machine ? oom_score_from_badness(c->badness, d->totalpages, &snap->sys.kernel) : -1;
+}
+
+/* Most likely first; an equal score goes to the task met later in the scan since 4.19 (pid order here). */
+static int cmp_badness(const void *x, const void *y)
+{
+	const struct oom_candidate *a = x, *b = y;
+
+	if (a->badness != b->badness)
+		return a->badness > b->badness ? -1 : 1;
+	return (a->pid < b->pid) - (a->pid > b->pid);
+}
+
+static void rank(struct oom_domain *d)
+{
+	qsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness);
+	d->victim = d->ncands && d->cands[0].badness != OOM_BADNESS_NEVER ? 0 : -1;
+}
+
+/* The memory cgroup path of a process: its v1 memory hierarchy path, else its (v2) cgroup. */
+static const char *memcg_of(const struct proc_info *p)
+{
+	return p->memcg ? p->memcg : p->cgroup;
+}
+
+void oom_domains(const struct snapshot *snap, long page_size, struct oom_domain **ret, size_t *ret_n)
+{
+	const struct meminfo *mi = &snap->sys.meminfo;
+	struct oom_domain *v = NULL;
+	size_t n = 0;
+
+	if (page_size <= 0)
+		page_size = 4096;
+	if (snap->sys.have_meminfo) {
+		struct oom_domain *d;
+
+		v = xcalloc(1, sizeof(*v));
+		d = &v[n++];
+		d->scope = xstrdup("system");
+		d->subject = xstrdup("the whole machine");
+		d->limit_bytes = (mi->kib[MEMINFO_MEM_TOTAL] + mi->kib[MEMINFO_SWAP_TOTAL]) * 1024;
+		d->usage_bytes = d->limit_bytes -
+				 (mi->kib[meminfo_has(mi, MEMINFO_MEM_AVAILABLE) ? MEMINFO_MEM_AVAILABLE : MEMINFO_MEM_FREE] +
+				  mi->kib[MEMINFO_SWAP_FREE]) * 1024;
+		d->totalpages = d->limit_bytes / (uint64_t)page_size;
+		for (size_t i = 0; i < snap->nprocs; i++)
+			if (snap->procs[i].has_mm && !snap->procs[i].kernel_thread)
+				add_candidate(d, snap, &snap->procs[i], page_size, true);
+		rank(d);
+	}
+	for (size_t i = 0; i < snap->ncgroups; i++) {
+		const struct cgroup_info *c = &snap->cgroups[i];
+		struct oom_domain *d;
+
+		if (!c->has_mem_max || c->mem_unlimited || !c->mem_max_bytes)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		d = &v[n++];
+		memset(d, 0, sizeof(*d));
+		d->scope = xasprintf("cgroup:%s", c->path);
+		d->subject = xasprintf("cgroup %s", c->path);
+		d->limit_bytes = c->mem_max_bytes;
+		d->usage_bytes = c->mem_usage_bytes.known ? c->mem_usage_bytes.v : 0;
+		d->totalpages = c->mem_max_bytes / (uint64_t)page_size;
+		for (size_t j = 0; j < snap->nprocs; j++) {
+			const struct proc_info *p = &snap->procs[j];
+
+			if (p->has_mm && !p->kernel_thread && memcg_of(p) && cgroup_path_within(memcg_of(p), c->path))
+				add_candidate(d, snap, p, page_size, false);
+		}
+		rank(d);
+	}
+	*ret = v;
+	*ret_n = n;
+}
+
+void oom_domains_free(struct oom_domain *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].scope);
+		free(d[i].subject);
+		free(d[i].cands);
+	}
+	free(d);
+}

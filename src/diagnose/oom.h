@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_DIAGNOSE_OOM_H
+#define HEADROOM_DIAGNOSE_OOM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/snapshot.h"
+
+/*
+ * OOM domains and their predicted victims: the whole machine, and every memory cgroup with a limit.
+ * Each domain ranks its processes by the kernel's badness with the domain's own totalpages (the
+ * cgroup's limit for a cgroup OOM), so the ranking inside a cgroup can differ from oom_score.
+ * Pure: computed from a snapshot read with probe_opts.oom_scores.
+ */
+
+struct oom_candidate {
+	int pid;
+	const char *comm;
+	uint32_t uid;
+	int oom_score_adj;
+	uint64_t rss_bytes, swap_bytes, pgtables_bytes;
+	long badness;          /* OOM_BADNESS_NEVER (LONG_MIN) when it can never be chosen */
+	long kernel_oom_score; /* /proc/PID/oom_score as read; -1 unknown */
+	long model_oom_score;  /* what the model computes for it (machine domain only; -1 otherwise) */
+};
+
+struct oom_domain {
+	char *scope;           /* "system" or "cgroup:<path>" */
+	char *subject;         /* "the whole machine", "cgroup /a" */
+	uint64_t usage_bytes;
+	uint64_t limit_bytes;  /* RAM + swap for the machine */
+	uint64_t totalpages;   /* the kernel's totalpages for this domain */
+	struct oom_candidate *cands; /* most likely victim first */
+	size_t ncands;
+	int victim;            /* index in cands, -1 when nothing is killable */
+};
+
+/* page_size: the machine's. Returns the domains, the machine first. */
+void oom_domains(const struct snapshot *snap, long page_size, struct oom_domain **ret, size_t *ret_n);
+void oom_domains_free(struct oom_domain *d, size_t n);
+
+#endif
