@@ -11,9 +11,16 @@ tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
 LIMIT=$((256 << 20))
 
+# A process is gone once it is a zombie (the shell reaps its children when it gets to it).
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+# The cgroup's OOM kill count (v1 memory.oom_control, v2 memory.events).
+oom_kills() {
+	awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }' "$1/memory.oom_control" "$1/memory.events" 2>/dev/null
+}
+
 # layout NAME SPEC...: SPEC is MIB:ADJ for each holder; checks the prediction against the kernel's kill
 layout() {
-	local name=$1 cg dir usage pred pusher_mib pids=() i=0 spec json victim died=() p k
+	local name=$1 cg dir usage cache pred pusher_mib pids=() i=0 spec json victim died=() p k
 	shift
 	cg=headroom-test-oom-$$-$RANDOM
 	dir=$parent/$cg
@@ -44,8 +51,18 @@ layout() {
 	pusher_mib=$(((LIMIT - usage + ${cache:-0}) / 1048576 + 8))
 	start_holder pusher "$tmp/pusher" sh -c "echo \$\$ > $dir/cgroup.procs && exec $HELPERS/hog -m $pusher_mib -T 60" ||
 		{ not_ok "$name" "the pusher did not finish: $(cat "$tmp/pusher")"; }
-	for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || died+=("$p"); done
-	kill -0 "$HOLDER_PID" 2>/dev/null || died+=("pusher")
+	# the kill is counted before the victim is gone: wait (bounded) for the counter, then for the exit
+	for ((k = 0; k < 100; k++)); do
+		[ "$(oom_kills "$dir")" -ge 1 ] && break
+		sleep 0.05
+	done
+	for ((k = 0; k < 40; k++)); do
+		died=()
+		for p in "${pids[@]}"; do alive "$p" || died+=("$p"); done
+		alive "$HOLDER_PID" || died+=("pusher")
+		[ ${#died[@]} -gt 0 ] && break
+		sleep 0.05
+	done
 	check_eq "$name: the kernel killed the process headroom predicted ($pred)" "$pred" "${died[*]}"
 	victim=${died[0]}
 	k=$("$HEADROOM" oom --json | jq -c --argjson p "${victim:-0}" '[.kills[] | select(.pid == $p)][0]')
