@@ -23,6 +23,8 @@ expect_exit() {
 out=$("$H" --help)
 check "--help exits 0 and shows the usage line" grep -q '^Usage: headroom \[report\] \[OPTION\]\.\.\.$' <<<"$out"
 check "--help names the repro command" grep -q '^       headroom repro \[OPTION\]\.\.\. MODE' <<<"$out"
+check "--help names the oom command" grep -q '^       headroom oom \[OPTION\]\.\.\.' <<<"$out"
+check "oom --help names its subcommands" bash -c 'for o in protect prefer adj json top; do grep -q -- "$o" <<<"$1" || exit 1; done' _ "$("$H" oom --help)"
 check "--help names the explain command" grep -q '^       headroom explain \[OPTION\]\.\.\. MESSAGE' <<<"$out"
 check "explain --help lists every long option" bash -c 'for o in pid user cgroup op errno json root no-fork color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$("$H" explain --help)"
 check "repro --help lists every long option" bash -c 'for o in list json count size uid hold timeout color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$("$H" repro --help)"
