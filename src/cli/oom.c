@@ -126,6 +126,11 @@ static void config_text(const struct oom_config *c, struct buf *out)
 		      "  file under /etc/sysctl.d/ survives a reboot.\n");
 }
 
+static const char *action_id(enum oom_action a)
+{
+	return a == OOM_PANIC ? "panic" : a == OOM_KILL_ALLOCATING ? "kill_allocating_task" : "kill_victim";
+}
+
 static void candidate_text(const struct oom_candidate *c, bool victim, struct buf *out)
 {
 	char rss[32];
@@ -206,7 +211,11 @@ static int show(int argc, char **argv)
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
 	read_config(&cfg);
-	oom_domains(&snap, sysconf(_SC_PAGESIZE), &doms, &ndoms);
+	{
+		struct oom_policy pol = { cfg.have[0] ? cfg.panic_on_oom : 0, cfg.have[1] ? cfg.kill_allocating : 0 };
+
+		oom_domains(&snap, &pol, sysconf(_SC_PAGESIZE), &doms, &ndoms);
+	}
 
 	/* the history: every kill the log still holds */
 	log_read = kernel_log_open(&kl, false) == 0;
@@ -265,6 +274,7 @@ static int show(int argc, char **argv)
 			json_u64(&j, "usage", d->usage_bytes);
 			json_u64(&j, "limit", d->limit_bytes);
 			json_u64(&j, "totalpages", d->totalpages);
+			json_str(&j, "action", action_id(d->action));
 			if (d->victim >= 0) {
 				json_object_begin(&j, "victim");
 				json_i64(&j, "pid", d->cands[d->victim].pid);
@@ -342,6 +352,11 @@ static int show(int argc, char **argv)
 			escape_text_str(&out, d->subject);
 			buf_printf(&out, ", %s used of %s%s\n", human_bytes(d->usage_bytes, b1, sizeof(b1)),
 				   human_bytes(d->limit_bytes, b2, sizeof(b2)), i == 0 ? " (RAM + swap)" : "");
+			if (d->action == OOM_PANIC)
+				buf_adds(&out, "  when it runs out the kernel PANICS (vm.panic_on_oom): no process is chosen\n");
+			else if (d->action == OOM_KILL_ALLOCATING)
+				buf_adds(&out, "  when it runs out the task that ran into it is killed (vm.oom_kill_allocating_task);\n"
+					       "  the ranking below applies when that task cannot be killed\n");
 			if (d->victim < 0)
 				buf_adds(&out, "  nothing here can be killed\n");
 			for (size_t k = 0; k < d->ncands && k < top; k++)

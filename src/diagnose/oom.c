@@ -66,7 +66,8 @@ static const char *memcg_of(const struct proc_info *p)
 	return p->memcg ? p->memcg : p->cgroup;
 }
 
-void oom_domains(const struct snapshot *snap, long page_size, struct oom_domain **ret, size_t *ret_n)
+void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, long page_size, struct oom_domain **ret,
+		 size_t *ret_n)
 {
 	const struct meminfo *mi = &snap->sys.meminfo;
 	struct oom_domain *v = NULL;
@@ -90,6 +91,8 @@ void oom_domains(const struct snapshot *snap, long page_size, struct oom_domain 
 			if (snap->procs[i].has_mm && !snap->procs[i].kernel_thread)
 				add_candidate(d, snap, &snap->procs[i], page_size, true);
 		rank(d);
+		/* check_panic_on_oom: 1 and 2 both panic on a machine-wide (CONSTRAINT_NONE) OOM */
+		d->action = policy->panic_on_oom ? OOM_PANIC : policy->kill_allocating ? OOM_KILL_ALLOCATING : OOM_KILL_VICTIM;
 	}
 	for (size_t i = 0; i < snap->ncgroups; i++) {
 		const struct cgroup_info *c = &snap->cgroups[i];
@@ -112,6 +115,8 @@ void oom_domains(const struct snapshot *snap, long page_size, struct oom_domain 
 				add_candidate(d, snap, p, page_size, false);
 		}
 		rank(d);
+		/* memcg OOMs panic only with panic_on_oom 2; oom_kill_allocating_task does not apply to them */
+		d->action = policy->panic_on_oom == 2 ? OOM_PANIC : OOM_KILL_VICTIM;
 	}
 	*ret = v;
 	*ret_n = n;

@@ -26,7 +26,16 @@ struct oom_candidate {
 	long model_oom_score;  /* what the model computes for it (machine domain only; -1 otherwise) */
 };
 
+/* What the kernel does when a domain runs out (vm.panic_on_oom, vm.oom_kill_allocating_task). */
+enum oom_action { OOM_KILL_VICTIM, OOM_PANIC, OOM_KILL_ALLOCATING };
+
+struct oom_policy {
+	long panic_on_oom;     /* 0, 1 (machine-wide OOMs only), 2 (every OOM) */
+	long kill_allocating;  /* machine-wide OOMs only */
+};
+
 struct oom_domain {
+	enum oom_action action;
 	char *scope;           /* "system" or "cgroup:<path>" */
 	char *subject;         /* "the whole machine", "cgroup /a" */
 	uint64_t usage_bytes;
@@ -38,7 +47,8 @@ struct oom_domain {
 };
 
 /* page_size: the machine's. Returns the domains, the machine first. */
-void oom_domains(const struct snapshot *snap, long page_size, struct oom_domain **ret, size_t *ret_n);
+void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, long page_size, struct oom_domain **ret,
+		 size_t *ret_n);
 void oom_domains_free(struct oom_domain *d, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
 /* The OOM killer's badness and oom_score by kernel version (kernel-facts.md 5.1-5.3). */
 #include <errno.h>
 
+#include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "diagnose/oom_history.h"
 #include "parse/oom_log.h"
@@ -122,8 +123,47 @@ static void history_by_version(void)
 	oom_history_free(&h);
 }
 
+/* The action per domain, from vm.panic_on_oom and vm.oom_kill_allocating_task (kernel-facts.md 5.4). */
+static void domain_actions(void)
+{
+	static const struct {
+		long panic, allocating;
+		enum oom_action machine, cgroup;
+	} cases[] = {
+		{ 0, 0, OOM_KILL_VICTIM, OOM_KILL_VICTIM },
+		{ 0, 1, OOM_KILL_ALLOCATING, OOM_KILL_VICTIM },
+		{ 1, 0, OOM_PANIC, OOM_KILL_VICTIM },
+		{ 2, 1, OOM_PANIC, OOM_PANIC },
+	};
+	struct snapshot snap;
+	struct cgroup_info cg = { 0 };
+
+	snapshot_init(&snap);
+	snap.sys.have_meminfo = true;
+	snap.sys.meminfo.kib[MEMINFO_MEM_TOTAL] = 1 << 20;
+	cg.path = "/a";
+	cg.has_mem_max = true;
+	cg.mem_max_bytes = 64 << 20;
+	snap.cgroups = &cg;
+	snap.ncgroups = 1;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct oom_policy pol = { cases[i].panic, cases[i].allocating };
+		struct oom_domain *d;
+		size_t n;
+
+		oom_domains(&snap, &pol, 4096, &d, &n);
+		CHECK(n == 2 && d[0].action == cases[i].machine && d[1].action == cases[i].cgroup);
+		CHECK(n == 2 && d[1].totalpages == 16384 && d[0].totalpages == 262144);
+		oom_domains_free(d, n);
+	}
+	snap.cgroups = NULL;
+	snap.ncgroups = 0;
+	snapshot_free(&snap);
+}
+
 int main(void)
 {
+	RUN(domain_actions);
 	RUN(history_by_version);
 	RUN(badness_by_version);
 	RUN(legacy_oom_adj);
