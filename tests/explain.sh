@@ -59,6 +59,11 @@ rc=$?
 check_eq "a healthy process: nothing confirmed or likely" 0 "$(jq '[.causes[] | select(.verdict == "confirmed" or .verdict == "likely")] | length' <<<"$j")"
 check_eq "a healthy process: exit status 0" 0 "$rc"
 
+# an errno no limit gives for that operation: no cause, said plainly, exit 0
+out=$("$HEADROOM" explain -r "$FX/6.8-cgroup-v2/root" --pid 1 --op fork --errno EPERM)
+check_eq "an errno no limit gives: exit 0" 0 "$?"
+check "and it says so" grep -q '^No limit on this kernel gives that errno for that operation' <<<"$out"
+
 # bad input: a clear message and exit status 3
 "$HEADROOM" explain "nothing recognisable here" 2>"$tmp/err"
 check_eq "an unrecognised message is refused with 3" 3 "$?"

@@ -360,7 +360,8 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 	/* most likely first; the kernel's order within a verdict (qsort is not stable: order is unique enough) */
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;
-	qsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause);
+	if (ret->ncauses > 1)
+		qsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause);
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order /= 1000;
 }

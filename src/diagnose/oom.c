@@ -56,7 +56,8 @@ static int cmp_badness(const void *x, const void *y)
 
 static void rank(struct oom_domain *d)
 {
-	qsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness);
+	if (d->ncands > 1)
+		qsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness);
 	d->victim = d->ncands && d->cands[0].badness != OOM_BADNESS_NEVER ? 0 : -1;
 }
 
