@@ -38,6 +38,7 @@ static const char usage_text[] =
 	"\n"
 	"  -j, --json           print one JSON object (schema in headroom(1))\n"
 	"  -n, --top N          candidates listed per domain (default 5)\n"
+	"  -r, --root DIR       read DIR/proc and DIR/sys instead (a fixture tree; no kernel log)\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -46,6 +47,7 @@ static const char usage_text[] =
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },   { "top", required_argument, NULL, 'n' },
+	{ "root", required_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, 'h' },   { "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -56,7 +58,7 @@ struct oom_config {
 	bool have[5];
 };
 
-static bool read_long(const char *path, long *ret)
+static bool read_long(int proc_fd, const char *rel, long *ret)
 {
 	struct buf b;
 	int64_t v;
@@ -64,25 +66,25 @@ static bool read_long(const char *path, long *ret)
 	bool ok;
 
 	buf_init(&b);
-	ok = read_file_at(AT_FDCWD, path, &b) >= 0 && (p = b.data, parse_i64(&p, b.data + b.len, &v) == 0);
+	ok = read_file_at(proc_fd, rel, &b) >= 0 && (p = b.data, parse_i64(&p, b.data + b.len, &v) == 0);
 	if (ok)
 		*ret = (long)v;
 	buf_free(&b);
 	return ok;
 }
 
-static void read_config(struct oom_config *c)
+static void read_config(int proc_fd, struct oom_config *c)
 {
 	struct buf b;
 
 	memset(c, 0, sizeof(*c));
-	c->have[0] = read_long("/proc/sys/vm/panic_on_oom", &c->panic_on_oom);
-	c->have[1] = read_long("/proc/sys/vm/oom_kill_allocating_task", &c->kill_allocating);
-	c->have[2] = read_long("/proc/sys/vm/oom_dump_tasks", &c->dump_tasks);
-	c->have[3] = read_long("/proc/sys/kernel/panic", &c->panic_secs);
-	c->have[4] = read_long("/proc/sys/vm/overcommit_memory", &c->overcommit);
+	c->have[0] = read_long(proc_fd, "sys/vm/panic_on_oom", &c->panic_on_oom);
+	c->have[1] = read_long(proc_fd, "sys/vm/oom_kill_allocating_task", &c->kill_allocating);
+	c->have[2] = read_long(proc_fd, "sys/vm/oom_dump_tasks", &c->dump_tasks);
+	c->have[3] = read_long(proc_fd, "sys/kernel/panic", &c->panic_secs);
+	c->have[4] = read_long(proc_fd, "sys/vm/overcommit_memory", &c->overcommit);
 	buf_init(&b);
-	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/core_pattern", &b) >= 0) {
+	if (read_file_at(proc_fd, "sys/kernel/core_pattern", &b) >= 0) {
 		size_t n = b.len && b.data[b.len - 1] == '\n' ? b.len - 1 : b.len;
 
 		snprintf(c->core_pattern, sizeof(c->core_pattern), "%.*s", (int)n, b.data);
@@ -170,16 +172,18 @@ static int show(int argc, char **argv)
 	struct buf out;
 	uint64_t top = 5, vmstat_kills = 0;
 	int64_t boot_epoch = 0;
-	bool json = false, log_read, have_vmstat = false;
+	bool json = false, log_read = false, have_vmstat = false;
+	const char *root_path = "/";
 	size_t ndoms;
 	char text[4096];
 	int c, status;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jn:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jn:r:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
+		case 'r': root_path = optarg; break;
 		case 'n':
 			if (parse_u64_str(optarg, strlen(optarg), &top) < 0 || top > 100000) {
 				cli_error("invalid --top value '%s': expected a number", optarg);
@@ -204,13 +208,18 @@ static int show(int argc, char **argv)
 		cli_error("unknown subcommand '%s'; see 'headroom oom --help'", argv[optind]);
 		return EXIT_UNKNOWN;
 	}
-	if (root_open(&root, "/") < 0 || root.proc_fd < 0) {
-		cli_error("cannot open '/proc'");
+	if (root_open(&root, root_path) < 0) {
+		cli_error("cannot open root '%s': %s", root_path, strerror(errno));
+		return EXIT_UNKNOWN;
+	}
+	if (root.proc_fd < 0) {
+		cli_error("cannot open '%s/proc': %s", strcmp(root_path, "/") ? root_path : "", strerror(-root.proc_fd));
+		root_close(&root);
 		return EXIT_UNKNOWN;
 	}
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
-	read_config(&cfg);
+	read_config(root.proc_fd, &cfg);
 	{
 		struct oom_policy pol = { cfg.have[0] ? cfg.panic_on_oom : 0, cfg.have[1] ? cfg.kill_allocating : 0 };
 
@@ -218,7 +227,8 @@ static int show(int argc, char **argv)
 	}
 
 	/* the history: every kill the log still holds */
-	log_read = kernel_log_open(&kl, false) == 0;
+	/* the kernel log is the live machine's: not read for a fixture tree */
+	log_read = root.live && kernel_log_open(&kl, false) == 0;
 	if (log_read) {
 		struct timespec now, up;
 		struct oom_line l;
@@ -236,7 +246,7 @@ static int show(int argc, char **argv)
 		size_t len;
 
 		buf_init(&b);
-		if (read_file_at(AT_FDCWD, "/proc/vmstat", &b) >= 0 && (line = strstr(b.data, "\noom_kill "))) {
+		if (read_file_at(root.proc_fd, "vmstat", &b) >= 0 && (line = strstr(b.data, "\noom_kill "))) {
 			line += 10;
 			len = strcspn(line, "\n");
 			have_vmstat = parse_u64_str(line, len, &vmstat_kills) == 0;
@@ -275,6 +285,11 @@ static int show(int argc, char **argv)
 			json_u64(&j, "limit", d->limit_bytes);
 			json_u64(&j, "totalpages", d->totalpages);
 			json_str(&j, "action", action_id(d->action));
+			json_bool(&j, "oom_group", d->group_kill);
+			if (d->has_oom_kills)
+				json_u64(&j, "oom_kills", d->oom_kills);
+			else
+				json_null(&j, "oom_kills");
 			if (d->victim >= 0) {
 				json_object_begin(&j, "victim");
 				json_i64(&j, "pid", d->cands[d->victim].pid);
@@ -357,13 +372,20 @@ static int show(int argc, char **argv)
 			else if (d->action == OOM_KILL_ALLOCATING)
 				buf_adds(&out, "  when it runs out the task that ran into it is killed (vm.oom_kill_allocating_task);\n"
 					       "  the ranking below applies when that task cannot be killed\n");
+			if (d->group_kill)
+				buf_adds(&out, "  memory.oom.group is set: every task of the cgroup is killed with the victim\n");
+			if (d->has_oom_kills && d->oom_kills)
+				buf_printf(&out, "  %" PRIu64 " OOM kill%s here since the cgroup was created\n", d->oom_kills,
+					   d->oom_kills == 1 ? "" : "s");
 			if (d->victim < 0)
 				buf_adds(&out, "  nothing here can be killed\n");
 			for (size_t k = 0; k < d->ncands && k < top; k++)
 				candidate_text(&d->cands[k], (int)k == d->victim, &out);
 		}
 		buf_adds(&out, "\nOOM kills in the kernel log:");
-		if (!log_read)
+		if (!root.live)
+			buf_adds(&out, " not read: the kernel log is the running machine's, not the tree's\n");
+		else if (!log_read)
 			buf_adds(&out, " the log (/dev/kmsg) could not be read: run as root\n");
 		else if (!hist.n)
 			buf_adds(&out, " none\n");

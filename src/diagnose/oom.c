@@ -118,6 +118,9 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		rank(d);
 		/* memcg OOMs panic only with panic_on_oom 2; oom_kill_allocating_task does not apply to them */
 		d->action = policy->panic_on_oom == 2 ? OOM_PANIC : OOM_KILL_VICTIM;
+		d->group_kill = c->mem_oom_group.known && c->mem_oom_group.v == 1;
+		d->has_oom_kills = c->mem_oom_kill.known;
+		d->oom_kills = c->mem_oom_kill.v;
 	}
 	*ret = v;
 	*ret_n = n;

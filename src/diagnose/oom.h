@@ -44,6 +44,9 @@ struct oom_domain {
 	struct oom_candidate *cands; /* most likely victim first */
 	size_t ncands;
 	int victim;            /* index in cands, -1 when nothing is killable */
+	bool group_kill;       /* memory.oom.group: every task of the cgroup is killed with the victim */
+	bool has_oom_kills;
+	uint64_t oom_kills;    /* kills in it since the cgroup was created (oom_kill counter) */
 };
 
 /* page_size: the machine's. Returns the domains, the machine first. */

@@ -109,6 +109,7 @@ struct cgroup_info {
 	struct opt_u64 mem_events_max;  /* v2 memory.events max */
 	struct opt_u64 mem_oom;         /* v2 memory.events oom */
 	struct opt_u64 mem_oom_kill;    /* v1 memory.oom_control, v2 memory.events oom_kill */
+	struct opt_u64 mem_oom_group;   /* v2 memory.oom.group: 1 kills the whole cgroup */
 	struct opt_u64 mem_inactive_file_bytes; /* memory.stat: reclaimable page cache */
 };
 

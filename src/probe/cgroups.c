@@ -214,6 +214,7 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 			c->mem_oom_kill = (struct opt_u64){ true, v };
 	}
 	read_keyed_opt(dirfd, "memory.stat", "inactive_file", b, &c->mem_inactive_file_bytes);
+	read_opt(dirfd, "memory.oom.group", b, &c->mem_oom_group);
 	return true;
 }
 
