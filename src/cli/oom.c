@@ -221,7 +221,10 @@ static int show(int argc, char **argv)
 	probe_snapshot(&root, &popts, &snap);
 	read_config(root.proc_fd, &cfg);
 	{
-		struct oom_policy pol = { cfg.have[0] ? cfg.panic_on_oom : 0, cfg.have[1] ? cfg.kill_allocating : 0 };
+		struct kversion formula;
+		struct oom_policy pol = { cfg.have[0] ? cfg.panic_on_oom : 0, cfg.have[1] ? cfg.kill_allocating : 0, &formula };
+
+		oom_formula_kernel(&snap, &formula);
 
 		oom_domains(&snap, &pol, sysconf(_SC_PAGESIZE), &doms, &ndoms);
 	}

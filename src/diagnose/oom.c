@@ -17,8 +17,8 @@ static bool unkillable(const struct snapshot *snap, const struct proc_info *p)
 	return p->pid == 1 && (!snap->sys.own_pidns || p->nspid_count <= 1);
 }
 
-static void add_candidate(struct oom_domain *d, const struct snapshot *snap, const struct proc_info *p, long page_size,
-			  bool machine)
+static void add_candidate(struct oom_domain *d, const struct snapshot *snap, const struct kversion *k,
+			  const struct proc_info *p, long page_size, bool machine)
 {
 	struct oom_task t = { 0 };
 	struct oom_candidate *c;
@@ -39,9 +39,9 @@ static void add_candidate(struct oom_domain *d, const struct snapshot *snap, con
 	t.oom_score_adj = c->oom_score_adj;
 	t.unkillable = unkillable(snap, p);
 	t.cap_sys_admin = p->has_cap_eff && (p->cap_eff & (1ULL << 21));
-	c->badness = oom_badness(&t, d->totalpages, &snap->sys.kernel);
+	c->badness = oom_badness(&t, d->totalpages, k);
 	c->kernel_oom_score = p->has_oom ? p->oom_score : -1;
-	c->model_oom_score = machine ? oom_score_from_badness(c->badness, d->totalpages, &snap->sys.kernel) : -1;
+	c->model_oom_score = machine ? oom_score_from_badness(c->badness, d->totalpages, k) : -1;
 }
 
 /* Most likely first; an equal score goes to the task met later in the scan since 4.19 (pid order here). */
@@ -71,6 +71,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		 size_t *ret_n)
 {
 	const struct meminfo *mi = &snap->sys.meminfo;
+	const struct kversion *k = policy->kernel ? policy->kernel : &snap->sys.kernel;
 	struct oom_domain *v = NULL;
 	size_t n = 0;
 
@@ -90,7 +91,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		d->totalpages = d->limit_bytes / (uint64_t)page_size;
 		for (size_t i = 0; i < snap->nprocs; i++)
 			if (snap->procs[i].has_mm && !snap->procs[i].kernel_thread)
-				add_candidate(d, snap, &snap->procs[i], page_size, true);
+				add_candidate(d, snap, k, &snap->procs[i], page_size, true);
 		rank(d);
 		/* check_panic_on_oom: 1 and 2 both panic on a machine-wide (CONSTRAINT_NONE) OOM */
 		d->action = policy->panic_on_oom ? OOM_PANIC : policy->kill_allocating ? OOM_KILL_ALLOCATING : OOM_KILL_VICTIM;
@@ -113,7 +114,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 			const struct proc_info *p = &snap->procs[j];
 
 			if (p->has_mm && !p->kernel_thread && memcg_of(p) && cgroup_path_within(memcg_of(p), c->path))
-				add_candidate(d, snap, p, page_size, false);
+				add_candidate(d, snap, k, p, page_size, false);
 		}
 		rank(d);
 		/* memcg OOMs panic only with panic_on_oom 2; oom_kill_allocating_task does not apply to them */
@@ -124,6 +125,22 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 	}
 	*ret = v;
 	*ret_n = n;
+}
+
+void oom_formula_kernel(const struct snapshot *snap, struct kversion *ret)
+{
+	*ret = snap->sys.kernel;
+	if (ret->major != 5 || ret->minor != 4)
+		return;
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+
+		/* a small process with adj 0: the new formula reads about 666, the old one about 0 */
+		if (p->has_oom && p->oom_score_adj == 0 && p->has_mm && p->pid != 1) {
+			ret->patch = p->oom_score >= 500 ? 214 : 0;
+			return;
+		}
+	}
 }
 
 void oom_domains_free(struct oom_domain *d, size_t n)

@@ -32,7 +32,16 @@ enum oom_action { OOM_KILL_VICTIM, OOM_PANIC, OOM_KILL_ALLOCATING };
 struct oom_policy {
 	long panic_on_oom;     /* 0, 1 (machine-wide OOMs only), 2 (every OOM) */
 	long kill_allocating;  /* machine-wide OOMs only */
+	/* the kernel whose formulas apply; NULL: the snapshot's (see oom_formula_kernel) */
+	const struct kversion *kernel;
 };
+
+/*
+ * The kernel version to compute badness with. 5.4.y took the 5.9 formula in a stable update whose
+ * number is not verified: there it is read from the kernel itself, from the oom_score of a process
+ * with oom_score_adj 0 (about 666 with the new formula, about 0 with the old). Fills *ret.
+ */
+void oom_formula_kernel(const struct snapshot *snap, struct kversion *ret);
 
 struct oom_domain {
 	enum oom_action action;

@@ -147,7 +147,7 @@ static void domain_actions(void)
 	snap.cgroups = &cg;
 	snap.ncgroups = 1;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct oom_policy pol = { cases[i].panic, cases[i].allocating };
+		struct oom_policy pol = { cases[i].panic, cases[i].allocating, NULL };
 		struct oom_domain *d;
 		size_t n;
 
@@ -161,8 +161,36 @@ static void domain_actions(void)
 	snapshot_free(&snap);
 }
 
+/* 5.4.y: the formula is read from a process's oom_score, not guessed from the patch number. */
+static void formula_on_5_4(void)
+{
+	struct snapshot snap;
+	struct proc_info p = { 0 };
+	struct kversion k;
+
+	snapshot_init(&snap);
+	kversion_parse(S("5.4.100\n"), &snap.sys.kernel);
+	p.pid = 42;
+	p.has_mm = p.has_oom = true;
+	p.oom_score = 667;
+	snap.procs = &p;
+	snap.nprocs = 1;
+	oom_formula_kernel(&snap, &k);
+	CHECK(kversion_at_least(&k, 5, 4) && k.patch >= 150);
+	p.oom_score = 1;
+	oom_formula_kernel(&snap, &k);
+	CHECK(k.patch < 150);
+	kversion_parse(S("6.1.0\n"), &snap.sys.kernel);
+	oom_formula_kernel(&snap, &k);
+	CHECK(k.major == 6 && k.minor == 1 && k.patch == 0);
+	snap.procs = NULL;
+	snap.nprocs = 0;
+	snapshot_free(&snap);
+}
+
 int main(void)
 {
+	RUN(formula_on_5_4);
 	RUN(domain_actions);
 	RUN(history_by_version);
 	RUN(badness_by_version);
