@@ -28,7 +28,7 @@ check "oom --help names its subcommands" bash -c 'for o in protect prefer adj js
 check "--help names the explain command" grep -q '^       headroom explain \[OPTION\]\.\.\. MESSAGE' <<<"$out"
 check "explain --help lists every long option" bash -c 'for o in pid user cgroup op errno json root no-fork color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$("$H" explain --help)"
 check "repro --help lists every long option" bash -c 'for o in list json count size uid hold timeout color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$("$H" repro --help)"
-check "--help lists every long option" bash -c 'for o in json all details top warning critical root no-fork no-maps color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$out"
+check "--help lists every long option" bash -c 'for o in json metrics all details top warning critical root no-fork no-maps color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$out"
 check_eq "--version" "headroom 0.1.0" "$("$H" --version)"
 if [ -f "$TESTS_DIR/../man/headroom.1" ]; then
 	check "the man page SYNOPSIS matches --help" grep -q 'headroom.*\[report\].*OPTION' "$TESTS_DIR/../man/headroom.1"

@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"how close each is, who consumes it, and how to raise it now and durably.\n"
 	"\n"
 	"  -j, --json           print one JSON object (schema in headroom(1))\n"
+	"  -m, --metrics        print Prometheus metrics (text exposition format; headroom(1), METRICS)\n"
 	"  -a, --all            list every per-process limit, not only the closest of each kind\n"
 	"  -d, --details        show evidence and fixes for ok limits too\n"
 	"  -n, --top N          list N top consumers of each kind (default 10; 0 hides them)\n"
@@ -43,6 +44,7 @@ enum { OPT_NO_FORK = 256, OPT_NO_MAPS, OPT_COLOR };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "metrics", no_argument, NULL, 'm' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "details", no_argument, NULL, 'd' },
 	{ "top", required_argument, NULL, 'n' },
@@ -78,7 +80,7 @@ int cmd_report(int argc, char **argv)
 	struct render_opts ropts = { .top = 10 };
 	struct thresholds th = { 80, 95 };
 	const char *root_path = "/", *color = "auto";
-	bool json = false;
+	bool json = false, metrics = false;
 	struct hr_root root;
 	struct snapshot snap;
 	struct assessment a;
@@ -87,9 +89,10 @@ int cmd_report(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jadn:w:c:r:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jmadn:w:c:r:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
+		case 'm': metrics = true; break;
 		case 'a': ropts.all = true; break;
 		case 'd': ropts.details = true; break;
 		case 'n': {
@@ -164,9 +167,11 @@ int cmd_report(int argc, char **argv)
 	probe_snapshot(&root, &popts, &snap);
 	assess(&snap, &th, &a);
 
-	ropts.color = !json && cli_use_color(color, STDOUT_FILENO);
+	ropts.color = !json && !metrics && cli_use_color(color, STDOUT_FILENO);
 	buf_init(&out);
-	if (json)
+	if (metrics)
+		render_report_prometheus(&snap, &a, &out);
+	else if (json)
 		render_report_json(&snap, &a, &ropts, &out);
 	else
 		render_report_text(&snap, &a, &ropts, &out);

@@ -23,6 +23,9 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 void render_report_json(const struct snapshot *snap, const struct assessment *a, const struct render_opts *o,
 			struct buf *out);
 
+/* The report as Prometheus metrics, text exposition format 0.0.4 (headroom(1), METRICS). */
+void render_report_prometheus(const struct snapshot *snap, const struct assessment *a, struct buf *out);
+
 /* One limit as the report prints it: the table header and line, then its evidence and fixes. */
 void render_limit_text(const struct limit *l, bool color, struct buf *out);
 
