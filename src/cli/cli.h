@@ -25,6 +25,16 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes all of data to fd. Returns 0 or -errno. */
 int cli_write_all(int fd, const char *data, size_t len);
 
+/*
+ * The options every command shares, once getopt_long has returned c: -h prints usage, -V the
+ * version, ':' is a missing value and anything else an unknown option. command names the help to see
+ * ("headroom repro"). Returns the exit status to end with.
+ */
+int cli_common_option(int c, char **argv, const char *command, const char *usage);
+
+/* --color[=WHEN]: auto, always (also when no value is given) or never into *ret; -EINVAL after saying why. */
+int cli_color_option(const char *arg, const char **ret);
+
 /* Whether to colour: --color=always/never, else a terminal without NO_COLOR and TERM=dumb. */
 bool cli_use_color(const char *when, int fd);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "version.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -50,4 +52,37 @@ bool cli_use_color(const char *when, int fd)
 	if (term && strcmp(term, "dumb") == 0)
 		return false;
 	return isatty(fd);
+}
+
+int cli_common_option(int c, char **argv, const char *command, const char *usage)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage, stdout);
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
+	case 'V':
+		printf("headroom %s\n", HEADROOM_VERSION);
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
+	case ':':
+		cli_error("option '%s' needs a value; see '%s --help'", argv[optind - 1], command);
+		return EXIT_UNKNOWN;
+	default:
+		if (optopt)
+			cli_error("unknown option '-%c'; see '%s --help'", optopt, command);
+		else
+			cli_error("unknown option '%s'; see '%s --help'", argv[optind - 1], command);
+		return EXIT_UNKNOWN;
+	}
+}
+
+int cli_color_option(const char *arg, const char **ret)
+{
+	const char *when = arg ? arg : "always";
+
+	if (strcmp(when, "auto") && strcmp(when, "always") && strcmp(when, "never")) {
+		cli_error("invalid --color value '%s': expected auto, always or never", when);
+		return -EINVAL;
+	}
+	*ret = when;
+	return 0;
 }

@@ -26,7 +26,6 @@
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
-#include "version.h"
 
 static const char usage_text[] =
 	"Usage: headroom oom [OPTION]...\n"
@@ -190,18 +189,8 @@ static int show(int argc, char **argv)
 				return EXIT_UNKNOWN;
 			}
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
-		case 'V':
-			printf("headroom %s\n", HEADROOM_VERSION);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
-		case ':':
-			cli_error("option '%s' needs a value; see 'headroom oom --help'", argv[optind - 1]);
-			return EXIT_UNKNOWN;
 		default:
-			cli_error("unknown option '%s'; see 'headroom oom --help'", argv[optind - 1]);
-			return EXIT_UNKNOWN;
+			return cli_common_option(c, argv, "headroom oom", usage_text);
 		}
 	}
 	if (optind < argc) {

@@ -13,7 +13,6 @@
 #include "model/limits.h"
 #include "probe/probe.h"
 #include "render/render.h"
-#include "version.h"
 
 static const char usage_text[] =
 	"Usage: headroom [report] [OPTION]...\n"
@@ -121,27 +120,11 @@ int cmd_report(int argc, char **argv)
 		case OPT_NO_FORK: popts.no_fork = true; break;
 		case OPT_NO_MAPS: popts.map_counts = false; break;
 		case OPT_COLOR:
-			color = optarg ? optarg : "always";
-			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-				cli_error("invalid --color value '%s': expected auto, always or never", color);
+			if (cli_color_option(optarg, &color) < 0)
 				return EXIT_UNKNOWN;
-			}
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
-		case 'V':
-			printf("headroom %s\n", HEADROOM_VERSION);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
-		case ':':
-			cli_error("option '%s' needs a value; see 'headroom --help'", argv[optind - 1]);
-			return EXIT_UNKNOWN;
 		default:
-			if (optopt)
-				cli_error("unknown option '-%c'; see 'headroom --help'", optopt);
-			else
-				cli_error("unknown option '%s'; see 'headroom --help'", argv[optind - 1]);
-			return EXIT_UNKNOWN;
+			return cli_common_option(c, argv, "headroom", usage_text);
 		}
 	}
 	if (optind < argc) {

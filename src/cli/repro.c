@@ -30,7 +30,6 @@
 #include "render/render.h"
 #include "repro/repro.h"
 #include "repro/sandbox.h"
-#include "version.h"
 
 /* Exit statuses of repro (headroom(1), EXIT STATUS). */
 enum {
@@ -752,27 +751,11 @@ int cmd_repro(int argc, char **argv)
 			}
 			break;
 		case OPT_COLOR:
-			color = optarg ? optarg : "always";
-			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-				cli_error("invalid --color value '%s': expected auto, always or never", color);
+			if (cli_color_option(optarg, &color) < 0)
 				return REPRO_EXIT_ERROR;
-			}
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
-		case 'V':
-			printf("headroom %s\n", HEADROOM_VERSION);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
-		case ':':
-			cli_error("option '%s' needs a value; see 'headroom repro --help'", argv[optind - 1]);
-			return REPRO_EXIT_ERROR;
 		default:
-			if (optopt)
-				cli_error("unknown option '-%c'; see 'headroom repro --help'", optopt);
-			else
-				cli_error("unknown option '%s'; see 'headroom repro --help'", argv[optind - 1]);
-			return REPRO_EXIT_ERROR;
+			return cli_common_option(c, argv, "headroom repro", usage_text);
 		}
 	}
 	if (optind >= argc) {
