@@ -112,8 +112,6 @@ static void scan_line(struct log_scan *s, const struct kmsg_record *r, const cha
 			s->ev->commit_refused_usec = r->usec;
 		}
 	}
-	if (strstr(t, ": Killed process "))
-		s->ev->oom_kills++;
 }
 
 static void read_log(struct log_evidence *ev, const struct explain_context *ctx)
@@ -126,13 +124,7 @@ static void read_log(struct log_evidence *ev, const struct explain_context *ctx)
 	memset(ev, 0, sizeof(*ev));
 	if (kernel_log_open(&k, false) < 0)
 		return;
-	/* the log's times are since boot: the boot's wall-clock time dates them */
-	{
-		struct timespec now, up;
-
-		if (clock_gettime(CLOCK_REALTIME, &now) == 0 && clock_gettime(CLOCK_BOOTTIME, &up) == 0)
-			ev->boot_epoch = (int64_t)now.tv_sec - (int64_t)up.tv_sec;
-	}
+	ev->boot_epoch = kernel_log_boot_epoch();
 	ev->read = true;
 	/* bounded: the kernel's ring buffer holds at most some tens of thousands of records */
 	for (int i = 0; i < 1000000 && kernel_log_next(&k, &r, text, sizeof(text)) > 0; i++)
@@ -308,7 +300,7 @@ int cmd_explain(int argc, char **argv)
 	struct assessment a;
 	struct buf msg, out;
 	enum failure_op op;
-	int c, status, err, err2, msg_first = 0, msg_argc = argc, msg_end;
+	int c, status, err, err2, all_argc = argc;
 
 	/* a pasted message that starts with a dash ends the options */
 	for (int i = 1; i < argc; i++) {
@@ -316,12 +308,9 @@ int cmd_explain(int argc, char **argv)
 			break;
 		if (looks_like_message(argv[i])) {
 			argc = i;
-			msg_first = i;
 			break;
 		}
 	}
-	/* the words after the options, then those from the message on (argv stays in order past argc) */
-	msg_end = msg_first ? msg_argc : argc;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":p:u:g:o:e:jr:hV", long_options, NULL)) != -1) {
@@ -361,7 +350,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	/* the message: the remaining words, as the user pasted them */
 	buf_init(&msg);
-	for (int i = optind; i < msg_end; i++) {
+	/* the words after the options, then those from the message on (argv stays in order past argc) */
+	for (int i = optind; i < all_argc; i++) {
 		if (msg.len)
 			buf_addc(&msg, ' ');
 		buf_adds(&msg, argv[i]);

@@ -22,6 +22,7 @@
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "diagnose/oom_history.h"
+#include "parse/keyed.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -149,15 +150,6 @@ static void candidate_text(const struct oom_candidate *c, bool victim, struct bu
 	buf_addc(out, '\n');
 }
 
-static void when_text(uint64_t usec, int64_t boot_epoch, char *out, size_t size)
-{
-	time_t t = (time_t)(boot_epoch + (int64_t)(usec / 1000000));
-	struct tm tm;
-
-	if (!boot_epoch || !gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
-		snprintf(out, size, "%" PRIu64 ".%06" PRIu64 " s after boot", usec / 1000000, usec % 1000000);
-}
-
 static int show(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = true, .map_counts = false, .oom_scores = true };
@@ -222,11 +214,9 @@ static int show(int argc, char **argv)
 	/* the kernel log is the live machine's: not read for a fixture tree */
 	log_read = root.live && kernel_log_open(&kl, false) == 0;
 	if (log_read) {
-		struct timespec now, up;
 		struct oom_line l;
 
-		if (clock_gettime(CLOCK_REALTIME, &now) == 0 && clock_gettime(CLOCK_BOOTTIME, &up) == 0)
-			boot_epoch = (int64_t)now.tv_sec - (int64_t)up.tv_sec;
+		boot_epoch = kernel_log_boot_epoch();
 		for (int i = 0; i < 1000000 && kernel_log_next(&kl, &r, text, sizeof(text)) > 0; i++)
 			if (oom_line_parse(text, strlen(text), &l) == 0)
 				oom_history_add(&hist, &l, r.usec);
@@ -234,15 +224,9 @@ static int show(int argc, char **argv)
 	}
 	{
 		struct buf b;
-		const char *line;
-		size_t len;
 
 		buf_init(&b);
-		if (read_file_at(root.proc_fd, "vmstat", &b) >= 0 && (line = strstr(b.data, "\noom_kill "))) {
-			line += 10;
-			len = strcspn(line, "\n");
-			have_vmstat = parse_u64_str(line, len, &vmstat_kills) == 0;
-		}
+		have_vmstat = read_file_at(root.proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &vmstat_kills) == 0;
 		buf_free(&b);
 	}
 
@@ -327,7 +311,7 @@ static int show(int argc, char **argv)
 			const struct oom_kill *k = &hist.kills[i];
 			char when[64];
 
-			when_text(k->usec, boot_epoch, when, sizeof(when));
+			human_log_time(k->usec, boot_epoch, when, sizeof(when));
 			json_object_begin(&j, NULL);
 			json_str(&j, "time", when);
 			json_i64(&j, "pid", k->pid);
@@ -387,7 +371,7 @@ static int show(int argc, char **argv)
 			const struct oom_kill *k = &hist.kills[i];
 			char when[64], rss[32];
 
-			when_text(k->usec, boot_epoch, when, sizeof(when));
+			human_log_time(k->usec, boot_epoch, when, sizeof(when));
 			buf_printf(&out, "  %s  pid %d (", when, k->pid);
 			escape_text_str(&out, k->comm);
 			buf_printf(&out, "), rss %s, in %s", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)),

@@ -24,6 +24,7 @@
 #include "model/limits.h"
 #include "parse/kmsg.h"
 #include "parse/kversion.h"
+#include "parse/oom_log.h"
 #include "parse/pid_status.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -157,24 +158,26 @@ static void kernel_log_start(struct oom_log *k)
 	k->open = kernel_log_open(&k->log, true) == 0;
 }
 
+/* A log line about the sandbox's kill: the OOM killer's lines for the allocator or the sandbox's cgroup. */
 static bool oom_line_about(const char *t, pid_t victim, const char *cg_path)
 {
-	char pat[64];
+	struct oom_line l;
 
-	if (strstr(t, "invoked oom-killer") && strncmp(t, "repro-alloc ", 12) == 0)
-		return true;
-	snprintf(pat, sizeof(pat), "Killed process %d ", (int)victim);
-	if (strstr(t, pat))
-		return true;
-	snprintf(pat, sizeof(pat), "reaped process %d ", (int)victim);
-	if (strstr(t, pat))
-		return true;
-	if (strncmp(t, "oom-kill:", 9) == 0) {
-		const char *m = strstr(t, "oom_memcg=");
-
-		return m && strncmp(m + 10, cg_path, strlen(cg_path)) == 0;
+	if (oom_line_parse(t, strlen(t), &l) < 0)
+		return strncmp(t, "memory: usage", 13) == 0; /* the memcg's usage, printed with the header */
+	switch (l.kind) {
+	case OOM_LINE_INVOKED:
+		return strcmp(l.comm, "repro-alloc") == 0;
+	case OOM_LINE_SUMMARY:
+	case OOM_LINE_TASK_IN:
+	case OOM_LINE_GROUP:
+		return strcmp(l.oom_memcg, cg_path) == 0;
+	case OOM_LINE_SELECTED:
+	case OOM_LINE_KILLED:
+	case OOM_LINE_REAPED:
+		break;
 	}
-	return strncmp(t, "memory: usage", 13) == 0 || strncmp(t, "Memory cgroup out of memory", 27) == 0;
+	return l.pid == victim;
 }
 
 /* Reads the records written since kernel_log_start(), keeping those about the sandbox's OOM kill. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/human.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 const char *human_count(uint64_t v, char *out, size_t size)
 {
@@ -36,5 +38,15 @@ const char *human_bytes(uint64_t v, char *out, size_t size)
 		snprintf(out, size, "%.0f %s", d, units[u]);
 	else
 		snprintf(out, size, "%.1f %s", d, units[u]);
+	return out;
+}
+
+const char *human_log_time(uint64_t usec, int64_t boot_epoch, char *out, size_t size)
+{
+	time_t t = (time_t)(boot_epoch + (int64_t)(usec / 1000000));
+	struct tm tm;
+
+	if (!boot_epoch || !gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, size, "%" PRIu64 ".%06" PRIu64 " s after boot", usec / 1000000, usec % 1000000);
 	return out;
 }

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "core/human.h"
@@ -83,16 +82,10 @@ static struct cause *add_cause(struct explanation *e, enum limit_id id, char *sc
 /* ", last logged at 2026-11-22 03:01:02 UTC", when the log gives a time and the boot time is known. */
 static void append_when(char **s, const struct log_evidence *log, uint64_t usec)
 {
-	time_t t;
-	struct tm tm;
-	char when[40];
+	char when[64];
 
-	if (!usec || !log->boot_epoch)
-		return;
-	t = (time_t)(log->boot_epoch + (int64_t)(usec / 1000000));
-	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
-		return;
-	str_appendf(s, ", last at %s", when);
+	if (usec && log->boot_epoch)
+		str_appendf(s, ", last at %s", human_log_time(usec, log->boot_epoch, when, sizeof(when)));
 }
 
 /* The verdict of one limit of the report, and its evidence. */

@@ -39,7 +39,6 @@ struct log_evidence {
 	char pids_rejected_path[256];
 	unsigned data_exceeded;       /* "mmap: <comm> (<pid>): VmData ... exceed data ulimit" */
 	unsigned commit_refused;      /* "__vm_enough_memory: pid: ..., not enough memory for the allocation" */
-	unsigned oom_kills;           /* "Killed process" lines */
 	/* when each kind was last logged, microseconds since boot (0: never) */
 	uint64_t pids_rejected_usec, data_exceeded_usec, commit_refused_usec;
 	int64_t boot_epoch;           /* the wall-clock second the machine booted, to date them; 0 unknown */

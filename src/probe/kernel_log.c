@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 int kernel_log_open(struct kernel_log *k, bool at_end)
@@ -42,4 +43,13 @@ void kernel_log_close(struct kernel_log *k)
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = -1;
+}
+
+int64_t kernel_log_boot_epoch(void)
+{
+	struct timespec now, up;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
+		return 0;
+	return (int64_t)now.tv_sec - (int64_t)up.tv_sec;
 }

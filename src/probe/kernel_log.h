@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parse/kmsg.h"
 
@@ -26,5 +27,8 @@ int kernel_log_open(struct kernel_log *k, bool at_end);
 int kernel_log_next(struct kernel_log *k, struct kmsg_record *r, char *text, size_t size);
 
 void kernel_log_close(struct kernel_log *k);
+
+/* The wall-clock second the machine booted, to date records (their times are since boot); 0 unknown. */
+int64_t kernel_log_boot_epoch(void);
 
 #endif

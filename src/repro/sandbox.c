@@ -186,21 +186,6 @@ int sandbox_cgroup_write(const struct sandbox *sb, int i, const char *file, cons
 	return r;
 }
 
-int sandbox_cgroup_read(const struct sandbox *sb, int i, const char *file, const char *key, uint64_t *ret)
-{
-	char path[PATH_MAX + 64];
-	struct buf b;
-	int r;
-
-	snprintf(path, sizeof(path), "%s/%s", sb->cg[i].dir, file);
-	buf_init(&b);
-	r = (int)read_file_at(AT_FDCWD, path, &b);
-	if (r >= 0)
-		r = key ? keyed_get(b.data, b.len, key, ret) : parse_u64_str(b.data, b.len, ret) < 0 ? -EINVAL : 0;
-	buf_free(&b);
-	return r;
-}
-
 int sandbox_enter(const struct sandbox *sb)
 {
 	for (int i = 0; i < sb->ncg; i++) {
@@ -255,10 +240,14 @@ static unsigned count_cgroup(const struct sandbox *sb, int i)
 	return signal_cgroup(sb, i, 0);
 }
 
-static void reap_children(void)
+/* Reaps every child that has exited. Returns whether children remain (still running). */
+static bool reap_children(void)
 {
-	while (waitpid(-1, NULL, WNOHANG) > 0)
+	pid_t r;
+
+	while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
 		;
+	return !(r < 0 && errno == ECHILD);
 }
 
 void sandbox_remove(struct sandbox *sb)
@@ -293,15 +282,8 @@ void sandbox_remove(struct sandbox *sb)
 	 * reap them all, or they stay zombies holding their pids (an init that does not reap is common
 	 * in containers). Bounded: 5 s.
 	 */
-	for (int t = 0; t < 250; t++) {
-		pid_t r;
-
-		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (r < 0 && errno == ECHILD)
-			break;
+	for (int t = 0; t < 250 && reap_children(); t++)
 		nanosleep(&pause, NULL);
-	}
 	sb->removed_procs += seen;
 	for (int i = sb->ncg - 1; i >= 0; i--) {
 		int t;

@@ -61,9 +61,6 @@ int sandbox_cgroup_make(struct sandbox *sb, const struct cg_place *place, const 
 /* Writes value to the file of sandbox cgroup i. Returns 0 or -errno. */
 int sandbox_cgroup_write(const struct sandbox *sb, int i, const char *file, const char *value);
 
-/* Reads a number from the file of sandbox cgroup i (the first field of a keyed line when key is set). */
-int sandbox_cgroup_read(const struct sandbox *sb, int i, const char *file, const char *key, uint64_t *ret);
-
 /* Moves the calling process into every sandbox cgroup. Async-signal-safe (for a child after fork). */
 int sandbox_enter(const struct sandbox *sb);
 
