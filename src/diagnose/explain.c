@@ -51,21 +51,6 @@ const char *verdict_name(enum verdict v)
 	return names[v];
 }
 
-static const struct fact *fact_of(const struct limit *l, const char *key)
-{
-	for (int i = 0; i < l->nfacts; i++)
-		if (strcmp(l->facts[i].key, key) == 0)
-			return &l->facts[i];
-	return NULL;
-}
-
-static uint64_t fact_u64_or0(const struct limit *l, const char *key)
-{
-	const struct fact *f = fact_of(l, key);
-
-	return f && f->type == FACT_U64 ? f->u : 0;
-}
-
 static struct cause *add_cause(struct explanation *e, enum limit_id id, char *scope, int order)
 {
 	struct cause *c;
@@ -97,18 +82,18 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	c->limit = l;
 	/* evidence that outlives the failure: event counters, then peaks */
 	if (l->id == LIMIT_CGROUP_PIDS) {
-		fired = fact_u64_or0(l, "rejected_forks");
+		fired = limit_fact_u64(l, "rejected_forks");
 		counter = "forks rejected at this limit since the cgroup was created (pids.events)";
-		if (!fired && !l->unlimited && l->max && fact_u64_or0(l, "peak") >= l->max) {
+		if (!fired && !l->unlimited && l->max && limit_fact_u64(l, "peak") >= l->max) {
 			fired = 1;
 			counter = "time at least, its pids.peak reached pids.max since the cgroup was created";
 		}
 	} else if (l->id == LIMIT_CGROUP_MEMORY) {
-		if ((fired = fact_u64_or0(l, "oom_kill")))
+		if ((fired = limit_fact_u64(l, "oom_kill")))
 			counter = "tasks killed by the OOM killer in it since the cgroup was created";
-		else if ((fired = fact_u64_or0(l, "events_max") ? fact_u64_or0(l, "events_max") : fact_u64_or0(l, "failcnt")))
+		else if ((fired = limit_fact_u64(l, "events_max")) || (fired = limit_fact_u64(l, "failcnt")))
 			counter = "times its usage hit the limit (memory.events max, or failcnt on v1)";
-		else if (!l->unlimited && l->max && fact_u64_or0(l, "peak_bytes") >= l->max) {
+		else if (!l->unlimited && l->max && limit_fact_u64(l, "peak_bytes") >= l->max) {
 			fired = 1;
 			counter = "time at least, its peak usage reached the limit since the cgroup was created";
 		}
@@ -120,7 +105,7 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	}
 	if (!l->enforced) {
 		/* overcommit modes 0 and 1 */
-		c->verdict = op == OP_ALLOC && fact_u64_or0(l, "overcommit_memory") == 0 ? VERDICT_POSSIBLE : VERDICT_RULED_OUT;
+		c->verdict = op == OP_ALLOC && limit_fact_u64(l, "overcommit_memory") == 0 ? VERDICT_POSSIBLE : VERDICT_RULED_OUT;
 		c->evidence = xstrdup(l->meaning ? l->meaning : "not enforced in this mode");
 		return;
 	}

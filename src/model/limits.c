@@ -34,6 +34,21 @@ const struct limit_kind limit_kinds[LIMIT_NIDS] = {
 			       "every fork into the namespace" },
 };
 
+const struct fact *limit_fact(const struct limit *l, const char *key)
+{
+	for (int i = 0; i < l->nfacts; i++)
+		if (strcmp(l->facts[i].key, key) == 0)
+			return &l->facts[i];
+	return NULL;
+}
+
+uint64_t limit_fact_u64(const struct limit *l, const char *key)
+{
+	const struct fact *f = limit_fact(l, key);
+
+	return f && f->type == FACT_U64 ? f->u : 0;
+}
+
 const char *status_name(enum status s)
 {
 	return s == STATUS_CRITICAL ? "critical" : s == STATUS_WARNING ? "warning" : "ok";

@@ -167,6 +167,11 @@ void cgroup_owner(const char *path, struct owner *ret);
 /* The cgroup path is top or below it ("/a/b" is below "/a", "/ab" is not; everything is below "/"). */
 bool cgroup_path_within(const char *path, const char *top);
 
+/* The fact named key of l, or NULL. */
+const struct fact *limit_fact(const struct limit *l, const char *key);
+/* A number fact's value, or 0 when l has no such fact. */
+uint64_t limit_fact_u64(const struct limit *l, const char *key);
+
 const char *status_name(enum status s);
 const char *errno_name(int err);
 const char *unit_name(enum unit u);

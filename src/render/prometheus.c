@@ -23,18 +23,6 @@ static void label_value(struct buf *out, const char *s)
 	}
 }
 
-static const char *unit_suffix(enum unit u)
-{
-	switch (u) {
-	case UNIT_TASKS: return "tasks";
-	case UNIT_PIDS: return "pids";
-	case UNIT_BYTES: return "bytes";
-	case UNIT_MAPPINGS: return "mappings";
-	case UNIT_PROCESSES: return "processes";
-	}
-	return "units";
-}
-
 static void family_header(struct buf *out, const char *name, const char *help, const char *type)
 {
 	buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
@@ -45,6 +33,23 @@ static void series_labels(struct buf *out, const struct limit *l)
 	buf_printf(out, "{id=\"%s\",scope=\"", limit_kinds[l->id].id);
 	label_value(out, l->scope);
 	buf_adds(out, "\"}");
+}
+
+/* A counter family from a fact of one kind of limit, labelled with the limit's scope. */
+static void fact_counter(struct buf *out, const struct assessment *a, enum limit_id id, const char *key,
+			 const char *name, const char *help)
+{
+	family_header(out, name, help, "counter");
+	for (size_t i = 0; i < a->nlimits; i++) {
+		const struct limit *l = &a->limits[i];
+		const struct fact *f = l->id == id ? limit_fact(l, key) : NULL;
+
+		if (!f)
+			continue;
+		buf_printf(out, "%s{scope=\"", name);
+		label_value(out, l->scope);
+		buf_printf(out, "\"} %llu\n", (unsigned long long)f->u);
+	}
 }
 
 void render_report_prometheus(const struct snapshot *snap, const struct assessment *a, struct buf *out)
@@ -59,7 +64,7 @@ void render_report_prometheus(const struct snapshot *snap, const struct assessme
 			any |= limit_shown(a, i, false) && a->limits[i].unit == units[u];
 		if (!any)
 			continue;
-		snprintf(name, sizeof(name), "headroom_limit_used_%s", unit_suffix(units[u]));
+		snprintf(name, sizeof(name), "headroom_limit_used_%s", unit_name(units[u]));
 		family_header(out, name, "What a limit counts now (its usage), by limit id and scope.", "gauge");
 		for (size_t i = 0; i < a->nlimits; i++) {
 			const struct limit *l = &a->limits[i];
@@ -70,7 +75,7 @@ void render_report_prometheus(const struct snapshot *snap, const struct assessme
 			series_labels(out, l);
 			buf_printf(out, " %llu\n", (unsigned long long)l->used);
 		}
-		snprintf(name, sizeof(name), "headroom_limit_max_%s", unit_suffix(units[u]));
+		snprintf(name, sizeof(name), "headroom_limit_max_%s", unit_name(units[u]));
 		family_header(out, name, "The maximum of a limit; absent when it is unlimited.", "gauge");
 		for (size_t i = 0; i < a->nlimits; i++) {
 			const struct limit *l = &a->limits[i];
@@ -106,32 +111,10 @@ void render_report_prometheus(const struct snapshot *snap, const struct assessme
 		series_labels(out, l);
 		buf_printf(out, " %d\n", (int)l->status);
 	}
-	family_header(out, "headroom_cgroup_pids_rejected_forks_total",
-		      "Forks a cgroup's pids.max rejected since the cgroup was created (pids.events max).", "counter");
-	for (size_t i = 0; i < a->nlimits; i++) {
-		const struct limit *l = &a->limits[i];
-
-		for (int f = 0; f < l->nfacts; f++) {
-			if (l->id != LIMIT_CGROUP_PIDS || strcmp(l->facts[f].key, "rejected_forks") != 0)
-				continue;
-			buf_adds(out, "headroom_cgroup_pids_rejected_forks_total{scope=\"");
-			label_value(out, l->scope);
-			buf_printf(out, "\"} %llu\n", (unsigned long long)l->facts[f].u);
-		}
-	}
-	family_header(out, "headroom_cgroup_oom_kills_total",
-		      "Tasks the OOM killer killed in a memory cgroup since it was created (oom_kill).", "counter");
-	for (size_t i = 0; i < a->nlimits; i++) {
-		const struct limit *l = &a->limits[i];
-
-		for (int f = 0; f < l->nfacts; f++) {
-			if (l->id != LIMIT_CGROUP_MEMORY || strcmp(l->facts[f].key, "oom_kill") != 0)
-				continue;
-			buf_adds(out, "headroom_cgroup_oom_kills_total{scope=\"");
-			label_value(out, l->scope);
-			buf_printf(out, "\"} %llu\n", (unsigned long long)l->facts[f].u);
-		}
-	}
+	fact_counter(out, a, LIMIT_CGROUP_PIDS, "rejected_forks", "headroom_cgroup_pids_rejected_forks_total",
+		     "Forks a cgroup's pids.max rejected since the cgroup was created (pids.events max).");
+	fact_counter(out, a, LIMIT_CGROUP_MEMORY, "oom_kill", "headroom_cgroup_oom_kills_total",
+		     "Tasks the OOM killer killed in a memory cgroup since it was created (oom_kill).");
 	family_header(out, "headroom_unreadable_items", "Things headroom could not read, by what (see the report).",
 		      "gauge");
 	buf_printf(out, "headroom_unreadable_items %zu\n", snap->nproblems);
