@@ -15,28 +15,35 @@
 
 #include "core/text.h"
 #include "parse/keyed.h"
-#include "parse/mountinfo.h"
 #include "parse/pid_cgroup.h"
+#include "probe/probe.h"
 
-/* The mount that carries the controller: a v1 hierarchy with it, else cgroup2. */
+/* The mount that carries the controller: a v1 hierarchy with it, else cgroup2 (the report's reader). */
 struct find_mount {
-	const char *controller;
 	char v1_point[PATH_MAX], v1_root[PATH_MAX];
 	char v2_point[PATH_MAX], v2_root[PATH_MAX];
 };
 
-static int on_mount(const struct mountinfo_entry *e, void *ctx_)
+static void find_mount(const struct hr_root *root, const char *controller, struct find_mount *f)
 {
-	struct find_mount *f = ctx_;
+	bool pids = strcmp(controller, "pids") == 0;
+	struct snapshot snap;
 
-	if (strcmp(e->fstype, "cgroup") == 0 && !f->v1_point[0] && mount_options_have(e->super_options, f->controller)) {
-		snprintf(f->v1_point, sizeof(f->v1_point), "%s", e->mount_point);
-		snprintf(f->v1_root, sizeof(f->v1_root), "%s", e->root);
-	} else if (strcmp(e->fstype, "cgroup2") == 0 && !f->v2_point[0]) {
-		snprintf(f->v2_point, sizeof(f->v2_point), "%s", e->mount_point);
-		snprintf(f->v2_root, sizeof(f->v2_root), "%s", e->root);
+	memset(f, 0, sizeof(*f));
+	snapshot_init(&snap);
+	probe_cgroup_hiers(root, &snap);
+	for (size_t i = 0; i < snap.nhiers; i++) {
+		const struct cgroup_hier *h = &snap.hiers[i];
+
+		if (h->kind == CG_HIER_V1 && !f->v1_point[0] && (pids ? h->has_pids : h->has_memory)) {
+			snprintf(f->v1_point, sizeof(f->v1_point), "%s", h->mount_point);
+			snprintf(f->v1_root, sizeof(f->v1_root), "%s", h->mount_root);
+		} else if (h->kind == CG_HIER_V2 && !f->v2_point[0]) {
+			snprintf(f->v2_point, sizeof(f->v2_point), "%s", h->mount_point);
+			snprintf(f->v2_root, sizeof(f->v2_root), "%s", h->mount_root);
+		}
 	}
-	return 0;
+	snapshot_free(&snap);
 }
 
 /* dir = mount_point + (path without the mount's root). False when path is outside the mount. */
@@ -67,15 +74,14 @@ static bool subtree_has(const struct hr_root *root, const char *dir, const char 
 int sandbox_cgroup_place(const struct hr_root *root, const char *controller, struct cg_place *ret, char *why,
 			 size_t why_size)
 {
-	struct find_mount f = { .controller = controller };
+	struct find_mount f;
 	struct pid_cgroup pc;
 	char own[PATH_MAX] = "";
 	struct buf b;
 	int r = -ENOENT;
 
+	find_mount(root, controller, &f);
 	buf_init(&b);
-	if (read_file_at(root->proc_fd, "self/mountinfo", &b) >= 0)
-		mountinfo_parse(b.data, b.len, on_mount, &f);
 	if (read_file_at(root->proc_fd, "self/cgroup", &b) >= 0 && pid_cgroup_parse(b.data, b.len, &pc) == 0) {
 		for (int i = 0; i < pc.n; i++) {
 			const struct pid_cgroup_entry *e = &pc.e[i];
