@@ -230,6 +230,11 @@ struct run {
 	const struct limit *named;
 };
 
+static enum repro_mode_id mode_of(const struct run *run)
+{
+	return (enum repro_mode_id)(run->m - repro_modes);
+}
+
 static int read_kernel(struct kversion *k)
 {
 	struct buf b;
@@ -246,7 +251,7 @@ static int read_kernel(struct kversion *k)
 /* Refusals: the kernel or system lacks what the mode needs. Returns 0, or fills why. */
 static int check_support(struct run *run, char *why, size_t size)
 {
-	enum repro_mode_id id = (enum repro_mode_id)(run->m - repro_modes);
+	enum repro_mode_id id = mode_of(run);
 
 	if (id == REPRO_PID_MAX && !kversion_at_least(&run->kernel, 6, 14)) {
 		snprintf(why, size,
@@ -277,7 +282,7 @@ static int check_support(struct run *run, char *why, size_t size)
 
 static void describe_setup(struct run *run)
 {
-	enum repro_mode_id id = (enum repro_mode_id)(run->m - repro_modes);
+	enum repro_mode_id id = mode_of(run);
 	const struct sandbox_cgroup *c = run->cg >= 0 ? &run->sb.cg[run->cg] : NULL;
 	char sz[32];
 
@@ -340,7 +345,7 @@ static void describe_setup(struct run *run)
 /* Makes the sandbox cgroups of the mode. Returns 0, or a repro exit status with why filled. */
 static int make_sandbox(struct run *run, const struct hr_root *root, char *why, size_t size)
 {
-	enum repro_mode_id id = (enum repro_mode_id)(run->m - repro_modes);
+	enum repro_mode_id id = mode_of(run);
 	const char *ctl = run->m->controller;
 	char num[32];
 	int r;
@@ -482,7 +487,7 @@ static uint64_t ns_inode(pid_t pid, const char *link)
 /* The scope in the report where the mode's limit is. */
 static void find_scope(struct run *run)
 {
-	enum repro_mode_id id = (enum repro_mode_id)(run->m - repro_modes);
+	enum repro_mode_id id = mode_of(run);
 
 	switch (id) {
 	case REPRO_PID_MAX:
@@ -542,7 +547,7 @@ static bool named_as_expected(const struct run *run)
 	if (!run->named)
 		return false;
 	/* commit is reported for information unless overcommit mode 2 binds */
-	if (run->m - repro_modes == REPRO_COMMIT)
+	if (mode_of(run) == REPRO_COMMIT)
 		return true;
 	return run->named->status == STATUS_CRITICAL;
 }
@@ -568,7 +573,7 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 		buf_printf(out, "Failure:  none seen: %s\n", run->died[0] ? run->died : "interrupted");
 	} else if (r->err < 0) {
 		buf_printf(out, "Set-up failed: %s\n", r->note);
-	} else if (run->m - repro_modes == REPRO_OOM_CGROUP) {
+	} else if (mode_of(run) == REPRO_OOM_CGROUP) {
 		buf_printf(out, "Failure:  pid %d (repro-alloc) touched %llu MiB, then %s\n", (int)r->victim,
 			   (unsigned long long)r->after, r->note[0] ? r->note : "the OOM killer killed it (SIGKILL)");
 	} else if (r->err) {
@@ -583,11 +588,11 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 		if (libc[0])
 			buf_printf(out, "%-10s%-20s%s\n", "", "a C program prints:", libc);
 		if (shell[0])
-			buf_printf(out, "%-10s%-20s%s\n", "", run->m - repro_modes == REPRO_THREADS ? "Java prints:" : "a shell prints:",
+			buf_printf(out, "%-10s%-20s%s\n", "", mode_of(run) == REPRO_THREADS ? "Java prints:" : "a shell prints:",
 				   shell);
 		buf_printf(out, "%-10sexpected on kernel %s: %s%s\n", "", run->kernel.release,
 			   run->expected ? errno_name(run->expected) : "no errno",
-			   run->m - repro_modes == REPRO_OOM_CGROUP ? " (a SIGKILL)" :
+			   mode_of(run) == REPRO_OOM_CGROUP ? " (a SIGKILL)" :
 			   r->err == run->expected				 ? ", as seen" :
 										   ", NOT what was seen");
 		if (r->base)
@@ -602,7 +607,7 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 				buf_adds(out, run->klog.lines[i]);
 				buf_addc(out, '\n');
 			}
-		} else if (run->m - repro_modes == REPRO_OOM_CGROUP) {
+		} else if (mode_of(run) == REPRO_OOM_CGROUP) {
 			buf_adds(out, "\nKernel log (/dev/kmsg): no line about this kill was found\n");
 		}
 	}
@@ -638,7 +643,7 @@ static void print_json(const struct run *run, int status, struct buf *out)
 	json_str(&j, "kernel", run->kernel.release);
 	json_str(&j, "call", run->m->call);
 	json_bool(&j, "failed", run->got_result && r->err >= 0 &&
-					(r->err > 0 || (run->m - repro_modes == REPRO_OOM_CGROUP && !r->note[0])));
+					(r->err > 0 || (mode_of(run) == REPRO_OOM_CGROUP && !r->note[0])));
 	json_str(&j, "errno", run->got_result && r->err > 0 ? errno_name(r->err) : NULL);
 	json_str(&j, "errno_expected", errno_or_none(run->expected));
 	json_str(&j, "message", run->got_result && r->err > 0 ? strerror(r->err) : NULL);
@@ -646,7 +651,7 @@ static void print_json(const struct run *run, int status, struct buf *out)
 	json_str(&j, "libc_message", libc[0] ? libc : NULL);
 	json_str(&j, "shell_message", shell[0] ? shell : NULL);
 	json_u64(&j, "after", run->got_result ? r->after : 0);
-	if (run->m - repro_modes == REPRO_OOM_CGROUP) {
+	if (mode_of(run) == REPRO_OOM_CGROUP) {
 		json_str(&j, "signal", run->got_result && !r->note[0] ? "SIGKILL" : NULL);
 		json_i64(&j, "victim_pid", r->victim);
 	}
@@ -775,35 +780,35 @@ int cmd_repro(int argc, char **argv)
 	run->m = repro_mode_find(argv[optind]);
 	if (!run->m) {
 		cli_error("unknown mode '%s'; 'headroom repro --list' lists them", argv[optind]);
-		free(run);
-		return REPRO_EXIT_ERROR;
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
 	if (have_count && !run->m->count_what) {
 		cli_error("--count does not apply to mode %s", run->m->name);
-		free(run);
-		return REPRO_EXIT_ERROR;
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
 	if (have_count && (count < run->m->count_min || count > run->m->count_max)) {
 		cli_error("--count for %s (%s) must be from %llu to %llu", run->m->name, run->m->count_what,
 			  (unsigned long long)run->m->count_min, (unsigned long long)run->m->count_max);
-		free(run);
-		return REPRO_EXIT_ERROR;
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
 	if (have_size && !run->m->uses_size) {
 		cli_error("--size does not apply to mode %s", run->m->name);
-		free(run);
-		return REPRO_EXIT_ERROR;
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
-	if (have_size && (size < (run->m - repro_modes == REPRO_OOM_CGROUP ? 32u << 20 : 8u << 20) || size > (1ull << 30))) {
+	if (have_size && (size < (mode_of(run) == REPRO_OOM_CGROUP ? 32u << 20 : 8u << 20) || size > (1ull << 30))) {
 		cli_error("--size for %s must be from %s to 1G", run->m->name,
-			  run->m - repro_modes == REPRO_OOM_CGROUP ? "32M" : "8M");
-		free(run);
-		return REPRO_EXIT_ERROR;
+			  mode_of(run) == REPRO_OOM_CGROUP ? "32M" : "8M");
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
-	if (have_uid && run->m - repro_modes != REPRO_NPROC) {
+	if (have_uid && mode_of(run) != REPRO_NPROC) {
 		cli_error("--uid applies to mode nproc only");
-		free(run);
-		return REPRO_EXIT_ERROR;
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
 	run->o.count = have_count ? count : run->m->count_default;
 	run->o.size = have_size ? size : run->m->size_default;
@@ -811,26 +816,26 @@ int cmd_repro(int argc, char **argv)
 	if (read_kernel(&run->kernel) < 0)
 		snprintf(run->kernel.release, sizeof(run->kernel.release), "unknown");
 	read_u64_file("/proc/sys/vm/overcommit_memory", &run->overcommit);
-	run->expected = repro_expected_errno((enum repro_mode_id)(run->m - repro_modes), &run->kernel, (int)run->overcommit);
+	run->expected = repro_expected_errno(mode_of(run), &run->kernel, (int)run->overcommit);
 
 	if (geteuid() != 0) {
 		cli_error("repro %s needs root: it creates cgroups%s", run->m->name,
-			  run->m - repro_modes == REPRO_NPROC ? " and changes to another uid" : "");
-		free(run);
-		return REPRO_EXIT_NOT_ROOT;
+			  mode_of(run) == REPRO_NPROC ? " and changes to another uid" : "");
+		status = REPRO_EXIT_NOT_ROOT;
+		goto out;
 	}
 	if (check_support(run, why, sizeof(why)) < 0) {
 		cli_error("cannot run mode %s here: %s", run->m->name, why);
-		free(run);
-		return REPRO_EXIT_UNSUPPORTED;
+		status = REPRO_EXIT_UNSUPPORTED;
+		goto out;
 	}
-	if (run->m - repro_modes == REPRO_NPROC) {
+	if (mode_of(run) == REPRO_NPROC) {
 		uint32_t u = (uint32_t)uid;
 
 		if (!have_uid && free_uid(&u) < 0) {
 			cli_error("no free uid from 64000 to 64999 for mode nproc; give one with --uid");
-			free(run);
-			return REPRO_EXIT_ERROR;
+			status = REPRO_EXIT_ERROR;
+			goto out;
 		}
 		run->o.uid = u;
 	}
@@ -844,30 +849,27 @@ int cmd_repro(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (root_open(&root, "/") < 0) {
 		cli_error("cannot open '/': %s", strerror(errno));
-		free(run);
-		return REPRO_EXIT_ERROR;
+		status = REPRO_EXIT_ERROR;
+		goto out;
 	}
 	status = make_sandbox(run, &root, why, sizeof(why));
 	root_close(&root);
 	if (status) {
 		cli_error("cannot run mode %s: %s", run->m->name, why);
 		sandbox_remove(&run->sb);
-		free(run);
-		return status;
+		goto out;
 	}
 	describe_setup(run);
-	if (run->m - repro_modes == REPRO_OOM_CGROUP)
+	if (mode_of(run) == REPRO_OOM_CGROUP)
 		kernel_log_start(&run->klog);
 	status = run_workload(run, 30);
-	if (!status && run->got_result && run->res.err >= 0 && !interrupted) {
+	if (!status && !interrupted && run->got_result && run->res.err >= 0) {
 		find_scope(run);
 		take_report(run);
-		if (run->m - repro_modes == REPRO_OOM_CGROUP)
+		if (mode_of(run) == REPRO_OOM_CGROUP)
 			kernel_log_collect(&run->klog, run->res.victim, run->sb.cg[run->cg].path);
-	}
-	if (!status && !interrupted && run->got_result && run->res.err >= 0) {
-		if (run->m - repro_modes == REPRO_OOM_CGROUP ? run->res.note[0] != '\0'
-							     : run->res.err == 0 && run->m - repro_modes != REPRO_COMMIT)
+		if (mode_of(run) == REPRO_OOM_CGROUP ? run->res.note[0] != '\0'
+							     : run->res.err == 0 && mode_of(run) != REPRO_COMMIT)
 			status = REPRO_EXIT_NO_FAILURE;
 		else
 			status = named_as_expected(run) ? REPRO_EXIT_NAMED : REPRO_EXIT_NOT_NAMED;
@@ -901,6 +903,7 @@ int cmd_repro(int argc, char **argv)
 			status = REPRO_EXIT_ERROR;
 	}
 	buf_free(&out);
+out:
 	if (run->have_report) {
 		assessment_free(&run->a);
 		snapshot_free(&run->snap);
