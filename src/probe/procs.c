@@ -321,9 +321,10 @@ static void apply_mapcounts(struct scan *s)
  * that process would be seen only after its 20,000 thread ids were stepped over. Asking for one entry
  * a call for the first PID_LIST_SMALL pids returns each process as soon as the walk reaches it, so its
  * maps are being counted while the walk steps over its threads (whose ids follow its own). Past that,
- * full buffers keep the call count low on hosts with many processes.
+ * full buffers keep the call count low on hosts with many processes: measured with 3,000 processes,
+ * small reads throughout cost 10 ms of a 224 ms report; for the first 256 pids, no more than noise.
  */
-#define PID_LIST_SMALL 4096
+#define PID_LIST_SMALL 256
 #define PID_LIST_ENTRY 64 /* room for one entry: 19 bytes of header and a name up to 44 bytes */
 
 struct pid_list {
