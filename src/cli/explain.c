@@ -60,19 +60,16 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* An errno given by name or number. Returns it, or 0. */
+/* An errno given by name (as errno_name() spells it; EWOULDBLOCK is EAGAIN) or number. Returns it, or 0. */
 static int parse_errno(const char *s)
 {
-	static const struct {
-		const char *name;
-		int err;
-	} names[] = { { "EAGAIN", EAGAIN }, { "EWOULDBLOCK", EAGAIN }, { "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC },
-		      { "EPERM", EPERM },   { "EINVAL", EINVAL },	  { "EINTR", EINTR } };
 	uint64_t v;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(s, names[i].name) == 0)
-			return names[i].err;
+	if (strcasecmp(s, "EWOULDBLOCK") == 0)
+		return EAGAIN;
+	for (int e = 1; e < 256; e++)
+		if (strcmp(errno_name(e), "EUNKNOWN") != 0 && strcasecmp(s, errno_name(e)) == 0)
+			return e;
 	if (parse_u64_str(s, strlen(s), &v) == 0 && v > 0 && v <= 4095)
 		return (int)v;
 	return 0;
