@@ -15,7 +15,11 @@ hold() {
 	HELD=$!
 	on_exit "kill -INT $HELD 2>/dev/null; wait $HELD 2>/dev/null"
 	wait_for_line "$tmp/held" '^Holding the failure' 15 || { echo "not held: $(cat "$tmp/held")"; return 1; }
-	W=$(pgrep -P "$HELD" -x repro-workload)
+	# the workload is headroom's only child; $! may be a subshell of this shell that runs headroom
+	local h=$HELD
+	[ "$(cat "/proc/$h/comm" 2>/dev/null)" = headroom ] || h=$(ps -o pid= --ppid "$HELD" | tr -d ' ' | head -n1)
+	W=$(ps -o pid= --ppid "$h" | tr -d ' ' | head -n1)
+	[ -n "$W" ] && [ "$(cat "/proc/$W/comm" 2>/dev/null)" = repro-workload ]
 }
 release() { kill -INT "$HELD"; wait "$HELD" 2>/dev/null; }
 first() { jq -r '.causes[0] | "\(.id) \(.verdict)"' <<<"$1"; }
@@ -47,7 +51,7 @@ explain_mode rlimit-data rlimit_data "MemoryError"
 explain_mode map-count map_count "mmap: Cannot allocate memory"
 if read -r _ _ < <(cgroup_parent_for memory); then
 	if hold oom-cgroup; then
-		j=$("$HEADROOM" explain --json --pid "$(pgrep -x repro-holder)" --op alloc --errno ENOMEM)
+		j=$("$HEADROOM" explain --json --pid "$(ps -o pid=,comm= --ppid "$W" | awk '$2 == "repro-holder" { print $1 }')" --op alloc --errno ENOMEM)
 		check_eq "oom-cgroup: an allocation in the cgroup is explained by its memory limit" "cgroup_memory confirmed" "$(first "$j")"
 		check "oom-cgroup: the kill is counted in the evidence" jq -e '.causes[0].evidence | test("OOM killer killed 1 task")' <<<"$j"
 		release
