@@ -150,6 +150,179 @@ static void candidate_text(const struct oom_candidate *c, bool victim, struct bu
 	buf_addc(out, '\n');
 }
 
+/* Everything headroom oom shows, read and computed. */
+struct oom_view {
+	const struct snapshot *snap;
+	const struct oom_config *cfg;
+	const struct oom_domain *doms;
+	size_t ndoms;
+	const struct oom_history *hist;
+	uint64_t top, vmstat_kills;
+	int64_t boot_epoch;
+	bool live, log_read, have_vmstat;
+};
+
+static void oom_json(const struct oom_view *v, struct buf *out)
+{
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
+	json_str(&j, "kernel", v->snap->sys.kernel.release);
+	json_object_begin(&j, "config");
+	if (v->cfg->have[0])
+		json_i64(&j, "panic_on_oom", v->cfg->panic_on_oom);
+	if (v->cfg->have[1])
+		json_i64(&j, "oom_kill_allocating_task", v->cfg->kill_allocating);
+	if (v->cfg->have[2])
+		json_i64(&j, "oom_dump_tasks", v->cfg->dump_tasks);
+	if (v->cfg->have[3])
+		json_i64(&j, "panic", v->cfg->panic_secs);
+	json_str(&j, "core_pattern", v->cfg->core_pattern);
+	if (v->cfg->have[4])
+		json_i64(&j, "overcommit_memory", v->cfg->overcommit);
+	json_object_end(&j);
+	json_array_begin(&j, "domains");
+	for (size_t i = 0; i < v->ndoms; i++) {
+		const struct oom_domain *d = &v->doms[i];
+
+		json_object_begin(&j, NULL);
+		json_str(&j, "scope", d->scope);
+		json_u64(&j, "usage", d->usage_bytes);
+		json_u64(&j, "limit", d->limit_bytes);
+		json_u64(&j, "totalpages", d->totalpages);
+		json_str(&j, "action", action_id(d->action));
+		json_bool(&j, "oom_group", d->group_kill);
+		if (d->has_oom_kills)
+			json_u64(&j, "oom_kills", d->oom_kills);
+		else
+			json_null(&j, "oom_kills");
+		if (d->victim >= 0) {
+			json_object_begin(&j, "victim");
+			json_i64(&j, "pid", d->cands[d->victim].pid);
+			json_str(&j, "comm", d->cands[d->victim].comm);
+			json_i64(&j, "badness", d->cands[d->victim].badness);
+			json_object_end(&j);
+		} else {
+			json_null(&j, "victim");
+		}
+		json_array_begin(&j, "candidates");
+		for (size_t k = 0; k < d->ncands && k < v->top; k++) {
+			const struct oom_candidate *cd = &d->cands[k];
+
+			json_object_begin(&j, NULL);
+			json_i64(&j, "pid", cd->pid);
+			json_str(&j, "comm", cd->comm);
+			json_u64(&j, "uid", cd->uid);
+			json_i64(&j, "oom_score_adj", cd->oom_score_adj);
+			json_u64(&j, "rss_bytes", cd->rss_bytes);
+			json_u64(&j, "swap_bytes", cd->swap_bytes);
+			json_u64(&j, "pgtables_bytes", cd->pgtables_bytes);
+			if (cd->badness == OOM_BADNESS_NEVER)
+				json_null(&j, "badness");
+			else
+				json_i64(&j, "badness", cd->badness);
+			if (cd->kernel_oom_score >= 0)
+				json_i64(&j, "oom_score", cd->kernel_oom_score);
+			else
+				json_null(&j, "oom_score");
+			if (cd->model_oom_score >= 0)
+				json_i64(&j, "oom_score_model", cd->model_oom_score);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_bool(&j, "kernel_log_read", v->log_read);
+	if (v->have_vmstat)
+		json_u64(&j, "vmstat_oom_kill", v->vmstat_kills);
+	json_array_begin(&j, "kills");
+	for (size_t i = 0; i < v->hist->n; i++) {
+		const struct oom_kill *k = &v->hist->kills[i];
+		char when[64];
+
+		human_log_time(k->usec, v->boot_epoch, when, sizeof(when));
+		json_object_begin(&j, NULL);
+		json_str(&j, "time", when);
+		json_i64(&j, "pid", k->pid);
+		json_str(&j, "comm", k->comm);
+		if (k->has_uid)
+			json_u64(&j, "uid", k->uid);
+		else
+			json_null(&j, "uid");
+		json_str(&j, "scope", k->scope);
+		json_u64(&j, "rss_bytes", k->rss_kib * 1024);
+		json_str(&j, "constraint", k->constraint[0] ? k->constraint : NULL);
+		json_str(&j, "victim_cgroup", k->victim_cgroup[0] ? k->victim_cgroup : NULL);
+		json_str(&j, "trigger", k->trigger[0] ? k->trigger : NULL);
+		if (k->has_adj)
+			json_i64(&j, "oom_score_adj", k->oom_score_adj);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_addc(out, '\n');
+}
+
+static void oom_text(const struct oom_view *v, struct buf *out)
+{
+	char b1[32], b2[32];
+
+	config_text(v->cfg, out);
+	for (size_t i = 0; i < v->ndoms; i++) {
+		const struct oom_domain *d = &v->doms[i];
+
+		buf_adds(out, "\nOOM domain: ");
+		escape_text_str(out, d->subject);
+		buf_printf(out, ", %s used of %s%s\n", human_bytes(d->usage_bytes, b1, sizeof(b1)),
+			   human_bytes(d->limit_bytes, b2, sizeof(b2)), i == 0 ? " (RAM + swap)" : "");
+		if (d->action == OOM_PANIC)
+			buf_adds(out, "  when it runs out the kernel PANICS (vm.panic_on_oom): no process is chosen\n");
+		else if (d->action == OOM_KILL_ALLOCATING)
+			buf_adds(out, "  when it runs out the task that ran into it is killed (vm.oom_kill_allocating_task);\n"
+				       "  the ranking below applies when that task cannot be killed\n");
+		if (d->group_kill)
+			buf_adds(out, "  memory.oom.group is set: every task of the cgroup is killed with the victim\n");
+		if (d->has_oom_kills && d->oom_kills)
+			buf_printf(out, "  %" PRIu64 " OOM kill%s here since the cgroup was created\n", d->oom_kills,
+				   d->oom_kills == 1 ? "" : "s");
+		if (d->victim < 0)
+			buf_adds(out, "  nothing here can be killed\n");
+		for (size_t k = 0; k < d->ncands && k < v->top; k++)
+			candidate_text(&d->cands[k], (int)k == d->victim, out);
+	}
+	buf_adds(out, "\nOOM kills in the kernel log:");
+	if (!v->live)
+		buf_adds(out, " not read: the kernel log is the running machine's, not the tree's\n");
+	else if (!v->log_read)
+		buf_adds(out, " the log (/dev/kmsg) could not be read: run as root\n");
+	else if (!v->hist->n)
+		buf_adds(out, " none\n");
+	else
+		buf_addc(out, '\n');
+	for (size_t i = 0; i < v->hist->n; i++) {
+		const struct oom_kill *k = &v->hist->kills[i];
+		char when[64], rss[32];
+
+		human_log_time(k->usec, v->boot_epoch, when, sizeof(when));
+		buf_printf(out, "  %s  pid %d (", when, k->pid);
+		escape_text_str(out, k->comm);
+		buf_printf(out, "), rss %s, in %s", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)),
+			   strcmp(k->scope, "system") == 0 ? "a machine-wide OOM" : k->scope);
+		if (k->trigger[0]) {
+			buf_adds(out, ", triggered by ");
+			escape_text_str(out, k->trigger);
+		}
+		buf_addc(out, '\n');
+	}
+	if (v->have_vmstat && v->log_read && v->vmstat_kills > v->hist->n)
+		buf_printf(out, "  (/proc/vmstat counts %" PRIu64 " OOM kills since boot; the log no longer holds the "
+				 "other %" PRIu64 ")\n",
+			   v->vmstat_kills, v->vmstat_kills - v->hist->n);
+}
+
 static int show(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = true, .map_counts = false, .oom_scores = true };
@@ -189,8 +362,9 @@ static int show(int argc, char **argv)
 		cli_error("unknown subcommand '%s'; see 'headroom oom --help'", argv[optind]);
 		return EXIT_UNKNOWN;
 	}
-	if (root_open(&root, root_path) < 0) {
-		cli_error("cannot open root '%s': %s", root_path, strerror(errno));
+	c = root_open(&root, root_path);
+	if (c < 0) {
+		cli_error("cannot open root '%s': %s", root_path, strerror(-c));
 		return EXIT_UNKNOWN;
 	}
 	if (root.proc_fd < 0) {
@@ -206,12 +380,10 @@ static int show(int argc, char **argv)
 		struct oom_policy pol = { cfg.have[0] ? cfg.panic_on_oom : 0, cfg.have[1] ? cfg.kill_allocating : 0, &formula };
 
 		oom_formula_kernel(&snap, &formula);
-
 		oom_domains(&snap, &pol, sysconf(_SC_PAGESIZE), &doms, &ndoms);
 	}
 
-	/* the history: every kill the log still holds */
-	/* the kernel log is the live machine's: not read for a fixture tree */
+	/* the history: every kill the log still holds (the running machine's: not read for a fixture tree) */
 	log_read = root.live && kernel_log_open(&kl, false) == 0;
 	if (log_read) {
 		struct oom_line l;
@@ -230,162 +402,15 @@ static int show(int argc, char **argv)
 		buf_free(&b);
 	}
 
-	buf_init(&out);
-	if (json) {
-		struct json j;
+	{
+		struct oom_view v = { &snap, &cfg, doms, ndoms, &hist, top, vmstat_kills, boot_epoch, root.live, log_read,
+				      have_vmstat };
 
-		json_init(&j, &out);
-		json_object_begin(&j, NULL);
-		json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
-		json_str(&j, "kernel", snap.sys.kernel.release);
-		json_object_begin(&j, "config");
-		if (cfg.have[0])
-			json_i64(&j, "panic_on_oom", cfg.panic_on_oom);
-		if (cfg.have[1])
-			json_i64(&j, "oom_kill_allocating_task", cfg.kill_allocating);
-		if (cfg.have[2])
-			json_i64(&j, "oom_dump_tasks", cfg.dump_tasks);
-		if (cfg.have[3])
-			json_i64(&j, "panic", cfg.panic_secs);
-		json_str(&j, "core_pattern", cfg.core_pattern);
-		if (cfg.have[4])
-			json_i64(&j, "overcommit_memory", cfg.overcommit);
-		json_object_end(&j);
-		json_array_begin(&j, "domains");
-		for (size_t i = 0; i < ndoms; i++) {
-			const struct oom_domain *d = &doms[i];
-
-			json_object_begin(&j, NULL);
-			json_str(&j, "scope", d->scope);
-			json_u64(&j, "usage", d->usage_bytes);
-			json_u64(&j, "limit", d->limit_bytes);
-			json_u64(&j, "totalpages", d->totalpages);
-			json_str(&j, "action", action_id(d->action));
-			json_bool(&j, "oom_group", d->group_kill);
-			if (d->has_oom_kills)
-				json_u64(&j, "oom_kills", d->oom_kills);
-			else
-				json_null(&j, "oom_kills");
-			if (d->victim >= 0) {
-				json_object_begin(&j, "victim");
-				json_i64(&j, "pid", d->cands[d->victim].pid);
-				json_str(&j, "comm", d->cands[d->victim].comm);
-				json_i64(&j, "badness", d->cands[d->victim].badness);
-				json_object_end(&j);
-			} else {
-				json_null(&j, "victim");
-			}
-			json_array_begin(&j, "candidates");
-			for (size_t k = 0; k < d->ncands && k < top; k++) {
-				const struct oom_candidate *cd = &d->cands[k];
-
-				json_object_begin(&j, NULL);
-				json_i64(&j, "pid", cd->pid);
-				json_str(&j, "comm", cd->comm);
-				json_u64(&j, "uid", cd->uid);
-				json_i64(&j, "oom_score_adj", cd->oom_score_adj);
-				json_u64(&j, "rss_bytes", cd->rss_bytes);
-				json_u64(&j, "swap_bytes", cd->swap_bytes);
-				json_u64(&j, "pgtables_bytes", cd->pgtables_bytes);
-				if (cd->badness == OOM_BADNESS_NEVER)
-					json_null(&j, "badness");
-				else
-					json_i64(&j, "badness", cd->badness);
-				if (cd->kernel_oom_score >= 0)
-					json_i64(&j, "oom_score", cd->kernel_oom_score);
-				else
-					json_null(&j, "oom_score");
-				if (cd->model_oom_score >= 0)
-					json_i64(&j, "oom_score_model", cd->model_oom_score);
-				json_object_end(&j);
-			}
-			json_array_end(&j);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		json_bool(&j, "kernel_log_read", log_read);
-		if (have_vmstat)
-			json_u64(&j, "vmstat_oom_kill", vmstat_kills);
-		json_array_begin(&j, "kills");
-		for (size_t i = 0; i < hist.n; i++) {
-			const struct oom_kill *k = &hist.kills[i];
-			char when[64];
-
-			human_log_time(k->usec, boot_epoch, when, sizeof(when));
-			json_object_begin(&j, NULL);
-			json_str(&j, "time", when);
-			json_i64(&j, "pid", k->pid);
-			json_str(&j, "comm", k->comm);
-			if (k->has_uid)
-				json_u64(&j, "uid", k->uid);
-			else
-				json_null(&j, "uid");
-			json_str(&j, "scope", k->scope);
-			json_u64(&j, "rss_bytes", k->rss_kib * 1024);
-			json_str(&j, "constraint", k->constraint[0] ? k->constraint : NULL);
-			json_str(&j, "victim_cgroup", k->victim_cgroup[0] ? k->victim_cgroup : NULL);
-			json_str(&j, "trigger", k->trigger[0] ? k->trigger : NULL);
-			if (k->has_adj)
-				json_i64(&j, "oom_score_adj", k->oom_score_adj);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		json_object_end(&j);
-		buf_addc(&out, '\n');
-	} else {
-		char b1[32], b2[32];
-
-		config_text(&cfg, &out);
-		for (size_t i = 0; i < ndoms; i++) {
-			const struct oom_domain *d = &doms[i];
-
-			buf_adds(&out, "\nOOM domain: ");
-			escape_text_str(&out, d->subject);
-			buf_printf(&out, ", %s used of %s%s\n", human_bytes(d->usage_bytes, b1, sizeof(b1)),
-				   human_bytes(d->limit_bytes, b2, sizeof(b2)), i == 0 ? " (RAM + swap)" : "");
-			if (d->action == OOM_PANIC)
-				buf_adds(&out, "  when it runs out the kernel PANICS (vm.panic_on_oom): no process is chosen\n");
-			else if (d->action == OOM_KILL_ALLOCATING)
-				buf_adds(&out, "  when it runs out the task that ran into it is killed (vm.oom_kill_allocating_task);\n"
-					       "  the ranking below applies when that task cannot be killed\n");
-			if (d->group_kill)
-				buf_adds(&out, "  memory.oom.group is set: every task of the cgroup is killed with the victim\n");
-			if (d->has_oom_kills && d->oom_kills)
-				buf_printf(&out, "  %" PRIu64 " OOM kill%s here since the cgroup was created\n", d->oom_kills,
-					   d->oom_kills == 1 ? "" : "s");
-			if (d->victim < 0)
-				buf_adds(&out, "  nothing here can be killed\n");
-			for (size_t k = 0; k < d->ncands && k < top; k++)
-				candidate_text(&d->cands[k], (int)k == d->victim, &out);
-		}
-		buf_adds(&out, "\nOOM kills in the kernel log:");
-		if (!root.live)
-			buf_adds(&out, " not read: the kernel log is the running machine's, not the tree's\n");
-		else if (!log_read)
-			buf_adds(&out, " the log (/dev/kmsg) could not be read: run as root\n");
-		else if (!hist.n)
-			buf_adds(&out, " none\n");
+		buf_init(&out);
+		if (json)
+			oom_json(&v, &out);
 		else
-			buf_addc(&out, '\n');
-		for (size_t i = 0; i < hist.n; i++) {
-			const struct oom_kill *k = &hist.kills[i];
-			char when[64], rss[32];
-
-			human_log_time(k->usec, boot_epoch, when, sizeof(when));
-			buf_printf(&out, "  %s  pid %d (", when, k->pid);
-			escape_text_str(&out, k->comm);
-			buf_printf(&out, "), rss %s, in %s", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)),
-				   strcmp(k->scope, "system") == 0 ? "a machine-wide OOM" : k->scope);
-			if (k->trigger[0]) {
-				buf_adds(&out, ", triggered by ");
-				escape_text_str(&out, k->trigger);
-			}
-			buf_addc(&out, '\n');
-		}
-		if (have_vmstat && log_read && vmstat_kills > hist.n)
-			buf_printf(&out, "  (/proc/vmstat counts %" PRIu64 " OOM kills since boot; the log no longer holds the "
-					 "other %" PRIu64 ")\n",
-				   vmstat_kills, vmstat_kills - hist.n);
+			oom_text(&v, &out);
 	}
 	status = hist.n ? EXIT_WARNING : EXIT_OK;
 	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0)
