@@ -84,6 +84,8 @@ need_jq() { command -v jq >/dev/null 2>&1; }
 start_holder() {
 	local name=$1 outfile=$2
 	shift 2
+	# emptied first: a "ready" left by an earlier holder in the same file must not count
+	: >"$outfile"
 	"$@" >"$outfile" 2>&1 &
 	HOLDER_PID=$!
 	on_exit "kill_tree $HOLDER_PID; wait $HOLDER_PID"

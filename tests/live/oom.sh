@@ -64,6 +64,9 @@ layout() {
 		sleep 0.05
 	done
 	check_eq "$name: the kernel killed the process headroom predicted ($pred)" "$pred" "${died[*]}"
+	# what the prediction was made from, for a failure to be read
+	[ "$pred" = "${died[*]}" ] || jq -c --arg s "$LAST_SCOPE" '.domains[] | select(.scope == $s) |
+		[.totalpages, [.candidates[] | [.pid, .comm, .rss_bytes, .oom_score_adj, .badness, .oom_score]]]' <<<"$json" | sed 's/^/# /' 
 	victim=${died[0]}
 	k=$("$HEADROOM" oom --json | jq -c --argjson p "${victim:-0}" '[.kills[] | select(.pid == $p)][0]')
 	check_eq "$name: the kill is in the history, with its name and cgroup" "hog cgroup:${dir#"$parent"}" \
@@ -79,6 +82,8 @@ layout "the cgroup's scaling and oom_score disagree" 160:0 32:300
 # 256 MiB cgroup its adj term is 300 x 65 pages, less than the large one's 40,960 pages
 check "the disagreement is real: oom_score ranks the small process higher" jq -e --arg s "$LAST_SCOPE" \
 	'.domains[] | select(.scope == $s) | (.candidates | sort_by(.rss_bytes)) as $c | $c[0].oom_score > $c[-1].oom_score' <<<"$LAST_JSON"
+jq -c --arg s "$LAST_SCOPE" '.domains[] | select(.scope == $s) | [.candidates[] | [.pid, .comm, .rss_bytes, .oom_score_adj, .badness, .oom_score]]' \
+	<<<"$LAST_JSON" | sed 's/^/# candidates: /' 
 layout "equal sizes, oom_score_adj 200 decides" 96:0 96:200
 layout "three processes, the largest goes" 48:0 48:0 144:0
 
