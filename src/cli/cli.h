@@ -35,6 +35,10 @@ int cli_common_option(int c, char **argv, const char *command, const char *usage
 /* --color[=WHEN]: auto, always (also when no value is given) or never into *ret; -EINVAL after saying why. */
 int cli_color_option(const char *arg, const char **ret);
 
+/* Opens the root a command reads (and its proc), or says why not and returns -errno. */
+struct hr_root;
+int cli_open_root(struct hr_root *root, const char *path);
+
 /* Whether to colour: --color=always/never, else a terminal without NO_COLOR and TERM=dumb. */
 bool cli_use_color(const char *when, int fd);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/root.h"
 #include "version.h"
 
 void cli_error(const char *fmt, ...)
@@ -84,5 +85,22 @@ int cli_color_option(const char *arg, const char **ret)
 		return -EINVAL;
 	}
 	*ret = when;
+	return 0;
+}
+
+int cli_open_root(struct hr_root *root, const char *path)
+{
+	int r = root_open(root, path);
+
+	if (r < 0) {
+		cli_error("cannot open root '%s': %s", path, strerror(-r));
+		return r;
+	}
+	if (root->proc_fd < 0) {
+		r = root->proc_fd;
+		cli_error("cannot open '%s/proc': %s", strcmp(path, "/") ? path : "", strerror(-r));
+		root_close(root);
+		return r;
+	}
 	return 0;
 }

@@ -297,7 +297,7 @@ int cmd_explain(int argc, char **argv)
 	struct assessment a;
 	struct buf msg, out;
 	enum failure_op op;
-	int c, status, err, err2, all_argc = argc;
+	int c, status, err, all_argc = argc;
 
 	/* a pasted message that starts with a dash ends the options */
 	for (int i = 1; i < argc; i++) {
@@ -386,15 +386,7 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	err2 = root_open(&root, root_path);
-	if (err2 < 0) {
-		cli_error("cannot open root '%s': %s", root_path, strerror(-err2));
-		buf_free(&msg);
-		return EXIT_UNKNOWN;
-	}
-	if (root.proc_fd < 0) {
-		cli_error("cannot open '%s/proc': %s", strcmp(root_path, "/") ? root_path : "", strerror(-root.proc_fd));
-		root_close(&root);
+	if (cli_open_root(&root, root_path) < 0) {
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}

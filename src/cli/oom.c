@@ -362,16 +362,8 @@ static int show(int argc, char **argv)
 		cli_error("unknown subcommand '%s'; see 'headroom oom --help'", argv[optind]);
 		return EXIT_UNKNOWN;
 	}
-	c = root_open(&root, root_path);
-	if (c < 0) {
-		cli_error("cannot open root '%s': %s", root_path, strerror(-c));
+	if (cli_open_root(&root, root_path) < 0)
 		return EXIT_UNKNOWN;
-	}
-	if (root.proc_fd < 0) {
-		cli_error("cannot open '%s/proc': %s", strcmp(root_path, "/") ? root_path : "", strerror(-root.proc_fd));
-		root_close(&root);
-		return EXIT_UNKNOWN;
-	}
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
 	read_config(root.proc_fd, &cfg);

@@ -136,16 +136,8 @@ int cmd_report(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 
-	r = root_open(&root, root_path);
-	if (r < 0) {
-		cli_error("cannot open root '%s': %s", root_path, strerror(-r));
+	if (cli_open_root(&root, root_path) < 0)
 		return EXIT_UNKNOWN;
-	}
-	if (root.proc_fd < 0) {
-		cli_error("cannot open '%s/proc': %s", strcmp(root_path, "/") ? root_path : "", strerror(-root.proc_fd));
-		root_close(&root);
-		return EXIT_UNKNOWN;
-	}
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
 	assess(&snap, &th, &a);
