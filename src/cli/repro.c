@@ -202,8 +202,8 @@ static void kernel_log_free(struct oom_log *k)
 	if (k->open)
 		kernel_log_close(&k->log);
 	for (size_t i = 0; i < k->n; i++)
-		free(k->lines[i]);
-	free(k->lines);
+		xfree(k->lines[i]);
+	xfree(k->lines);
 }
 
 /* Everything one run sets up, sees and removes. */
@@ -909,6 +909,6 @@ out:
 		snapshot_free(&run->snap);
 	}
 	kernel_log_free(&run->klog);
-	free(run);
+	xfree(run);
 	return status;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/buf.h"
 
+#include "core/arena.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +16,14 @@ static void out_of_memory(void)
 	abort();
 }
 
+/* Blocks come from the arena in use when there is one (see core/arena.h), else from malloc. */
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = arena_alloc(arena_current(), n);
+
+	if (p)
+		return p;
+	p = malloc(n ? n : 1);
 
 	if (!p)
 		out_of_memory();
@@ -25,7 +32,14 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		out_of_memory();
+	p = arena_alloc(arena_current(), n * size);
+	if (p)
+		return memset(p, 0, n * size);
+	p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
 		out_of_memory();
@@ -34,10 +48,39 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
+	struct arena *a = p ? arena_owner(p) : arena_current();
+	void *q;
+
+	if (!p)
+		return xmalloc(n);
+	if (a) {
+		/* A block of an arena grows in its own arena; when it no longer fits, on the heap. */
+		q = arena_realloc(a, p, n);
+		if (q)
+			return q;
+		size_t old = arena_block_size(p);
+
+		q = xmalloc(n);
+		memcpy(q, p, old < n ? old : n);
+		return q;
+	}
 	p = realloc(p, n ? n : 1);
 	if (!p)
 		out_of_memory();
 	return p;
+}
+
+void xfree(void *p)
+{
+	struct arena *a;
+
+	if (!p)
+		return;
+	a = arena_owner(p);
+	if (a)
+		arena_release(a, p);
+	else
+		free(p);
 }
 
 void *xreallocarray(void *p, size_t n, size_t size)
@@ -84,7 +127,7 @@ void str_appendf(char **s, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	free(*s);
+	xfree(*s);
 	*s = buf_detach(&b);
 }
 
@@ -98,7 +141,7 @@ void buf_init(struct buf *b)
 
 void buf_free(struct buf *b)
 {
-	free(b->data);
+	xfree(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }

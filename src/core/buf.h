@@ -13,8 +13,8 @@
  * - data is never NULL and data[len] == '\0', so the contents can be used as a C string
  *   (they may hold NUL bytes of their own; len is the truth);
  * - cap > len.
- * Allocation failure aborts: headroom's one-shot commands have nothing better to do, and the daemon
- * sizes its buffers at start-up.
+ * Allocation failure aborts: headroom's one-shot commands have nothing better to do. The daemon makes
+ * every block in an arena reserved at start-up (core/arena.h), so its loop never calls malloc.
  */
 struct buf {
 	char *data;
@@ -39,6 +39,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
+/* Frees a block of either kind: heap blocks go back to libc, arena blocks to their arena (core/arena.h). */
+void xfree(void *p);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

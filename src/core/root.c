@@ -41,7 +41,7 @@ void root_close(struct hr_root *r)
 		close(r->proc_fd);
 	if (r->fd >= 0)
 		close(r->fd);
-	free(r->path);
+	xfree(r->path);
 	memset(r, 0, sizeof(*r));
 	r->fd = r->proc_fd = -EBADF;
 }

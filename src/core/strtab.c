@@ -25,8 +25,8 @@ void strtab_init(struct strtab *t)
 void strtab_free(struct strtab *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
-		free(t->slots[i]);
-	free(t->slots);
+		xfree(t->slots[i]);
+	xfree(t->slots);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -46,7 +46,7 @@ static void strtab_rehash(struct strtab *t)
 			j = (j + 1) & (ncap - 1);
 		nslots[j] = s;
 	}
-	free(t->slots);
+	xfree(t->slots);
 	t->slots = nslots;
 	t->cap = ncap;
 }

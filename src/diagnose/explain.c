@@ -4,6 +4,7 @@
  * (kernel-facts.md sections 1, 3 and 4); the verdicts come from the assessment of the same snapshot
  * the report prints, so explain and the report cannot disagree about a number.
  */
+#include "core/sort.h"
 #include "diagnose/explain.h"
 
 #include <errno.h>
@@ -339,7 +340,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;
 	if (ret->ncauses > 1)
-		qsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause);
+		xsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause);
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order /= 1000;
 }
@@ -347,9 +348,9 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 void explanation_free(struct explanation *e)
 {
 	for (size_t i = 0; i < e->ncauses; i++) {
-		free(e->causes[i].scope);
-		free(e->causes[i].evidence);
+		xfree(e->causes[i].scope);
+		xfree(e->causes[i].evidence);
 	}
-	free(e->causes);
+	xfree(e->causes);
 	memset(e, 0, sizeof(*e));
 }

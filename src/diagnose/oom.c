@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "diagnose/oom.h"
 
+#include "core/sort.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +59,7 @@ static int cmp_badness(const void *x, const void *y)
 static void rank(struct oom_domain *d)
 {
 	if (d->ncands > 1)
-		qsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness);
+		xsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness);
 	d->victim = d->ncands && d->cands[0].badness != OOM_BADNESS_NEVER ? 0 : -1;
 }
 
@@ -146,9 +148,9 @@ void oom_formula_kernel(const struct snapshot *snap, struct kversion *ret)
 void oom_domains_free(struct oom_domain *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(d[i].scope);
-		free(d[i].subject);
-		free(d[i].cands);
+		xfree(d[i].scope);
+		xfree(d[i].subject);
+		xfree(d[i].cands);
 	}
-	free(d);
+	xfree(d);
 }

@@ -80,6 +80,6 @@ void oom_history_add(struct oom_history *h, const struct oom_line *l, uint64_t u
 
 void oom_history_free(struct oom_history *h)
 {
-	free(h->kills);
+	xfree(h->kills);
 	memset(h, 0, sizeof(*h));
 }

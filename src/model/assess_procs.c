@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/sort.h"
 #include "core/buf.h"
 #include "core/human.h"
 #include "model/assess_internal.h"
@@ -150,7 +151,7 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 		}
 	}
 	if (n)
-		qsort(u, n, sizeof(*u), cmp_uid);
+		xsort(u, n, sizeof(*u), cmp_uid);
 	*ret_n = n;
 	return u;
 }
@@ -169,7 +170,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 		c->users[i] = (struct user_consumer){ u[i].uid, u[i].tasks, u[i].processes };
 	c->nusers = n;
 	if (c->nusers)
-		qsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
+		xsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct user_acc *acc = &u[i];
@@ -260,7 +261,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 						    r->value, r->file, r->line, r->domain, r->type, r->value);
 					text = xasprintf("%s:%d", r->file, r->line);
 					fact_str(l, "configured_in", text);
-					free(text);
+					xfree(text);
 					fact_str(l, "configured_value", r->value);
 				} else if (group_rules) {
 					str_appendf(&l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
@@ -269,7 +270,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			}
 		}
 	}
-	free(u);
+	xfree(u);
 }
 
 static void add_map_count(const struct snapshot *snap, struct assessment *a, const struct proc_info *p)
@@ -328,7 +329,7 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	/* RLIMIT_DATA covers private writable mappings and is enforced since 4.7 (f4fcd55841fc); before, brk only. */
 	if (!as && !kversion_at_least(&snap->sys.kernel, 4, 7)) {
 		l->enforced = false;
-		free(l->meaning);
+		xfree(l->meaning);
 		l->meaning = xasprintf("%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
 				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
 	}
@@ -408,7 +409,7 @@ void assess_consumers(const struct snapshot *snap, struct assessment *a)
 	}
 	c->nprocs = snap->nprocs;
 	if (c->nprocs)
-		qsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
+		xsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
 
 	/* interned paths compare by pointer */
 	for (size_t i = 0; i < snap->nprocs; i++) {
@@ -431,5 +432,5 @@ void assess_consumers(const struct snapshot *snap, struct assessment *a)
 		cc->processes++;
 	}
 	if (c->ncgroups)
-		qsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer);
+		xsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer);
 }

@@ -45,7 +45,7 @@ void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysct
 	if (o->set) {
 		text = xasprintf("%s:%d", o->file, o->line);
 		fact_str(l, "configured_in", text);
-		free(text);
+		xfree(text);
 		fact_str(l, "configured_value", o->value);
 	}
 }

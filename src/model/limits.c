@@ -2,6 +2,8 @@
 /* The table of limit kinds, status rules, errno rules and the assessment driver. */
 #include "model/limits.h"
 
+#include "core/sort.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,7 +273,7 @@ void assess(const struct snapshot *snap, const struct thresholds *th, struct ass
 			a->worst = l->status;
 	}
 	if (a->nlimits)
-		qsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
+		xsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
 	mark_listed(a);
 	for (size_t i = 0; i < snap->nproblems; i++)
 		if (snap->problems[i].essential)
@@ -283,20 +285,20 @@ void assessment_free(struct assessment *a)
 	for (size_t i = 0; i < a->nlimits; i++) {
 		struct limit *l = &a->limits[i];
 
-		free(l->scope);
-		free(l->subject);
-		free(l->source);
-		free(l->meaning);
-		free(l->fix_now);
-		free(l->fix_durable);
-		free(l->state);
+		xfree(l->scope);
+		xfree(l->subject);
+		xfree(l->source);
+		xfree(l->meaning);
+		xfree(l->fix_now);
+		xfree(l->fix_durable);
+		xfree(l->state);
 		for (int f = 0; f < l->nfacts; f++)
-			free(l->facts[f].s);
+			xfree(l->facts[f].s);
 	}
-	free(a->limits);
-	free(a->consumers.procs);
-	free(a->consumers.users);
-	free(a->consumers.cgroups);
+	xfree(a->limits);
+	xfree(a->consumers.procs);
+	xfree(a->consumers.users);
+	xfree(a->consumers.cgroups);
 	memset(a, 0, sizeof(*a));
 }
 

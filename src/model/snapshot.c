@@ -18,25 +18,25 @@ void snapshot_init(struct snapshot *s)
 void snapshot_free(struct snapshot *s)
 {
 	for (size_t i = 0; i < s->nhiers; i++) {
-		free(s->hiers[i].mount_point);
-		free(s->hiers[i].mount_root);
-		free(s->hiers[i].label);
+		xfree(s->hiers[i].mount_point);
+		xfree(s->hiers[i].mount_root);
+		xfree(s->hiers[i].label);
 	}
 	for (size_t i = 0; i < s->ncgroups; i++) {
-		free(s->cgroups[i].path);
-		free(s->cgroups[i].dir);
+		xfree(s->cgroups[i].path);
+		xfree(s->cgroups[i].dir);
 	}
 	for (size_t i = 0; i < s->nproblems; i++) {
-		free(s->problems[i].what);
-		free(s->problems[i].path);
+		xfree(s->problems[i].what);
+		xfree(s->problems[i].path);
 	}
-	free(s->procs);
-	free(s->hiers);
-	free(s->cgroups);
-	free(s->pidns);
-	free(s->problems);
-	free(s->user_names);
-	free(s->limits_rules);
+	xfree(s->procs);
+	xfree(s->hiers);
+	xfree(s->cgroups);
+	xfree(s->pidns);
+	xfree(s->problems);
+	xfree(s->user_names);
+	xfree(s->limits_rules);
 	strtab_free(&s->strings);
 	memset(s, 0, sizeof(*s));
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/dirlist.h"
 #include "core/text.h"
 #include "parse/keyed.h"
 #include "parse/mountinfo.h"
@@ -257,9 +258,10 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	const struct cgroup_hier *h = &w->snap->hiers[w->hier];
 	struct cgroup_info c;
 	bool keep = false;
-	DIR *d;
-	struct dirent *de;
-	int fd2;
+	struct dir_list *d;
+	const char *name;
+	unsigned char type;
+	int fd2, err;
 
 	if (w->count >= CG_MAX_CGROUPS) {
 		w->truncated = true;
@@ -285,30 +287,28 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	fd2 = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd2 < 0)
 		return;
-	d = fdopendir(fd2);
-	if (!d) {
-		close(fd2);
-		return;
-	}
-	while ((de = readdir(d))) {
+	d = xmalloc(sizeof(*d));
+	dir_list_start(d, fd2);
+	while ((name = dir_list_next(d, &type, &err))) {
 		struct buf cpath, cdir;
 		int cfd;
 
-		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+		if (name[0] == '.' || (type != DT_DIR && type != DT_UNKNOWN))
 			continue;
-		cfd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		cfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd < 0)
 			continue;
 		buf_init(&cpath);
 		buf_init(&cdir);
-		path_join(&cpath, path, de->d_name);
-		path_join(&cdir, dir, de->d_name);
+		path_join(&cpath, path, name);
+		path_join(&cdir, dir, name);
 		walk_dir(w, cfd, cpath.data, cdir.data, depth + 1);
 		buf_free(&cpath);
 		buf_free(&cdir);
 		close(cfd);
 	}
-	closedir(d);
+	xfree(d);
+	close(fd2);
 }
 
 void probe_cgroups(const struct hr_root *root, struct snapshot *snap)

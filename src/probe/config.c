@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/dirlist.h"
+#include "core/sort.h"
 #include "parse/conf.h"
 #include "probe/probe.h"
 
@@ -41,33 +43,31 @@ static int cmp_conf(const void *a, const void *b)
 /* Adds the *.conf files of dir (relative to the root) not already named. Returns the new count. */
 static size_t list_conf(const struct hr_root *root, const char *dir, struct conf_file *files, size_t n)
 {
-	struct dirent *de;
-	DIR *d;
-	int fd = openat(root->fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dir_list *d;
+	const char *name;
+	unsigned char type;
+	int err, fd = openat(root->fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return n;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return n;
-	}
-	while ((de = readdir(d)) && n < CONF_MAX_FILES) {
-		size_t len = strlen(de->d_name);
+	d = xmalloc(sizeof(*d));
+	dir_list_start(d, fd);
+	while (n < CONF_MAX_FILES && (name = dir_list_next(d, &type, &err))) {
+		size_t len = strlen(name);
 		bool seen = false;
 
-		if (len < 6 || len >= sizeof(files[0].name) || strcmp(de->d_name + len - 5, ".conf") != 0 ||
-		    de->d_name[0] == '.')
+		if (len < 6 || len >= sizeof(files[0].name) || strcmp(name + len - 5, ".conf") != 0 || name[0] == '.')
 			continue;
 		for (size_t i = 0; i < n && !seen; i++)
-			seen = strcmp(files[i].name, de->d_name) == 0;
+			seen = strcmp(files[i].name, name) == 0;
 		if (seen)
 			continue;
-		snprintf(files[n].name, sizeof(files[n].name), "%s", de->d_name);
-		snprintf(files[n].path, sizeof(files[n].path), "%s/%s", dir, de->d_name);
+		snprintf(files[n].name, sizeof(files[n].name), "%s", name);
+		snprintf(files[n].path, sizeof(files[n].path), "%s/%s", dir, name);
 		n++;
 	}
-	closedir(d);
+	xfree(d);
+	close(fd);
 	return n;
 }
 
@@ -103,7 +103,7 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 	for (size_t i = 0; i < sizeof(sysctl_dirs) / sizeof(sysctl_dirs[0]); i++)
 		n = list_conf(root, sysctl_dirs[i], files, n);
 	if (n)
-		qsort(files, n, sizeof(*files), cmp_conf);
+		xsort(files, n, sizeof(*files), cmp_conf);
 	/* procps' sysctl --system applies /etc/sysctl.conf last */
 	snprintf(files[n].name, sizeof(files[n].name), "sysctl.conf");
 	snprintf(files[n].path, sizeof(files[n].path), "etc/sysctl.conf");
@@ -114,7 +114,7 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 		ctx.path = files[i].path;
 		sysctl_conf_parse(b->data, b->len, on_sysctl, &ctx);
 	}
-	free(files);
+	xfree(files);
 }
 
 static int on_limit(const char *domain, const char *type, const char *item, const char *value, int line, void *ctx_)
@@ -149,14 +149,14 @@ static void read_limits_conf(const struct hr_root *root, struct snapshot *snap, 
 	snprintf(files[0].path, sizeof(files[0].path), "etc/security/limits.conf");
 	n = list_conf(root, "etc/security/limits.d", files + 1, 0);
 	if (n)
-		qsort(files + 1, n, sizeof(*files), cmp_conf);
+		xsort(files + 1, n, sizeof(*files), cmp_conf);
 	for (size_t i = 0; i <= n; i++) {
 		if (read_file_at(root->fd, files[i].path, b) < 0)
 			continue;
 		ctx.path = files[i].path;
 		limits_conf_parse(b->data, b->len, on_limit, &ctx);
 	}
-	free(files);
+	xfree(files);
 }
 
 void probe_config(const struct hr_root *root, struct snapshot *snap)

@@ -125,7 +125,7 @@ struct mapcount *mapcount_start(void)
 	if (pthread_create(&mc->worker, NULL, worker_main, mc) != 0) {
 		pthread_cond_destroy(&mc->wake);
 		pthread_mutex_destroy(&mc->lock);
-		free(mc);
+		xfree(mc);
 		return NULL;
 	}
 	return mc;
@@ -189,6 +189,6 @@ size_t mapcount_finish(struct mapcount *mc, struct mapcount_result **ret)
 	n = mc->nresults;
 	pthread_cond_destroy(&mc->wake);
 	pthread_mutex_destroy(&mc->lock);
-	free(mc);
+	xfree(mc);
 	return n;
 }

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/sort.h"
 #include "core/text.h"
 #include "parse/pid_cgroup.h"
 #include "parse/pid_limits.h"
@@ -312,7 +313,7 @@ static void apply_mapcounts(struct scan *s)
 		snprintf(pid, sizeof(pid), "%d", res[i].pid);
 		set_map_count(s, p, pid, res[i].count);
 	}
-	free(res);
+	xfree(res);
 }
 
 /*
@@ -413,11 +414,11 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 		close(l->fd);
 		for (size_t i = 0; i < npend; i++)
 			scan_rest(s, &pend[i]);
-		free(pend);
+		xfree(pend);
 	}
-	free(l);
+	xfree(l);
 	if (snap->nprocs)
-		qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
 	return ps;
 }
 
@@ -428,5 +429,5 @@ void probe_procs_finish(struct procs_scan *ps)
 	apply_mapcounts(&ps->s);
 	buf_free(&ps->s.b);
 	buf_free(&ps->s.scratch);
-	free(ps);
+	xfree(ps);
 }

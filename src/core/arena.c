@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/arena.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Every block starts with its size, kept on a 16-byte boundary like malloc's blocks. */
+#define ARENA_ALIGN 16
+#define ARENA_HEADER 16
+
+/* Arenas alive, so that xfree and xrealloc find a block's owner. A daemon needs a handful. */
+#define ARENA_MAX 8
+static struct arena *arenas[ARENA_MAX];
+static struct arena *current;
+
+int arena_init(struct arena *a, size_t size)
+{
+	void *p;
+	size_t i;
+
+	for (i = 0; i < ARENA_MAX && arenas[i]; i++)
+		;
+	if (i == ARENA_MAX)
+		return -ENOSPC;
+	size = (size + 4095) & ~(size_t)4095;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*a = (struct arena){ .base = p, .size = size, .last = SIZE_MAX };
+	arenas[i] = a;
+	return 0;
+}
+
+void arena_destroy(struct arena *a)
+{
+	for (size_t i = 0; i < ARENA_MAX; i++)
+		if (arenas[i] == a)
+			arenas[i] = NULL;
+	if (current == a)
+		current = NULL;
+	if (a->base)
+		munmap(a->base, a->size);
+	a->base = NULL;
+	a->size = a->used = 0;
+}
+
+void arena_reset(struct arena *a)
+{
+	a->used = 0;
+	a->last = SIZE_MAX;
+}
+
+struct arena *arena_use(struct arena *a)
+{
+	struct arena *old = current;
+
+	current = a;
+	return old;
+}
+
+struct arena *arena_current(void)
+{
+	return current;
+}
+
+static size_t round_up(size_t n)
+{
+	return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	size_t need;
+
+	if (!a || n > a->size)
+		return NULL;
+	need = ARENA_HEADER + round_up(n ? n : 1);
+	if (need > a->size - a->used) {
+		a->overflows++;
+		return NULL;
+	}
+	memcpy(a->base + a->used, &n, sizeof(n));
+	a->last = a->used;
+	a->used += need;
+	if (a->used > a->peak)
+		a->peak = a->used;
+	return a->base + a->last + ARENA_HEADER;
+}
+
+struct arena *arena_owner(const void *p)
+{
+	const char *c = p;
+
+	for (size_t i = 0; i < ARENA_MAX; i++)
+		if (arenas[i] && c >= arenas[i]->base && c < arenas[i]->base + arenas[i]->size)
+			return arenas[i];
+	return NULL;
+}
+
+void *arena_realloc(struct arena *a, void *p, size_t n)
+{
+	char *hdr = (char *)p - ARENA_HEADER;
+	size_t old, off = (size_t)(hdr - a->base);
+	void *q;
+
+	memcpy(&old, hdr, sizeof(old));
+	if (off == a->last) {
+		size_t need = ARENA_HEADER + round_up(n ? n : 1);
+
+		if (need <= a->size - off) {
+			memcpy(hdr, &n, sizeof(n));
+			a->used = off + need;
+			if (a->used > a->peak)
+				a->peak = a->used;
+			return p;
+		}
+		a->overflows++;
+		return NULL;
+	}
+	q = arena_alloc(a, n);
+	if (q)
+		memcpy(q, p, old < n ? old : n);
+	return q;
+}
+
+size_t arena_block_size(const void *p)
+{
+	size_t n;
+
+	memcpy(&n, (const char *)p - ARENA_HEADER, sizeof(n));
+	return n;
+}
+
+void arena_release(struct arena *a, void *p)
+{
+	char *hdr = (char *)p - ARENA_HEADER;
+
+	if ((size_t)(hdr - a->base) == a->last) {
+		a->used = a->last;
+		a->last = SIZE_MAX;
+	}
+}

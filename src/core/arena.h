@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_CORE_ARENA_H
+#define HEADROOM_CORE_ARENA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A bump allocator over address space reserved once (mmap, MAP_NORESERVE): what lets the daemon run
+ * the report's whole pipeline in its loop without calling malloc. While an arena is in use
+ * (arena_use), xmalloc and its kin take from it, xfree of its blocks does nothing (the last block is
+ * given back), and arena_reset drops everything at once.
+ *
+ * Only touched pages count toward the resident size; under mlockall(MCL_ONFAULT) they stay locked
+ * once touched, so a reset arena is reused without faulting.
+ *
+ * Invariants: base != NULL after arena_init; used <= size; peak is the most ever used.
+ * When a block does not fit, the allocators fall back to malloc and count it in *overflows*: the
+ * daemon reports that figure rather than failing a scan. Single-threaded only.
+ */
+struct arena {
+	char *base;
+	size_t size;       /* reserved bytes */
+	size_t used;
+	size_t peak;
+	size_t last;       /* offset of the last block's header, for in-place growth; SIZE_MAX none */
+	uint64_t overflows;
+};
+
+/* Reserves size bytes of address space. Returns 0 or -errno. */
+int arena_init(struct arena *a, size_t size);
+void arena_destroy(struct arena *a);
+/* Forgets every block. */
+void arena_reset(struct arena *a);
+/* Makes a (or NULL: the heap) where new blocks come from. Returns the one in use before. */
+struct arena *arena_use(struct arena *a);
+/* The arena in use, or NULL. */
+struct arena *arena_current(void);
+
+/* The allocator side, for core/buf.c: NULL when the block does not fit (or when a is NULL). */
+void *arena_alloc(struct arena *a, size_t n);
+/* The arena p lies in, or NULL for a heap pointer. */
+struct arena *arena_owner(const void *p);
+/* Resizes block p of arena a: in place when it is the last block, else a copy. NULL when it does not fit. */
+void *arena_realloc(struct arena *a, void *p, size_t n);
+/* The size block p was asked with. */
+size_t arena_block_size(const void *p);
+/* Gives back block p when it is the last one; otherwise does nothing. */
+void arena_release(struct arena *a, void *p);
+
+#endif
