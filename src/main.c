@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "repro", cmd_repro },
 	{ "explain", cmd_explain },
 	{ "oom", cmd_oom },
+	{ "watch", cmd_watch },
 };
 
 int main(int argc, char **argv)

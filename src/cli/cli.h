@@ -18,6 +18,7 @@ int cmd_report(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* Prints "headroom: <message>" to stderr (git style: lowercase, no final period). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -346,3 +346,36 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 		close(fd);
 	}
 }
+
+int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const struct cgroup_info *old,
+			struct cgroup_info *ret)
+{
+	const struct cgroup_hier *h = &snap->hiers[old->hier];
+	const char *rel = old->dir;
+	struct cgroup_info c;
+	struct walk w;
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	fd = openat(root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&w, 0, sizeof(w));
+	w.root = root;
+	w.snap = snap;
+	w.hier = old->hier;
+	buf_init(&w.b);
+	memset(&c, 0, sizeof(c));
+	if (h->has_pids)
+		read_pids(&w, fd, old->dir, &w.b, &c);
+	if (h->has_memory)
+		read_memory(&w, fd, old->dir, h->kind, &w.b, &c);
+	c.path = old->path;
+	c.dir = old->dir;
+	c.hier = old->hier;
+	buf_free(&w.b);
+	close(fd);
+	*ret = c;
+	return 0;
+}

@@ -16,6 +16,7 @@ struct probe_opts {
 	bool no_fork;     /* never fork: skip probes into pid namespaces */
 	bool map_counts;  /* count the lines of /proc/PID/maps */
 	bool oom_scores;  /* read /proc/PID/oom_score_adj and oom_score (headroom oom) */
+	bool no_threads;  /* count maps in the calling thread (the daemon starts no thread) */
 };
 
 /* Reads everything. Returns 0, or -errno when even the root's proc cannot be used. */
@@ -32,6 +33,12 @@ struct procs_scan;
 struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
 void probe_procs_finish(struct procs_scan *ps);
 void probe_cgroups(const struct hr_root *root, struct snapshot *snap);
+/*
+ * Reads one cgroup found by probe_cgroups again, into *ret (a copy of old with fresh numbers): the
+ * daemon's per-tick pass. Problems go to snap. Returns 0, or -errno when the cgroup is gone.
+ */
+int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const struct cgroup_info *old,
+			struct cgroup_info *ret);
 void probe_users(const struct hr_root *root, struct snapshot *snap);
 void probe_config(const struct hr_root *root, struct snapshot *snap);
 void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);

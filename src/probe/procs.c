@@ -380,7 +380,7 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	*s = (struct scan){ .root = root, .opts = opts, .snap = snap };
 	buf_init(&s->b);
 	buf_init(&s->scratch);
-	if (opts->map_counts)
+	if (opts->map_counts && !opts->no_threads)
 		s->mc = mapcount_start();
 	queue_newest(s);
 	l->fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

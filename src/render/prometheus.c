@@ -122,3 +122,94 @@ void render_report_prometheus(const struct snapshot *snap, const struct assessme
 		      "gauge");
 	buf_printf(out, "headroom_assessment_unknown %d\n", a->unknown ? 1 : 0);
 }
+
+/* A one-series gauge of seconds, to the microsecond. */
+static void single(struct buf *out, const char *name, const char *help, double v)
+{
+	family_header(out, name, help, "gauge");
+	buf_printf(out, "%s %.6f\n", name, v);
+}
+
+static void single_u64(struct buf *out, const char *name, const char *help, const char *type, uint64_t v)
+{
+	family_header(out, name, help, type);
+	buf_printf(out, "%s %llu\n", name, (unsigned long long)v);
+}
+
+/* A family with one label whose values are names[i] for counts[i]. */
+static void labelled(struct buf *out, const char *name, const char *help, const char *type, const char *label,
+		     const char *const *names, const uint64_t *counts, size_t n)
+{
+	family_header(out, name, help, type);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(out, "%s{%s=\"%s\"} %llu\n", name, label, names[i], (unsigned long long)counts[i]);
+}
+
+void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
+{
+	static const char *const reasons[SCAN_NREASONS] = { "startup", "periodic", "threshold", "event", "reload" };
+	static const char *const events[WEVENT_N] = { "oom_kill", "fork_rejected" };
+	static const char *const codes[WHTTP_N] = { "200", "400", "404", "405", "414", "431", "500", "505" };
+	static const char *const rejects[WREJECT_N] = { "busy", "evicted", "timeout" };
+
+	if (s->have_oom_kill)
+		single_u64(out, "headroom_oom_kills_total",
+			   "OOM kills on the machine since boot, machine-wide and in memory cgroups (/proc/vmstat oom_kill).",
+			   "counter", s->oom_kill);
+	if (s->have_psi) {
+		family_header(out, "headroom_memory_pressure_stall_seconds_total",
+			      "Time tasks were stalled on memory (PSI /proc/pressure/memory): some, or full (all at once).",
+			      "counter");
+		buf_printf(out, "headroom_memory_pressure_stall_seconds_total{kind=\"some\"} %.6f\n", s->psi_some_us / 1e6);
+		if (s->have_psi_full)
+			buf_printf(out, "headroom_memory_pressure_stall_seconds_total{kind=\"full\"} %.6f\n",
+				   s->psi_full_us / 1e6);
+	}
+	labelled(out, "headroom_kernel_events_total",
+		 "Kernel log records seen since headroom watch started: OOM kills, and forks the pids controller rejected "
+		 "(the kernel logs only a cgroup's first).",
+		 "counter", "event", events, s->kernel_events, WEVENT_N);
+	single_u64(out, "headroom_watch_kernel_log_open", "1 when headroom watch follows the kernel log (/dev/kmsg).",
+		   "gauge", s->kernel_log_open);
+	single_u64(out, "headroom_watch_ticks_total", "Constant-cost passes (ticks) since start.", "counter", s->ticks);
+	labelled(out, "headroom_watch_full_scans_total", "Full scans of every process, by what started them.", "counter",
+		 "reason", reasons, s->scans, SCAN_NREASONS);
+	single(out, "headroom_watch_tick_duration_seconds", "How long the last tick took.", s->tick_seconds);
+	single(out, "headroom_watch_scan_duration_seconds", "How long the last full scan took.", s->scan_seconds);
+	single(out, "headroom_watch_tick_interval_seconds", "The interval until the next tick: shorter as headroom shrinks (adaptive).", s->interval_seconds);
+	single(out, "headroom_watch_start_time_seconds", "When headroom watch started, in seconds since the epoch.", s->start_time);
+	single(out, "headroom_watch_last_scan_timestamp_seconds", "When the last full scan ran, in seconds since the epoch.", s->last_scan_time);
+	single_u64(out, "headroom_watch_memory_locked", "1 when headroom watch's memory is locked (mlockall).", "gauge",
+		   s->memory_locked);
+	family_header(out, "headroom_watch_oom_score_adj", "headroom watch's own oom_score_adj (it asks for -999).",
+		      "gauge");
+	buf_printf(out, "headroom_watch_oom_score_adj %d\n", s->oom_score_adj);
+	single_u64(out, "headroom_watch_resident_bytes", "headroom watch's resident memory (/proc/self/statm).", "gauge",
+		   s->resident_bytes);
+	single_u64(out, "headroom_watch_scan_memory_peak_bytes",
+		   "The most memory a full scan has used of the space reserved at start-up.", "gauge",
+		   s->scan_memory_peak_bytes);
+	single_u64(out, "headroom_watch_scan_memory_reserved_bytes",
+		   "Address space reserved at start-up for full scans (--scan-memory).", "gauge",
+		   s->scan_memory_reserved_bytes);
+	single_u64(out, "headroom_watch_heap_fallbacks_total",
+		   "Blocks a scan took from the heap because its reserved space was full: raise --scan-memory.",
+		   "counter", s->heap_fallbacks);
+	labelled(out, "headroom_watch_http_requests_total", "Requests answered, by HTTP status code.", "counter", "code",
+		 codes, s->http_requests, WHTTP_N);
+	labelled(out, "headroom_watch_http_rejected_total",
+		 "Connections closed unanswered: all slots busy, evicted while slow to send a request, or timed out.",
+		 "counter", "reason", rejects, s->http_rejected, WREJECT_N);
+	single_u64(out, "headroom_watch_evidence_files_written_total", "Evidence snapshots written to the state directory.",
+		   "counter", s->evidence_written);
+	single_u64(out, "headroom_watch_evidence_failures_total", "Evidence snapshots that could not be written.",
+		   "counter", s->evidence_failed);
+	single_u64(out, "headroom_watch_textfile_failures_total", "Writes of the --textfile file that failed.", "counter",
+		   s->textfile_failed);
+	single_u64(out, "headroom_watch_watched_cgroups", "Cgroups with a limit re-read every tick.", "gauge",
+		   s->watched_cgroups);
+	family_header(out, "headroom_watch_info", "The version of headroom serving these metrics.", "gauge");
+	buf_adds(out, "headroom_watch_info{version=\"");
+	label_value(out, s->version);
+	buf_adds(out, "\"} 1\n");
+}

@@ -26,6 +26,38 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 /* The report as Prometheus metrics, text exposition format 0.0.4 (headroom(1), METRICS). */
 void render_report_prometheus(const struct snapshot *snap, const struct assessment *a, struct buf *out);
 
+/* What headroom watch adds to the report's metrics: kernel counters and its own health. */
+enum watch_scan_reason { SCAN_STARTUP, SCAN_PERIODIC, SCAN_THRESHOLD, SCAN_EVENT, SCAN_RELOAD, SCAN_NREASONS };
+enum watch_event { WEVENT_OOM_KILL, WEVENT_FORK_REJECTED, WEVENT_N };
+enum watch_http_code { WHTTP_200, WHTTP_400, WHTTP_404, WHTTP_405, WHTTP_414, WHTTP_431, WHTTP_500, WHTTP_505, WHTTP_N };
+enum watch_reject { WREJECT_BUSY, WREJECT_EVICTED, WREJECT_TIMEOUT, WREJECT_N };
+
+struct watch_stats {
+	const char *version;
+	bool have_oom_kill;           /* /proc/vmstat oom_kill (4.13+) */
+	uint64_t oom_kill;
+	bool have_psi;
+	uint64_t psi_some_us, psi_full_us;
+	bool have_psi_full;
+	uint64_t kernel_events[WEVENT_N];
+	bool kernel_log_open;
+	uint64_t ticks;
+	uint64_t scans[SCAN_NREASONS];
+	double tick_seconds, scan_seconds, interval_seconds;
+	double start_time, last_scan_time; /* epoch seconds */
+	bool memory_locked;
+	int oom_score_adj;
+	uint64_t resident_bytes;
+	uint64_t scan_memory_peak_bytes, scan_memory_reserved_bytes, heap_fallbacks;
+	uint64_t http_requests[WHTTP_N];
+	uint64_t http_rejected[WREJECT_N];
+	uint64_t evidence_written, evidence_failed;
+	uint64_t textfile_failed;
+	size_t watched_cgroups;
+};
+
+void render_watch_prometheus(const struct watch_stats *s, struct buf *out);
+
 /* One limit as the report prints it: the table header and line, then its evidence and fixes. */
 void render_limit_text(const struct limit *l, bool color, struct buf *out);
 

@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* headroom watch: the loop, its ticks and full scans (see watch.h). */
+#include "watch/watch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/human.h"
+#include "parse/keyed.h"
+#include "parse/oom_log.h"
+#include "probe/kernel_log.h"
+#include "probe/probe.h"
+#include "render/render.h"
+#include "version.h"
+#include "watch/evidence.h"
+#include "watch/http.h"
+
+/*
+ * Counted by a test's malloc interposer (tests/helpers/alloc_count.c) when one is loaded: the calls
+ * to malloc and its kin so far. Absent otherwise (a weak reference).
+ */
+extern unsigned long headroom_alloc_calls(void) __attribute__((weak));
+
+#define TICK_ARENA_SIZE (16u << 20)
+
+/* One tick's measurement: the machine-wide readings and the watched cgroups, assessed. */
+struct tick_state {
+	struct snapshot snap;
+	struct assessment a;
+	bool have_oom_kill;
+	uint64_t oom_kill;
+	bool valid;
+};
+
+struct watch {
+	const struct hr_root *root;
+	struct watch_config cfg;
+	struct arena scan_arena, tick_arena[2];
+	int parity;                   /* which tick arena the current tick uses */
+	struct snapshot scan;
+	struct assessment scan_a;
+	size_t *watched;              /* indices in scan.cgroups, re-read each tick */
+	size_t nwatched;
+	struct tick_state ticks[2];   /* the current and the previous tick, by parity */
+	struct http_server http;
+	bool http_on;
+	struct kernel_log klog;
+	bool klog_on;
+	int64_t boot_epoch;
+	struct oom_line summary;      /* the last "oom-kill:" summary, for the kill line that follows it */
+	bool have_summary;
+	bool event_pending;           /* a kernel event since the last scan: scan at the next tick */
+	char event_words[512];
+	enum limit_id event_limit;    /* whose top consumer the event's evidence names */
+	char event_scope[512];
+	struct evidence_dir evidence;
+	int textfile_fd;
+	int sigfd;
+	struct watch_stats stats;
+	double last_scan_mono, last_triggered_mono;
+	const char *metrics;
+	size_t metrics_len;
+	unsigned long allocs_at_start;
+};
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void watch_config_defaults(struct watch_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->interval_s = 1;
+	c->min_interval_s = 0.1;
+	c->scan_interval_s = 60;
+	c->scan_gap_s = 5;
+	c->th = (struct thresholds){ 80, 95 };
+	c->evidence_files = 20;
+	c->evidence_bytes = 1u << 20;
+	c->max_cgroups = 512;
+	c->map_counts = true;
+	c->scan_memory = 64u << 20;
+}
+
+void watch_log(const char *fmt, ...)
+{
+	char line[2048];
+	struct tm tm;
+	time_t t = time(NULL);
+	size_t n;
+	va_list ap;
+
+	localtime_r(&t, &tm);
+	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S%z ", &tm);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	line[n++] = '\n';
+	(void)!write(STDERR_FILENO, line, n);
+}
+
+/* ---- the constant-cost pass ---- */
+
+static void read_vmstat_oom_kill(struct watch *w, struct tick_state *t)
+{
+	struct buf b;
+	uint64_t v;
+
+	buf_init(&b);
+	if (read_file_at(w->root->proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &v) == 0) {
+		t->have_oom_kill = true;
+		t->oom_kill = v;
+	}
+	buf_free(&b);
+}
+
+/* Measures the machine and the watched cgroups into t, in the arena in use. Cost: the cgroups, not the processes. */
+static void measure(struct watch *w, struct tick_state *t)
+{
+	struct snapshot *s = &t->snap;
+
+	memset(t, 0, sizeof(*t));
+	snapshot_init(s);
+	s->live = w->root->live;
+	probe_system(w->root, s);
+	s->hiers = w->scan.hiers;
+	s->nhiers = w->scan.nhiers;
+	s->cgroups = xcalloc(w->nwatched ? w->nwatched : 1, sizeof(*s->cgroups));
+	for (size_t i = 0; i < w->nwatched; i++) {
+		const struct cgroup_info *old = &w->scan.cgroups[w->watched[i]];
+		struct cgroup_info *c = &s->cgroups[s->ncgroups];
+
+		if (probe_cgroup_reread(w->root, s, old, c) < 0)
+			continue; /* removed since the scan */
+		/* own copies: the scan's memory is reused by the next scan */
+		c->path = xstrdup(old->path);
+		c->dir = xstrdup(old->dir);
+		s->ncgroups++;
+	}
+	read_vmstat_oom_kill(w, t);
+	assess(s, &w->cfg.th, &t->a);
+	t->valid = true;
+}
+
+static const struct limit *find_limit(const struct assessment *a, enum limit_id id, const char *scope)
+{
+	for (size_t i = 0; i < a->nlimits; i++)
+		if (a->limits[i].id == id && strcmp(a->limits[i].scope, scope) == 0)
+			return &a->limits[i];
+	return NULL;
+}
+
+static const struct cgroup_info *find_cgroup(const struct snapshot *s, const char *path, int hier)
+{
+	for (size_t i = 0; i < s->ncgroups; i++)
+		if (s->cgroups[i].hier == hier && strcmp(s->cgroups[i].path, path) == 0)
+			return &s->cgroups[i];
+	return NULL;
+}
+
+/* Asks for an evidence scan at the next tick; its top consumer is looked for in the cgroup (or the machine). */
+static void __attribute__((format(printf, 4, 5)))
+note_event(struct watch *w, enum limit_id id, const char *cgroup, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->event_pending = true;
+	w->event_limit = id;
+	snprintf(w->event_scope, sizeof(w->event_scope), "%s%s", cgroup ? "cgroup:" : "system", cgroup ? cgroup : "");
+	va_start(ap, fmt);
+	vsnprintf(w->event_words, sizeof(w->event_words), fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t delta(struct opt_u64 now, const struct opt_u64 *before)
+{
+	return before && before->known && now.known && now.v > before->v ? now.v - before->v : 0;
+}
+
+/* Counter increases since the previous tick: logged, and a scan asked for. */
+static void counter_events(struct watch *w, const struct tick_state *cur, const struct tick_state *prev)
+{
+	char b1[32], b2[32];
+
+	if (!prev->valid)
+		return;
+	if (cur->have_oom_kill && prev->have_oom_kill && cur->oom_kill > prev->oom_kill && !w->klog_on) {
+		watch_log("oom: %llu OOM kill(s) since the last tick (/proc/vmstat oom_kill); the kernel log cannot be "
+			  "read for the victims",
+			  (unsigned long long)(cur->oom_kill - prev->oom_kill));
+		note_event(w, LIMIT_MEMORY, NULL, "OOM kills counted in /proc/vmstat");
+	}
+	for (size_t i = 0; i < cur->snap.ncgroups; i++) {
+		const struct cgroup_info *c = &cur->snap.cgroups[i];
+		const struct cgroup_info *p = find_cgroup(&prev->snap, c->path, c->hier);
+		uint64_t d;
+
+		if (!p)
+			continue;
+		d = delta(c->pids_events_max, &p->pids_events_max);
+		if (d) {
+			watch_log("fork-rejected: %s fork(s) failed in cgroup %s: pids.max %s reached (pids.events max now %llu)",
+				  human_count(d, b1, sizeof(b1)), c->path,
+				  c->pids_unlimited ? "of an ancestor" : human_count(c->pids_max, b2, sizeof(b2)),
+				  (unsigned long long)c->pids_events_max.v);
+			note_event(w, LIMIT_CGROUP_PIDS, c->path, "forks rejected in cgroup %s", c->path);
+		}
+		d = delta(c->mem_oom_kill, &p->mem_oom_kill);
+		if (d) {
+			watch_log("oom: %s OOM kill(s) in memory cgroup %s (its oom_kill counter, now %llu)",
+				  human_count(d, b1, sizeof(b1)), c->path, (unsigned long long)c->mem_oom_kill.v);
+			note_event(w, LIMIT_CGROUP_MEMORY, c->path, "OOM kill in cgroup %s", c->path);
+		}
+	}
+}
+
+/*
+ * A limit that calls for a full scan: one that got worse (into warning or critical), or that moved by
+ * 10 points of its maximum in one tick above half of it. Returns it, with the reason in words in out,
+ * or NULL.
+ */
+static const struct limit *threshold_trigger(const struct tick_state *cur, const struct tick_state *prev,
+					     bool *ret_worse, char *out, size_t size)
+{
+	const struct limit *found = NULL;
+
+	*ret_worse = false;
+	for (size_t i = 0; i < cur->a.nlimits; i++) {
+		const struct limit *l = &cur->a.limits[i];
+		const struct limit *p = prev->valid ? find_limit(&prev->a, l->id, l->scope) : NULL;
+		double pct = limit_percent(l), ppct = p ? limit_percent(p) : -1;
+		char u[32], m[32];
+
+		if (l->status > STATUS_OK && (!p || l->status > p->status)) {
+			snprintf(out, size, "%s %s is %s: %s of %s (%.1f%%)", limit_kinds[l->id].id, l->scope,
+				 status_name(l->status), render_amount(l->unit, l->used, u, sizeof(u)),
+				 l->unlimited ? "unlimited" : render_amount(l->unit, l->max, m, sizeof(m)), pct);
+			*ret_worse = true;
+			return l;
+		}
+		if (!found && p && pct >= 50 && ppct >= 0 && fabs(pct - ppct) >= 10) {
+			snprintf(out, size, "%s %s moved from %.1f%% to %.1f%% in one tick", limit_kinds[l->id].id, l->scope,
+				 ppct, pct);
+			found = l;
+		}
+	}
+	return found;
+}
+
+/* ---- the full scan ---- */
+
+static void full_scan(struct watch *w, enum watch_scan_reason reason)
+{
+	struct probe_opts po = { .no_fork = true, .no_threads = true, .map_counts = w->cfg.map_counts };
+	struct arena *prev = arena_use(&w->scan_arena);
+	double t0 = mono_now();
+	size_t n = 0;
+
+	arena_reset(&w->scan_arena);
+	snapshot_init(&w->scan);
+	probe_snapshot(w->root, &po, &w->scan);
+	assess(&w->scan, &w->cfg.th, &w->scan_a);
+	w->watched = xcalloc(w->scan.ncgroups ? w->scan.ncgroups : 1, sizeof(*w->watched));
+	for (size_t i = 0; i < w->scan.ncgroups && n < w->cfg.max_cgroups; i++)
+		w->watched[n++] = i;
+	w->nwatched = n;
+	arena_use(prev);
+	w->stats.scans[reason]++;
+	w->stats.scan_seconds = mono_now() - t0;
+	w->stats.last_scan_time = wall_now();
+	w->stats.watched_cgroups = n;
+	w->last_scan_mono = mono_now();
+	/* every tick before this scan refers to the old one: the next comparison starts afresh */
+	w->ticks[0].valid = w->ticks[1].valid = false;
+}
+
+/* The biggest consumer within the limit's scope, in words: "java (pid 4242) held 31,208 threads in cgroup /a". */
+static void top_words(const struct watch *w, enum limit_id id, const char *scope, char *out, size_t size)
+{
+	const struct limit *l = find_limit(&w->scan_a, id, scope);
+	const struct proc_info *best = NULL;
+	char n1[32];
+
+	out[0] = '\0';
+	if (l && l->has_top) {
+		const struct proc_info *p = snapshot_proc(&w->scan, l->top_pid);
+
+		snprintf(out, size, "%s (pid %d) held %s threads%s%s", l->top_comm ? l->top_comm : "?", l->top_pid,
+			 human_count(l->top_threads, n1, sizeof(n1)), p && p->cgroup ? " in cgroup " : "",
+			 p && p->cgroup ? p->cgroup : "");
+		return;
+	}
+	if (limit_kinds[id].unit == UNIT_BYTES) {
+		const char *cg = strncmp(scope, "cgroup:", 7) == 0 ? scope + 7 : NULL;
+
+		for (size_t i = 0; i < w->scan.nprocs; i++) {
+			const struct proc_info *p = &w->scan.procs[i];
+			const char *pcg = p->memcg ? p->memcg : p->cgroup;
+
+			if (cg && (!pcg || !cgroup_path_within(pcg, cg)))
+				continue;
+			if (!best || p->vm_rss_kib > best->vm_rss_kib)
+				best = p;
+		}
+		if (best)
+			snprintf(out, size, "%s (pid %d) held %s resident%s%s", best->comm, best->pid,
+				 human_bytes(best->vm_rss_kib * 1024, n1, sizeof(n1)), best->cgroup ? " in cgroup " : "",
+				 best->cgroup ? best->cgroup : "");
+		return;
+	}
+	if (w->scan_a.consumers.nprocs) {
+		const struct proc_consumer *c = &w->scan_a.consumers.procs[0];
+
+		snprintf(out, size, "%s (pid %d) held %s threads%s%s", c->comm, c->pid, human_count(c->threads, n1, sizeof(n1)),
+			 c->cgroup ? " in cgroup " : "", c->cgroup ? c->cgroup : "");
+	}
+}
+
+/* A scan for a threshold or an event: its evidence to the log and the state directory. */
+static void evidence_scan(struct watch *w, enum watch_scan_reason reason, const char *why, enum limit_id id,
+			  const char *scope)
+{
+	char top[512], path[PATH_MAX + 64], when[32];
+	struct arena *prev;
+	struct tm tm;
+	time_t t = time(NULL);
+	int r;
+
+	full_scan(w, reason);
+	w->last_triggered_mono = mono_now();
+	top_words(w, id, scope, top, sizeof(top));
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	if (!w->evidence.on) {
+		watch_log("evidence: at %s %s%s%s", when, why, top[0] ? "; top consumer: " : "", top);
+		return;
+	}
+	prev = arena_use(&w->scan_arena);
+	r = evidence_write(&w->evidence, &w->scan, &w->scan_a, reason == SCAN_EVENT ? "event" : "threshold", why, top,
+			   path, sizeof(path));
+	arena_use(prev);
+	if (r < 0) {
+		w->stats.evidence_failed++;
+		watch_log("evidence: at %s %s%s%s; cannot write it to '%s': %s", when, why, top[0] ? "; top consumer: " : "",
+			  top, w->cfg.state_dir, strerror(-r));
+		return;
+	}
+	w->stats.evidence_written++;
+	watch_log("evidence: at %s %s%s%s; snapshot in %s", when, why, top[0] ? "; top consumer: " : "", top, path);
+}
+
+/* ---- the kernel log ---- */
+
+static void kernel_events(struct watch *w)
+{
+	static const char rejected[] = "cgroup: fork rejected by pids controller in ";
+	char text[1024], when[64];
+	struct kmsg_record r;
+	struct oom_line ol;
+
+	/* bounded per call: a flood of records cannot hold the loop */
+	for (int i = 0; i < 256 && kernel_log_next(&w->klog, &r, text, sizeof(text)) > 0; i++) {
+		human_log_time(r.usec, w->boot_epoch, when, sizeof(when));
+		if (strncmp(text, rejected, sizeof(rejected) - 1) == 0) {
+			w->stats.kernel_events[WEVENT_FORK_REJECTED]++;
+			watch_log("fork-rejected: kernel log at %s: the pids controller rejected a fork in cgroup %s (the "
+				  "kernel logs only a cgroup's first)",
+				  when, text + sizeof(rejected) - 1);
+			note_event(w, LIMIT_CGROUP_PIDS, text + sizeof(rejected) - 1, "forks rejected in cgroup %s",
+				   text + sizeof(rejected) - 1);
+			continue;
+		}
+		if (oom_line_parse(text, strlen(text), &ol) < 0)
+			continue;
+		if (ol.kind == OOM_LINE_SUMMARY) {
+			w->summary = ol;
+			w->have_summary = true;
+		} else if (ol.kind == OOM_LINE_KILLED) {
+			bool s = w->have_summary && w->summary.pid == ol.pid;
+			char rss[32];
+
+			w->stats.kernel_events[WEVENT_OOM_KILL]++;
+			watch_log("oom: kernel log at %s: killed %s (pid %d%s%.0u) with %s anonymous memory resident%s%s%s%s%s",
+				  when, ol.comm, ol.pid, ol.has_uid ? ", uid " : "", ol.has_uid ? ol.uid : 0,
+				  human_bytes(ol.anon_rss_kib * 1024, rss, sizeof(rss)), s ? " in cgroup " : "",
+				  s ? w->summary.task_memcg : "", s ? " (" : "", s ? w->summary.constraint : "", s ? ")" : "");
+			note_event(w, s ? LIMIT_CGROUP_MEMORY : LIMIT_MEMORY, s ? w->summary.oom_memcg : NULL,
+				   "the OOM killer killed %s (pid %d)", ol.comm, ol.pid);
+			w->have_summary = false;
+		}
+	}
+}
+
+/* ---- metrics ---- */
+
+static uint64_t resident_bytes(void)
+{
+	char b[128];
+	unsigned long long size, rss;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	b[n] = '\0';
+	if (sscanf(b, "%llu %llu", &size, &rss) != 2)
+		return 0;
+	return rss * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The report's limits as of this tick: the machine and the watched cgroups from the tick, everything
+ * else (users, processes, namespaces, cgroups beyond max_cgroups) from the last full scan.
+ */
+static void merged(const struct watch *w, const struct tick_state *t, struct assessment *ret)
+{
+	size_t n = 0;
+
+	*ret = t->a;
+	ret->limits = xcalloc(t->a.nlimits + w->scan_a.nlimits + 1, sizeof(*ret->limits));
+	for (size_t i = 0; i < t->a.nlimits; i++)
+		ret->limits[n++] = t->a.limits[i];
+	for (size_t i = 0; i < w->scan_a.nlimits; i++) {
+		const struct limit *l = &w->scan_a.limits[i];
+
+		if (find_limit(&t->a, l->id, l->scope))
+			continue;
+		ret->limits[n++] = *l;
+		if (l->listed && l->status > ret->worst)
+			ret->worst = l->status;
+	}
+	ret->nlimits = n;
+	ret->unknown = t->a.unknown || w->scan_a.unknown;
+}
+
+static void render_metrics(struct watch *w, const struct tick_state *t)
+{
+	struct assessment m;
+	struct snapshot problems;
+	struct buf out;
+	const struct psi *psi = &t->snap.sys.psi_memory;
+
+	merged(w, t, &m);
+	w->stats.have_oom_kill = t->have_oom_kill;
+	w->stats.oom_kill = t->oom_kill;
+	w->stats.have_psi = t->snap.sys.have_psi_memory && psi->some.present;
+	w->stats.psi_some_us = psi->some.total_us;
+	w->stats.have_psi_full = psi->full.present;
+	w->stats.psi_full_us = psi->full.total_us;
+	w->stats.resident_bytes = resident_bytes();
+	w->stats.scan_memory_peak_bytes = w->scan_arena.peak;
+	w->stats.heap_fallbacks = w->scan_arena.overflows + w->tick_arena[0].overflows + w->tick_arena[1].overflows;
+	w->stats.kernel_log_open = w->klog_on;
+	memcpy(w->stats.http_requests, w->http.requests, sizeof(w->stats.http_requests));
+	memcpy(w->stats.http_rejected, w->http.rejected, sizeof(w->stats.http_rejected));
+	/* what could not be read: the scan's and this tick's */
+	problems = w->scan;
+	problems.nproblems = w->scan.nproblems + t->snap.nproblems;
+	buf_init(&out);
+	buf_grow(&out, 64 << 10);
+	render_report_prometheus(&problems, &m, &out);
+	render_watch_prometheus(&w->stats, &out);
+	w->metrics = out.data;
+	w->metrics_len = out.len;
+}
+
+/* Writes the metrics for node_exporter's textfile collector: a temporary file renamed over headroom.prom. */
+static void write_textfile(struct watch *w)
+{
+	int fd;
+	ssize_t n;
+
+	fd = openat(w->textfile_fd, ".headroom.prom.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto failed;
+	n = write(fd, w->metrics, w->metrics_len);
+	if (close(fd) < 0 || n != (ssize_t)w->metrics_len)
+		goto failed;
+	if (renameat(w->textfile_fd, ".headroom.prom.tmp", w->textfile_fd, "headroom.prom") < 0)
+		goto failed;
+	return;
+failed:
+	if (w->stats.textfile_failed++ == 0)
+		watch_log("textfile: cannot write '%s/headroom.prom': %s (said once)", w->cfg.textfile_dir, strerror(errno));
+}
+
+/* The next interval: the configured one while all is ok, shorter as the worst limit nears its maximum. */
+static double next_interval(const struct watch *w, const struct tick_state *t)
+{
+	double worst = 0, base = w->cfg.interval_s, min = w->cfg.min_interval_s, warn = w->cfg.th.warning_pct;
+
+	for (size_t i = 0; i < t->a.nlimits; i++) {
+		double p = limit_percent(&t->a.limits[i]);
+
+		if (p > worst)
+			worst = p;
+	}
+	if (min > base)
+		min = base;
+	if (worst <= warn || warn >= 100)
+		return base;
+	if (worst >= 100)
+		return min;
+	return min + (base - min) * (100 - worst) / (100 - warn);
+}
+
+/* ---- the loop ---- */
+
+static void tick(struct watch *w)
+{
+	double t0 = mono_now();
+	struct tick_state *cur, *prev;
+	const struct limit *l;
+	struct arena *a;
+	char why[512];
+	bool worse;
+
+	w->parity ^= 1;
+	cur = &w->ticks[w->parity];
+	prev = &w->ticks[w->parity ^ 1];
+	a = &w->tick_arena[w->parity];
+	arena_reset(a);
+	arena_use(a);
+	measure(w, cur);
+	counter_events(w, cur, prev);
+	if (w->event_pending) {
+		w->event_pending = false;
+		snprintf(why, sizeof(why), "%s", w->event_words);
+		evidence_scan(w, SCAN_EVENT, why, w->event_limit, w->event_scope);
+	} else if ((l = threshold_trigger(cur, prev, &worse, why, sizeof(why))) &&
+		   t0 - w->last_triggered_mono >= (worse ? w->cfg.min_interval_s : w->cfg.scan_gap_s)) {
+		char scope[512];
+
+		/* the limit lives in this tick's arena, which a scan does not touch; copied all the same */
+		snprintf(scope, sizeof(scope), "%s", l->scope);
+		evidence_scan(w, SCAN_THRESHOLD, why, l->id, scope);
+	} else if (t0 - w->last_scan_mono >= w->cfg.scan_interval_s) {
+		full_scan(w, SCAN_PERIODIC);
+	}
+	if (!cur->valid) {
+		/* a scan ran: measure again against its cgroups */
+		arena_reset(a);
+		arena_use(a);
+		measure(w, cur);
+	}
+	w->stats.ticks++;
+	w->stats.interval_seconds = next_interval(w, cur);
+	render_metrics(w, cur);
+	if (w->textfile_fd >= 0)
+		write_textfile(w);
+	arena_use(NULL);
+	w->stats.tick_seconds = mono_now() - t0;
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* oom_score_adj -999: not -1000, so that a cgroup OOM can still stop the daemon. */
+static void protect_from_oom(struct watch *w)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	char b[16];
+	ssize_t n;
+
+	if (fd < 0 || write(fd, "-999", 4) != 4)
+		watch_log("warning: cannot set oom_score_adj to -999: %s (it needs CAP_SYS_RESOURCE; with systemd, "
+			  "OOMScoreAdjust=-999): the OOM killer may choose headroom watch",
+			  strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, b, sizeof(b) - 1);
+		if (n > 0) {
+			b[n] = '\0';
+			w->stats.oom_score_adj = atoi(b);
+		}
+		close(fd);
+	}
+}
+
+static void lock_memory(struct watch *w)
+{
+	/* MCL_ONFAULT (4.4+): pages are locked as they are touched, so the reserved space costs nothing until used */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0) {
+		w->stats.memory_locked = true;
+		return;
+	}
+	watch_log("warning: cannot lock memory (mlockall): %s (it needs CAP_IPC_LOCK or a large enough RLIMIT_MEMLOCK; "
+		  "with systemd, LimitMEMLOCK=infinity): under memory pressure headroom watch may be paged out",
+		  strerror(errno));
+}
+
+static int start(struct watch *w)
+{
+	int r;
+
+	r = arena_init(&w->scan_arena, w->cfg.scan_memory);
+	if (r == 0)
+		r = arena_init(&w->tick_arena[0], TICK_ARENA_SIZE);
+	if (r == 0)
+		r = arena_init(&w->tick_arena[1], TICK_ARENA_SIZE);
+	if (r < 0) {
+		watch_log("error: cannot reserve memory: %s", strerror(-r));
+		return r;
+	}
+	w->stats.scan_memory_reserved_bytes = w->scan_arena.size;
+	if (w->cfg.listen[0]) {
+		r = http_listen(&w->http, w->cfg.listen);
+		if (r < 0) {
+			watch_log("error: cannot listen on '%s': %s", w->cfg.listen,
+				  r == -EINVAL ? "expected ADDRESS:PORT, [ADDRESS6]:PORT or PORT" : strerror(-r));
+			return r;
+		}
+		w->http_on = true;
+	}
+	if (w->cfg.state_dir[0]) {
+		r = evidence_open(&w->evidence, w->cfg.state_dir, w->cfg.evidence_files, w->cfg.evidence_bytes);
+		if (r < 0) {
+			watch_log("error: cannot use the state directory '%s': %s", w->cfg.state_dir, strerror(-r));
+			return r;
+		}
+	}
+	w->textfile_fd = -1;
+	if (w->cfg.textfile_dir[0]) {
+		w->textfile_fd = open(w->cfg.textfile_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (w->textfile_fd < 0) {
+			r = -errno;
+			watch_log("error: cannot open the textfile directory '%s': %s", w->cfg.textfile_dir, strerror(errno));
+			return r;
+		}
+	}
+	w->sigfd = setup_signals();
+	if (w->sigfd < 0) {
+		watch_log("error: cannot set up signals: %s", strerror(-w->sigfd));
+		return w->sigfd;
+	}
+	w->klog.fd = -1;
+	if (w->root->live) {
+		r = kernel_log_open(&w->klog, true);
+		if (r < 0)
+			watch_log("warning: cannot follow the kernel log (/dev/kmsg): %s; OOM kills are still counted from "
+				  "/proc/vmstat and cgroup counters, without their victims",
+				  strerror(-r));
+		else
+			w->klog_on = true;
+		w->boot_epoch = kernel_log_boot_epoch();
+		protect_from_oom(w);
+		lock_memory(w);
+	}
+	w->stats.version = HEADROOM_VERSION;
+	w->stats.start_time = wall_now();
+	return 0;
+}
+
+static void stop(struct watch *w)
+{
+	if (w->http_on)
+		http_close(&w->http);
+	if (w->klog_on)
+		kernel_log_close(&w->klog);
+	evidence_close(&w->evidence);
+	if (w->textfile_fd >= 0) {
+		/* stale numbers would read as current: the file goes with the daemon */
+		unlinkat(w->textfile_fd, "headroom.prom", 0);
+		close(w->textfile_fd);
+	}
+	if (w->sigfd >= 0)
+		close(w->sigfd);
+	arena_use(NULL);
+	arena_destroy(&w->scan_arena);
+	arena_destroy(&w->tick_arena[0]);
+	arena_destroy(&w->tick_arena[1]);
+}
+
+/* Applies a reloaded configuration; what cannot change while running is kept, with a word. */
+static void reload(struct watch *w, watch_reload_fn fn, void *ctx)
+{
+	struct watch_config c = w->cfg;
+	struct arena *prev = arena_use(&w->tick_arena[w->parity]);
+	int r = fn ? fn(&c, ctx) : -ENOTSUP;
+
+	arena_use(prev);
+	if (r < 0) {
+		watch_log("reload: kept the running configuration");
+		return;
+	}
+	if (strcmp(c.listen, w->cfg.listen) || strcmp(c.state_dir, w->cfg.state_dir) ||
+	    strcmp(c.textfile_dir, w->cfg.textfile_dir) || c.scan_memory != w->cfg.scan_memory)
+		watch_log("reload: --listen, --state-dir, --textfile and --scan-memory change only on a restart");
+	memcpy(c.listen, w->cfg.listen, sizeof(c.listen));
+	memcpy(c.state_dir, w->cfg.state_dir, sizeof(c.state_dir));
+	memcpy(c.textfile_dir, w->cfg.textfile_dir, sizeof(c.textfile_dir));
+	c.scan_memory = w->cfg.scan_memory;
+	w->cfg = c;
+	w->evidence.max_files = c.evidence_files;
+	w->evidence.max_bytes = c.evidence_bytes;
+	watch_log("reload: interval %gs (fastest %gs), full scan every %gs, warning %g%%, critical %g%%, %u cgroups at most",
+		  c.interval_s, c.min_interval_s, c.scan_interval_s, c.th.warning_pct, c.th.critical_pct, c.max_cgroups);
+	full_scan(w, SCAN_RELOAD);
+}
+
+int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload_fn, void *ctx)
+{
+	static struct watch w; /* large (the HTTP slots): not on the stack */
+	struct pollfd fds[3 + HTTP_MAX_CONN];
+	double next_tick;
+	bool running = true;
+	int r;
+
+	memset(&w, 0, sizeof(w));
+	w.root = root;
+	w.cfg = *cfg;
+	w.sigfd = -1;
+	r = start(&w);
+	if (r < 0) {
+		stop(&w);
+		return r;
+	}
+	full_scan(&w, SCAN_STARTUP);
+	tick(&w);
+	watch_log("started: headroom %s, pid %d; %zu cgroup(s) watched each tick; %s%s%s%s%s; memory %s, "
+		  "oom_score_adj %d",
+		  HEADROOM_VERSION, (int)getpid(), w.nwatched, w.http_on ? "serving http://" : "no --listen",
+		  w.http_on ? w.http.address : "", w.http_on ? "/metrics" : "", w.evidence.on ? "; evidence in " : "",
+		  w.evidence.on ? w.cfg.state_dir : "", w.stats.memory_locked ? "locked" : "not locked",
+		  w.stats.oom_score_adj);
+	if (headroom_alloc_calls)
+		w.allocs_at_start = headroom_alloc_calls();
+	next_tick = mono_now() + w.stats.interval_seconds;
+	while (running && (!w.cfg.count || w.stats.ticks < w.cfg.count)) {
+		size_t nfds = 0, nhttp;
+		double now = mono_now();
+		int timeout = now >= next_tick ? 0 : (int)ceil((next_tick - now) * 1000);
+
+		fds[nfds++] = (struct pollfd){ .fd = w.sigfd, .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = w.klog_on ? w.klog.fd : -1, .events = POLLIN };
+		nhttp = w.http_on ? http_poll_fds(&w.http, fds + nfds) : 0;
+		if (w.http_on) {
+			int ht = http_next_timeout(&w.http, (uint64_t)(now * 1000));
+
+			if (ht >= 0 && ht < timeout)
+				timeout = ht;
+		}
+		if (poll(fds, nfds + nhttp, timeout) < 0 && errno != EINTR) {
+			watch_log("error: poll: %s", strerror(errno));
+			break;
+		}
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			while (read(w.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGHUP) {
+					reload(&w, reload_fn, ctx);
+				} else {
+					watch_log("stopping on %s", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+					running = false;
+				}
+			}
+		}
+		if (w.klog_on && (fds[1].revents & POLLIN))
+			kernel_events(&w);
+		if (w.http_on) {
+			struct http_content c = { w.metrics, w.metrics_len };
+
+			http_handle(&w.http, fds + nfds, nhttp, &c, (uint64_t)(mono_now() * 1000));
+		}
+		if (running && mono_now() >= next_tick) {
+			tick(&w);
+			next_tick = mono_now() + w.stats.interval_seconds;
+		}
+	}
+	if (headroom_alloc_calls)
+		watch_log("stopped after %llu ticks and %llu full scans; heap allocations after start-up: %lu",
+			  (unsigned long long)w.stats.ticks,
+			  (unsigned long long)(w.stats.scans[0] + w.stats.scans[1] + w.stats.scans[2] + w.stats.scans[3] +
+					       w.stats.scans[4]),
+			  headroom_alloc_calls() - w.allocs_at_start);
+	else
+		watch_log("stopped after %llu ticks", (unsigned long long)w.stats.ticks);
+	stop(&w);
+	return 0;
+}

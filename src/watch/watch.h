@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_WATCH_WATCH_H
+#define HEADROOM_WATCH_WATCH_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/root.h"
+#include "model/limits.h"
+
+/*
+ * headroom watch: the report's pipeline run continuously by one process that never forks, starts no
+ * thread and allocates only at start-up (core/arena.h), so that it keeps working when the machine or
+ * its own cgroup is out of pids or memory.
+ *
+ * Each tick is a constant-cost pass: the machine-wide limits (/proc/loadavg, meminfo, vmstat, PSI)
+ * and the cgroups with a limit re-read, assessed by the report's model. A full scan of every process
+ * runs at start-up, every scan_interval, when a limit crosses a threshold or jumps, and after a
+ * kernel event; when a threshold or an event started it, an evidence snapshot is logged and written.
+ */
+struct watch_config {
+	double interval_s;        /* the tick when everything is ok (default 1) */
+	double min_interval_s;    /* the fastest tick, at 100% of a limit (default 0.1) */
+	double scan_interval_s;   /* a full scan at least this often (default 60; 0: every tick) */
+	double scan_gap_s;        /* triggered scans for a jump, at most one per this (default 5) */
+	struct thresholds th;
+	char listen[128];         /* "" none */
+	char textfile_dir[PATH_MAX];
+	char state_dir[PATH_MAX]; /* "" none */
+	unsigned evidence_files;  /* kept in state_dir (default 20) */
+	size_t evidence_bytes;    /* the most one evidence file holds (default 1 MiB) */
+	unsigned max_cgroups;     /* re-read each tick (default 512) */
+	bool map_counts;          /* count memory mappings in full scans */
+	size_t scan_memory;       /* address space reserved for a full scan (default 64 MiB) */
+	uint64_t count;           /* stop after this many ticks; 0 never */
+	char config_path[PATH_MAX]; /* "" none */
+};
+
+void watch_config_defaults(struct watch_config *c);
+
+/*
+ * Reloads the configuration on SIGHUP into *c (the fields that can change while running); returns 0,
+ * or -errno after saying why, leaving *c as it was.
+ */
+typedef int (*watch_reload_fn)(struct watch_config *c, void *ctx);
+
+/* Runs until SIGTERM or SIGINT (or cfg->count ticks). Returns 0, or -errno when it cannot start. */
+int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload, void *ctx);
+
+/* A line to the daemon's log (stderr), stamped with the local time. */
+void watch_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
