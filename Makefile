@@ -44,7 +44,7 @@ FLAGS_STAMP := $(BUILD)/.flags
 # ./headroom is shared by both: it is relinked whenever the last build was of the other kind.
 FLAVOR_STAMP := build/.flavor
 
-.PHONY: all check unit-tests fuzz-replay helpers install uninstall clean fuzz
+.PHONY: all check unit-tests fuzz-replay helpers alloc-count install uninstall clean fuzz
 
 all: headroom
 
@@ -85,11 +85,28 @@ $(BUILD)/helpers/%: tests/helpers/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
 
+# For the test that headroom watch allocates nothing after start-up: a dynamically linked headroom
+# and a malloc interposer that counts (tests/shim/alloc_count.c). The sanitizer build counts through
+# the sanitizer's malloc hooks instead, as an interposer cannot come before its runtime.
+$(BUILD)/headroom-dynamic: $(BUILD)/src/main.o $(LIB) $(FLAGS_STAMP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(LIB) -pthread
+
+$(BUILD)/shim/alloc_count.so: tests/shim/alloc_count.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -fPIC -shared -o $@ $<
+
+ifeq ($(SANITIZE),1)
+ALLOC_COUNT :=
+else
+ALLOC_COUNT := $(BUILD)/headroom-dynamic $(BUILD)/shim/alloc_count.so
+endif
+alloc-count: $(ALLOC_COUNT)
+
 unit-tests: $(UNIT_BINS)
 fuzz-replay: $(FUZZ_REPLAY)
 helpers: $(HELPER_BINS)
 
-check: headroom unit-tests fuzz-replay helpers
+check: headroom unit-tests fuzz-replay helpers alloc-count
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
 
 FUZZ_CC ?= clang

@@ -34,6 +34,34 @@
  */
 extern unsigned long headroom_alloc_calls(void) __attribute__((weak));
 
+#if defined(__SANITIZE_ADDRESS__)
+/* The sanitizer build (make SANITIZE=1) counts through its allocator's hooks. */
+#include <sanitizer/allocator_interface.h>
+
+static unsigned long sanitizer_allocs;
+
+static void on_malloc(const volatile void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	__atomic_add_fetch(&sanitizer_allocs, 1, __ATOMIC_RELAXED);
+}
+
+static void on_free(const volatile void *p)
+{
+	(void)p;
+}
+
+unsigned long headroom_alloc_calls(void)
+{
+	static bool installed;
+
+	if (!installed)
+		installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free) != 0;
+	return __atomic_load_n(&sanitizer_allocs, __ATOMIC_RELAXED);
+}
+#endif
+
 #define TICK_ARENA_SIZE (16u << 20)
 
 /* One tick's measurement: the machine-wide readings and the watched cgroups, assessed. */
@@ -259,7 +287,9 @@ static const struct limit *threshold_trigger(const struct tick_state *cur, const
 
 		if (l->status > STATUS_OK && (!p || l->status > p->status)) {
 			snprintf(out, size, "%s %s is %s: %s of %s (%.1f%%)", limit_kinds[l->id].id, l->scope,
-				 status_name(l->status), render_amount(l->unit, l->used, u, sizeof(u)),
+				 status_name(l->status),
+				 l->unit == UNIT_BYTES ? render_amount(l->unit, l->used, u, sizeof(u)) :
+							 human_count(l->used, u, sizeof(u)),
 				 l->unlimited ? "unlimited" : render_amount(l->unit, l->max, m, sizeof(m)), pct);
 			*ret_worse = true;
 			return l;
@@ -328,10 +358,12 @@ static void top_words(const struct watch *w, enum limit_id id, const char *scope
 			if (!best || p->vm_rss_kib > best->vm_rss_kib)
 				best = p;
 		}
-		if (best)
+		if (best) {
+			const char *bcg = best->memcg ? best->memcg : best->cgroup;
+
 			snprintf(out, size, "%s (pid %d) held %s resident%s%s", best->comm, best->pid,
-				 human_bytes(best->vm_rss_kib * 1024, n1, sizeof(n1)), best->cgroup ? " in cgroup " : "",
-				 best->cgroup ? best->cgroup : "");
+				 human_bytes(best->vm_rss_kib * 1024, n1, sizeof(n1)), bcg ? " in cgroup " : "", bcg ? bcg : "");
+		}
 		return;
 	}
 	if (w->scan_a.consumers.nprocs) {
@@ -403,13 +435,17 @@ static void kernel_events(struct watch *w)
 			w->have_summary = true;
 		} else if (ol.kind == OOM_LINE_KILLED) {
 			bool s = w->have_summary && w->summary.pid == ol.pid;
-			char rss[32];
+			char rss[32], uid[24];
 
 			w->stats.kernel_events[WEVENT_OOM_KILL]++;
-			watch_log("oom: kernel log at %s: killed %s (pid %d%s%.0u) with %s anonymous memory resident%s%s%s%s%s",
-				  when, ol.comm, ol.pid, ol.has_uid ? ", uid " : "", ol.has_uid ? ol.uid : 0,
-				  human_bytes(ol.anon_rss_kib * 1024, rss, sizeof(rss)), s ? " in cgroup " : "",
-				  s ? w->summary.task_memcg : "", s ? " (" : "", s ? w->summary.constraint : "", s ? ")" : "");
+			if (ol.has_uid)
+				snprintf(uid, sizeof(uid), ", uid %u", ol.uid);
+			else
+				uid[0] = '\0';
+			watch_log("oom: kernel log at %s: killed %s (pid %d%s) with %s anonymous memory resident%s%s%s%s%s",
+				  when, ol.comm, ol.pid, uid, human_bytes(ol.anon_rss_kib * 1024, rss, sizeof(rss)),
+				  s ? " in cgroup " : "", s ? w->summary.task_memcg : "", s ? " (" : "", s ? w->summary.constraint : "",
+				  s ? ")" : "");
 			note_event(w, s ? LIMIT_CGROUP_MEMORY : LIMIT_MEMORY, s ? w->summary.oom_memcg : NULL,
 				   "the OOM killer killed %s (pid %d)", ol.comm, ol.pid);
 			w->have_summary = false;
@@ -542,7 +578,7 @@ static void tick(struct watch *w)
 	struct tick_state *cur, *prev;
 	const struct limit *l;
 	struct arena *a;
-	char why[512];
+	char why[1100], trig[512], scope[512];
 	bool worse;
 
 	w->parity ^= 1;
@@ -553,17 +589,17 @@ static void tick(struct watch *w)
 	arena_use(a);
 	measure(w, cur);
 	counter_events(w, cur, prev);
+	l = threshold_trigger(cur, prev, &worse, trig, sizeof(trig));
 	if (w->event_pending) {
+		/* an event and a crossing in the same tick make one evidence snapshot that names both */
 		w->event_pending = false;
-		snprintf(why, sizeof(why), "%s", w->event_words);
-		evidence_scan(w, SCAN_EVENT, why, w->event_limit, w->event_scope);
-	} else if ((l = threshold_trigger(cur, prev, &worse, why, sizeof(why))) &&
-		   t0 - w->last_triggered_mono >= (worse ? w->cfg.min_interval_s : w->cfg.scan_gap_s)) {
-		char scope[512];
-
+		snprintf(why, sizeof(why), "%s%s%s", w->event_words, l ? "; " : "", l ? trig : "");
+		snprintf(scope, sizeof(scope), "%s", l ? l->scope : w->event_scope);
+		evidence_scan(w, SCAN_EVENT, why, l ? l->id : w->event_limit, scope);
+	} else if (l && t0 - w->last_triggered_mono >= (worse ? w->cfg.min_interval_s : w->cfg.scan_gap_s)) {
 		/* the limit lives in this tick's arena, which a scan does not touch; copied all the same */
 		snprintf(scope, sizeof(scope), "%s", l->scope);
-		evidence_scan(w, SCAN_THRESHOLD, why, l->id, scope);
+		evidence_scan(w, SCAN_THRESHOLD, trig, l->id, scope);
 	} else if (t0 - w->last_scan_mono >= w->cfg.scan_interval_s) {
 		full_scan(w, SCAN_PERIODIC);
 	}
@@ -749,6 +785,8 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 	bool running = true;
 	int r;
 
+	if (headroom_alloc_calls)
+		headroom_alloc_calls(); /* the sanitizer build installs its hooks here */
 	memset(&w, 0, sizeof(w));
 	w.root = root;
 	w.cfg = *cfg;
@@ -812,11 +850,11 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 		}
 	}
 	if (headroom_alloc_calls)
-		watch_log("stopped after %llu ticks and %llu full scans; heap allocations after start-up: %lu",
+		watch_log("stopped after %llu ticks and %llu full scans; heap allocations at start-up: %lu, after: %lu",
 			  (unsigned long long)w.stats.ticks,
 			  (unsigned long long)(w.stats.scans[0] + w.stats.scans[1] + w.stats.scans[2] + w.stats.scans[3] +
 					       w.stats.scans[4]),
-			  headroom_alloc_calls() - w.allocs_at_start);
+			  w.allocs_at_start, headroom_alloc_calls() - w.allocs_at_start);
 	else
 		watch_log("stopped after %llu ticks", (unsigned long long)w.stats.ticks);
 	stop(&w);
