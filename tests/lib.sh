@@ -112,3 +112,11 @@ rmdir_retry() {
 
 # The limit of the JSON report with this id and scope, as compact JSON ("null" when absent).
 limit_json() { jq -c --arg id "$2" --arg scope "$3" '[.limits[] | select(.id == $id and .scope == $scope)][0]' <<<"$1"; }
+
+# The metric families headroom documents (headroom(1), METRICS), one a line: a ".B name" line each, and
+# for the families by unit a ".BR headroom_limit_used_tasks ", " _pids ..." line.
+man_metrics() {
+	awk '/^\.BR? headroom_[a-z_]+/ { base = $2; print base
+		if ($1 == ".BR") { sub(/_tasks$/, "", base); for (i = 3; i <= NF; i++) if ($i ~ /^_[a-z]+$/) print base $i } }' \
+		"$TESTS_DIR/../man/headroom.1" | sort -u
+}

@@ -29,6 +29,8 @@ out=$(curl -s -D "$tmp/headers" --max-time 5 "$WATCH_URL/metrics")
 check "GET /metrics answers 200" grep -q '^HTTP/1.1 200 OK' "$tmp/headers"
 check "with the text format's content type" grep -qi '^Content-Type: text/plain; version=0.0.4' "$tmp/headers"
 check "promtool check metrics accepts it" promtool check metrics <<<"$out"
+undocumented=$(sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' <<<"$out" | grep -vxF -f <(man_metrics))
+check_eq "every family it serves is documented in headroom(1)" "" "$undocumented"
 check_eq "pid_max is the kernel's" "$(cat /proc/sys/kernel/pid_max)" "$(metric "$out" 'headroom_limit_max_pids{id="pid_max",scope="system"}')"
 check_eq "the OOM kill counter is /proc/vmstat's" "$(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat)" \
 	"$(metric "$out" headroom_oom_kills_total)"
