@@ -29,14 +29,15 @@
 #include "watch/http.h"
 
 /*
- * Counted by a test's malloc interposer (tests/helpers/alloc_count.c) when one is loaded: the calls
- * to malloc and its kin so far. Absent otherwise (a weak reference).
+ * The calls to malloc and its kin so far, when something counts them: a test's interposer
+ * (tests/shim/alloc_count.c) defines headroom_alloc_calls(), found through a weak reference; the
+ * sanitizer build (make SANITIZE=1) counts through its allocator's hooks. NULL otherwise.
  */
-extern unsigned long headroom_alloc_calls(void) __attribute__((weak));
-
+typedef unsigned long (*alloc_counter_fn)(void);
 #if defined(__SANITIZE_ADDRESS__)
-/* The sanitizer build (make SANITIZE=1) counts through its allocator's hooks. */
-#include <sanitizer/allocator_interface.h>
+/* As declared in compiler-rt's sanitizer/allocator_interface.h, which gcc does not install. */
+int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
+					      void (*free_hook)(const volatile void *));
 
 static unsigned long sanitizer_allocs;
 
@@ -52,13 +53,23 @@ static void on_free(const volatile void *p)
 	(void)p;
 }
 
-unsigned long headroom_alloc_calls(void)
+static unsigned long sanitizer_alloc_calls(void)
 {
-	static bool installed;
-
-	if (!installed)
-		installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free) != 0;
 	return __atomic_load_n(&sanitizer_allocs, __ATOMIC_RELAXED);
+}
+
+static alloc_counter_fn alloc_counter(void)
+{
+	return __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free) ? sanitizer_alloc_calls : NULL;
+}
+#else
+extern unsigned long headroom_alloc_calls(void) __attribute__((weak));
+
+static alloc_counter_fn alloc_counter(void)
+{
+	alloc_counter_fn f = headroom_alloc_calls;
+
+	return f;
 }
 #endif
 
@@ -785,8 +796,8 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 	bool running = true;
 	int r;
 
-	if (headroom_alloc_calls)
-		headroom_alloc_calls(); /* the sanitizer build installs its hooks here */
+	alloc_counter_fn count_allocs = alloc_counter();
+
 	memset(&w, 0, sizeof(w));
 	w.root = root;
 	w.cfg = *cfg;
@@ -804,8 +815,8 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 		  w.http_on ? w.http.address : "", w.http_on ? "/metrics" : "", w.evidence.on ? "; evidence in " : "",
 		  w.evidence.on ? w.cfg.state_dir : "", w.stats.memory_locked ? "locked" : "not locked",
 		  w.stats.oom_score_adj);
-	if (headroom_alloc_calls)
-		w.allocs_at_start = headroom_alloc_calls();
+	if (count_allocs)
+		w.allocs_at_start = count_allocs();
 	next_tick = mono_now() + w.stats.interval_seconds;
 	while (running && (!w.cfg.count || w.stats.ticks < w.cfg.count)) {
 		size_t nfds = 0, nhttp;
@@ -849,12 +860,12 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 			next_tick = mono_now() + w.stats.interval_seconds;
 		}
 	}
-	if (headroom_alloc_calls)
+	if (count_allocs)
 		watch_log("stopped after %llu ticks and %llu full scans; heap allocations at start-up: %lu, after: %lu",
 			  (unsigned long long)w.stats.ticks,
 			  (unsigned long long)(w.stats.scans[0] + w.stats.scans[1] + w.stats.scans[2] + w.stats.scans[3] +
 					       w.stats.scans[4]),
-			  w.allocs_at_start, headroom_alloc_calls() - w.allocs_at_start);
+			  w.allocs_at_start, count_allocs() - w.allocs_at_start);
 	else
 		watch_log("stopped after %llu ticks", (unsigned long long)w.stats.ticks);
 	stop(&w);

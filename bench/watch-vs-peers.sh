@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Benchmark of headroom watch, on the same machine in the same run, at 100 and at THREADS threads
+# (default 20,000, held in one process inside a sandbox cgroup):
+#   CPU time per tick          from /proc/PID/schedstat (nanoseconds on CPU) over a window of ticks
+#                              at --interval 0.02, no scrape inside the window: the tick must cost the
+#                              same at 100 and at 20,000 threads
+#   CPU time per full scan     the same, with a full scan every tick
+#   resident memory            VmRSS after the start-up scan and after the scans above (target < 2 MiB)
+#   heap allocations           after start-up, counted by tests/shim/alloc_count.so over the scans
+#                              and scrapes (target 0)
+#   a /metrics scrape          curl's time_total, median of RUNS, against a node_exporter scrape with
+#                              its processes collector (target: node_exporter / headroom >= 25)
+#
+# Run from the repository root as root, after 'make headroom helpers alloc-count':
+#   bench/watch-vs-peers.sh [THREADS] [RUNS]
+# Everything it starts is removed on exit, SIGINT included; it changes no sysctl.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+THREADS=${1:-20000}
+RUNS=${2:-21}
+BUILD=${BUILD:-build}
+HEADROOM=$PWD/headroom
+FORKER=$PWD/$BUILD/helpers/forker
+DYN=$PWD/$BUILD/headroom-dynamic
+SHIM=$PWD/$BUILD/shim/alloc_count.so
+. tests/lib.sh
+. tests/watch-lib.sh
+trap - EXIT INT TERM
+trap '_run_cleanups' EXIT
+trap '_run_cleanups; exit 130' INT
+trap '_run_cleanups; exit 143' TERM
+
+[ -x "$HEADROOM" ] && [ -x "$FORKER" ] && [ -x "$DYN" ] && [ -f "$SHIM" ] ||
+	{ echo "build first: make headroom helpers alloc-count" >&2; exit 2; }
+command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
+tmp=$(mktemp -d)
+on_exit "rm -rf $tmp"
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat"; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+cg=
+if is_root && read -r ver parent < <(cgroup_parent_for pids); then
+	cg=$parent/headroom-bench-watch-$$
+	mkdir "$cg" && on_exit "rmdir_retry $cg"
+	echo $((THREADS + 5000)) >"$cg/pids.max"
+fi
+HOLDER=
+hold() { # hold N: one process with N threads
+	if [ -n "$cg" ]; then
+		start_holder threads "$tmp/holder" sh -c "echo \$\$ > $cg/cgroup.procs && exec $FORKER -t -n $1 -T 900" || return 1
+	else
+		start_holder threads "$tmp/holder" "$FORKER" -t -n "$1" -T 900 || return 1
+	fi
+	HOLDER=$HOLDER_PID
+}
+unhold() { kill_tree "$HOLDER"; wait "$HOLDER" 2>/dev/null; }
+
+# cpu_per_tick ARGS...: µs of CPU per tick (its VmRSS at the end into $tmp/rss) of a daemon started with ARGS, over about 3 s of ticks
+cpu_per_tick() {
+	local t0 t1 c0 c1
+	start_watch "$tmp/w.log" "$@" || return 1
+	sleep 1
+	t0=$(metric "$(scrape)" headroom_watch_ticks_total)
+	c0=$(cpu_ns "$WATCH_PID")
+	sleep 3
+	c1=$(cpu_ns "$WATCH_PID")
+	t1=$(metric "$(scrape)" headroom_watch_ticks_total)
+	rss_kib "$WATCH_PID" >"$tmp/rss"
+	kill "$WATCH_PID"
+	wait "$WATCH_PID" 2>/dev/null
+	# the scrape that read t1 ran after c1: the window holds t1 - t0 ticks, give or take the last one
+	awk -v c="$((c1 - c0))" -v t="$((t1 - t0))" 'BEGIN { printf "%.1f\n", c / t / 1000 }'
+}
+
+# measure LABEL: the tick, the scan, the resident memory
+measure() {
+	local tick scan rss_start
+	start_watch "$tmp/w.log" --interval 1 --scan-interval 3600 || exit 1
+	sleep 0.5
+	rss_start=$(rss_kib "$WATCH_PID")
+	SCAN_SECONDS=$(metric "$(scrape)" headroom_watch_scan_duration_seconds)
+	kill "$WATCH_PID"
+	wait "$WATCH_PID" 2>/dev/null
+	tick=$(cpu_per_tick --interval 0.02 --scan-interval 3600)
+	scan=$(cpu_per_tick --interval 0.02 --scan-interval 0)
+	RSS=$(cat "$tmp/rss")
+	printf '%-14s %14s %18s %16s %16s\n' "$1" "$tick" "$scan" "$rss_start" "$RSS"
+	eval "TICK_$2=$tick SCAN_$2=$scan RSS_$2=$RSS RSS0_$2=$rss_start"
+}
+
+echo "kernel $(uname -r); $(nproc) CPUs; $(ls -d /proc/[0-9]* | wc -l) processes before the holder"
+printf '\n%-14s %14s %18s %16s %16s\n' "threads held" "µs CPU/tick" "µs CPU/full scan" "RSS KiB (start)" "RSS KiB (after)"
+hold 100 || exit 1
+measure 100 small
+unhold
+hold "$THREADS" || exit 1
+measure "$THREADS" big
+
+# heap allocations after start-up at THREADS threads, full scans every tick, with scrapes
+HEADROOM=$DYN LD_PRELOAD=$SHIM start_watch "$tmp/alloc.log" --interval 0.02 --scan-interval 0 --count 200 || exit 1
+for i in $(seq 1 20); do scrape >/dev/null; done
+wait "$WATCH_PID"
+allocs=$(grep -o 'heap allocations at start-up: [0-9]*, after: [0-9]*' "$tmp/alloc.log")
+
+# /metrics against node_exporter's with its processes collector, at THREADS threads
+start_watch "$tmp/w.log" --interval 1 || exit 1
+hr_url=$WATCH_URL/metrics
+ne=$(command -v prometheus-node-exporter || command -v node_exporter || true)
+ne_url=
+if [ -n "$ne" ]; then
+	port=$((20000 + RANDOM % 20000))
+	"$ne" --web.listen-address="127.0.0.1:$port" --collector.processes >"$tmp/ne.log" 2>&1 &
+	on_exit "kill $!"
+	for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" -o /dev/null && break; sleep 0.1; done
+	curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^node_processes_threads ' && ne_url="http://127.0.0.1:$port/metrics"
+fi
+t() { curl -sf -o /dev/null -w '%{time_total}\n' "$1" | awk '{ printf "%.3f\n", $1 * 1000 }'; }
+for ((r = 0; r < RUNS; r++)); do
+	t "$hr_url" >>"$tmp/hr"
+	[ -n "$ne_url" ] && t "$ne_url" >>"$tmp/ne"
+done
+hr=$(median <"$tmp/hr")
+printf '\n%-50s %10s\n' "/metrics scrape, median of $RUNS at $THREADS threads" "ms"
+printf '%-50s %10.3f   (%s bytes)\n' "headroom watch" "$hr" "$(curl -s "$hr_url" | wc -c)"
+if [ -n "$ne_url" ]; then
+	ne_ms=$(median <"$tmp/ne")
+	printf '%-50s %10.3f   (%s bytes)\n' "node_exporter --collector.processes" "$ne_ms" "$(curl -s "$ne_url" | wc -c)"
+else
+	echo "note: node_exporter is not installed (apt-get install prometheus-node-exporter); no comparison"
+fi
+
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+met() { awk -v r="$1" -v t="$2" -v op="$3" 'BEGIN { print ((op == ">=") ? (r >= t) : (r < t)) ? "met" : "NOT MET" }'; }
+echo "CPU per tick at $THREADS threads / at 100 = $(ratio "$TICK_big" "$TICK_small") (the tick must cost the same)"
+echo "CPU per full scan at $THREADS threads / at 100 = $(ratio "$SCAN_big" "$SCAN_small") (a scan reads every process and counts maps: it grows)"
+echo "full scan at $THREADS threads, as the daemon timed it: $(awk -v s="$SCAN_SECONDS" 'BEGIN { printf "%.2f ms", s * 1000 }')"
+for k in small big; do
+	eval "r=\$RSS_$k"
+	echo "RSS after scans, $([ $k = small ] && echo 100 || echo "$THREADS") threads: $r KiB (target < 2048 KiB: $(met "$r" 2048 "<"))"
+done
+echo "$allocs (target 0 after: $(met "${allocs##*after: }" 1 "<"))"
+[ -n "$ne_url" ] && r=$(ratio "$ne_ms" "$hr") && echo "node_exporter / headroom watch scrape = ${r}x (target >= 25x: $(met "$r" 25 ">="))"
+exit 0
