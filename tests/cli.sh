@@ -25,6 +25,15 @@ check "--help exits 0 and shows the usage line" grep -q '^Usage: headroom \[repo
 check "--help names the repro command" grep -q '^       headroom repro \[OPTION\]\.\.\. MODE' <<<"$out"
 check "--help names the oom command" grep -q '^       headroom oom \[OPTION\]\.\.\.' <<<"$out"
 check "oom --help names its subcommands" bash -c 'for o in protect prefer adj json top; do grep -q -- "$o" <<<"$1" || exit 1; done' _ "$("$H" oom --help)"
+check "--help names the watch command" grep -q '^       headroom watch \[OPTION\]\.\.\.' <<<"$out"
+watch_help=$("$H" watch --help)
+missing=
+for o in listen state-dir textfile interval min-interval scan-interval scan-gap warning critical evidence-files \
+	evidence-bytes max-cgroups scan-memory no-maps count config root help version; do
+	grep -q -- "--$o" <<<"$watch_help" || missing="$missing help:--$o"
+	[ "$o" = help ] || [ "$o" = version ] || grep -qF -- "$(sed 's/-/\\-/g' <<<"--$o")" "$TESTS_DIR/../man/headroom.1" || missing="$missing man:--$o"
+done
+check_eq "watch --help lists every long option, and the man page documents each" "" "$missing"
 check "--help names the explain command" grep -q '^       headroom explain \[OPTION\]\.\.\. MESSAGE' <<<"$out"
 check "explain --help lists every long option" bash -c 'for o in pid user cgroup op errno json root no-fork color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$("$H" explain --help)"
 check "repro --help lists every long option" bash -c 'for o in list json count size uid hold timeout color help version; do grep -q -- "--$o" <<<"$1" || exit 1; done' _ "$("$H" repro --help)"
