@@ -116,7 +116,7 @@ static void compose(const struct snapshot *snap, const struct assessment *a, con
 int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const struct assessment *a, const char *reason,
 		   const char *why, const char *top, char *ret_path, size_t size)
 {
-	char stamp[40], name[EVIDENCE_NAME_MAX];
+	char stamp[40], base[32], name[EVIDENCE_NAME_MAX];
 	struct tm tm;
 	time_t t = time(NULL);
 	struct buf out;
@@ -127,14 +127,15 @@ int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const st
 		return -ENOTDIR;
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S%z", &tm);
-	strftime(name, sizeof(name), "evidence-%Y%m%dT%H%M%S.json", &tm);
-	/* a second one within the same second: evidence-...-2.json, sorting after the first */
-	for (unsigned k = 2; e->n && strcmp(name, e->names[e->n - 1]) <= 0 && k < 100; k++) {
-		char base[32];
-
-		strftime(base, sizeof(base), "evidence-%Y%m%dT%H%M%S", &tm);
+	/* evidence-YYYYMMDDTHHMMSS-NN.json: NN counts the files of one second, so that names sort by time */
+	strftime(base, sizeof(base), "evidence-%Y%m%dT%H%M%S", &tm);
+	for (unsigned k = 1; k < 100; k++) {
 		snprintf(name, sizeof(name), "%s-%02u.json", base, k);
+		if (!e->n || strcmp(name, e->names[e->n - 1]) > 0)
+			break;
 	}
+	if (e->n && strcmp(name, e->names[e->n - 1]) <= 0)
+		return -EEXIST; /* a hundred in one second: the rest of that second is not written */
 	buf_init(&out);
 	compose(snap, a, reason, why, top, stamp, 10, true, &out);
 	if (out.len > e->max_bytes)

@@ -601,8 +601,12 @@ static void tick(struct watch *w)
 	measure(w, cur);
 	counter_events(w, cur, prev);
 	l = threshold_trigger(cur, prev, &worse, trig, sizeof(trig));
-	if (w->event_pending) {
-		/* an event and a crossing in the same tick make one evidence snapshot that names both */
+	if (w->event_pending && t0 - w->last_triggered_mono >= w->cfg.scan_gap_s) {
+		/*
+		 * An event and a crossing in the same tick make one evidence snapshot that names both. Events
+		 * are logged as they come; their scans, at most one per scan_gap, so that a storm of kills or
+		 * rejections cannot keep the daemon scanning.
+		 */
 		w->event_pending = false;
 		snprintf(why, sizeof(why), "%s%s%s", w->event_words, l ? "; " : "", l ? trig : "");
 		snprintf(scope, sizeof(scope), "%s", l ? l->scope : w->event_scope);
@@ -808,13 +812,13 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 		return r;
 	}
 	full_scan(&w, SCAN_STARTUP);
-	tick(&w);
 	watch_log("started: headroom %s, pid %d; %zu cgroup(s) watched each tick; %s%s%s%s%s; memory %s, "
 		  "oom_score_adj %d",
 		  HEADROOM_VERSION, (int)getpid(), w.nwatched, w.http_on ? "serving http://" : "no --listen",
 		  w.http_on ? w.http.address : "", w.http_on ? "/metrics" : "", w.evidence.on ? "; evidence in " : "",
 		  w.evidence.on ? w.cfg.state_dir : "", w.stats.memory_locked ? "locked" : "not locked",
 		  w.stats.oom_score_adj);
+	tick(&w);
 	if (count_allocs)
 		w.allocs_at_start = count_allocs();
 	next_tick = mono_now() + w.stats.interval_seconds;

@@ -78,6 +78,9 @@ for fd in 10 11 12 13 14 15 16 17 18; do eval "exec $fd<>/dev/tcp/127.0.0.1/$por
 check "9 slow clients do not keep a scrape out" grep -q '^headroom_watch_ticks_total ' <<<"$(scrape)"
 for fd in 10 11 12 13 14 15 16 17 18; do eval "exec $fd>&-"; done
 check "the oldest slow client was evicted" wait_metric 'headroom_watch_http_rejected_total{reason="evicted"}' 'v >= 1' 5
+# one more that sends nothing: closed at its 5-second deadline
+exec 19<>"/dev/tcp/127.0.0.1/$port"
+idle_start=$EPOCHREALTIME
 
 # SIGHUP: a changed file takes effect (tiny thresholds make the machine's pid_max critical)
 printf 'interval = 0.5\nwarning = 0.001\ncritical = 0.002\n' >"$tmp/watch.conf"
@@ -89,6 +92,13 @@ kill -HUP "$pid"
 check "a bad file is refused, naming the line" wait_for_line "$tmp/log" "unknown setting 'bogus' in $tmp/watch.conf:2" 5
 check "and the running configuration is kept" wait_for_line "$tmp/log" "reload: kept the running configuration" 5
 check "the daemon still serves" grep -q '^headroom_watch_ticks_total ' <<<"$(scrape)"
+
+timeout 8 cat <&19 >/dev/null 2>&1
+rc=$?
+exec 19>&-
+check "an idle client is closed at its deadline (not by timeout(1): $rc)" test "$rc" != 124
+check "after about 5 seconds" awk -v s="$idle_start" -v e="$EPOCHREALTIME" 'BEGIN { exit !(e - s >= 4.5 && e - s < 8) }'
+check "and counted" wait_metric 'headroom_watch_http_rejected_total{reason="timeout"}' 'v >= 1' 5
 
 # SIGTERM: a clean stop
 kill -TERM "$pid"
@@ -107,6 +117,21 @@ check_eq "naming the option" "headroom: invalid --interval value 'abc'; see 'hea
 "$HEADROOM" watch --listen 127.0.0.1:notaport 2>"$tmp/err"
 check_eq "a bad --listen exits 3" 3 "$?"
 check "saying what is expected" grep -q "cannot listen on '127.0.0.1:notaport': expected ADDRESS:PORT" "$tmp/err"
+
+# evidence is bounded in count: three rejected forks after the start-up's (the cgroup was already
+# critical), two files kept, the newest
+start_watch "$tmp/log2" --interval 0.1 --scan-gap 0 --evidence-files 2 --state-dir "$tmp/state2" ||
+	{ not_ok "$T" "the second daemon did not start"; exit 0; }
+wait_for_line "$tmp/log2" "evidence: .*snapshot in" 5
+n0=$(grep -c 'evidence: .*snapshot in' "$tmp/log2")
+for i in 1 2 3; do
+	sh -c "echo \$\$ > $cg/cgroup.procs && exec $HELPERS/forker -n 2 -T 1" >/dev/null 2>&1
+	for j in $(seq 50); do [ "$(grep -c 'evidence: .*snapshot in' "$tmp/log2")" -ge $((n0 + i)) ] && break; sleep 0.1; done
+done
+check_eq "three more evidence snapshots were written" $((n0 + 3)) "$(grep -c 'evidence: .*snapshot in' "$tmp/log2")"
+check_eq "two are kept" 2 "$(ls "$tmp/state2" | wc -l)"
+check_eq "the newest two" "$(grep -o 'snapshot in .*' "$tmp/log2" | tail -n2 | sed 's|.*/||' | sort)" "$(ls "$tmp/state2" | sort)"
+kill "$WATCH_PID"
 
 _run_cleanups
 check "nothing is left: the cgroup is removed" test ! -d "$cg"
