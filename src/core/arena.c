@@ -2,6 +2,7 @@
 #include "core/arena.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -34,6 +35,7 @@ int arena_init(struct arena *a, size_t size)
 
 void arena_destroy(struct arena *a)
 {
+	arena_reset(a);
 	for (size_t i = 0; i < ARENA_MAX; i++)
 		if (arenas[i] == a)
 			arenas[i] = NULL;
@@ -47,6 +49,9 @@ void arena_destroy(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
+	for (size_t i = 0; i < a->nspill; i++)
+		free(a->spill[i]);
+	a->nspill = 0;
 	a->used = 0;
 	a->last = SIZE_MAX;
 }
@@ -140,4 +145,30 @@ void arena_release(struct arena *a, void *p)
 		a->used = a->last;
 		a->last = SIZE_MAX;
 	}
+}
+
+void arena_spill_add(struct arena *a, void *p)
+{
+	if (a->nspill < ARENA_SPILL_MAX)
+		a->spill[a->nspill++] = p;
+}
+
+static bool spill_forget(struct arena *a, void *p)
+{
+	for (size_t i = 0; i < a->nspill; i++)
+		if (a->spill[i] == p) {
+			a->spill[i] = a->spill[--a->nspill];
+			return true;
+		}
+	return false;
+}
+
+struct arena *arena_spill_forget(struct arena *a, void *p)
+{
+	if (a)
+		return spill_forget(a, p) ? a : NULL;
+	for (size_t i = 0; i < ARENA_MAX; i++)
+		if (arenas[i] && arenas[i]->nspill && spill_forget(arenas[i], p))
+			return arenas[i];
+	return NULL;
 }

@@ -17,8 +17,10 @@
  *
  * Invariants: base != NULL after arena_init; used <= size; peak is the most ever used.
  * When a block does not fit, the allocators fall back to malloc and count it in *overflows*: the
- * daemon reports that figure rather than failing a scan. Single-threaded only.
+ * daemon reports that figure rather than failing a scan. Those heap blocks are remembered (up to
+ * ARENA_SPILL_MAX) and freed by arena_reset with the rest. Single-threaded only.
  */
+#define ARENA_SPILL_MAX 256
 struct arena {
 	char *base;
 	size_t size;       /* reserved bytes */
@@ -26,6 +28,8 @@ struct arena {
 	size_t peak;
 	size_t last;       /* offset of the last block's header, for in-place growth; SIZE_MAX none */
 	uint64_t overflows;
+	void *spill[ARENA_SPILL_MAX]; /* heap blocks taken while this arena was in use */
+	size_t nspill;
 };
 
 /* Reserves size bytes of address space. Returns 0 or -errno. */
@@ -44,6 +48,11 @@ void *arena_alloc(struct arena *a, size_t n);
 struct arena *arena_owner(const void *p);
 /* Resizes block p of arena a: in place when it is the last block, else a copy. NULL when it does not fit. */
 void *arena_realloc(struct arena *a, void *p, size_t n);
+/* Remembers heap block p, taken because a did not have room, for arena_reset to free. */
+void arena_spill_add(struct arena *a, void *p);
+/* Forgets heap block p (freed or moved by its user). Returns the arena that held it (a, or any when a is NULL), or NULL. */
+struct arena *arena_spill_forget(struct arena *a, void *p);
+
 /* The size block p was asked with. */
 size_t arena_block_size(const void *p);
 /* Gives back block p when it is the last one; otherwise does nothing. */

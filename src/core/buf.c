@@ -19,14 +19,16 @@ static void out_of_memory(void)
 /* Blocks come from the arena in use when there is one (see core/arena.h), else from malloc. */
 void *xmalloc(size_t n)
 {
-	void *p = arena_alloc(arena_current(), n);
+	struct arena *a = arena_current();
+	void *p = arena_alloc(a, n);
 
 	if (p)
 		return p;
 	p = malloc(n ? n : 1);
-
 	if (!p)
 		out_of_memory();
+	if (a)
+		arena_spill_add(a, p); /* freed with the arena's next reset */
 	return p;
 }
 
@@ -40,33 +42,42 @@ void *xcalloc(size_t n, size_t size)
 	if (p)
 		return memset(p, 0, n * size);
 	p = calloc(n ? n : 1, size ? size : 1);
-
 	if (!p)
 		out_of_memory();
+	if (arena_current())
+		arena_spill_add(arena_current(), p);
 	return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
-	struct arena *a = p ? arena_owner(p) : arena_current();
+	struct arena *a;
 	void *q;
 
 	if (!p)
 		return xmalloc(n);
+	a = arena_owner(p);
 	if (a) {
-		/* A block of an arena grows in its own arena; when it no longer fits, on the heap. */
+		/* A block of an arena grows in its own arena; when it no longer fits, on the heap, in its spill. */
+		size_t old = arena_block_size(p);
+
 		q = arena_realloc(a, p, n);
 		if (q)
 			return q;
-		size_t old = arena_block_size(p);
-
-		q = xmalloc(n);
+		q = malloc(n ? n : 1);
+		if (!q)
+			out_of_memory();
 		memcpy(q, p, old < n ? old : n);
+		arena_spill_add(a, q);
 		return q;
 	}
+	/* a heap block of an arena's spill moves with realloc: its entry follows it */
+	a = arena_spill_forget(NULL, p);
 	p = realloc(p, n ? n : 1);
 	if (!p)
 		out_of_memory();
+	if (a)
+		arena_spill_add(a, p);
 	return p;
 }
 
@@ -77,10 +88,12 @@ void xfree(void *p)
 	if (!p)
 		return;
 	a = arena_owner(p);
-	if (a)
+	if (a) {
 		arena_release(a, p);
-	else
-		free(p);
+		return;
+	}
+	arena_spill_forget(NULL, p);
+	free(p);
 }
 
 void *xreallocarray(void *p, size_t n, size_t size)

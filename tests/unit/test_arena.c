@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The daemon's allocation: arenas under xmalloc and its kin, the stable sort, the directory lister. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/dirlist.h"
+#include "core/sort.h"
+#include "unit.h"
+
+static bool in_arena(const struct arena *a, const void *p)
+{
+	return (const char *)p >= a->base && (const char *)p < a->base + a->size;
+}
+
+static void blocks_come_from_the_arena_in_use(void)
+{
+	struct arena a;
+	char *p, *q;
+	struct buf b;
+
+	CHECK(arena_init(&a, 1 << 20) == 0);
+	CHECK(arena_use(&a) == NULL);
+	p = xmalloc(10);
+	CHECK(in_arena(&a, p));
+	CHECK((uintptr_t)p % 16 == 0);
+	q = xcalloc(4, 8);
+	CHECK(in_arena(&a, q));
+	for (int i = 0; i < 32; i++)
+		CHECK(q[i] == 0);
+	/* the last block grows in place */
+	CHECK(xrealloc(q, 4000) == q);
+	/* an earlier one is copied, contents kept */
+	memcpy(p, "arena-ok!", 10);
+	q = xrealloc(p, 64);
+	CHECK(q != p && in_arena(&a, q));
+	CHECK_STR(q, "arena-ok!");
+	/* a growing buffer stays in the arena */
+	buf_init(&b);
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	CHECK(in_arena(&a, b.data));
+	CHECK(b.len > 2000);
+	buf_free(&b);
+	/* giving back the last block reuses its space */
+	{
+		size_t used = a.used;
+		char *r = xmalloc(100);
+
+		xfree(r);
+		CHECK_U64(a.used, used);
+	}
+	arena_use(NULL);
+	/* without an arena in use, the heap */
+	p = xmalloc(10);
+	CHECK(!in_arena(&a, p));
+	xfree(p);
+	CHECK(a.peak >= a.used && a.peak > 4000);
+	arena_reset(&a);
+	CHECK_U64(a.used, 0);
+	arena_destroy(&a);
+}
+
+static void a_full_arena_spills_to_the_heap_and_gets_it_back(void)
+{
+	struct arena a;
+	char *big, *p, *q;
+
+	CHECK(arena_init(&a, 8192) == 0);
+	arena_use(&a);
+	big = xmalloc(6000);
+	CHECK(in_arena(&a, big));
+	p = xmalloc(6000); /* does not fit */
+	CHECK(!in_arena(&a, p));
+	CHECK_U64(a.overflows, 1);
+	CHECK_U64(a.nspill, 1);
+	memset(p, 'x', 6000);
+	/* a spilled block that moves is still remembered; one freed by its user is forgotten */
+	p = xrealloc(p, 100000);
+	CHECK_U64(a.nspill, 1);
+	q = xmalloc(7000);
+	CHECK_U64(a.nspill, 2);
+	xfree(q);
+	CHECK_U64(a.nspill, 1);
+	/* an arena block that outgrows the arena moves to the heap, contents kept */
+	memcpy(big, "kept", 5);
+	q = xrealloc(big, 20000);
+	CHECK(!in_arena(&a, q));
+	CHECK_STR(q, "kept");
+	CHECK_U64(a.nspill, 2);
+	arena_use(NULL);
+	/* the reset frees what spilled (the sanitizer build would report a leak or a double free) */
+	arena_reset(&a);
+	CHECK_U64(a.nspill, 0);
+	arena_destroy(&a);
+}
+
+struct item {
+	int key, order;
+};
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+static void the_sort_is_stable(void)
+{
+	struct item v[2000];
+	bool ok = true;
+
+	srand(7);
+	for (int i = 0; i < 2000; i++)
+		v[i] = (struct item){ rand() % 50, i };
+	xsort(v, 2000, sizeof(v[0]), cmp_key);
+	for (int i = 1; i < 2000; i++)
+		ok &= v[i - 1].key < v[i].key || (v[i - 1].key == v[i].key && v[i - 1].order < v[i].order);
+	CHECK(ok);
+	xsort(v, 0, sizeof(v[0]), cmp_key);
+	xsort(v, 1, sizeof(v[0]), cmp_key);
+}
+
+static void the_directory_lister_sees_every_entry(void)
+{
+	char dir[] = "/tmp/headroom-unit-XXXXXX", path[64];
+	struct dir_list *l = xmalloc(sizeof(*l));
+	unsigned seen = 0, dirs = 0;
+	unsigned char type;
+	const char *name;
+	int fd, err;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (int i = 0; i < 300; i++) { /* more than one getdents64 buffer */
+		snprintf(path, sizeof(path), "%s/entry-with-a-longish-name-%03d", dir, i);
+		close(open(path, O_CREAT | O_WRONLY, 0600));
+	}
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	dir_list_start(l, fd);
+	while ((name = dir_list_next(l, &type, &err))) {
+		CHECK(strcmp(name, ".") != 0 && strcmp(name, "..") != 0);
+		seen++;
+		dirs += type == DT_DIR;
+	}
+	CHECK_U64(err, 0);
+	CHECK_U64(seen, 301);
+	CHECK_U64(dirs, 1);
+	close(fd);
+	for (int i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "%s/entry-with-a-longish-name-%03d", dir, i);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+	xfree(l);
+}
+
+int main(void)
+{
+	RUN(blocks_come_from_the_arena_in_use);
+	RUN(a_full_arena_spills_to_the_heap_and_gets_it_back);
+	RUN(the_sort_is_stable);
+	RUN(the_directory_lister_sees_every_entry);
+	return 0;
+}
