@@ -22,6 +22,7 @@ BUILD=${BUILD:-build}
 HEADROOM=$PWD/headroom
 FORKER=$PWD/$BUILD/helpers/forker
 . tests/lib.sh
+. bench/peers.sh
 trap - EXIT INT TERM
 trap '_run_cleanups' EXIT
 trap '_run_cleanups; exit 130' INT
@@ -71,21 +72,8 @@ tasks=$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f2)
 echo "holding $(cat "$tmp"/holder* | awk '/^created/ { n += $2 } END { print n }') threads in $PROCS process(es); $tasks tasks on the machine;" \
 	"$(ls -d /proc/[0-9]* | wc -l) processes; kernel $(uname -r); $(nproc) CPUs"
 
-ne=$(command -v prometheus-node-exporter || command -v node_exporter || true)
-ne_url=
-if [ -n "$ne" ]; then
-	port=$((20000 + RANDOM % 20000))
-	"$ne" --web.listen-address="127.0.0.1:$port" --collector.processes >"$tmp/ne.log" 2>&1 &
-	on_exit "kill $!"
-	for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" -o /dev/null && break; sleep 0.1; done
-	if curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^node_processes_threads '; then
-		ne_url="http://127.0.0.1:$port/metrics"
-	else
-		echo "note: node_exporter did not serve its processes collector; skipped"
-	fi
-else
-	echo "note: node_exporter is not installed (apt-get install prometheus-node-exporter); skipped"
-fi
+start_node_exporter
+ne_url=$NE_URL
 
 scrape() { curl -sf "$ne_url" >/dev/null; }
 pslines() { ps -eLf | wc -l; }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of headroom watch, on the same machine in the same run, at 100 and at THREADS threads
 # (default 20,000, held in one process inside a sandbox cgroup):
-#   CPU time per tick          from /proc/PID/schedstat (nanoseconds on CPU) over a window of ticks
-#                              at --interval 0.02, no scrape inside the window: the tick must cost the
-#                              same at 100 and at 20,000 threads
+#   CPU time per tick          from /proc/PID/schedstat (nanoseconds on CPU) over windows of ticks
+#                              at --interval 0.02 (median of 5), no scrape inside a window: the tick
+#                              must cost the same at 100 and at 20,000 threads
 #   CPU time per full scan     the same, with a full scan every tick
 #   resident memory            VmRSS after the start-up scan and after the scans above (target < 2 MiB)
 #   heap allocations           after start-up, counted by tests/shim/alloc_count.so over the scans
@@ -25,6 +25,7 @@ DYN=$PWD/$BUILD/headroom-dynamic
 SHIM=$PWD/$BUILD/shim/alloc_count.so
 . tests/lib.sh
 . tests/watch-lib.sh
+. bench/peers.sh
 trap - EXIT INT TERM
 trap '_run_cleanups' EXIT
 trap '_run_cleanups; exit 130' INT
@@ -57,21 +58,26 @@ hold() { # hold N: one process with N threads
 }
 unhold() { kill_tree "$HOLDER"; wait "$HOLDER" 2>/dev/null; }
 
-# cpu_per_tick ARGS...: µs of CPU per tick (its VmRSS at the end into $tmp/rss) of a daemon started with ARGS, over about 3 s of ticks
+# cpu_per_tick ARGS...: µs of CPU per tick of a daemon started with ARGS, the median of 5 windows of
+# 1.5 s of ticks (its VmRSS at the end into $tmp/rss)
 cpu_per_tick() {
-	local t0 t1 c0 c1
+	local t0 t1 c0 c1 k
 	start_watch "$tmp/w.log" "$@" || return 1
 	sleep 1
-	t0=$(metric "$(scrape)" headroom_watch_ticks_total)
-	c0=$(cpu_ns "$WATCH_PID")
-	sleep 3
-	c1=$(cpu_ns "$WATCH_PID")
-	t1=$(metric "$(scrape)" headroom_watch_ticks_total)
+	: >"$tmp/win"
+	for k in 1 2 3 4 5; do
+		t0=$(metric "$(scrape)" headroom_watch_ticks_total)
+		c0=$(cpu_ns "$WATCH_PID")
+		sleep 1.5
+		c1=$(cpu_ns "$WATCH_PID")
+		t1=$(metric "$(scrape)" headroom_watch_ticks_total)
+		# the scrape that read t1 ran after c1: the window holds t1 - t0 ticks, give or take the last one
+		awk -v c="$((c1 - c0))" -v t="$((t1 - t0))" 'BEGIN { printf "%.1f\n", c / t / 1000 }' >>"$tmp/win"
+	done
 	rss_kib "$WATCH_PID" >"$tmp/rss"
 	kill "$WATCH_PID"
 	wait "$WATCH_PID" 2>/dev/null
-	# the scrape that read t1 ran after c1: the window holds t1 - t0 ticks, give or take the last one
-	awk -v c="$((c1 - c0))" -v t="$((t1 - t0))" 'BEGIN { printf "%.1f\n", c / t / 1000 }'
+	median <"$tmp/win"
 }
 
 # measure LABEL: the tick, the scan, the resident memory
@@ -107,15 +113,8 @@ allocs=$(grep -o 'heap allocations at start-up: [0-9]*, after: [0-9]*' "$tmp/all
 # /metrics against node_exporter's with its processes collector, at THREADS threads
 start_watch "$tmp/w.log" --interval 1 || exit 1
 hr_url=$WATCH_URL/metrics
-ne=$(command -v prometheus-node-exporter || command -v node_exporter || true)
-ne_url=
-if [ -n "$ne" ]; then
-	port=$((20000 + RANDOM % 20000))
-	"$ne" --web.listen-address="127.0.0.1:$port" --collector.processes >"$tmp/ne.log" 2>&1 &
-	on_exit "kill $!"
-	for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" -o /dev/null && break; sleep 0.1; done
-	curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^node_processes_threads ' && ne_url="http://127.0.0.1:$port/metrics"
-fi
+start_node_exporter
+ne_url=$NE_URL
 t() { curl -sf -o /dev/null -w '%{time_total}\n' "$1" | awk '{ printf "%.3f\n", $1 * 1000 }'; }
 for ((r = 0; r < RUNS; r++)); do
 	t "$hr_url" >>"$tmp/hr"
@@ -127,8 +126,6 @@ printf '%-50s %10.3f   (%s bytes)\n' "headroom watch" "$hr" "$(curl -s "$hr_url"
 if [ -n "$ne_url" ]; then
 	ne_ms=$(median <"$tmp/ne")
 	printf '%-50s %10.3f   (%s bytes)\n' "node_exporter --collector.processes" "$ne_ms" "$(curl -s "$ne_url" | wc -c)"
-else
-	echo "note: node_exporter is not installed (apt-get install prometheus-node-exporter); no comparison"
 fi
 
 echo
