@@ -36,6 +36,9 @@ int cli_common_option(int c, char **argv, const char *command, const char *usage
 /* --color[=WHEN]: auto, always (also when no value is given) or never into *ret; -EINVAL after saying why. */
 int cli_color_option(const char *arg, const char **ret);
 
+/* A threshold: a number above 0 and at most 100 into *ret. Returns 0 or -EINVAL (nothing said). */
+int cli_parse_percent(const char *s, double *ret);
+
 /* Opens the root a command reads (and its proc), or says why not and returns -errno. */
 struct hr_root;
 int cli_open_root(struct hr_root *root, const char *path);

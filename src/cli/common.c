@@ -104,3 +104,16 @@ int cli_open_root(struct hr_root *root, const char *path)
 	}
 	return 0;
 }
+
+int cli_parse_percent(const char *s, double *ret)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 100)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}

@@ -22,7 +22,6 @@
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "diagnose/oom_history.h"
-#include "parse/keyed.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -386,13 +385,8 @@ static int show(int argc, char **argv)
 				oom_history_add(&hist, &l, r.usec);
 		kernel_log_close(&kl);
 	}
-	{
-		struct buf b;
-
-		buf_init(&b);
-		have_vmstat = read_file_at(root.proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &vmstat_kills) == 0;
-		buf_free(&b);
-	}
+	have_vmstat = snap.sys.vmstat_oom_kill.known;
+	vmstat_kills = snap.sys.vmstat_oom_kill.v;
 
 	{
 		struct oom_view v = { &snap, &cfg, doms, ndoms, &hist, top, vmstat_kills, boot_epoch, root.live, log_read,

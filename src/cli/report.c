@@ -60,20 +60,6 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Parses a percentage: a number above 0 and at most 100. */
-static int parse_percent(const char *s, double *ret)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || v > 100)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = false, .map_counts = true };
@@ -106,13 +92,13 @@ int cmd_report(int argc, char **argv)
 			break;
 		}
 		case 'w':
-			if (parse_percent(optarg, &th.warning_pct) < 0) {
+			if (cli_parse_percent(optarg, &th.warning_pct) < 0) {
 				cli_error("invalid --warning value '%s': expected a percentage above 0 and at most 100", optarg);
 				return EXIT_UNKNOWN;
 			}
 			break;
 		case 'c':
-			if (parse_percent(optarg, &th.critical_pct) < 0) {
+			if (cli_parse_percent(optarg, &th.critical_pct) < 0) {
 				cli_error("invalid --critical value '%s': expected a percentage above 0 and at most 100", optarg);
 				return EXIT_UNKNOWN;
 			}
@@ -146,7 +132,7 @@ int cmd_report(int argc, char **argv)
 	ropts.color = !json && !metrics && cli_use_color(color, STDOUT_FILENO);
 	buf_init(&out);
 	if (metrics)
-		render_report_prometheus(&snap, &a, &out);
+		render_report_prometheus(&a, snap.nproblems, &out);
 	else if (json)
 		render_report_json(&snap, &a, &ropts, &out);
 	else

@@ -532,14 +532,7 @@ static void take_report(struct run *run)
 	assess(&run->snap, &th, &run->a);
 	root_close(&root);
 	run->have_report = true;
-	for (size_t i = 0; i < run->a.nlimits; i++) {
-		const struct limit *l = &run->a.limits[i];
-
-		if (l->id == run->m->limit && strcmp(l->scope, run->scope) == 0) {
-			run->named = l;
-			break;
-		}
-	}
+	run->named = assessment_limit(&run->a, run->m->limit, run->scope);
 }
 
 static bool named_as_expected(const struct run *run)

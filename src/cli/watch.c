@@ -144,8 +144,8 @@ static int set_option(struct watch_config *c, int opt, const char *name, const c
 	case OPT_MIN_INTERVAL: r = parse_seconds(v, 0.01, 3600, &c->min_interval_s); break;
 	case OPT_SCAN_INTERVAL: r = parse_seconds(v, 0, 86400, &c->scan_interval_s); break;
 	case OPT_SCAN_GAP: r = parse_seconds(v, 0, 86400, &c->scan_gap_s); break;
-	case 'w': r = parse_seconds(v, 0.001, 100, &c->th.warning_pct); break;
-	case 'c': r = parse_seconds(v, 0.001, 100, &c->th.critical_pct); break;
+	case 'w': r = cli_parse_percent(v, &c->th.warning_pct); break;
+	case 'c': r = cli_parse_percent(v, &c->th.critical_pct); break;
 	case OPT_EVIDENCE_FILES:
 		r = parse_count(v, 1, EVIDENCE_FILES_MAX, &n);
 		c->evidence_files = r ? c->evidence_files : (unsigned)n;
@@ -280,13 +280,8 @@ static int load(struct watch_config *c, struct args *a)
 static int reload(struct watch_config *c, void *ctx)
 {
 	struct watch_config n;
-	struct args *a = ctx;
-	char root[PATH_MAX];
-	int r;
+	int r = load(&n, ctx); /* the same command line: the same --root */
 
-	memcpy(root, a->root, sizeof(root));
-	r = load(&n, a);
-	memcpy(a->root, root, sizeof(root));
 	if (r < 0)
 		return r;
 	*c = n;

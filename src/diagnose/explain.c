@@ -141,19 +141,11 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	}
 }
 
-static const struct limit *find_limit(const struct assessment *a, enum limit_id id, const char *scope)
-{
-	for (size_t i = 0; i < a->nlimits; i++)
-		if (a->limits[i].id == id && strcmp(a->limits[i].scope, scope) == 0)
-			return &a->limits[i];
-	return NULL;
-}
-
 /* A candidate with one scope: judged from the report, or, when the report has no such limit, said why. */
 static void add_scoped(struct explanation *e, const struct assessment *a, const struct step *s, char *scope,
 		       const char *absent, enum verdict absent_verdict, enum failure_op op, const struct log_evidence *log)
 {
-	const struct limit *l = find_limit(a, s->id, scope);
+	const struct limit *l = assessment_limit(a, s->id, scope);
 	struct cause *c = add_cause(e, s->id, scope, s->order);
 
 	if (l) {

@@ -302,6 +302,14 @@ void assessment_free(struct assessment *a)
 	memset(a, 0, sizeof(*a));
 }
 
+const struct limit *assessment_limit(const struct assessment *a, enum limit_id id, const char *scope)
+{
+	for (size_t i = 0; i < a->nlimits; i++)
+		if (a->limits[i].id == id && strcmp(a->limits[i].scope, scope) == 0)
+			return &a->limits[i];
+	return NULL;
+}
+
 bool limit_shown(const struct assessment *a, size_t i, bool all)
 {
 	return all || a->limits[i].listed;

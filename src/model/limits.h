@@ -167,6 +167,9 @@ void cgroup_owner(const char *path, struct owner *ret);
 /* The cgroup path is top or below it ("/a/b" is below "/a", "/ab" is not; everything is below "/"). */
 bool cgroup_path_within(const char *path, const char *top);
 
+/* The limit of kind id with this scope, or NULL. */
+const struct limit *assessment_limit(const struct assessment *a, enum limit_id id, const char *scope);
+
 /* The fact named key of l, or NULL. */
 const struct fact *limit_fact(const struct limit *l, const char *key);
 /* A number fact's value, or 0 when l has no such fact. */

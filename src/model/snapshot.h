@@ -43,6 +43,7 @@ struct sys_info {
 	struct meminfo meminfo;
 	bool have_psi_memory;
 	struct psi psi_memory;
+	struct opt_u64 vmstat_oom_kill;   /* OOM kills since boot, /proc/vmstat oom_kill (4.13+) */
 	uint64_t own_pidns;               /* the reader's pid namespace inode, 0 unknown */
 	uint64_t own_userns;              /* the reader's user namespace inode, 0 unknown */
 	bool uid0_is_host_root;           /* uid 0 as the reader sees it is the initial namespace's root */

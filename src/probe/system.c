@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "parse/kversion.h"
+#include "parse/keyed.h"
 #include "parse/loadavg.h"
 #include "parse/meminfo.h"
 #include "parse/psi.h"
@@ -111,6 +112,9 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 	n = read_file_at(root->proc_fd, "pressure/memory", &b);
 	if (n >= 0 && psi_parse(b.data, b.len, &sys->psi_memory) == 0)
 		sys->have_psi_memory = true;
+
+	if (read_file_at(root->proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &sys->vmstat_oom_kill.v) == 0)
+		sys->vmstat_oom_kill.known = true;
 
 	sys->own_pidns = probe_ns_inode(root->proc_fd, "self/ns/pid", NULL);
 	/*

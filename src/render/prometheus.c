@@ -52,7 +52,7 @@ static void fact_counter(struct buf *out, const struct assessment *a, enum limit
 	}
 }
 
-void render_report_prometheus(const struct snapshot *snap, const struct assessment *a, struct buf *out)
+void render_report_prometheus(const struct assessment *a, size_t unreadable, struct buf *out)
 {
 	static const enum unit units[] = { UNIT_TASKS, UNIT_PIDS, UNIT_BYTES, UNIT_MAPPINGS, UNIT_PROCESSES };
 	char name[96];
@@ -117,7 +117,7 @@ void render_report_prometheus(const struct snapshot *snap, const struct assessme
 		     "Tasks the OOM killer killed in a memory cgroup since it was created (oom_kill).");
 	family_header(out, "headroom_unreadable_items", "Things headroom could not read, by what (see the report).",
 		      "gauge");
-	buf_printf(out, "headroom_unreadable_items %zu\n", snap->nproblems);
+	buf_printf(out, "headroom_unreadable_items %zu\n", unreadable);
 	family_header(out, "headroom_assessment_unknown", "1 when an essential reading failed: the statuses cannot be trusted.",
 		      "gauge");
 	buf_printf(out, "headroom_assessment_unknown %d\n", a->unknown ? 1 : 0);

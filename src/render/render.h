@@ -24,7 +24,8 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 			struct buf *out);
 
 /* The report as Prometheus metrics, text exposition format 0.0.4 (headroom(1), METRICS). */
-void render_report_prometheus(const struct snapshot *snap, const struct assessment *a, struct buf *out);
+/* unreadable: how many things could not be read (snapshot.nproblems). */
+void render_report_prometheus(const struct assessment *a, size_t unreadable, struct buf *out);
 
 /* What headroom watch adds to the report's metrics: kernel counters and its own health. */
 enum watch_scan_reason { SCAN_STARTUP, SCAN_PERIODIC, SCAN_THRESHOLD, SCAN_EVENT, SCAN_RELOAD, SCAN_NREASONS };

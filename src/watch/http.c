@@ -155,38 +155,34 @@ size_t http_poll_fds(const struct http_server *h, struct pollfd *fds)
 	return n;
 }
 
-static const char *reason_phrase(int code)
-{
-	switch (code) {
-	case 200: return "OK";
-	case 400: return "Bad Request";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 414: return "URI Too Long";
-	case 431: return "Request Header Fields Too Large";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Internal Server Error";
-	}
-}
+/* The statuses the server sends, in the order of enum watch_http_code (their counters' index). */
+static const struct {
+	int code;
+	const char *phrase;
+} statuses[WHTTP_N] = {
+	[WHTTP_200] = { 200, "OK" },
+	[WHTTP_400] = { 400, "Bad Request" },
+	[WHTTP_404] = { 404, "Not Found" },
+	[WHTTP_405] = { 405, "Method Not Allowed" },
+	[WHTTP_414] = { 414, "URI Too Long" },
+	[WHTTP_431] = { 431, "Request Header Fields Too Large" },
+	[WHTTP_500] = { 500, "Internal Server Error" },
+	[WHTTP_505] = { 505, "HTTP Version Not Supported" },
+};
 
-static enum watch_http_code code_index(int code)
+static enum watch_http_code status_index(int code)
 {
-	switch (code) {
-	case 200: return WHTTP_200;
-	case 400: return WHTTP_400;
-	case 404: return WHTTP_404;
-	case 405: return WHTTP_405;
-	case 414: return WHTTP_414;
-	case 431: return WHTTP_431;
-	case 505: return WHTTP_505;
-	default: return WHTTP_500;
-	}
+	for (size_t i = 0; i < WHTTP_N; i++)
+		if (statuses[i].code == code)
+			return (enum watch_http_code)i;
+	return WHTTP_500;
 }
 
 /* Puts the whole response in the slot's space and starts writing it. */
 static void respond(struct http_server *h, struct http_conn *c, int code, const char *type, const char *body,
 		    size_t body_len, bool head_only)
 {
+	enum watch_http_code k;
 	int n;
 
 	if (body_len > HTTP_RESPONSE_MAX - 512) {
@@ -197,9 +193,10 @@ static void respond(struct http_server *h, struct http_conn *c, int code, const 
 		body = msg;
 		body_len = sizeof(msg) - 1;
 	}
+	k = status_index(code);
 	n = snprintf(c->out, 512,
-		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", code,
-		     reason_phrase(code), type, body_len, code == 405 ? "Allow: GET, HEAD\r\n" : "");
+		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
+		     statuses[k].code, statuses[k].phrase, type, body_len, k == WHTTP_405 ? "Allow: GET, HEAD\r\n" : "");
 	c->out_len = (size_t)n;
 	if (!head_only) {
 		memcpy(c->out + c->out_len, body, body_len);
@@ -207,7 +204,7 @@ static void respond(struct http_server *h, struct http_conn *c, int code, const 
 	}
 	c->out_pos = 0;
 	c->writing = true;
-	h->requests[code_index(code)]++;
+	h->requests[k]++;
 }
 
 static void respond_text(struct http_server *h, struct http_conn *c, int code, const char *text)

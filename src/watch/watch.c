@@ -19,7 +19,6 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/human.h"
-#include "parse/keyed.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -75,12 +74,21 @@ static alloc_counter_fn alloc_counter(void)
 
 #define TICK_ARENA_SIZE (16u << 20)
 
+/*
+ * The limits of an assessment by kind and scope, in an open-addressing table: each tick looks up its
+ * limits in the previous tick's and in the scan's, which a linear search would make quadratic in the
+ * number of cgroups.
+ */
+struct limit_index {
+	const struct limit **slots;
+	size_t mask;
+};
+
 /* One tick's measurement: the machine-wide readings and the watched cgroups, assessed. */
 struct tick_state {
 	struct snapshot snap;
 	struct assessment a;
-	bool have_oom_kill;
-	uint64_t oom_kill;
+	struct limit_index index;
 	bool valid;
 };
 
@@ -114,6 +122,41 @@ struct watch {
 	size_t metrics_len;
 	unsigned long allocs_at_start;
 };
+
+static size_t limit_hash(enum limit_id id, const char *scope)
+{
+	size_t h = 1469598103934665603u ^ (size_t)id; /* FNV-1a */
+
+	for (; *scope; scope++)
+		h = (h ^ (unsigned char)*scope) * 1099511628211u;
+	return h;
+}
+
+/* Indexes a's limits, in the arena in use. */
+static void limit_index_build(struct limit_index *x, const struct assessment *a)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * a->nlimits)
+		cap *= 2;
+	x->slots = xcalloc(cap, sizeof(*x->slots));
+	x->mask = cap - 1;
+	for (size_t i = 0; i < a->nlimits; i++) {
+		size_t h = limit_hash(a->limits[i].id, a->limits[i].scope) & x->mask;
+
+		while (x->slots[h])
+			h = (h + 1) & x->mask;
+		x->slots[h] = &a->limits[i];
+	}
+}
+
+static const struct limit *limit_index_find(const struct limit_index *x, enum limit_id id, const char *scope)
+{
+	for (size_t h = limit_hash(id, scope) & x->mask; x->slots[h]; h = (h + 1) & x->mask)
+		if (x->slots[h]->id == id && strcmp(x->slots[h]->scope, scope) == 0)
+			return x->slots[h];
+	return NULL;
+}
 
 static double mono_now(void)
 {
@@ -166,19 +209,6 @@ void watch_log(const char *fmt, ...)
 
 /* ---- the constant-cost pass ---- */
 
-static void read_vmstat_oom_kill(struct watch *w, struct tick_state *t)
-{
-	struct buf b;
-	uint64_t v;
-
-	buf_init(&b);
-	if (read_file_at(w->root->proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &v) == 0) {
-		t->have_oom_kill = true;
-		t->oom_kill = v;
-	}
-	buf_free(&b);
-}
-
 /* Measures the machine and the watched cgroups into t, in the arena in use. Cost: the cgroups, not the processes. */
 static void measure(struct watch *w, struct tick_state *t)
 {
@@ -202,21 +232,19 @@ static void measure(struct watch *w, struct tick_state *t)
 		c->dir = xstrdup(old->dir);
 		s->ncgroups++;
 	}
-	read_vmstat_oom_kill(w, t);
 	assess(s, &w->cfg.th, &t->a);
+	limit_index_build(&t->index, &t->a);
 	t->valid = true;
 }
 
-static const struct limit *find_limit(const struct assessment *a, enum limit_id id, const char *scope)
+/*
+ * The cgroup of s at path. Both ticks list the cgroups in the scan's order, less those removed since:
+ * the same position is tried first.
+ */
+static const struct cgroup_info *find_cgroup(const struct snapshot *s, size_t pos, const char *path, int hier)
 {
-	for (size_t i = 0; i < a->nlimits; i++)
-		if (a->limits[i].id == id && strcmp(a->limits[i].scope, scope) == 0)
-			return &a->limits[i];
-	return NULL;
-}
-
-static const struct cgroup_info *find_cgroup(const struct snapshot *s, const char *path, int hier)
-{
+	if (pos < s->ncgroups && s->cgroups[pos].hier == hier && strcmp(s->cgroups[pos].path, path) == 0)
+		return &s->cgroups[pos];
 	for (size_t i = 0; i < s->ncgroups; i++)
 		if (s->cgroups[i].hier == hier && strcmp(s->cgroups[i].path, path) == 0)
 			return &s->cgroups[i];
@@ -249,15 +277,17 @@ static void counter_events(struct watch *w, const struct tick_state *cur, const 
 
 	if (!prev->valid)
 		return;
-	if (cur->have_oom_kill && prev->have_oom_kill && cur->oom_kill > prev->oom_kill && !w->klog_on) {
+	const struct opt_u64 *kills = &cur->snap.sys.vmstat_oom_kill;
+
+	if (delta(*kills, &prev->snap.sys.vmstat_oom_kill) && !w->klog_on) {
 		watch_log("oom: %llu OOM kill(s) since the last tick (/proc/vmstat oom_kill); the kernel log cannot be "
 			  "read for the victims",
-			  (unsigned long long)(cur->oom_kill - prev->oom_kill));
+			  (unsigned long long)delta(*kills, &prev->snap.sys.vmstat_oom_kill));
 		note_event(w, LIMIT_MEMORY, NULL, "OOM kills counted in /proc/vmstat");
 	}
 	for (size_t i = 0; i < cur->snap.ncgroups; i++) {
 		const struct cgroup_info *c = &cur->snap.cgroups[i];
-		const struct cgroup_info *p = find_cgroup(&prev->snap, c->path, c->hier);
+		const struct cgroup_info *p = find_cgroup(&prev->snap, i, c->path, c->hier);
 		uint64_t d;
 
 		if (!p)
@@ -292,7 +322,7 @@ static const struct limit *threshold_trigger(const struct tick_state *cur, const
 	*ret_worse = false;
 	for (size_t i = 0; i < cur->a.nlimits; i++) {
 		const struct limit *l = &cur->a.limits[i];
-		const struct limit *p = prev->valid ? find_limit(&prev->a, l->id, l->scope) : NULL;
+		const struct limit *p = prev->valid ? limit_index_find(&prev->index, l->id, l->scope) : NULL;
 		double pct = limit_percent(l), ppct = p ? limit_percent(p) : -1;
 		char u[32], m[32];
 
@@ -344,7 +374,7 @@ static void full_scan(struct watch *w, enum watch_scan_reason reason)
 /* The biggest consumer within the limit's scope, in words: "java (pid 4242) held 31,208 threads in cgroup /a". */
 static void top_words(const struct watch *w, enum limit_id id, const char *scope, char *out, size_t size)
 {
-	const struct limit *l = find_limit(&w->scan_a, id, scope);
+	const struct limit *l = assessment_limit(&w->scan_a, id, scope);
 	const struct proc_info *best = NULL;
 	char n1[32];
 
@@ -500,7 +530,7 @@ static void merged(const struct watch *w, const struct tick_state *t, struct ass
 	for (size_t i = 0; i < w->scan_a.nlimits; i++) {
 		const struct limit *l = &w->scan_a.limits[i];
 
-		if (find_limit(&t->a, l->id, l->scope))
+		if (limit_index_find(&t->index, l->id, l->scope))
 			continue;
 		ret->limits[n++] = *l;
 		if (l->listed && l->status > ret->worst)
@@ -513,13 +543,12 @@ static void merged(const struct watch *w, const struct tick_state *t, struct ass
 static void render_metrics(struct watch *w, const struct tick_state *t)
 {
 	struct assessment m;
-	struct snapshot problems;
 	struct buf out;
 	const struct psi *psi = &t->snap.sys.psi_memory;
 
 	merged(w, t, &m);
-	w->stats.have_oom_kill = t->have_oom_kill;
-	w->stats.oom_kill = t->oom_kill;
+	w->stats.have_oom_kill = t->snap.sys.vmstat_oom_kill.known;
+	w->stats.oom_kill = t->snap.sys.vmstat_oom_kill.v;
 	w->stats.have_psi = t->snap.sys.have_psi_memory && psi->some.present;
 	w->stats.psi_some_us = psi->some.total_us;
 	w->stats.have_psi_full = psi->full.present;
@@ -530,12 +559,10 @@ static void render_metrics(struct watch *w, const struct tick_state *t)
 	w->stats.kernel_log_open = w->klog_on;
 	memcpy(w->stats.http_requests, w->http.requests, sizeof(w->stats.http_requests));
 	memcpy(w->stats.http_rejected, w->http.rejected, sizeof(w->stats.http_rejected));
-	/* what could not be read: the scan's and this tick's */
-	problems = w->scan;
-	problems.nproblems = w->scan.nproblems + t->snap.nproblems;
 	buf_init(&out);
 	buf_grow(&out, 64 << 10);
-	render_report_prometheus(&problems, &m, &out);
+	/* what could not be read: the scan's and this tick's */
+	render_report_prometheus(&m, w->scan.nproblems + t->snap.nproblems, &out);
 	render_watch_prometheus(&w->stats, &out);
 	w->metrics = out.data;
 	w->metrics_len = out.len;

@@ -38,7 +38,7 @@ static void prometheus_exposition(void)
 	a.limits = l;
 	a.nlimits = 2;
 	buf_init(&out);
-	render_report_prometheus(&snap, &a, &out);
+	render_report_prometheus(&a, snap.nproblems, &out);
 	CHECK(strstr(out.data, "# TYPE headroom_limit_used_tasks gauge\n") != NULL);
 	/* the label value escapes the quote, the backslash and the newline */
 	CHECK(strstr(out.data, "headroom_limit_used_tasks{id=\"cgroup_pids\",scope=\"cgroup:/a\\\"b\\\\c\\nd\"} 64\n") != NULL);
