@@ -45,7 +45,7 @@ cg=/system.slice/docker-3f1c6a0e5b7d4c2a9e8f1b0c3d5e7f9a1b2c3d4e5f60718293a4b5c6
 j=$(ex -r "$FX/6.8-cgroup-v2/root" --cgroup "$cg" "runtime/cgo: pthread_create failed: Resource temporarily unavailable")
 check "6.8 v2: Go's thread failure: the container's pids.max and memory both confirmed" \
 	jq -e --arg s "cgroup:$cg" '[.causes[] | select(.verdict == "confirmed") | .id + " " + .scope] | sort == (["cgroup_memory " + $s, "cgroup_pids " + $s] | sort)' <<<"$j"
-check "6.8 v2: the docker fix" jq -e '[.causes[] | select(.id == "cgroup_pids") | .fix.now | test("docker update --pids-limit")] | any' <<<"$j"
+check "6.8 v2: the docker fix" jq -e '[.causes[] | select(.id == "cgroup_pids") | .fix.now_commands[] | test("^docker update --pids-limit [0-9]+ [0-9a-f]{12}$")] | any' <<<"$j"
 j=$(ex -r "$FX/6.8-cgroup-v2/root" --pid 1420 "Error: spawn ENOMEM")
 check_eq "6.8 v2: Node's spawn ENOMEM in the container: its memory limit" "cgroup_memory cgroup:$cg confirmed" "$(first "$j")"
 

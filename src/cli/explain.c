@@ -184,16 +184,8 @@ static void print_text(const struct snapshot *snap, const struct explanation *e,
 		escape_text_str(out, c->evidence);
 		buf_addc(out, '\n');
 		if (c->limit && c->verdict <= VERDICT_LIKELY) {
-			if (c->limit->fix_now) {
-				buf_adds(out, "           fix now  ");
-				escape_text_str(out, c->limit->fix_now);
-				buf_addc(out, '\n');
-			}
-			if (c->limit->fix_durable) {
-				buf_adds(out, "           durable  ");
-				escape_text_str(out, c->limit->fix_durable);
-				buf_addc(out, '\n');
-			}
+			render_fix_text(out, "           ", "fix now", &c->limit->fix_now);
+			render_fix_text(out, "           ", "durable", &c->limit->fix_durable);
 			if (c->limit->source) {
 				buf_adds(out, "           set by   ");
 				escape_text_str(out, c->limit->source);
@@ -254,8 +246,8 @@ static void print_json(const struct snapshot *snap, const struct explanation *e,
 				json_u64(&j, "max", c->limit->max);
 			json_str(&j, "source", c->limit->source);
 			json_object_begin(&j, "fix");
-			json_str(&j, "now", c->limit->fix_now);
-			json_str(&j, "durable", c->limit->fix_durable);
+			render_fix_json(&j, "now", "now_commands", &c->limit->fix_now);
+			render_fix_json(&j, "durable", "durable_commands", &c->limit->fix_durable);
 			json_object_end(&j);
 		} else {
 			json_null(&j, "status");

@@ -24,6 +24,63 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+/* A name systemd accepts for a unit of this suffix: [A-Za-z0-9:_.\\@-], at most 255 bytes (unit-name.c). */
+static bool unit_name_valid(const char *s, size_t n, const char *suffix)
+{
+	if (n > 255 || !ends_with(s, n, suffix) || n == strlen(suffix))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      strchr(":_.\\@-", s[i])))
+			return false;
+	return true;
+}
+
+/*
+ * Whether components [0, n) are the cgroup of a unit of the system manager: slices that nest as
+ * systemd nests them ("a-b.slice" directly below "a.slice", a top slice without '-'), then the
+ * unit. Below a unit (a delegated subtree such as user@.service or a container's) names are not the
+ * system manager's, whatever they look like.
+ */
+static bool systemd_unit_path(const char *const *comp, const size_t *len, int n)
+{
+	const char *last;
+	size_t ll;
+
+	if (n < 1)
+		return false;
+	last = comp[n - 1];
+	ll = len[n - 1];
+	if (!(unit_name_valid(last, ll, ".service") || unit_name_valid(last, ll, ".scope") ||
+		       unit_name_valid(last, ll, ".slice")))
+		return false;
+	for (int i = 0; i < n; i++) {
+		size_t base;
+
+		if (!ends_with(comp[i], len[i], ".slice")) {
+			if (i < n - 1)
+				return false;
+			continue;
+		}
+		if (!unit_name_valid(comp[i], len[i], ".slice"))
+			return false;
+		base = len[i] - 6;
+		if (i == 0) {
+			if (memchr(comp[i], '-', base))
+				return false;
+		} else {
+			size_t pbase = len[i - 1] - 6;
+
+			/* "a-b.slice" below "a.slice": the parent's name, a dash, one more part */
+			if (!ends_with(comp[i - 1], len[i - 1], ".slice") || base <= pbase + 1 ||
+			    memcmp(comp[i], comp[i - 1], pbase) != 0 || comp[i][pbase] != '-' ||
+			    memchr(comp[i] + pbase + 1, '-', base - pbase - 1))
+				return false;
+		}
+	}
+	return true;
+}
+
 static void set_owner(struct owner *o, enum owner_kind k, const char *s, size_t n)
 {
 	if (n >= sizeof(o->name))
@@ -40,6 +97,8 @@ static void set_owner(struct owner *o, enum owner_kind k, const char *s, size_t 
  *   /machine.slice/libpod-<id>.scope, /libpod_parent/libpod-<id>
  *   /lxc/<name>, /lxc.payload.<name>
  *   /system.slice/<unit>.service (any .service, .scope or .slice)
+ * Names must have the shape their owner gives them (64 hex digits for docker, a valid systemd unit
+ * name), so that a cgroup a tenant names cannot make headroom suggest a command on something else.
  */
 void cgroup_owner(const char *path, struct owner *ret)
 {
@@ -96,15 +155,17 @@ void cgroup_owner(const char *path, struct owner *ret)
 			set_owner(ret, OWNER_DOCKER, c, 12);
 			return;
 		}
-		if (l > 7 && memcmp(c, "docker-", 7) == 0 && ends_with(c, l, ".scope")) {
-			set_owner(ret, OWNER_DOCKER, c + 7, l - 13 > 12 ? 12 : l - 13);
+		if (l == 7 + 64 + 6 && memcmp(c, "docker-", 7) == 0 && ends_with(c, l, ".scope") && all_hex(c + 7, 64)) {
+			set_owner(ret, OWNER_DOCKER, c + 7, 12);
 			return;
 		}
 		if (l > 7 && memcmp(c, "libpod-", 7) == 0) {
 			size_t il = ends_with(c, l, ".scope") ? l - 13 : l - 7;
 
-			set_owner(ret, OWNER_PODMAN, c + 7, il > 12 ? 12 : il);
-			return;
+			if (il >= 12 && all_hex(c + 7, il)) {
+				set_owner(ret, OWNER_PODMAN, c + 7, 12);
+				return;
+			}
 		}
 		if (l > 12 && memcmp(c, "lxc.payload.", 12) == 0) {
 			set_owner(ret, OWNER_LXC, c + 12, l - 12);
@@ -115,13 +176,8 @@ void cgroup_owner(const char *path, struct owner *ret)
 			return;
 		}
 	}
-	for (int i = n - 1; i >= 0; i--) {
-		if (ends_with(comp[i], len[i], ".service") || ends_with(comp[i], len[i], ".scope") ||
-		    ends_with(comp[i], len[i], ".slice")) {
-			set_owner(ret, OWNER_SYSTEMD, comp[i], len[i]);
-			return;
-		}
-	}
+	if (n > 0 && systemd_unit_path(comp, len, n))
+		set_owner(ret, OWNER_SYSTEMD, comp[n - 1], len[n - 1]);
 }
 
 static const char *owner_words(const struct owner *o, char *out, size_t size)
@@ -207,9 +263,10 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 	char used[32], max[32], ow[200];
 	struct owner o;
 	struct limit *l;
-	struct buf dir, fix;
+	unsigned long long r;
 	uint64_t raise, rejected;
 	bool rejected_known;
+	char *file;
 
 	owner_of(c, &o);
 	l = limit_add(a, snap, LIMIT_CGROUP_PIDS, xasprintf("cgroup:%s", c->path), xasprintf("cgroup %s", c->path));
@@ -226,60 +283,63 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 			    (unsigned long long)rejected, rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
 	}
 	raise = suggest_raise(l->max, l->used, 0);
-	buf_init(&dir);
-	buf_init(&fix);
-	buf_printf(&dir, "%s/pids.max", c->dir);
-	buf_printf(&fix, "echo %llu > ", (unsigned long long)raise);
-	shell_quote(&fix, dir.data);
+	r = (unsigned long long)raise;
+	file = xasprintf("%s/pids.max", c->dir);
 	switch (o.kind) {
 	case OWNER_SYSTEMD:
-		buf_printf(&fix, ", or: systemctl set-property %s TasksMax=%llu", o.name, (unsigned long long)raise);
-		l->fix_durable = xasprintf("systemctl set-property %s TasksMax=%llu (persists), or TasksMax= in the unit "
-					   "(systemctl edit %s); DefaultTasksMax= in /etc/systemd/system.conf sets every unit's default",
-					   o.name, (unsigned long long)raise, o.name);
+		fix_text(&l->fix_now, xstrdup("raise pids.max now, or through systemd, which also keeps it"));
+		fix_command(&l->fix_now, "echo %llu > %s", r, file);
+		fix_command(&l->fix_now, "systemctl set-property %s TasksMax=%llu", o.name, r);
+		fix_text(&l->fix_durable, xstrdup("TasksMax= of the unit: set-property keeps it in a drop-in, or edit the unit; "
+						  "DefaultTasksMax= in /etc/systemd/system.conf sets every unit's default"));
+		fix_command(&l->fix_durable, "systemctl set-property %s TasksMax=%llu", o.name, r);
+		fix_command(&l->fix_durable, "systemctl edit %s", o.name);
 		break;
 	case OWNER_DOCKER:
-		buf_reset(&fix);
-		buf_printf(&fix, "docker update --pids-limit %llu %s", (unsigned long long)raise, o.name);
-		l->fix_durable = xasprintf("start the container with --pids-limit %llu (compose: pids_limit: %llu)",
-					   (unsigned long long)raise, (unsigned long long)raise);
-		break;
 	case OWNER_PODMAN:
-		buf_reset(&fix);
-		buf_printf(&fix, "podman update --pids-limit %llu %s", (unsigned long long)raise, o.name);
-		l->fix_durable = xasprintf("start the container with --pids-limit %llu, or set pids_limit in "
-					   "containers.conf (its default is 2048)", (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("raise the container's limit"));
+		fix_command(&l->fix_now, "%s update --pids-limit %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman", r,
+			    o.name);
+		if (o.kind == OWNER_DOCKER)
+			fix_text(&l->fix_durable, xasprintf("start the container with --pids-limit %llu (compose: pids_limit: "
+							    "%llu)", r, r));
+		else
+			fix_text(&l->fix_durable, xasprintf("start the container with --pids-limit %llu, or set pids_limit in "
+							    "containers.conf (its default is 2048)", r));
 		break;
 	case OWNER_KUBERNETES:
-		buf_reset(&fix);
-		buf_adds(&fix, o.name[0] ? "none that lasts: the kubelet owns this cgroup; stop runaway processes in the pod" :
-					   "none that lasts: the kubelet owns this cgroup; stop runaway processes in its pods");
+		fix_text(&l->fix_now, xstrdup(o.name[0] ? "none that lasts: the kubelet owns this cgroup; stop runaway "
+							  "processes in the pod" :
+							  "none that lasts: the kubelet owns this cgroup; stop runaway "
+							  "processes in its pods"));
 		if (o.name[0])
-			l->fix_durable = xasprintf("raise podPidsLimit in the kubelet configuration (--pod-max-pids) to %llu "
-						   "or more and restart the kubelet", (unsigned long long)raise);
+			fix_text(&l->fix_durable, xasprintf("raise podPidsLimit in the kubelet configuration (--pod-max-pids) to "
+							    "%llu or more and restart the kubelet", r));
 		else
-			l->fix_durable = xstrdup("the kubelet sizes it from the node's pids less systemReserved and "
-						 "kubeReserved pid: change those in the kubelet configuration");
+			fix_text(&l->fix_durable, xstrdup("the kubelet sizes it from the node's pids less systemReserved and "
+							  "kubeReserved pid: change those in the kubelet configuration"));
 		break;
 	case OWNER_LXC:
-		l->fix_durable = xasprintf("lxc.cgroup2.pids.max = %llu (lxc.cgroup.pids.max on cgroup v1) in the "
-					   "container's configuration", (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("raise pids.max now"));
+		fix_command(&l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, xasprintf("lxc.cgroup2.pids.max = %llu (lxc.cgroup.pids.max on cgroup v1) in the "
+						    "container's configuration", r));
 		break;
 	case OWNER_CONTAINER_VIEW:
-		buf_reset(&fix);
-		buf_printf(&fix, "on the host: docker update --pids-limit %llu <container> (podman update likewise); "
-			   "from inside it cannot be raised", (unsigned long long)raise);
-		l->fix_durable = xasprintf("start the container with --pids-limit %llu, or raise podPidsLimit for a "
-					   "Kubernetes pod", (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("from inside the container it cannot be raised; on the host, raise the "
+					      "container's limit (put its name or id for CONTAINER; podman update likewise)"));
+		fix_command(&l->fix_now, "docker update --pids-limit %llu CONTAINER", r);
+		fix_text(&l->fix_durable, xasprintf("start the container with --pids-limit %llu, or raise podPidsLimit for a "
+						    "Kubernetes pod", r));
 		break;
 	case OWNER_NONE:
-		l->fix_durable = xstrdup("raise pids.max where the cgroup is created (the service manager or tool that "
-					 "makes it)");
+		fix_text(&l->fix_now, xstrdup("raise pids.max now"));
+		fix_command(&l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, xstrdup("raise pids.max where the cgroup is created (the service manager or tool "
+						  "that makes it)"));
 		break;
 	}
-	l->fix_now = buf_detach(&fix);
-	buf_free(&fix);
-	buf_free(&dir);
+	xfree(file);
 	fact_str(l, "dir", c->dir);
 	fact_str(l, "hierarchy", h->label);
 	if (rejected_known)
@@ -296,9 +356,10 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 	const struct cgroup_hier *h = &snap->hiers[c->hier];
 	char b1[32], b2[32], b3[32], ow[200];
 	uint64_t ws, raise;
+	unsigned long long r;
 	struct owner o;
 	struct limit *l;
-	struct buf fix, dir;
+	char *file;
 
 	if (!c->mem_usage_bytes.known)
 		return;
@@ -323,48 +384,52 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 			    (unsigned long long)c->mem_oom_kill.v, c->mem_oom_kill.v == 1 ? "" : "s",
 			    h->kind == CG_HIER_V1 ? "memory.oom_control" : "memory.events");
 	raise = suggest_raise(l->max, l->used, 0);
-	buf_init(&fix);
-	buf_init(&dir);
-	buf_printf(&dir, "%s/%s", c->dir, h->kind == CG_HIER_V1 ? "memory.limit_in_bytes" : "memory.max");
-	buf_printf(&fix, "echo %llu > ", (unsigned long long)raise);
-	shell_quote(&fix, dir.data);
+	r = (unsigned long long)raise;
+	file = xasprintf("%s/%s", c->dir, h->kind == CG_HIER_V1 ? "memory.limit_in_bytes" : "memory.max");
 	switch (o.kind) {
 	case OWNER_SYSTEMD:
-		l->fix_durable = xasprintf("systemctl set-property %s %s=%llu", o.name,
-					   h->kind == CG_HIER_V1 ? "MemoryLimit" : "MemoryMax", (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("raise the limit now, or through systemd, which also keeps it"));
+		fix_command(&l->fix_now, "echo %llu > %s", r, file);
+		fix_command(&l->fix_now, h->kind == CG_HIER_V1 ? "systemctl set-property %s MemoryLimit=%llu" :
+								 "systemctl set-property %s MemoryMax=%llu", o.name, r);
+		fix_text(&l->fix_durable, xstrdup(h->kind == CG_HIER_V1 ? "MemoryLimit= of the unit, kept in a drop-in" :
+									  "MemoryMax= of the unit, kept in a drop-in"));
+		fix_command(&l->fix_durable, h->kind == CG_HIER_V1 ? "systemctl set-property %s MemoryLimit=%llu" :
+								     "systemctl set-property %s MemoryMax=%llu", o.name, r);
 		break;
 	case OWNER_DOCKER:
 	case OWNER_PODMAN:
-		buf_reset(&fix);
-		buf_printf(&fix, "%s update --memory %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman",
-			   (unsigned long long)raise, o.name);
-		l->fix_durable = xasprintf("start the container with --memory %llu", (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("raise the container's limit"));
+		fix_command(&l->fix_now, "%s update --memory %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman", r,
+			    o.name);
+		fix_text(&l->fix_durable, xasprintf("start the container with --memory %llu", r));
 		break;
 	case OWNER_KUBERNETES:
-		buf_reset(&fix);
-		buf_adds(&fix, "none that lasts: the kubelet owns this cgroup");
-		l->fix_durable = xstrdup(o.name[0] ? "raise resources.limits.memory of the pod's containers" :
-					 "the kubelet sizes it from the node's memory less systemReserved, kubeReserved "
-					 "and the hard eviction threshold: change those in the kubelet configuration");
+		fix_text(&l->fix_now, xstrdup("none that lasts: the kubelet owns this cgroup"));
+		fix_text(&l->fix_durable, xstrdup(o.name[0] ? "raise resources.limits.memory of the pod's containers" :
+						  "the kubelet sizes it from the node's memory less systemReserved, "
+						  "kubeReserved and the hard eviction threshold: change those in the kubelet "
+						  "configuration"));
 		break;
 	case OWNER_LXC:
-		l->fix_durable = xasprintf("lxc.cgroup2.memory.max = %llu in the container's configuration",
-					   (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("raise the limit now"));
+		fix_command(&l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, xasprintf("lxc.cgroup2.memory.max = %llu in the container's configuration", r));
 		break;
 	case OWNER_CONTAINER_VIEW:
-		buf_reset(&fix);
-		buf_printf(&fix, "on the host: docker update --memory %llu <container>; from inside it cannot be raised",
-			   (unsigned long long)raise);
-		l->fix_durable = xasprintf("start the container with --memory %llu, or raise resources.limits.memory",
-					   (unsigned long long)raise);
+		fix_text(&l->fix_now, xstrdup("from inside the container it cannot be raised; on the host, raise the "
+					      "container's limit (put its name or id for CONTAINER; podman update likewise)"));
+		fix_command(&l->fix_now, "docker update --memory %llu CONTAINER", r);
+		fix_text(&l->fix_durable, xasprintf("start the container with --memory %llu, or raise resources.limits.memory",
+						    r));
 		break;
 	case OWNER_NONE:
-		l->fix_durable = xstrdup("raise the limit where the cgroup is created");
+		fix_text(&l->fix_now, xstrdup("raise the limit now"));
+		fix_command(&l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, xstrdup("raise the limit where the cgroup is created"));
 		break;
 	}
-	l->fix_now = buf_detach(&fix);
-	buf_free(&fix);
-	buf_free(&dir);
+	xfree(file);
 	fact_str(l, "dir", c->dir);
 	fact_str(l, "hierarchy", h->label);
 	fact_u64(l, "working_set_bytes", ws);

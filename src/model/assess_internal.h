@@ -12,6 +12,12 @@ struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum 
 void fact_u64(struct limit *l, const char *key, uint64_t v);
 void fact_str(struct limit *l, const char *key, const char *s);
 void fact_bool(struct limit *l, const char *key, bool b);
+/* Sets the words of a fix (taking text, which may be NULL); fix_command adds a command, see shell_commandf. */
+void fix_text(struct fix *f, char *text);
+void fix_command(struct fix *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The fixes of a sysctl (name) raised to value: sysctl -w now, a file in /etc/sysctl.d/ durably. */
+void sysctl_fixes(struct limit *l, const char *name, uint64_t value);
 
 /* Sets the limit's top consumer to the process with the most threads among those match() accepts. */
 typedef bool (*proc_match_fn)(const struct proc_info *p, const void *ctx);

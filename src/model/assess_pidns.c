@@ -84,15 +84,17 @@ static void assess_ns_pid_max(const struct snapshot *snap, struct assessment *a,
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)),
 			       own ? "; the host's pid_max and the levels above cannot be read from inside" : "");
 	raise = suggest_raise(l->max, l->used, PID_MAX_LIMIT);
-	if (own)
-		l->fix_now = xasprintf("sysctl -w kernel.pid_max=%llu (in this namespace; needs CAP_SYS_ADMIN over it)",
-				       (unsigned long long)raise);
-	else
-		l->fix_now = xasprintf("nsenter --target %d --pid --mount sysctl -w kernel.pid_max=%llu (nsenter needs one "
-				       "free pid in the namespace: stop a process there first if it is full)",
-				       ns->init_pid, (unsigned long long)raise);
-	l->fix_durable = xstrdup("set kernel.pid_max where the container or namespace is created (its runtime's sysctl "
-				 "settings), or do not lower it");
+	if (own) {
+		fix_text(&l->fix_now, xstrdup("raise this namespace's kernel.pid_max (needs CAP_SYS_ADMIN over it)"));
+		fix_command(&l->fix_now, "sysctl -w kernel.pid_max=%llu", (unsigned long long)raise);
+	} else {
+		fix_text(&l->fix_now, xstrdup("raise the namespace's kernel.pid_max from inside it: nsenter needs one free "
+					      "pid in the namespace, so stop a process there first if it is full"));
+		fix_command(&l->fix_now, "nsenter --target %d --pid --mount sysctl -w kernel.pid_max=%llu", ns->init_pid,
+			    (unsigned long long)raise);
+	}
+	fix_text(&l->fix_durable, xstrdup("set kernel.pid_max where the container or namespace is created (its runtime's "
+					  "sysctl settings), or do not lower it"));
 	if (ns->init_pid)
 		fact_u64(l, "init_pid", (uint64_t)ns->init_pid);
 	if (ns->parent && !own)
@@ -127,9 +129,11 @@ static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, co
 		l->meaning = xstrdup("forks into this namespace fail with ENOMEM (\"fork: Cannot allocate memory\")");
 	if (holder)
 		fact_u64(l, "holder_pid", (uint64_t)holder->pid);
-	l->fix_now = xstrdup("exit the shell or program that forks into it: the namespace cannot take new processes again");
-	l->fix_durable = xstrdup("create pid namespaces with 'unshare --pid --fork' (add --mount-proc for ps): without "
-				 "--fork the first command run becomes the namespace's init, and when it exits no fork works");
+	fix_text(&l->fix_now, xstrdup("exit the shell or program that forks into it: the namespace cannot take new "
+				      "processes again"));
+	fix_text(&l->fix_durable, xstrdup("create pid namespaces with 'unshare --pid --fork' (add --mount-proc for ps): "
+					  "without --fork the first command run becomes the namespace's init, and when it "
+					  "exits no fork works"));
 	if (holder) {
 		l->has_top = true;
 		l->top_pid = holder->pid;

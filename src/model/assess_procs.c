@@ -159,6 +159,37 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 static int cmp_user_consumer(const void *x, const void *y);
 
 /* The RLIMIT_NPROC limit of every user, and the users' consumer table from the same totals. */
+/*
+ * A limits.conf(5) domain for a user: the name when it is one word pam_limits reads as a user, else
+ * the uid as a range of one ("1000:1000").
+ */
+static char *limits_domain(const char *name, uint32_t uid)
+{
+	bool plain = name && *name && *name != '@' && *name != '%' && *name != '*';
+
+	for (const char *p = name; plain && *p; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			strchr("._-$", *p);
+	return plain ? xstrdup(name) : xasprintf("%u:%u", uid, uid);
+}
+
+/* RLIMIT_NPROC durably: limits.d for login sessions, LimitNPROC= for services, --ulimit for containers. */
+static void nproc_durable(struct limit *l, const char *name, uint32_t uid, uint64_t raise)
+{
+	char *domain = limits_domain(name, uid), *soft, *hard;
+
+	fix_text(&l->fix_durable, xasprintf("login sessions: the lines below in /etc/security/limits.d/ (pam_limits); "
+					    "services: LimitNPROC=%llu in the systemd unit; containers: docker run "
+					    "--ulimit nproc=%llu",
+					    (unsigned long long)raise, (unsigned long long)raise));
+	soft = xasprintf("%s soft nproc %llu", domain, (unsigned long long)raise);
+	hard = xasprintf("%s hard nproc %llu", domain, (unsigned long long)raise);
+	fix_command(&l->fix_durable, "printf '%%s\\n' %s %s >> /etc/security/limits.d/90-headroom-nproc.conf", soft, hard);
+	xfree(hard);
+	xfree(soft);
+	xfree(domain);
+}
+
 void assess_users(const struct snapshot *snap, struct assessment *a)
 {
 	struct consumers *c = &a->consumers;
@@ -202,8 +233,8 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 				xasprintf("%s tasks; every process of this user has CAP_SYS_RESOURCE or CAP_SYS_ADMIN, "
 					  "which exempts it", human_count(l->used, used, sizeof(used)));
 			fact_str(l, "exempt_reason", root ? "root" : "capabilities");
-			l->fix_now = xstrdup("nothing to do");
-			l->fix_durable = xstrdup("nothing to do");
+			fix_text(&l->fix_now, xstrdup("nothing to do"));
+			fix_text(&l->fix_durable, xstrdup("nothing to do"));
 			continue;
 		}
 		if (acc->lowest_unlimited) {
@@ -211,8 +242,8 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user: unlimited for all");
 			l->meaning = xasprintf("%s tasks; no process of this user has a finite RLIMIT_NPROC",
 					       human_count(l->used, used, sizeof(used)));
-			l->fix_now = xstrdup("nothing to do");
-			l->fix_durable = xstrdup("nothing to do");
+			fix_text(&l->fix_now, xstrdup("nothing to do"));
+			fix_text(&l->fix_durable, xstrdup("nothing to do"));
 			continue;
 		}
 		{
@@ -230,24 +261,23 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
 					       "containers together); a process whose own limit is reached cannot fork",
 					       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
-			if (hard->known && !hard->unlimited && hard->value <= l->max)
-				l->fix_now = xasprintf("stop some of the user's processes, or restart %s (pid %d) with a higher limit: "
-						       "its hard limit is %llu too, and raising a hard limit needs "
-						       "CAP_SYS_RESOURCE",
-						       low->comm, low->pid, (unsigned long long)hard->value);
-			else if (hard->known && !hard->unlimited && hard->value < raise)
-				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu (its hard limit; above that needs "
-						       "CAP_SYS_RESOURCE), or stop some of the user's processes",
-						       low->pid, (unsigned long long)hard->value);
-			else
-				l->fix_now = xasprintf("prlimit --pid %d --nproc=%llu, or stop some of the user's processes",
-						       low->pid, (unsigned long long)raise);
-			l->fix_durable = xasprintf("'%s soft nproc %llu' and '%s hard nproc %llu' in "
-						   "/etc/security/limits.d/90-nproc.conf (login sessions); LimitNPROC=%llu in "
-						   "a systemd unit; docker run --ulimit nproc=%llu",
-						   name ? name : "<user>", (unsigned long long)raise, name ? name : "<user>",
-						   (unsigned long long)raise, (unsigned long long)raise,
-						   (unsigned long long)raise);
+			if (hard->known && !hard->unlimited && hard->value <= l->max) {
+				fix_text(&l->fix_now, xasprintf("stop some of the user's processes, or restart %s (pid %d) with "
+								"a higher limit: its hard limit is %llu too, and raising a "
+								"hard limit needs CAP_SYS_RESOURCE",
+								low->comm, low->pid, (unsigned long long)hard->value));
+			} else if (hard->known && !hard->unlimited && hard->value < raise) {
+				fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d) to its hard limit (above that "
+								"needs CAP_SYS_RESOURCE), or stop some of the user's processes",
+								low->comm, low->pid));
+				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->pid,
+					    (unsigned long long)hard->value);
+			} else {
+				fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d), or stop some of the user's "
+								"processes", low->comm, low->pid));
+				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->pid, (unsigned long long)raise);
+			}
+			nproc_durable(l, name, acc->uid, raise);
 			fact_u64(l, "limit_pid", (uint64_t)low->pid);
 			fact_u64(l, "limited_processes", acc->subject_processes);
 			{
@@ -293,8 +323,7 @@ static void add_map_count(const struct snapshot *snap, struct assessment *a, con
 	l->source = xstrdup("the vm.max_map_count sysctl, per process");
 	l->meaning = xasprintf("%s of %s memory mappings (lines of /proc/%d/maps); each thread stack takes one or two",
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
-	l->fix_now = xasprintf("sysctl -w vm.max_map_count=%llu", (unsigned long long)raise);
-	l->fix_durable = xasprintf("add 'vm.max_map_count = %llu' to a file in /etc/sysctl.d/", (unsigned long long)raise);
+	sysctl_fixes(l, "vm.max_map_count", raise);
 	sysctl_origin_note(l, snap, SYSCTL_MAX_MAP_COUNT, l->max);
 	fact_u64(l, "pid", (uint64_t)p->pid);
 	fact_str(l, "comm", p->comm);
@@ -335,16 +364,19 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	}
 	if (!as && soft->value == 0 && l->max == hard->value) {
 		str_appendf(&l->source, "; its soft limit is 0, which the kernel reads as its hard limit");
-		l->fix_now = xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
-				       "CAP_SYS_RESOURCE", p->pid);
-	} else if (hard->known && hard->unlimited)
-		l->fix_now = xasprintf("prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
-	else
-		l->fix_now = xasprintf("prlimit --pid %d --%s=%llu (its hard limit; above needs CAP_SYS_RESOURCE)", p->pid,
-				       as ? "as" : "data", (unsigned long long)(hard->known ? hard->value : l->max));
-	l->fix_durable = xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or %s= in the "
-				   "systemd unit",
-				   as ? "as" : "data", as ? "LimitAS" : "LimitDATA");
+		fix_text(&l->fix_now, xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
+						"CAP_SYS_RESOURCE", p->pid));
+	} else if (hard->known && hard->unlimited) {
+		fix_text(&l->fix_now, xstrdup("lift the process's limit"));
+		fix_command(&l->fix_now, "prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
+	} else {
+		fix_text(&l->fix_now, xstrdup("raise the process's limit to its hard limit (above that needs CAP_SYS_RESOURCE)"));
+		fix_command(&l->fix_now, "prlimit --pid %d --%s=%llu", p->pid, as ? "as" : "data",
+			    (unsigned long long)(hard->known ? hard->value : l->max));
+	}
+	fix_text(&l->fix_durable, xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or "
+					    "%s= in the systemd unit",
+					    as ? "as" : "data", as ? "LimitAS" : "LimitDATA"));
 	fact_u64(l, "pid", (uint64_t)p->pid);
 	fact_str(l, "comm", p->comm);
 }

@@ -12,9 +12,22 @@
 #define PID_MAX_LIMIT 4194304ULL      /* include/linux/threads.h, 64-bit */
 #define THREADS_MAX_LIMIT 0x3fffffffULL /* FUTEX_TID_MASK */
 
-static const char sysctl_durable[] =
-	"add '%s = %llu' to a file in /etc/sysctl.d/ (e.g. /etc/sysctl.d/90-headroom.conf); it is applied at boot "
-	"by systemd-sysctl or 'sysctl --system'";
+/*
+ * The fixes of a sysctl: sysctl -w now; durably, a file of its own in /etc/sysctl.d/ (sysctl.d(5)),
+ * which systemd-sysctl or "sysctl --system" applies at boot.
+ */
+void sysctl_fixes(struct limit *l, const char *name, uint64_t value)
+{
+	char *line;
+
+	fix_text(&l->fix_now, xasprintf("set %s now (until the next boot)", name));
+	fix_command(&l->fix_now, "sysctl -w %s=%llu", name, (unsigned long long)value);
+	fix_text(&l->fix_durable, xasprintf("set it in a file of /etc/sysctl.d/, applied at every boot by systemd-sysctl "
+					    "or 'sysctl --system'"));
+	line = xasprintf("%s = %llu", name, (unsigned long long)value);
+	fix_command(&l->fix_durable, "echo %s > /etc/sysctl.d/90-headroom-%s.conf", line, name);
+	xfree(line);
+}
 
 bool in_initial_pidns(const struct snapshot *snap)
 {
@@ -74,8 +87,7 @@ static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)),
 			       in_initial_pidns(snap) ? "" : "; kernel.pid_max is global on this kernel, set on the host");
 	raise = suggest_raise(l->max, l->used, PID_MAX_LIMIT);
-	l->fix_now = xasprintf("sysctl -w kernel.pid_max=%llu", (unsigned long long)raise);
-	l->fix_durable = xasprintf(sysctl_durable, "kernel.pid_max", (unsigned long long)raise);
+	sysctl_fixes(l, "kernel.pid_max", raise);
 	sysctl_origin_note(l, snap, SYSCTL_PID_MAX, l->max);
 	if (sys->loadavg.last_pid)
 		fact_u64(l, "last_pid", sys->loadavg.last_pid);
@@ -101,9 +113,9 @@ static void assess_threads_max(const struct snapshot *snap, struct assessment *a
 			       "even from inside a container",
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
 	raise = suggest_raise(l->max, l->used, THREADS_MAX_LIMIT);
-	l->fix_now = xasprintf("sysctl -w kernel.threads-max=%llu%s", (unsigned long long)raise,
-			       sys->kernel.major == 4 ? " (4.x kernels cap a value above the RAM-derived default silently)" : "");
-	l->fix_durable = xasprintf(sysctl_durable, "kernel.threads-max", (unsigned long long)raise);
+	sysctl_fixes(l, "kernel.threads-max", raise);
+	if (sys->kernel.major == 4)
+		str_appendf(&l->fix_now.text, "; 4.x kernels cap a value above the RAM-derived default silently");
 	sysctl_origin_note(l, snap, SYSCTL_THREADS_MAX, l->max);
 }
 
@@ -152,9 +164,10 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 		l->meaning = xasprintf("%s of %s RAM available%s, no swap", human_bytes(avail, b1, sizeof(b1)),
 				       human_bytes(total, b2, sizeof(b2)),
 				       estimated ? " (estimated: no MemAvailable on this kernel)" : "");
-	l->fix_now = xstrdup("find what grew ('ps -eo pid,rss,comm --sort=-rss | head') and stop or restart it");
-	l->fix_durable = xstrdup("cap the services that grow (systemd MemoryMax=, docker --memory, Kubernetes "
-				 "resources.limits.memory), or add RAM or swap");
+	fix_text(&l->fix_now, xstrdup("find what grew, and stop or restart it"));
+	fix_command(&l->fix_now, "ps -eo pid,rss,comm --sort=-rss | head");
+	fix_text(&l->fix_durable, xstrdup("cap the services that grow (systemd MemoryMax=, docker --memory, Kubernetes "
+					  "resources.limits.memory), or add RAM or swap"));
 	fact_u64(l, "mem_total_bytes", total);
 	fact_u64(l, "mem_available_bytes", avail);
 	fact_bool(l, "mem_available_estimated", estimated);
@@ -214,12 +227,13 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 		l->meaning = xasprintf("%s committed of a %s CommitLimit: in mode 2 an allocation that would pass it fails "
 				       "with ENOMEM (non-root keeps an admin reserve free), and a large process cannot fork",
 				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)));
-		l->fix_now = xasprintf("sysctl -w vm.overcommit_ratio=%llu (or set vm.overcommit_kbytes, or go back to the "
-				       "default heuristic with vm.overcommit_memory=0)",
-				       (unsigned long long)(sys->overcommit_ratio.known && sys->overcommit_ratio.v < 100 ?
-								    sys->overcommit_ratio.v + 25 > 100 ? 100 :
-								    sys->overcommit_ratio.v + 25 : 100));
-		l->fix_durable = xstrdup("put the vm.overcommit_* settings in a file in /etc/sysctl.d/");
+		sysctl_fixes(l, "vm.overcommit_ratio",
+			     sys->overcommit_ratio.known && sys->overcommit_ratio.v < 100 ?
+				     sys->overcommit_ratio.v + 25 > 100 ? 100 : sys->overcommit_ratio.v + 25 :
+				     100);
+		fix_text(&l->fix_now, xstrdup("raise vm.overcommit_ratio now (or set vm.overcommit_kbytes), or go back to the "
+					      "default heuristic"));
+		fix_command(&l->fix_now, "sysctl -w vm.overcommit_memory=0");
 		sysctl_origin_note(l, snap, SYSCTL_OVERCOMMIT_MEMORY, mode);
 		return;
 	}
@@ -240,8 +254,8 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 		l->meaning = xasprintf("%s committed; mode 0 (heuristic) does not enforce CommitLimit (%s): before 5.2 it "
 				       "refuses an allocation larger than free memory + page cache + free swap",
 				       human_bytes(committed, b1, sizeof(b1)), human_bytes(limit_bytes, b2, sizeof(b2)));
-	l->fix_now = xstrdup("nothing to do for commit in this mode");
-	l->fix_durable = xstrdup("keep vm.overcommit_memory at 0 unless an application requires otherwise");
+	fix_text(&l->fix_now, xstrdup("nothing to do for commit in this mode"));
+	fix_text(&l->fix_durable, xstrdup("keep vm.overcommit_memory at 0 unless an application requires otherwise"));
 	sysctl_origin_note(l, snap, SYSCTL_OVERCOMMIT_MEMORY, mode);
 }
 

@@ -2,9 +2,11 @@
 /* The table of limit kinds, status rules, errno rules and the assessment driver. */
 #include "model/limits.h"
 
+#include "core/shell.h"
 #include "core/sort.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +201,31 @@ void fact_bool(struct limit *l, const char *key, bool b)
 	fact_new(l, key, FACT_BOOL)->b = b;
 }
 
+void fix_text(struct fix *f, char *text)
+{
+	xfree(f->text);
+	f->text = text;
+}
+
+void fix_command(struct fix *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->ncommands >= FIX_MAX_COMMANDS)
+		abort(); /* a programming error: raise FIX_MAX_COMMANDS */
+	va_start(ap, fmt);
+	f->commands[f->ncommands++] = shell_vcommandf(fmt, ap);
+	va_end(ap);
+}
+
+void fix_free(struct fix *f)
+{
+	xfree(f->text);
+	for (int i = 0; i < f->ncommands; i++)
+		xfree(f->commands[i]);
+	memset(f, 0, sizeof(*f));
+}
+
 void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx)
 {
 	const struct proc_info *best = NULL;
@@ -289,8 +316,8 @@ void assessment_free(struct assessment *a)
 		xfree(l->subject);
 		xfree(l->source);
 		xfree(l->meaning);
-		xfree(l->fix_now);
-		xfree(l->fix_durable);
+		fix_free(&l->fix_now);
+		fix_free(&l->fix_durable);
 		xfree(l->state);
 		for (int f = 0; f < l->nfacts; f++)
 			xfree(l->facts[f].s);

@@ -54,6 +54,19 @@ struct fact {
 };
 #define LIMIT_MAX_FACTS 12
 
+/*
+ * What to do about a limit, now or durably: words for people (text, may quote hostile names: shown
+ * through the display escaping), and commands, any one of which does it. Each command is complete and
+ * built by shell_commandf (core/shell.h): its arguments are shell-quoted and it is printable ASCII, so
+ * it is shown as it is and pastes into bash doing exactly what it says. No prose in a command.
+ */
+#define FIX_MAX_COMMANDS 3
+struct fix {
+	char *text;
+	char *commands[FIX_MAX_COMMANDS];
+	int ncommands;
+};
+
 struct limit {
 	enum limit_id id;
 	char *scope;         /* "system", "pidns:<inode>", "cgroup:<path>", "user:<uid>", "pid:<pid>" */
@@ -73,8 +86,8 @@ struct limit {
 	int err;             /* the errno a failure produces on this kernel */
 	char *source;        /* where the limit comes from */
 	char *meaning;       /* what the number means, in plain words */
-	char *fix_now;
-	char *fix_durable;
+	struct fix fix_now;
+	struct fix fix_durable;
 	char *state;         /* when set, shown instead of used / max ("init exited") */
 	/* the biggest consumer inside the scope, when it is a count of tasks */
 	bool has_top;
@@ -169,6 +182,9 @@ bool cgroup_path_within(const char *path, const char *top);
 
 /* The limit of kind id with this scope, or NULL. */
 const struct limit *assessment_limit(const struct assessment *a, enum limit_id id, const char *scope);
+
+/* Releases a fix's text and commands. */
+void fix_free(struct fix *f);
 
 /* The fact named key of l, or NULL. */
 const struct fact *limit_fact(const struct limit *l, const char *key);

@@ -20,6 +20,15 @@ static void json_comm(struct json *j, const char *key, const char *comm)
 	}
 }
 
+void render_fix_json(struct json *j, const char *key, const char *commands_key, const struct fix *f)
+{
+	json_str(j, key, f->text);
+	json_array_begin(j, commands_key);
+	for (int i = 0; i < f->ncommands; i++)
+		json_str(j, NULL, f->commands[i]);
+	json_array_end(j);
+}
+
 void render_limit_json(struct json *j, const char *key, const struct limit *l)
 {
 	const struct limit_kind *k = &limit_kinds[l->id];
@@ -51,8 +60,8 @@ void render_limit_json(struct json *j, const char *key, const struct limit *l)
 	json_str(j, "fails", k->fails);
 	json_str(j, "source", l->source);
 	json_str(j, "meaning", l->meaning);
-	json_str(j, "fix_now", l->fix_now);
-	json_str(j, "fix_durable", l->fix_durable);
+	render_fix_json(j, "fix_now", "fix_now_commands", &l->fix_now);
+	render_fix_json(j, "fix_durable", "fix_durable_commands", &l->fix_durable);
 	if (l->has_top) {
 		json_object_begin(j, "top");
 		json_u64(j, "pid", (uint64_t)l->top_pid);

@@ -66,10 +66,20 @@ void render_limit_text(const struct limit *l, bool color, struct buf *out);
 struct json;
 void render_limit_json(struct json *j, const char *key, const struct limit *l);
 
+/*
+ * A fix in text: indent, label padded to 9 columns, its words (escaped), then each command on a line
+ * of its own, two columns further in. Commands are printed as they are (never escaped: that would
+ * break their quoting), after checking that they are printable ASCII as shell_commandf makes them.
+ */
+void render_fix_text(struct buf *out, const char *indent, const char *label, const struct fix *f);
+
+/* A fix in JSON: key holds its words (null when none), commands_key the array of its commands. */
+void render_fix_json(struct json *j, const char *key, const char *commands_key, const struct fix *f);
+
 /* "31,208 tasks", "1.5 GiB", for a value in a limit's unit. */
 const char *render_amount(enum unit u, uint64_t v, char *out, size_t size);
 
 /* The JSON document's schema version, bumped on incompatible change (headroom(1), JSON OUTPUT). */
-#define REPORT_SCHEMA_VERSION 1
+#define REPORT_SCHEMA_VERSION 2
 
 #endif

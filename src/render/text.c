@@ -8,6 +8,7 @@
 
 #include "core/escape.h"
 #include "core/human.h"
+#include "core/shell.h"
 #include "render/render.h"
 
 #define C_RED "\033[1;31m"
@@ -133,6 +134,31 @@ static void detail_field(struct buf *out, const char *name, const char *value)
 	buf_addc(out, '\n');
 }
 
+void render_fix_text(struct buf *out, const char *indent, const char *label, const struct fix *f)
+{
+	bool first = true;
+
+	if ((!f->text || !*f->text) && !f->ncommands)
+		return;
+	buf_printf(out, "%s%-9s", indent, label);
+	if (f->text && *f->text) {
+		escape_text_str(out, f->text);
+		buf_addc(out, '\n');
+		first = false;
+	}
+	for (int i = 0; i < f->ncommands; i++) {
+		if (!first)
+			buf_printf(out, "%s%-9s", indent, "");
+		first = false;
+		buf_adds(out, "  ");
+		/* shell_commandf makes printable ASCII; anything else would be a bug, and is not shown raw */
+		buf_adds(out, shell_command_showable(f->commands[i]) ? f->commands[i] :
+								     "(command not shown: it holds characters that are unsafe "
+								     "on a terminal)");
+		buf_addc(out, '\n');
+	}
+}
+
 static void limit_details(struct buf *out, const struct limit *l, bool color)
 {
 	const struct limit_kind *k = &limit_kinds[l->id];
@@ -160,8 +186,8 @@ static void limit_details(struct buf *out, const struct limit *l, bool color)
 			   l->top_threads == 1 ? "" : "s");
 		detail_field(out, "top", t.data);
 	}
-	detail_field(out, "fix now", l->fix_now);
-	detail_field(out, "durable", l->fix_durable);
+	render_fix_text(out, "    ", "fix now", &l->fix_now);
+	render_fix_text(out, "    ", "durable", &l->fix_durable);
 	buf_free(&t);
 }
 

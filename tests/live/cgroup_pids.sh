@@ -30,7 +30,7 @@ check_eq "errno is EAGAIN" EAGAIN "$(jq -r .errno <<<"$l")"
 check_eq "rejected forks equal pids.events max ($events)" "$events" "$(jq -r .rejected_forks <<<"$l")"
 check_eq "the directory is named" "$cg" "$(jq -r .dir <<<"$l")"
 check_eq "the top consumer is in the cgroup" 1 "$(grep -cx "$(jq -r .top.pid <<<"$l")" "$cg/cgroup.procs")"
-check "the fix names the pids.max file" grep -qF "$cg/pids.max" <<<"$(jq -r .fix_now <<<"$l")"
+check "the fix writes the pids.max file" grep -qxE "echo [0-9]+ > $cg/pids.max" <<<"$(jq -r ".fix_now_commands[]" <<<"$l")"
 text=$("$HEADROOM" --no-maps --top 0)
 check "the text report's first line names the cgroup" grep -q "^headroom: CRITICAL: .*cgroup /$name" <<<"$(head -n1 <<<"$text")"
 check "the text table lists it critical" grep -qE "^critical +100% +cgroup pids.max +16 / 16 tasks +cgroup /$name\$" <<<"$text"

@@ -273,6 +273,49 @@ static void owners_from_paths(void)
 	CHECK(o.kind == OWNER_NONE);
 	cgroup_owner("/", &o);
 	CHECK(o.kind == OWNER_NONE);
+	/* nested slices and templates are the system manager's */
+	cgroup_owner("/system.slice/system-getty.slice/getty@tty1.service", &o);
+	CHECK(o.kind == OWNER_SYSTEMD);
+	CHECK_STR(o.name, "getty@tty1.service");
+	cgroup_owner("/user.slice/user-1000.slice/session-3.scope", &o);
+	CHECK(o.kind == OWNER_SYSTEMD);
+	CHECK_STR(o.name, "session-3.scope");
+	cgroup_owner("/init.scope", &o);
+	CHECK(o.kind == OWNER_SYSTEMD);
+}
+
+/*
+ * A name a tenant chooses must not make headroom name an owner, and so a command, on something else:
+ * shapes that are not the owner's, and unit-like names below a unit (a delegated subtree).
+ */
+static void owners_not_faked(void)
+{
+	struct owner o;
+
+	static const char *const paths[] = {
+		"/system.slice/x;touch y;.service",
+		"/system.slice/docker-;touch y;.scope",
+		"/machine.slice/libpod-;touch y;",
+		"/user.slice/user-1000.slice/user@1000.service/app.slice/sshd.service", /* the user's manager */
+		"/system.slice/app.service/sshd.service",                               /* below a unit */
+		"/system.slice/app.service/sub",
+		"/other-x.slice/a.service",       /* a top slice has no dash */
+		"/system.slice/user-1000.slice/a.service", /* user-1000.slice is not below system.slice */
+		"/system.slice/a b.service",
+		"/system.slice/.service",
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		cgroup_owner(paths[i], &o);
+		if (o.kind != OWNER_NONE)
+			printf("    %s: owner kind %d, name '%s'\n", paths[i], o.kind, o.name);
+		CHECK(o.kind == OWNER_NONE);
+	}
+	/* the right place for a systemd scope, but not a container id: the unit, not the runtime, owns it */
+	cgroup_owner("/system.slice/docker-0123.scope", &o);
+	CHECK(o.kind == OWNER_SYSTEMD);
+	cgroup_owner("/machine.slice/libpod-xyz.scope", &o);
+	CHECK(o.kind == OWNER_SYSTEMD);
 }
 
 static void commit_modes(void)
@@ -364,7 +407,9 @@ static void cgroups_pids_and_memory(void)
 				found = l->facts[f].u == 7;
 		CHECK(found);
 	}
-	CHECK(l && l->fix_now && strstr(l->fix_now, "TasksMax=1024"));
+	CHECK(l && l->fix_now.ncommands == 2);
+	CHECK(l && strcmp(l->fix_now.commands[0], "echo 1024 > /sys/fs/cgroup/system.slice/app.service/pids.max") == 0);
+	CHECK(l && strcmp(l->fix_now.commands[1], "systemctl set-property app.service TasksMax=1024") == 0);
 	/* 99% used but 39% working set: page cache is reclaimable, so not critical */
 	l = find(&a, LIMIT_CGROUP_MEMORY, "cgroup:/system.slice/app.service");
 	CHECK(l && l->used == 990 && l->basis == 390 && l->status == STATUS_OK);
@@ -499,6 +544,7 @@ int main(void)
 	RUN(nproc_exemptions_and_lowest);
 	RUN(limits_conf_precedence);
 	RUN(owners_from_paths);
+	RUN(owners_not_faked);
 	RUN(commit_modes);
 	RUN(cgroups_pids_and_memory);
 	RUN(dead_namespace_and_child_pid_max);
