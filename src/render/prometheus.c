@@ -8,18 +8,37 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "render/render.h"
 
-/* A label value: backslash, double quote and newline escaped; other control bytes dropped. */
+/*
+ * A label value: the display escaping of the name (core/escape.h: valid UTF-8, no control or bidi
+ * character, and reversible, so that two names never share a series), then the exposition format's
+ * own escaping of backslash, double quote and newline.
+ */
 static void label_value(struct buf *out, const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == '\\' || *s == '"')
-			buf_printf(out, "\\%c", *s);
-		else if (*s == '\n')
-			buf_adds(out, "\\n");
-		else if ((unsigned char)*s >= 0x20 && *s != 0x7f)
-			buf_addc(out, *s);
+	size_t start = out->len, extra = 0, src, dst;
+
+	if (!s)
+		return;
+	escape_text_str(out, s);
+	for (size_t i = start; i < out->len; i++)
+		extra += out->data[i] == '\\' || out->data[i] == '"';
+	if (!extra)
+		return;
+	/* in place, from the end: the daemon renders this every tick and allocates nothing */
+	buf_grow(out, extra);
+	src = out->len;
+	dst = out->len + extra;
+	out->len = dst;
+	out->data[dst] = '\0';
+	while (src > start) {
+		char c = out->data[--src];
+
+		out->data[--dst] = c;
+		if (c == '\\' || c == '"')
+			out->data[--dst] = '\\';
 	}
 }
 
