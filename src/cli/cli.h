@@ -20,7 +20,10 @@ int cmd_explain(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
-/* Prints "headroom: <message>" to stderr (git style: lowercase, no final period). */
+/*
+ * Prints "headroom: <message>" to stderr (git style: lowercase, no final period). The message goes
+ * through the display escaping as a whole: pass names and arguments raw, never escaped already.
+ */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of data to fd. Returns 0 or -errno. */
@@ -36,7 +39,10 @@ int cli_common_option(int c, char **argv, const char *command, const char *usage
 /* --color[=WHEN]: auto, always (also when no value is given) or never into *ret; -EINVAL after saying why. */
 int cli_color_option(const char *arg, const char **ret);
 
-/* A threshold: a number above 0 and at most 100 into *ret. Returns 0 or -EINVAL (nothing said). */
+/* A plain decimal ("5", "0.25", "12."; no sign, exponent or hex) in [lo, hi]. Returns 0 or -EINVAL (nothing said). */
+int cli_parse_decimal(const char *s, double lo, double hi, double *ret);
+
+/* A threshold: a decimal above 0 and at most 100 into *ret. Returns 0 or -EINVAL (nothing said). */
 int cli_parse_percent(const char *s, double *ret);
 
 /* Opens the root a command reads (and its proc), or says why not and returns -errno. */

@@ -8,19 +8,22 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/escape.h"
 #include "core/root.h"
 #include "version.h"
 
 void cli_error(const char *fmt, ...)
 {
+	char msg[4096], line[4096 * 4];
 	va_list ap;
 
 	fflush(stdout);
-	fputs("headroom: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* the one escaping, at the sink: an argument or a name is never written to the terminal raw */
+	escape_text_fixed(line, sizeof(line), msg, strlen(msg));
+	fprintf(stderr, "headroom: %s\n", line);
 }
 
 int cli_write_all(int fd, const char *data, size_t len)
@@ -105,14 +108,29 @@ int cli_open_root(struct hr_root *root, const char *path)
 	return 0;
 }
 
+int cli_parse_decimal(const char *s, double lo, double hi, double *ret)
+{
+	double v = 0, scale = 1;
+	const char *p = s;
+	size_t digits = 0;
+
+	/* digits, then optionally '.' and digits: no sign, exponent, hexadecimal, inf or locale's comma */
+	for (; *p >= '0' && *p <= '9' && digits < 30; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9' && digits < 30; p++, digits++)
+			v += (*p - '0') * (scale /= 10);
+	if (*p || !digits || v < lo || v > hi)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 int cli_parse_percent(const char *s, double *ret)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || v > 100)
+	if (cli_parse_decimal(s, 0, 100, &v) < 0 || !(v > 0))
 		return -EINVAL;
 	*ret = v;
 	return 0;

@@ -139,8 +139,11 @@ static void print_text(const struct snapshot *snap, const struct explanation *e,
 	buf_printf(out, "headroom explain: %s failed", e->op == OP_UNKNOWN ? "an operation" : failure_op_name(e->op));
 	if (e->err)
 		buf_printf(out, " with %s (%s)", errno_name(e->err), strerror(e->err));
-	if (m->program[0])
-		buf_printf(out, ", as %s prints it", m->program);
+	if (m->program[0]) {
+		buf_adds(out, ", as ");
+		escape_text_str(out, m->program);
+		buf_adds(out, " prints it");
+	}
 	buf_addc(out, '\n');
 	buf_adds(out, "Context:");
 	if (p) {
@@ -151,7 +154,7 @@ static void print_text(const struct snapshot *snap, const struct explanation *e,
 	if (ctx->has_uid)
 		buf_printf(out, "%s uid %" PRIu32, p ? "," : "", ctx->uid);
 	if (ctx->cgroup) {
-		buf_adds(out, ", cgroup ");
+		buf_adds(out, p || ctx->has_uid ? ", cgroup " : " cgroup ");
 		escape_text_str(out, ctx->cgroup);
 	}
 	if (ctx->memcg && (!ctx->cgroup || strcmp(ctx->memcg, ctx->cgroup))) {
@@ -160,7 +163,9 @@ static void print_text(const struct snapshot *snap, const struct explanation *e,
 	}
 	if (ctx->pidns)
 		buf_printf(out, ", new processes in pid namespace %" PRIu64, ctx->pidns);
-	buf_printf(out, "; kernel %s\n", snap->sys.kernel.release);
+	buf_adds(out, "; kernel ");
+	escape_text_str(out, snap->sys.kernel.release);
+	buf_addc(out, '\n');
 	if (!log->read && snap->live)
 		buf_adds(out, "The kernel log (/dev/kmsg) could not be read: run as root for the evidence it keeps.\n");
 	if (e->op == OP_UNKNOWN)
@@ -407,6 +412,11 @@ int cmd_explain(int argc, char **argv)
 		ctx.has_uid = true;
 		ctx.uid = (uint32_t)uid;
 	}
+	if (cgroup_arg && !probe_cgroup_exists(&root, &snap, cgroup_arg)) {
+		cli_error("no cgroup '%s' in the cgroup hierarchies of '%s'", cgroup_arg, root_path);
+		status = EXIT_UNKNOWN;
+		goto out;
+	}
 	if (cgroup_arg)
 		ctx.cgroup = ctx.memcg = cgroup_arg;
 	if (root.live)
@@ -435,6 +445,7 @@ int cmd_explain(int argc, char **argv)
 	}
 	buf_free(&out);
 	explanation_free(&e);
+out:
 	assessment_free(&a);
 	snapshot_free(&snap);
 	root_close(&root);

@@ -117,7 +117,9 @@ static void config_text(const struct oom_config *c, struct buf *out)
 			   c->panic_secs > 0 ? "after a panic the machine reboots after this many seconds" :
 			   c->panic_secs < 0 ? "after a panic the machine reboots at once" :
 					       "after a panic the machine stays down until reset");
-	buf_printf(out, "  kernel.core_pattern = %s\n", c->core_pattern[0] ? c->core_pattern : "(unreadable)");
+	buf_adds(out, "  kernel.core_pattern = ");
+	escape_text_str(out, c->core_pattern[0] ? c->core_pattern : "(unreadable)");
+	buf_addc(out, '\n');
 	if (c->have[4])
 		buf_printf(out, "  vm.overcommit_memory = %ld: %s\n", c->overcommit,
 			   c->overcommit == 2 ? "allocations beyond CommitLimit fail with ENOMEM before any OOM" :
@@ -308,8 +310,8 @@ static void oom_text(const struct oom_view *v, struct buf *out)
 		human_log_time(k->usec, v->boot_epoch, when, sizeof(when));
 		buf_printf(out, "  %s  pid %d (", when, k->pid);
 		escape_text_str(out, k->comm);
-		buf_printf(out, "), rss %s, in %s", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)),
-			   strcmp(k->scope, "system") == 0 ? "a machine-wide OOM" : k->scope);
+		buf_printf(out, "), rss %s, in ", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)));
+		escape_text_str(out, strcmp(k->scope, "system") == 0 ? "a machine-wide OOM" : k->scope);
 		if (k->trigger[0]) {
 			buf_adds(out, ", triggered by ");
 			escape_text_str(out, k->trigger);

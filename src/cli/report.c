@@ -122,6 +122,10 @@ int cmd_report(int argc, char **argv)
 		cli_error("--warning (%g) must not be above --critical (%g)", th.warning_pct, th.critical_pct);
 		return EXIT_UNKNOWN;
 	}
+	if (json && metrics) {
+		cli_error("--json and --metrics are two output formats: give one");
+		return EXIT_UNKNOWN;
+	}
 
 	if (cli_open_root(&root, root_path) < 0)
 		return EXIT_UNKNOWN;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/escape.h"
 #include "core/human.h"
 #include "core/json.h"
 #include "core/root.h"
@@ -558,17 +559,27 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 	buf_printf(out, "headroom repro %s: %s\n\n", run->m->name, run->m->summary);
 	for (int i = 0; i < 2; i++)
 		if (run->setup[i][0])
-			buf_printf(out, "%-10s%s\n", i ? "" : "Set up:", run->setup[i]);
+		{
+			buf_printf(out, "%-10s", i ? "" : "Set up:");
+			escape_text_str(out, run->setup[i]);
+			buf_addc(out, '\n');
+		}
 	if (run->stale)
 		buf_printf(out, "%-10s%d empty sandbox cgroup%s left by an earlier run that was killed outright removed\n",
 			   "", run->stale, run->stale == 1 ? "" : "s");
 	if (!run->got_result) {
-		buf_printf(out, "Failure:  none seen: %s\n", run->died[0] ? run->died : "interrupted");
+		buf_adds(out, "Failure:  none seen: ");
+		escape_text_str(out, run->died[0] ? run->died : "interrupted");
+		buf_addc(out, '\n');
 	} else if (r->err < 0) {
-		buf_printf(out, "Set-up failed: %s\n", r->note);
+		buf_adds(out, "Set-up failed: ");
+		escape_text_str(out, r->note);
+		buf_addc(out, '\n');
 	} else if (mode_of(run) == REPRO_OOM_CGROUP) {
-		buf_printf(out, "Failure:  pid %d (repro-alloc) touched %llu MiB, then %s\n", (int)r->victim,
-			   (unsigned long long)r->after, r->note[0] ? r->note : "the OOM killer killed it (SIGKILL)");
+		buf_printf(out, "Failure:  pid %d (repro-alloc) touched %llu MiB, then ", (int)r->victim,
+			   (unsigned long long)r->after);
+		escape_text_str(out, r->note[0] ? r->note : "the OOM killer killed it (SIGKILL)");
+		buf_addc(out, '\n');
 	} else if (r->err) {
 		buf_printf(out, "Failure:  %s failed after %llu successful call%s: %s (%s)\n", run->m->call,
 			   (unsigned long long)r->after, r->after == 1 ? "" : "s", errno_name(r->err), strerror(r->err));
@@ -583,8 +594,9 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 		if (shell[0])
 			buf_printf(out, "%-10s%-20s%s\n", "", mode_of(run) == REPRO_THREADS ? "Java prints:" : "a shell prints:",
 				   shell);
-		buf_printf(out, "%-10sexpected on kernel %s: %s%s\n", "", run->kernel.release,
-			   run->expected ? errno_name(run->expected) : "no errno",
+		buf_printf(out, "%-10sexpected on kernel ", "");
+		escape_text_str(out, run->kernel.release);
+		buf_printf(out, ": %s%s\n", run->expected ? errno_name(run->expected) : "no errno",
 			   mode_of(run) == REPRO_OOM_CGROUP ? " (a SIGKILL)" :
 			   r->err == run->expected				 ? ", as seen" :
 										   ", NOT what was seen");
@@ -597,7 +609,7 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 			buf_adds(out, "\nKernel log (/dev/kmsg):\n");
 			for (size_t i = 0; i < run->klog.n; i++) {
 				buf_adds(out, "  ");
-				buf_adds(out, run->klog.lines[i]);
+				escape_text_str(out, run->klog.lines[i]);
 				buf_addc(out, '\n');
 			}
 		} else if (mode_of(run) == REPRO_OOM_CGROUP) {
@@ -609,8 +621,11 @@ static void print_report_text(const struct run *run, bool color, struct buf *out
 		if (run->named)
 			render_limit_text(run->named, color, out);
 		else
-			buf_printf(out, "  no %s limit with scope %s in the report\n", limit_kinds[run->m->limit].id,
-				   run->scope);
+		{
+			buf_printf(out, "  no %s limit with scope ", limit_kinds[run->m->limit].id);
+			escape_text_str(out, run->scope);
+			buf_adds(out, " in the report\n");
+		}
 	}
 }
 
@@ -619,7 +634,10 @@ static void print_removed(const struct run *run, struct buf *out)
 	buf_printf(out, "\nRemoved:  %u process%s, %u cgroup%s", run->sb.removed_procs,
 		   run->sb.removed_procs == 1 ? "" : "es", run->sb.removed_cgroups, run->sb.removed_cgroups == 1 ? "" : "s");
 	if (run->sb.leftover[0])
-		buf_printf(out, "; could NOT remove %s", run->sb.leftover);
+	{
+		buf_adds(out, "; could NOT remove ");
+		escape_text_str(out, run->sb.leftover);
+	}
 	buf_addc(out, '\n');
 }
 
@@ -882,7 +900,7 @@ int cmd_repro(int argc, char **argv)
 	sandbox_remove(&run->sb);
 	if (interrupted) {
 		/* said on stderr: the output a script reads stays one document, or nothing */
-		fprintf(stderr, "headroom: interrupted by %s; removed %u process%s and %u cgroup%s%s%s\n",
+		cli_error("interrupted by %s; removed %u process%s and %u cgroup%s%s%s",
 			strsignal(interrupted), run->sb.removed_procs, run->sb.removed_procs == 1 ? "" : "es",
 			run->sb.removed_cgroups, run->sb.removed_cgroups == 1 ? "" : "s",
 			run->sb.leftover[0] ? "; could not remove " : "", run->sb.leftover);

@@ -95,19 +95,6 @@ static const char *option_name(int opt)
 	return "option";
 }
 
-static int parse_seconds(const char *s, double lo, double hi, double *ret)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 static int parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *ret)
 {
 	uint64_t v;
@@ -140,10 +127,13 @@ static int set_option(struct watch_config *c, int opt, const char *name, const c
 	case 's': r = copy_path(c->state_dir, sizeof(c->state_dir), v); break;
 	case 't': r = copy_path(c->textfile_dir, sizeof(c->textfile_dir), v); break;
 	case 'f': r = copy_path(c->config_path, sizeof(c->config_path), v); break;
-	case 'i': r = parse_seconds(v, 0.01, 3600, &c->interval_s); break;
-	case OPT_MIN_INTERVAL: r = parse_seconds(v, 0.01, 3600, &c->min_interval_s); break;
-	case OPT_SCAN_INTERVAL: r = parse_seconds(v, 0, 86400, &c->scan_interval_s); break;
-	case OPT_SCAN_GAP: r = parse_seconds(v, 0, 86400, &c->scan_gap_s); break;
+	case 'i': r = cli_parse_decimal(v, 0.01, 3600, &c->interval_s); break;
+	case OPT_MIN_INTERVAL:
+		r = cli_parse_decimal(v, 0.01, 3600, &c->min_interval_s);
+		c->min_interval_given = r == 0;
+		break;
+	case OPT_SCAN_INTERVAL: r = cli_parse_decimal(v, 0, 86400, &c->scan_interval_s); break;
+	case OPT_SCAN_GAP: r = cli_parse_decimal(v, 0, 86400, &c->scan_gap_s); break;
 	case 'w': r = cli_parse_percent(v, &c->th.warning_pct); break;
 	case 'c': r = cli_parse_percent(v, &c->th.critical_pct); break;
 	case OPT_EVIDENCE_FILES:
@@ -212,6 +202,7 @@ static int read_config(struct watch_config *c, const char *path)
 	struct file_ctx ctx = { c, path, 0 };
 	struct buf b;
 	ssize_t n;
+	int bad;
 
 	buf_init(&b);
 	n = read_file_at(AT_FDCWD, path, &b);
@@ -220,8 +211,12 @@ static int read_config(struct watch_config *c, const char *path)
 		buf_free(&b);
 		return (int)n;
 	}
-	sysctl_conf_parse(b.data, b.len, on_setting, &ctx);
+	sysctl_conf_parse(b.data, b.len, on_setting, &ctx, &bad);
 	buf_free(&b);
+	if (bad) {
+		cli_error("'%s' line %d is not a 'setting = value' line", path, bad);
+		return -EINVAL;
+	}
 	return ctx.err;
 }
 
@@ -272,6 +267,12 @@ static int load(struct watch_config *c, struct args *a)
 	}
 	if (c->th.warning_pct > c->th.critical_pct) {
 		cli_error("--warning (%g) must not be above --critical (%g)", c->th.warning_pct, c->th.critical_pct);
+		return -EINVAL;
+	}
+	if (c->min_interval_s > c->interval_s && !c->min_interval_given)
+		c->min_interval_s = c->interval_s; /* the default follows a faster --interval */
+	if (c->min_interval_s > c->interval_s) {
+		cli_error("--min-interval (%g s) must not be above --interval (%g s)", c->min_interval_s, c->interval_s);
 		return -EINVAL;
 	}
 	return 0;

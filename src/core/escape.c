@@ -46,44 +46,68 @@ static bool unsafe_cp(unsigned cp)
 	       cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/*
+ * The escaped form of the character at p (len > 0) into dst (room for 16 bytes): returns its length
+ * and sets *ret_used to the input bytes it stands for.
+ */
+static size_t escape_unit(const unsigned char *p, size_t len, char *dst, size_t *ret_used)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned cp;
+	size_t n = utf8_decode(p, len, &cp), k;
+
+	if (n && !unsafe_cp(cp) && cp != '\\') {
+		memcpy(dst, p, n);
+		*ret_used = n;
+		return n;
+	}
+	*ret_used = n ? n : 1;
+	if (n == 1 && (cp == '\\' || cp == '\n' || cp == '\t')) {
+		dst[0] = '\\';
+		dst[1] = cp == '\\' ? '\\' : cp == '\n' ? 'n' : 't';
+		return 2;
+	}
+	for (k = 0; k < *ret_used; k++) {
+		dst[4 * k] = '\\';
+		dst[4 * k + 1] = 'x';
+		dst[4 * k + 2] = hex[p[k] >> 4];
+		dst[4 * k + 3] = hex[p[k] & 15];
+	}
+	return 4 * k;
+}
+
 void escape_text(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	static const char hex[] = "0123456789abcdef";
+	char unit[16];
 
 	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
+		size_t used, n = escape_unit(p + i, len - i, unit, &used);
 
-		if (n && !unsafe_cp(cp) && cp != '\\') {
-			buf_add(out, p + i, n);
-			i += n;
-			continue;
-		}
-		if (n == 1 && cp == '\\') {
-			buf_adds(out, "\\\\");
-			i++;
-			continue;
-		}
-		if (n == 1 && cp == '\n') {
-			buf_adds(out, "\\n");
-			i++;
-			continue;
-		}
-		if (n == 1 && cp == '\t') {
-			buf_adds(out, "\\t");
-			i++;
-			continue;
-		}
-		if (!n)
-			n = 1;
-		for (size_t k = 0; k < n; k++) {
-			char e[4] = { '\\', 'x', hex[p[i + k] >> 4], hex[p[i + k] & 15] };
-
-			buf_add(out, e, 4);
-		}
-		i += n;
+		buf_add(out, unit, n);
+		i += used;
 	}
+}
+
+size_t escape_text_fixed(char *out, size_t size, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	char unit[16];
+
+	if (!size)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t used, n = escape_unit(p + i, len - i, unit, &used);
+
+		if (o + n >= size)
+			break;
+		memcpy(out + o, unit, n);
+		o += n;
+		i += used;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 void escape_text_str(struct buf *out, const char *s)

@@ -23,6 +23,12 @@
 void escape_text(struct buf *out, const char *s, size_t len);
 void escape_text_str(struct buf *out, const char *s);
 
+/*
+ * escape_text into the fixed array out (for code that must not allocate): as much as fits whole,
+ * never half an escape, NUL-terminated. Returns the length written.
+ */
+size_t escape_text_fixed(char *out, size_t size, const char *s, size_t len);
+
 /* Number of terminal columns escape_text would use (one per code point; no wide-character table). */
 size_t escape_text_width(const char *s, size_t len);
 

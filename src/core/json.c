@@ -90,6 +90,16 @@ bool json_strn(struct json *j, const char *key, const char *s, size_t len)
 	buf_addc(j->out, '"');
 	lossy = escape_json(j->out, s, len);
 	buf_addc(j->out, '"');
+	if (lossy && key) {
+		char hex_key[96];
+
+		/* the bytes themselves beside the lossy text, so that distinct names stay distinct */
+		snprintf(hex_key, sizeof(hex_key), "%s_hex", key);
+		value_start(j, hex_key);
+		buf_addc(j->out, '"');
+		hex_bytes(j->out, s, len);
+		buf_addc(j->out, '"');
+	}
 	return lossy;
 }
 

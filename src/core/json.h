@@ -25,7 +25,10 @@ void json_object_begin(struct json *j, const char *key);
 void json_object_end(struct json *j);
 void json_array_begin(struct json *j, const char *key);
 void json_array_end(struct json *j);
-/* A NULL s writes null. Returns true when bytes that are not UTF-8 were replaced. */
+/*
+ * A NULL s writes null. Returns true when bytes that are not UTF-8 were replaced (by U+FFFD); in an
+ * object the member "<key>_hex" then follows, holding every byte of s in lowercase hexadecimal.
+ */
 bool json_str(struct json *j, const char *key, const char *s);
 bool json_strn(struct json *j, const char *key, const char *s, size_t len);
 void json_u64(struct json *j, const char *key, uint64_t v);

@@ -15,11 +15,21 @@ static void trim(const char **s, const char **e)
 		(*e)--;
 }
 
-int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx)
+/* Keeps the first line that is not configuration. */
+static void note_bad_line(int *ret_bad_line, int line)
+{
+	if (ret_bad_line && !*ret_bad_line)
+		*ret_bad_line = line;
+}
+
+int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx, int *ret_bad_line)
 {
 	const char *pos = buf, *end = buf + len;
 	struct line l;
 	int lineno = 0, r;
+
+	if (ret_bad_line)
+		*ret_bad_line = 0;
 
 	while (next_line(&pos, end, &l)) {
 		const char *s = l.p, *e = l.p + l.len, *eq;
@@ -29,16 +39,20 @@ int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx)
 
 		lineno++;
 		/* a NUL byte would cut a field short: such a line is not configuration */
-		if (memchr(l.p, '\0', l.len))
+		if (memchr(l.p, '\0', l.len)) {
+			note_bad_line(ret_bad_line, lineno);
 			continue;
+		}
 		trim(&s, &e);
 		if (s == e || *s == '#' || *s == ';')
 			continue;
 		if (*s == '-')
 			s++;
 		eq = memchr(s, '=', (size_t)(e - s));
-		if (!eq)
+		if (!eq) {
+			note_bad_line(ret_bad_line, lineno);
 			continue;
+		}
 		ks = s;
 		ke = eq;
 		vs = eq + 1;
@@ -46,8 +60,10 @@ int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx)
 		trim(&ks, &ke);
 		trim(&vs, &ve);
 		n = (size_t)(ke - ks);
-		if (!n || n >= sizeof(key) || (size_t)(ve - vs) >= sizeof(value))
+		if (!n || n >= sizeof(key) || (size_t)(ve - vs) >= sizeof(value)) {
+			note_bad_line(ret_bad_line, lineno);
 			continue;
+		}
 		for (size_t i = 0; i < n; i++)
 			key[i] = ks[i] == '/' ? '.' : ks[i];
 		key[n] = '\0';

@@ -15,9 +15,14 @@
  * Lines holding a NUL byte are skipped in both.
  */
 
-/* Called for each assignment: key normalised to dots (NUL-terminated), value trimmed, 1-based line. */
+/*
+ * Called for each assignment: key normalised to dots (NUL-terminated), value trimmed, 1-based line.
+ * A line that is neither blank, a comment nor an assignment with a key and fields within bounds is
+ * skipped, as systemd-sysctl skips it; the first such line goes in *ret_bad_line (0: none; NULL: not
+ * wanted), for stricter readers. A callback's negative return ends the parse and is returned.
+ */
 typedef int (*sysctl_conf_fn)(const char *key, const char *value, int line, void *ctx);
-int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx);
+int sysctl_conf_parse(const char *buf, size_t len, sysctl_conf_fn fn, void *ctx, int *ret_bad_line);
 
 /* Called for each well-formed limits line, fields NUL-terminated. */
 typedef int (*limits_conf_fn)(const char *domain, const char *type, const char *item, const char *value, int line,

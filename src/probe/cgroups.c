@@ -379,3 +379,45 @@ int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const
 	*ret = c;
 	return 0;
 }
+
+/* Whether path ends with the component c ("/a/.." ends with ".."). */
+static bool ends_with_component(const char *path, const char *c)
+{
+	size_t n = strlen(path), m = strlen(c);
+
+	return n > m && path[n - m - 1] == '/' && strcmp(path + n - m, c) == 0;
+}
+
+/* Whether path is top or below it, as cgroup paths ("/ab" is not below "/a"). */
+static bool path_below(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	return strcmp(top, "/") == 0 || (strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
+bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap, const char *path)
+{
+	struct stat st;
+	struct buf rel;
+	bool found = false;
+
+	/* a path given by the user: no "." or ".." component may walk out of the hierarchy */
+	if (path[0] != '/' || strstr(path, "/./") || strstr(path, "/../") || ends_with_component(path, ".") ||
+	    ends_with_component(path, ".."))
+		return false;
+	buf_init(&rel);
+	for (size_t i = 0; i < snap->nhiers && !found; i++) {
+		const struct cgroup_hier *h = &snap->hiers[i];
+		size_t n = strcmp(h->mount_root, "/") ? strlen(h->mount_root) : 0;
+
+		if (!path_below(path, h->mount_root))
+			continue;
+		buf_reset(&rel);
+		buf_adds(&rel, h->mount_point[0] == '/' ? h->mount_point + 1 : h->mount_point);
+		buf_adds(&rel, path + n);
+		found = fstatat(root->fd, rel.len ? rel.data : ".", &st, 0) == 0 && S_ISDIR(st.st_mode);
+	}
+	buf_free(&rel);
+	return found;
+}

@@ -112,7 +112,7 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 		if (read_file_at(root->fd, files[i].path, b) < 0)
 			continue;
 		ctx.path = files[i].path;
-		sysctl_conf_parse(b->data, b->len, on_sysctl, &ctx);
+		sysctl_conf_parse(b->data, b->len, on_sysctl, &ctx, NULL);
 	}
 	xfree(files);
 }

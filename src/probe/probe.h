@@ -39,6 +39,8 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap);
  */
 int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const struct cgroup_info *old,
 			struct cgroup_info *ret);
+/* Whether the cgroup path (as in /proc/PID/cgroup) is a directory of one of snap's hierarchies. */
+bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap, const char *path);
 void probe_users(const struct hr_root *root, struct snapshot *snap);
 void probe_config(const struct hr_root *root, struct snapshot *snap);
 void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);

@@ -7,19 +7,6 @@
 #include "render/render.h"
 #include "version.h"
 
-/* A process name, with its bytes in hex beside it when it is not valid UTF-8. */
-static void json_comm(struct json *j, const char *key, const char *comm)
-{
-	if (json_str(j, key, comm)) {
-		struct buf hex;
-
-		buf_init(&hex);
-		hex_bytes(&hex, comm, strlen(comm));
-		json_str(j, "comm_hex", hex.data);
-		buf_free(&hex);
-	}
-}
-
 void render_fix_json(struct json *j, const char *key, const char *commands_key, const struct fix *f)
 {
 	json_str(j, key, f->text);
@@ -65,7 +52,7 @@ void render_limit_json(struct json *j, const char *key, const struct limit *l)
 	if (l->has_top) {
 		json_object_begin(j, "top");
 		json_u64(j, "pid", (uint64_t)l->top_pid);
-		json_comm(j, "comm", l->top_comm);
+		json_str(j, "comm", l->top_comm);
 		json_u64(j, "threads", l->top_threads);
 		json_object_end(j);
 	}
@@ -75,12 +62,7 @@ void render_limit_json(struct json *j, const char *key, const struct limit *l)
 		switch (fa->type) {
 		case FACT_U64: json_u64(j, fa->key, fa->u); break;
 		case FACT_BOOL: json_bool(j, fa->key, fa->b); break;
-		case FACT_STR:
-			if (strcmp(fa->key, "comm") == 0)
-				json_comm(j, fa->key, fa->s);
-			else
-				json_str(j, fa->key, fa->s);
-			break;
+		case FACT_STR: json_str(j, fa->key, fa->s); break;
 		}
 	}
 	json_object_end(j);
@@ -116,7 +98,7 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 	for (size_t i = 0; i < c->nprocs && i < top; i++) {
 		json_object_begin(&j, NULL);
 		json_u64(&j, "pid", (uint64_t)c->procs[i].pid);
-		json_comm(&j, "comm", c->procs[i].comm);
+		json_str(&j, "comm", c->procs[i].comm);
 		json_u64(&j, "threads", c->procs[i].threads);
 		json_u64(&j, "uid", c->procs[i].uid);
 		json_str(&j, "cgroup", c->procs[i].cgroup);

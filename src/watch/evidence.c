@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/dirlist.h"
 #include "core/json.h"
+#include "core/replace.h"
 #include "core/sort.h"
 #include "render/render.h"
 
@@ -60,8 +61,8 @@ int evidence_open(struct evidence_dir *e, const char *dir, unsigned max_files, s
 	if (e->fd < 0)
 		return -errno;
 	/* the directory must take a file: found now, not at the first incident */
-	if (faccessat(e->fd, ".", W_OK, AT_EACCESS) < 0) {
-		err = -errno;
+	err = dir_takes_files(e->fd);
+	if (err < 0) {
 		close(e->fd);
 		return err;
 	}
@@ -120,8 +121,7 @@ int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const st
 	struct tm tm;
 	time_t t = time(NULL);
 	struct buf out;
-	ssize_t n;
-	int fd, r = 0;
+	int r = 0;
 
 	if (!e->on)
 		return -ENOTDIR;
@@ -142,24 +142,9 @@ int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const st
 		compose(snap, a, reason, why, top, stamp, 0, true, &out);
 	if (out.len > e->max_bytes)
 		compose(snap, a, reason, why, top, stamp, 0, false, &out);
-	fd = openat(e->fd, ".evidence.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		r = -errno;
+	r = replace_file_at(e->fd, name, out.data, out.len, 0640, true);
+	if (r < 0)
 		goto out;
-	}
-	n = write(fd, out.data, out.len);
-	if (n != (ssize_t)out.len)
-		r = n < 0 ? -errno : -ENOSPC;
-	else if (fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(e->fd, ".evidence.tmp", e->fd, name) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlinkat(e->fd, ".evidence.tmp", 0);
-		goto out;
-	}
 	if (e->n == EVIDENCE_FILES_MAX)
 		prune(e, EVIDENCE_FILES_MAX - 1);
 	snprintf(e->names[e->n++], EVIDENCE_NAME_MAX, "%s", name);

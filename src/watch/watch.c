@@ -18,7 +18,9 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/human.h"
+#include "core/replace.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -191,7 +193,7 @@ void watch_config_defaults(struct watch_config *c)
 
 void watch_log(const char *fmt, ...)
 {
-	char line[2048];
+	char msg[2048], line[4096];
 	struct tm tm;
 	time_t t = time(NULL);
 	size_t n;
@@ -200,9 +202,10 @@ void watch_log(const char *fmt, ...)
 	localtime_r(&t, &tm);
 	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S%z ", &tm);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	n = strlen(line);
+	/* the one escaping, at the sink: names from the kernel log, cgroups and options reach no log raw */
+	n += escape_text_fixed(line + n, sizeof(line) - n - 1, msg, strlen(msg));
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, n);
 }
@@ -571,21 +574,10 @@ static void render_metrics(struct watch *w, const struct tick_state *t)
 /* Writes the metrics for node_exporter's textfile collector: a temporary file renamed over headroom.prom. */
 static void write_textfile(struct watch *w)
 {
-	int fd;
-	ssize_t n;
+	int r = replace_file_at(w->textfile_fd, "headroom.prom", w->metrics, w->metrics_len, 0644, false);
 
-	fd = openat(w->textfile_fd, ".headroom.prom.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto failed;
-	n = write(fd, w->metrics, w->metrics_len);
-	if (close(fd) < 0 || n != (ssize_t)w->metrics_len)
-		goto failed;
-	if (renameat(w->textfile_fd, ".headroom.prom.tmp", w->textfile_fd, "headroom.prom") < 0)
-		goto failed;
-	return;
-failed:
-	if (w->stats.textfile_failed++ == 0)
-		watch_log("textfile: cannot write '%s/headroom.prom': %s (said once)", w->cfg.textfile_dir, strerror(errno));
+	if (r < 0 && w->stats.textfile_failed++ == 0)
+		watch_log("textfile: cannot write '%s/headroom.prom': %s (said once)", w->cfg.textfile_dir, strerror(-r));
 }
 
 /* The next interval: the configured one while all is ok, shorter as the worst limit nears its maximum. */
@@ -746,6 +738,12 @@ static int start(struct watch *w)
 		if (w->textfile_fd < 0) {
 			r = -errno;
 			watch_log("error: cannot open the textfile directory '%s': %s", w->cfg.textfile_dir, strerror(errno));
+			return r;
+		}
+		/* found now, not at the first tick: the daemon exits 3 as for the state directory */
+		r = dir_takes_files(w->textfile_fd);
+		if (r < 0) {
+			watch_log("error: cannot write in the textfile directory '%s': %s", w->cfg.textfile_dir, strerror(-r));
 			return r;
 		}
 	}

@@ -22,7 +22,8 @@
  */
 struct watch_config {
 	double interval_s;        /* the tick when everything is ok (default 1) */
-	double min_interval_s;    /* the fastest tick, at 100% of a limit (default 0.1) */
+	double min_interval_s;    /* the fastest tick, at 100% of a limit (default 0.1, or --interval if lower) */
+	bool min_interval_given;  /* set by the file or the command line, not the default */
 	double scan_interval_s;   /* a full scan at least this often (default 60; 0: every tick) */
 	double scan_gap_s;        /* triggered scans for a jump, at most one per this (default 5) */
 	struct thresholds th;

@@ -15,6 +15,7 @@ struct walk {
 	int last_line;
 	size_t calls;
 	size_t stop_at;      /* return -ECANCELED on this call (1-based); 0: never */
+	bool *called;        /* called[n]: a callback saw line n (NULL: not kept) */
 };
 
 static int is_blank(char c)
@@ -41,6 +42,8 @@ static int next_call(struct walk *w, int line)
 	FUZZ_CHECK(line >= 1 && line <= w->lines);
 	FUZZ_CHECK(line > w->last_line);
 	FUZZ_CHECK(!w->has_nul[line]);
+	if (w->called)
+		w->called[line] = true;
 	w->last_line = line;
 	w->calls++;
 	return w->calls == w->stop_at ? -ECANCELED : 0;
@@ -77,12 +80,12 @@ static int on_limit(const char *domain, const char *type, const char *item, cons
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_dup(data, size);
-	bool *has_nul = calloc(size + 2, sizeof(*has_nul));
+	bool *has_nul = calloc(size + 2, sizeof(*has_nul)), *called = calloc(size + 2, sizeof(*called));
 	struct walk w = { .has_nul = has_nul };
 	size_t calls;
-	int r;
+	int r, bad;
 
-	if (!has_nul)
+	if (!has_nul || !called)
 		abort();
 	/* next_line() yields a last line without '\n', and none after a final '\n' */
 	for (size_t i = 0; i < size; i++) {
@@ -93,11 +96,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size && buf[size - 1] != '\n')
 		w.lines++;
 
-	r = sysctl_conf_parse(buf, size, on_sysctl, &w);
+	w.called = called;
+	r = sysctl_conf_parse(buf, size, on_sysctl, &w, &bad);
 	FUZZ_CHECK(r == 0);
+	/* the first line that is not configuration: within the input, never one that was called */
+	FUZZ_CHECK(bad >= 0 && bad <= w.lines);
+	FUZZ_CHECK(!bad || !called[bad]);
+	for (int i = 1; i <= w.lines; i++)
+		if (has_nul[i]) {
+			FUZZ_CHECK(bad && bad <= i);
+			break;
+		}
 	calls = w.calls;
 	w = (struct walk){ .lines = w.lines, .has_nul = has_nul, .stop_at = 1 };
-	r = sysctl_conf_parse(buf, size, on_sysctl, &w);
+	r = sysctl_conf_parse(buf, size, on_sysctl, &w, NULL);
 	FUZZ_CHECK(r == (calls ? -ECANCELED : 0) && w.calls == (calls ? 1 : 0));
 
 	w = (struct walk){ .lines = w.lines, .has_nul = has_nul };
@@ -108,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = limits_conf_parse(buf, size, on_limit, &w);
 	FUZZ_CHECK(r == (calls ? -ECANCELED : 0) && w.calls == (calls ? 1 : 0));
 	free(has_nul);
+	free(called);
 	free(buf);
 	return 0;
 }

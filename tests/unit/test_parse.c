@@ -305,8 +305,11 @@ static void sysctl_and_limits_conf(void)
 {
 	struct conf_seen s = { 0 };
 
+	int bad;
+
 	CHECK(sysctl_conf_parse(S("# comment\n; also\nkernel.pid_max = 4194304\n-kernel/threads-max=99 \n\n"
-				  "no equals sign\n = novalue\nvm.max_map_count=\r\n"), on_sysctl_line, &s) == 0);
+				  "no equals sign\n = novalue\nvm.max_map_count=\r\n"), on_sysctl_line, &s, &bad) == 0);
+	CHECK(bad == 6);
 	CHECK(s.n == 3);
 	CHECK_STR(s.text[0], "3:kernel.pid_max=4194304");
 	CHECK_STR(s.text[1], "4:kernel.threads-max=99");

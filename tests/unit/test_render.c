@@ -40,11 +40,14 @@ static void prometheus_exposition(void)
 	buf_init(&out);
 	render_report_prometheus(&a, snap.nproblems, &out);
 	CHECK(strstr(out.data, "# TYPE headroom_limit_used_tasks gauge\n") != NULL);
-	/* the label value escapes the quote, the backslash and the newline */
-	CHECK(strstr(out.data, "headroom_limit_used_tasks{id=\"cgroup_pids\",scope=\"cgroup:/a\\\"b\\\\c\\nd\"} 64\n") != NULL);
-	CHECK(strstr(out.data, "headroom_limit_usage_ratio{id=\"cgroup_pids\",scope=\"cgroup:/a\\\"b\\\\c\\nd\"} 1.000000\n") != NULL);
+	/*
+	 * the label value is the display escaping of a"b\c<newline>d (a"b\\c\nd: reversible, printable),
+	 * then the exposition format's escaping of its quote and backslashes
+	 */
+	CHECK(strstr(out.data, "headroom_limit_used_tasks{id=\"cgroup_pids\",scope=\"cgroup:/a\\\"b\\\\\\\\c\\\\nd\"} 64\n") != NULL);
+	CHECK(strstr(out.data, "headroom_limit_usage_ratio{id=\"cgroup_pids\",scope=\"cgroup:/a\\\"b\\\\\\\\c\\\\nd\"} 1.000000\n") != NULL);
 	CHECK(strstr(out.data, "headroom_limit_status{id=\"cgroup_pids\",") != NULL);
-	CHECK(strstr(out.data, "headroom_cgroup_pids_rejected_forks_total{scope=\"cgroup:/a\\\"b\\\\c\\nd\"} 7\n") != NULL);
+	CHECK(strstr(out.data, "headroom_cgroup_pids_rejected_forks_total{scope=\"cgroup:/a\\\"b\\\\\\\\c\\\\nd\"} 7\n") != NULL);
 	/* an unlimited limit has a usage but no maximum and no ratio */
 	CHECK(strstr(out.data, "headroom_limit_used_bytes{id=\"rlimit_as\",scope=\"pid:42\"} 1000\n") != NULL);
 	CHECK(strstr(out.data, "headroom_limit_max_bytes{id=\"rlimit_as\"") == NULL);
