@@ -214,7 +214,7 @@ static int read_config(struct watch_config *c, const char *path)
 	ssize_t n;
 
 	buf_init(&b);
-	n = read_file_at(AT_FDCWD, path, &b);
+	n = read_file_at(NULL, AT_FDCWD, path, &b);
 	if (n < 0) {
 		cli_error("cannot read '%s': %s", path, strerror((int)-n));
 		buf_free(&b);

@@ -9,11 +9,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int open_dir_at(int dirfd, const char *rel)
+/* A dirfd that holds an error (a directory that could not be opened) and is not AT_FDCWD. */
+static int bad_dirfd(int dirfd)
 {
-	int fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dirfd == -EBADF ? -ENOENT : dirfd;
+}
 
+int root_openat(const struct hr_root *r, int dirfd, const char *rel, int flags)
+{
+	int fd;
+
+	if (dirfd < 0 && dirfd != AT_FDCWD)
+		return bad_dirfd(dirfd);
+	fd = openat(dirfd, rel, flags | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+int root_access(const struct hr_root *r, int dirfd, const char *rel)
+{
+	if (dirfd < 0 && dirfd != AT_FDCWD)
+		return bad_dirfd(dirfd);
+	return faccessat(dirfd, rel, F_OK, 0) < 0 ? -errno : 0;
 }
 
 int root_open(struct hr_root *r, const char *path)
@@ -28,10 +44,10 @@ int root_open(struct hr_root *r, const char *path)
 		return -errno;
 	r->fd = fd;
 	r->path = xstrdup(path);
-	r->proc_fd = open_dir_at(fd, "proc");
 	/* Live means the very directory "/" is, not merely one named "/". */
 	r->live = fstat(fd, &st_root) == 0 && stat("/", &st_slash) == 0 &&
 		  st_root.st_dev == st_slash.st_dev && st_root.st_ino == st_slash.st_ino;
+	r->proc_fd = root_openat(r, fd, "proc", O_RDONLY | O_DIRECTORY);
 	return 0;
 }
 
@@ -46,17 +62,15 @@ void root_close(struct hr_root *r)
 	r->fd = r->proc_fd = -EBADF;
 }
 
-ssize_t read_file_at(int dirfd, const char *rel, struct buf *b)
+ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b)
 {
 	int fd;
 	ssize_t n;
 
 	buf_reset(b);
-	if (dirfd < 0 && dirfd != AT_FDCWD)
-		return dirfd == -EBADF ? -ENOENT : dirfd;
-	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = root_openat(r, dirfd, rel, O_RDONLY | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		if (b->cap - b->len < 4096)
 			buf_grow(b, b->cap);
@@ -85,14 +99,14 @@ ssize_t read_file_at(int dirfd, const char *rel, struct buf *b)
 	return n;
 }
 
-ssize_t readlink_at(int dirfd, const char *rel, char *out, size_t size)
+ssize_t readlink_at(const struct hr_root *r, int dirfd, const char *rel, char *out, size_t size)
 {
 	ssize_t n;
 
 	if (size == 0)
 		return -EINVAL;
-	if (dirfd < 0)
-		return dirfd == -EBADF ? -ENOENT : dirfd;
+	if (dirfd < 0 && dirfd != AT_FDCWD)
+		return bad_dirfd(dirfd);
 	n = readlinkat(dirfd, rel, out, size - 1);
 	if (n < 0)
 		return -errno;
@@ -100,7 +114,8 @@ ssize_t readlink_at(int dirfd, const char *rel, char *out, size_t size)
 	return n;
 }
 
-long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, size_t chunk, char *tail, size_t tail_size)
+long long count_lines_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *scratch, size_t chunk,
+			 char *tail, size_t tail_size)
 {
 	long long lines = 0;
 	size_t tail_len = 0;
@@ -109,11 +124,9 @@ long long count_lines_at(int dirfd, const char *rel, struct buf *scratch, size_t
 
 	if (tail_size)
 		tail[0] = '\0';
-	if (dirfd < 0)
-		return dirfd == -EBADF ? -ENOENT : dirfd;
-	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = root_openat(r, dirfd, rel, O_RDONLY | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* One large read lets the kernel's seq_file fill many records per system call. */
 	if (chunk < 4096)
 		chunk = 4096;

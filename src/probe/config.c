@@ -46,7 +46,7 @@ static size_t list_conf(const struct hr_root *root, const char *dir, struct conf
 	struct dir_list *d;
 	const char *name;
 	unsigned char type;
-	int err, fd = openat(root->fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err, fd = root_openat(root, root->fd, dir, O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0)
 		return n;
@@ -109,7 +109,7 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 	snprintf(files[n].path, sizeof(files[n].path), "etc/sysctl.conf");
 	n++;
 	for (size_t i = 0; i < n; i++) {
-		if (read_file_at(root->fd, files[i].path, b) < 0)
+		if (read_file_at(root, root->fd, files[i].path, b) < 0)
 			continue;
 		ctx.path = files[i].path;
 		sysctl_conf_parse(b->data, b->len, on_sysctl, &ctx);
@@ -151,7 +151,7 @@ static void read_limits_conf(const struct hr_root *root, struct snapshot *snap, 
 	if (n)
 		xsort(files + 1, n, sizeof(*files), cmp_conf);
 	for (size_t i = 0; i <= n; i++) {
-		if (read_file_at(root->fd, files[i].path, b) < 0)
+		if (read_file_at(root, root->fd, files[i].path, b) < 0)
 			continue;
 		ctx.path = files[i].path;
 		limits_conf_parse(b->data, b->len, on_limit, &ctx);

@@ -32,7 +32,7 @@ void probe_users(const struct hr_root *root, struct snapshot *snap)
 	struct buf b;
 
 	buf_init(&b);
-	if (read_file_at(root->fd, "etc/passwd", &b) >= 0)
+	if (read_file_at(root, root->fd, "etc/passwd", &b) >= 0)
 		passwd_parse(b.data, b.len, on_user, snap);
 	buf_free(&b);
 }
