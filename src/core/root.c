@@ -299,13 +299,40 @@ void root_close(struct hr_root *r)
 	r->fd = r->proc_fd = -EBADF;
 }
 
+/*
+ * Opens dirfd/rel for reading. O_NONBLOCK: a FIFO planted in a tree opens at once instead of waiting
+ * for a writer (and a device that would wait for a carrier does not). Unless r is the live root, only a
+ * regular file is read: a FIFO, a device such as /dev/zero or a socket is refused (-HR_ENOTREG); with no
+ * root (r NULL), that keeps a FIFO given as the daemon's --config from stopping a reload. The live
+ * root's /proc and /sys hold no such thing, and its scan saves the fstat.
+ */
+static int open_read(const struct hr_root *r, int dirfd, const char *rel)
+{
+	struct stat st;
+	int fd = root_openat(r, dirfd, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0 || (r && r->live))
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -HR_ENOTREG;
+	}
+	return fd;
+}
+
 ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b)
 {
 	int fd;
 	ssize_t n;
 
 	buf_reset(b);
-	fd = root_openat(r, dirfd, rel, O_RDONLY | O_NOCTTY);
+	fd = open_read(r, dirfd, rel);
 	if (fd < 0)
 		return fd;
 	for (;;) {
@@ -376,12 +403,13 @@ long long count_lines_at(const struct hr_root *r, int dirfd, const char *rel, st
 {
 	long long lines = 0;
 	size_t tail_len = 0;
+	uint64_t total = 0;
 	int fd;
 	ssize_t n;
 
 	if (tail_size)
 		tail[0] = '\0';
-	fd = root_openat(r, dirfd, rel, O_RDONLY | O_NOCTTY);
+	fd = open_read(r, dirfd, rel);
 	if (fd < 0)
 		return fd;
 	/* One large read lets the kernel's seq_file fill many records per system call. */
@@ -401,6 +429,11 @@ long long count_lines_at(const struct hr_root *r, int dirfd, const char *rel, st
 		}
 		if (n == 0)
 			break;
+		total += (uint64_t)n;
+		if (total > HR_COUNT_MAX) {
+			lines = -EFBIG;
+			break;
+		}
 		for (p = scratch->data, end = p + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
 			lines++;
 		if (tail_size > 1) {

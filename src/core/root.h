@@ -70,8 +70,9 @@ int root_access(const struct hr_root *r, int dirfd, const char *rel);
 #define HR_READ_MAX (16u << 20)
 
 /*
- * Reads the whole file at dirfd/rel, opened with root_openat(), into b (replacing its contents).
- * Returns the length read, or -errno. A file larger than HR_READ_MAX returns -EFBIG.
+ * Reads the whole file at dirfd/rel, opened with root_openat() and O_NONBLOCK, into b (replacing its
+ * contents). Returns the length read, or -errno. A file larger than HR_READ_MAX returns -EFBIG; unless r
+ * is the live root, anything but a regular file returns -HR_ENOTREG (a FIFO or a device is never read).
  */
 ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b);
 
@@ -82,9 +83,15 @@ ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct
 ssize_t readlink_at(const struct hr_root *r, int dirfd, const char *rel, char *out, size_t size);
 
 /*
+ * Upper bound for count_lines_at(): a maps file of 65,530 mappings (the default vm.max_map_count) is
+ * about 7 MiB, and one of millions still far less than this.
+ */
+#define HR_COUNT_MAX (1ull << 30)
+
+/*
  * Counts the newline characters of dirfd/rel, reading chunk bytes at a time into scratch, and leaves
  * the file's last bytes (up to tail_size - 1, NUL-terminated) in tail. For /proc/PID/maps, whose text
- * can be megabytes long. Returns the count or -errno.
+ * can be megabytes long. Returns the count or -errno; a file longer than HR_COUNT_MAX returns -EFBIG.
  */
 long long count_lines_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *scratch, size_t chunk,
 			 char *tail, size_t tail_size);

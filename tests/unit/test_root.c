@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -226,6 +227,59 @@ static void the_fallback_walks_like_the_kernel(void)
 	remove_tree();
 }
 
+/*
+ * A FIFO opened to read waits for a writer, a device such as /dev/zero never ends: neither may hold a
+ * reader up. (alarm() in main ends the test should one block.)
+ */
+static void only_regular_files_are_read(void)
+{
+	char path[512], got[64], tail[16];
+	struct hr_root r, live;
+	bool have_dev;
+	struct buf b;
+	int pfd;
+
+	make_tree();
+	snprintf(path, sizeof(path), "%s/proc/meminfo", root_dir);
+	CHECK(mkfifo(path, 0600) == 0);
+	snprintf(path, sizeof(path), "%s/proc/42/maps", root_dir);
+	have_dev = mknod(path, S_IFCHR | 0600, makedev(1, 5)) == 0; /* /dev/zero */
+	if (!have_dev)
+		printf("skip - a device in place of proc/PID/maps: mknod needs CAP_MKNOD\n");
+	CHECK(root_open(&r, root_dir) == 0);
+	buf_init(&b);
+	for (int fallback = 0; fallback < 2; fallback++) {
+		r.openat2 = r.openat2 && !fallback;
+		expect_err(&r, r.proc_fd, "meminfo", -HR_ENOTREG);
+		expect_err(&r, r.fd, "proc", -HR_ENOTREG); /* a directory */
+		CHECK(root_access(&r, r.proc_fd, "meminfo") == 0);
+		pfd = root_openat(&r, r.proc_fd, "self", O_RDONLY | O_DIRECTORY);
+		CHECK(pfd >= 0);
+		if (have_dev)
+			CHECK(count_lines_at(&r, pfd, "maps", &b, 4096, tail, sizeof(tail)) == -HR_ENOTREG);
+		CHECK(count_lines_at(&r, pfd, "status", &b, 4096, tail, sizeof(tail)) == 1);
+		if (pfd >= 0)
+			close(pfd);
+	}
+	/* outside any root too */
+	snprintf(path, sizeof(path), "%s/proc/meminfo", root_dir);
+	expect_err(NULL, AT_FDCWD, path, -HR_ENOTREG);
+
+	/* the live root saves the fstat: O_NONBLOCK alone keeps a FIFO from blocking, the bound ends a device */
+	live = r;
+	live.live = true;
+	CHECK_STR(read_as(&live, r.proc_fd, "meminfo", got, sizeof(got)), "");
+	if (have_dev) {
+		pfd = root_openat(&live, r.proc_fd, "42", O_RDONLY | O_DIRECTORY);
+		CHECK(count_lines_at(&live, pfd, "maps", &b, 1 << 20, tail, sizeof(tail)) == -EFBIG);
+		if (pfd >= 0)
+			close(pfd);
+	}
+	buf_free(&b);
+	root_close(&r);
+	remove_tree();
+}
+
 static void refusals_have_their_own_words(void)
 {
 	CHECK_STR(root_strerror(HR_EOUTSIDE), "leads outside the root (a symbolic link or '..'): refused");
@@ -236,8 +290,10 @@ static void refusals_have_their_own_words(void)
 
 int main(void)
 {
+	alarm(60);
 	RUN(reads_stay_below_the_root);
 	RUN(the_fallback_walks_like_the_kernel);
+	RUN(only_regular_files_are_read);
 	RUN(refusals_have_their_own_words);
 	return unit_failures ? 1 : 0;
 }
