@@ -235,16 +235,21 @@ static void scan_rest(struct scan *s, struct pending *pe)
 	}
 
 	if (s->opts->oom_scores) {
+		const char *file = "oom_score_adj", *q;
 		int64_t adj, score;
-		const char *q;
 
-		if (read_file_at(s->root, pfd, "oom_score_adj", &s->b) >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) &&
-		    adj >= -1000 && adj <= 1000 && read_file_at(s->root, pfd, "oom_score", &s->b) >= 0 &&
-		    (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
-			p->has_oom = true;
-			p->oom_score_adj = (int)adj;
-			p->oom_score = (long)score;
+		n = read_file_at(s->root, pfd, file, &s->b);
+		if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) && adj >= -1000 && adj <= 1000) {
+			file = "oom_score";
+			n = read_file_at(s->root, pfd, file, &s->b);
+			if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
+				p->has_oom = true;
+				p->oom_score_adj = (int)adj;
+				p->oom_score = (long)score;
+			}
 		}
+		if (root_refused((int)n))
+			scan_problem(s, "OOM scores of processes", name, file, (int)n);
 	}
 	if (p->has_mm && s->opts->map_counts && !pe->maps_queued)
 		set_map_count(s, p, name, mapcount_one(s->root, pfd, &s->scratch));

@@ -112,9 +112,14 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 	n = read_file_at(root, root->proc_fd, "pressure/memory", &b);
 	if (n >= 0 && psi_parse(b.data, b.len, &sys->psi_memory) == 0)
 		sys->have_psi_memory = true;
+	else if (root_refused((int)n))
+		problem_at(root, snap, "memory pressure (PSI)", "pressure/memory", (int)n, false);
 
-	if (read_file_at(root, root->proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &sys->vmstat_oom_kill.v) == 0)
+	n = read_file_at(root, root->proc_fd, "vmstat", &b);
+	if (n >= 0 && keyed_get(b.data, b.len, "oom_kill", &sys->vmstat_oom_kill.v) == 0)
 		sys->vmstat_oom_kill.known = true;
+	else if (root_refused((int)n))
+		problem_at(root, snap, "OOM kill count (vmstat)", "vmstat", (int)n, false);
 
 	sys->own_pidns = probe_ns_inode(root, root->proc_fd, "self/ns/pid", NULL);
 	/*
@@ -123,19 +128,23 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 	 */
 	sys->own_userns = probe_ns_inode(root, root->proc_fd, "self/ns/user", NULL);
 	sys->uid0_is_host_root = true;
-	if (sys->own_userns && sys->own_userns != PROC_USER_INIT_INO &&
-	    read_file_at(root, root->proc_fd, "self/uid_map", &b) >= 0) {
-		const char *pos = b.data, *end = b.data + b.len;
-		struct line l;
+	if (sys->own_userns && sys->own_userns != PROC_USER_INIT_INO) {
+		n = read_file_at(root, root->proc_fd, "self/uid_map", &b);
+		if (root_refused((int)n))
+			problem_at(root, snap, "uid map of the reader's user namespace", "self/uid_map", (int)n, false);
+		if (n >= 0) {
+			const char *pos = b.data, *end = b.data + b.len;
+			struct line l;
 
-		sys->uid0_is_host_root = false;
-		while (next_line(&pos, end, &l)) {
-			const char *p = l.p, *le = l.p + l.len;
-			uint64_t inside, outside, count;
+			sys->uid0_is_host_root = false;
+			while (next_line(&pos, end, &l)) {
+				const char *p = l.p, *le = l.p + l.len;
+				uint64_t inside, outside, count;
 
-			if (parse_u64(&p, le, &inside) == 0 && parse_u64(&p, le, &outside) == 0 &&
-			    parse_u64(&p, le, &count) == 0 && inside == 0 && outside == 0 && count > 0)
-				sys->uid0_is_host_root = true;
+				if (parse_u64(&p, le, &inside) == 0 && parse_u64(&p, le, &outside) == 0 &&
+				    parse_u64(&p, le, &count) == 0 && inside == 0 && outside == 0 && count > 0)
+					sys->uid0_is_host_root = true;
+			}
 		}
 	}
 	buf_free(&b);
