@@ -146,6 +146,7 @@ static void confined_reads(const struct hr_root *r)
 
 	/* from the root's fd, an absolute link resolves inside it (RESOLVE_IN_ROOT) */
 	CHECK_STR(read_as(r, r->fd, "etc/abs", got, sizeof(got)), "root:x:0:0::/:/bin/sh\n");
+	CHECK_STR(read_as(r, r->fd, "proc/evil/etc/abs", got, sizeof(got)), "root:x:0:0::/:/bin/sh\n");
 	expect_err(r, r->fd, "etc/out", -ENOENT); /* <top>/outside/secret inside the root: absent */
 	expect_err(r, r->fd, "proc/sys/kernel/osrelease", -ENOENT);
 	/* a link's ".." above the root stays at its top */
