@@ -60,6 +60,11 @@ else
 fi
 mkfifo "$T/watch.conf"
 mkdir -p "$T/textfile"
+# A child pid namespace's pid_max is read from the fixture at proc/INIT/root/proc/sys/kernel/pid_max: a link
+# from there to "/" would read this machine's. In a tree of its own: the one above has no kernel release,
+# and without one no namespace's pid_max is read.
+R2=$T/root2
+cp -a "$TESTS_DIR/fixtures/6.18-cgroup-v1/root" "$R2" && rm -rf "$R2/proc/25543/root" && ln -s / "$R2/proc/25543/root"
 
 # run NAME COMMAND...: runs a command (under $WRAP) bounded by 10 s; sets OUT (stdout and stderr) and RC.
 run() {
@@ -100,6 +105,10 @@ for mode in "${modes[@]}"; do
 	check_eq "JSON: no cgroup from outside ($mode)" "" "$(jq -r '.limits[] | select(.scope == "cgroup:/escape") | .scope' <<<"$json")"
 	check_eq "JSON: the FIFO meminfo's errno and words, essential ($mode)" "EMEDIUMTYPE not a regular file true" \
 		"$(jq -r --arg p "$R/proc/meminfo" '.unreadable[] | select(.path == $p) | "\(.errno) \(.error) \(.essential)"' <<<"$json")"
+
+	run "report, proc/INIT/root a link to /" "$HEADROOM" --root "$R2"
+	check "text: the namespace's pid_max is not read through it ($mode)" grep -qF \
+		"pid_max of pid namespace 4026532178: $REFUSED ($R2/proc/25543/root/proc/sys/kernel/pid_max)" <<<"$OUT"
 
 	# the other commands that take --root read through the same functions
 	run "explain" "$HEADROOM" explain --root "$R" --pid 25518 "fork: Resource temporarily unavailable"

@@ -397,7 +397,10 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 			r = probe_pid_max_live(root, ns);
 		if (r < 0 && r != -ECANCELED) {
 			snprintf(what, sizeof(what), "pid_max of pid namespace %llu", (unsigned long long)ns->inode);
-			snapshot_problem(snap, what, "", -r, false);
+			if (root->live)
+				snapshot_problem(snap, what, "", -r, false);
+			else /* the fixture's file, named: it may be refused (proc/INIT/root a link out of the tree) */
+				probe_problem(root, snap, what, r, false, "proc/%d/root/proc/sys/kernel/pid_max", ns->init_pid);
 		}
 	}
 	buf_free(&b);
