@@ -96,12 +96,12 @@ int cli_open_root(struct hr_root *root, const char *path)
 	int r = root_open(root, path);
 
 	if (r < 0) {
-		cli_error("cannot open root '%s': %s", path, strerror(-r));
+		cli_error("cannot open root '%s': %s", path, root_strerror(-r));
 		return r;
 	}
 	if (root->proc_fd < 0) {
 		r = root->proc_fd;
-		cli_error("cannot open '%s/proc': %s", strcmp(path, "/") ? path : "", strerror(-r));
+		cli_error("cannot open '%s/proc': %s", strcmp(path, "/") ? path : "", root_strerror(-r));
 		root_close(root);
 		return r;
 	}

@@ -57,7 +57,7 @@ struct oom_config {
 	bool have[5];
 };
 
-static bool read_long(int proc_fd, const char *rel, long *ret)
+static bool read_long(const struct hr_root *root, const char *rel, long *ret)
 {
 	struct buf b;
 	int64_t v;
@@ -65,25 +65,25 @@ static bool read_long(int proc_fd, const char *rel, long *ret)
 	bool ok;
 
 	buf_init(&b);
-	ok = read_file_at(proc_fd, rel, &b) >= 0 && (p = b.data, parse_i64(&p, b.data + b.len, &v) == 0);
+	ok = read_file_at(root, root->proc_fd, rel, &b) >= 0 && (p = b.data, parse_i64(&p, b.data + b.len, &v) == 0);
 	if (ok)
 		*ret = (long)v;
 	buf_free(&b);
 	return ok;
 }
 
-static void read_config(int proc_fd, struct oom_config *c)
+static void read_config(const struct hr_root *root, struct oom_config *c)
 {
 	struct buf b;
 
 	memset(c, 0, sizeof(*c));
-	c->have[0] = read_long(proc_fd, "sys/vm/panic_on_oom", &c->panic_on_oom);
-	c->have[1] = read_long(proc_fd, "sys/vm/oom_kill_allocating_task", &c->kill_allocating);
-	c->have[2] = read_long(proc_fd, "sys/vm/oom_dump_tasks", &c->dump_tasks);
-	c->have[3] = read_long(proc_fd, "sys/kernel/panic", &c->panic_secs);
-	c->have[4] = read_long(proc_fd, "sys/vm/overcommit_memory", &c->overcommit);
+	c->have[0] = read_long(root, "sys/vm/panic_on_oom", &c->panic_on_oom);
+	c->have[1] = read_long(root, "sys/vm/oom_kill_allocating_task", &c->kill_allocating);
+	c->have[2] = read_long(root, "sys/vm/oom_dump_tasks", &c->dump_tasks);
+	c->have[3] = read_long(root, "sys/kernel/panic", &c->panic_secs);
+	c->have[4] = read_long(root, "sys/vm/overcommit_memory", &c->overcommit);
 	buf_init(&b);
-	if (read_file_at(proc_fd, "sys/kernel/core_pattern", &b) >= 0) {
+	if (read_file_at(root, root->proc_fd, "sys/kernel/core_pattern", &b) >= 0) {
 		size_t n = b.len && b.data[b.len - 1] == '\n' ? b.len - 1 : b.len;
 
 		snprintf(c->core_pattern, sizeof(c->core_pattern), "%.*s", (int)n, b.data);
@@ -367,7 +367,7 @@ static int show(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
-	read_config(root.proc_fd, &cfg);
+	read_config(&root, &cfg);
 	{
 		struct kversion formula;
 		struct oom_policy pol = { cfg.have[0] ? cfg.panic_on_oom : 0, cfg.have[1] ? cfg.kill_allocating : 0, &formula };

@@ -111,7 +111,7 @@ static int read_u64_file(const char *path, uint64_t *ret)
 	int r;
 
 	buf_init(&b);
-	r = read_u64_at(AT_FDCWD, path, &b, ret);
+	r = read_u64_at(NULL, AT_FDCWD, path, &b, ret);
 	buf_free(&b);
 	return r;
 }
@@ -242,7 +242,7 @@ static int read_kernel(struct kversion *k)
 	int r;
 
 	buf_init(&b);
-	r = (int)read_file_at(AT_FDCWD, "/proc/sys/kernel/osrelease", &b);
+	r = (int)read_file_at(NULL, AT_FDCWD, "/proc/sys/kernel/osrelease", &b);
 	if (r >= 0)
 		r = kversion_parse(b.data, b.len, k);
 	buf_free(&b);

@@ -205,9 +205,9 @@ static int read_config(struct watch_config *c, const char *path)
 	int bad;
 
 	buf_init(&b);
-	n = read_file_at(AT_FDCWD, path, &b);
+	n = read_file_at(NULL, AT_FDCWD, path, &b);
 	if (n < 0) {
-		cli_error("cannot read '%s': %s", path, strerror((int)-n));
+		cli_error("cannot read '%s': %s", path, root_strerror((int)-n));
 		buf_free(&b);
 		return (int)n;
 	}

@@ -91,6 +91,9 @@ const char *errno_name(int err)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case E2BIG: return "E2BIG";
 	case ECANCELED: return "ECANCELED";
+	case EXDEV: return "EXDEV";
+	case EMEDIUMTYPE: return "EMEDIUMTYPE";
+	case ELOOP: return "ELOOP";
 	default: return "EUNKNOWN";
 	}
 }

@@ -82,33 +82,12 @@ void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap)
 	ssize_t n;
 
 	buf_init(&b);
-	n = read_file_at(root->proc_fd, "self/mountinfo", &b);
+	n = read_file_at(root, root->proc_fd, "self/mountinfo", &b);
 	if (n < 0)
 		probe_problem(root, snap, "cgroup mounts (mountinfo)", (int)n, false, "proc/self/mountinfo");
 	else
 		mountinfo_parse(b.data, b.len, on_mount, &ctx);
 	buf_free(&b);
-}
-
-/* Reads an optional counter: absent files stay unknown. */
-static void read_opt(int dirfd, const char *rel, struct buf *b, struct opt_u64 *o)
-{
-	uint64_t v;
-
-	if (read_u64_at(dirfd, rel, b, &v) == 0) {
-		o->known = true;
-		o->v = v;
-	}
-}
-
-static void read_keyed_opt(int dirfd, const char *rel, const char *key, struct buf *b, struct opt_u64 *o)
-{
-	uint64_t v;
-
-	if (read_file_at(dirfd, rel, b) >= 0 && keyed_get(b->data, b->len, key, &v) == 0) {
-		o->known = true;
-		o->v = v;
-	}
 }
 
 /* One walk of a hierarchy. */
@@ -124,11 +103,46 @@ struct walk {
 static void walk_malformed(struct walk *w, const char *dir, const char *file);
 static void walk_failed(struct walk *w, const char *dir, const char *file, int err);
 
+/*
+ * Reads a file whose absence is normal (no limit set here, an older kernel): only a refusal (a link out
+ * of the root, a FIFO) is reported. Returns the length or -errno.
+ */
+static ssize_t read_may_lack(struct walk *w, int dirfd, const char *dir, const char *file, struct buf *b)
+{
+	ssize_t n = read_file_at(w->root, dirfd, file, b);
+
+	if (root_refused((int)n))
+		walk_failed(w, dir, file, (int)n);
+	return n;
+}
+
+/* Reads an optional counter: absent files stay unknown. */
+static void read_opt(struct walk *w, int dirfd, const char *dir, const char *file, struct buf *b, struct opt_u64 *o)
+{
+	uint64_t v;
+
+	if (read_may_lack(w, dirfd, dir, file, b) >= 0 && parse_u64_str(b->data, b->len, &v) == 0) {
+		o->known = true;
+		o->v = v;
+	}
+}
+
+static void read_keyed_opt(struct walk *w, int dirfd, const char *dir, const char *file, const char *key, struct buf *b,
+			   struct opt_u64 *o)
+{
+	uint64_t v;
+
+	if (read_may_lack(w, dirfd, dir, file, b) >= 0 && keyed_get(b->data, b->len, key, &v) == 0) {
+		o->known = true;
+		o->v = v;
+	}
+}
+
 /* Reads a usage counter that a limit needs: a failure is reported with its cause. */
 static void read_needed(struct walk *w, int dirfd, const char *dir, const char *file, struct buf *b, struct opt_u64 *o)
 {
 	uint64_t v;
-	int r = read_u64_at(dirfd, file, b, &v);
+	int r = read_u64_at(w->root, dirfd, file, b, &v);
 
 	if (r == 0) {
 		o->known = true;
@@ -141,7 +155,7 @@ static void read_needed(struct walk *w, int dirfd, const char *dir, const char *
 /* Fills the pids part of c from dirfd. Returns true when the cgroup has a usable pids.max. */
 static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b, struct cgroup_info *c)
 {
-	if (read_file_at(dirfd, "pids.max", b) < 0)
+	if (read_may_lack(w, dirfd, dir, "pids.max", b) < 0)
 		return false;
 	if (cgroup_limit_parse(b->data, b->len, &c->pids_unlimited, &c->pids_max) < 0) {
 		walk_malformed(w, dir, "pids.max");
@@ -149,14 +163,14 @@ static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b,
 	}
 	c->has_pids_max = true;
 	if (c->pids_unlimited)
-		read_opt(dirfd, "pids.current", b, &c->pids_current);
+		read_opt(w, dirfd, dir, "pids.current", b, &c->pids_current);
 	else
 		read_needed(w, dirfd, dir, "pids.current", b, &c->pids_current);
 	if (!c->pids_current.known && !c->pids_unlimited) {
 		c->has_pids_max = false;
 		return false;
 	}
-	read_keyed_opt(dirfd, "pids.events", "max", b, &c->pids_events_max);
+	read_keyed_opt(w, dirfd, dir, "pids.events", "max", b, &c->pids_events_max);
 	/*
 	 * On v1 and on v2 before pids.events.local (after 6.6, by 7.1), "max" counts the forks of this cgroup's own tasks
 	 * that failed, whichever ancestor's limit they hit. With pids.events.local and without the
@@ -164,8 +178,8 @@ static bool read_pids(struct walk *w, int dirfd, const char *dir, struct buf *b,
 	 */
 	c->pids_events_hierarchical = w->snap->hiers[w->hier].kind == CG_HIER_V2 &&
 				      !w->snap->hiers[w->hier].pids_localevents &&
-				      faccessat(dirfd, "pids.events.local", F_OK, 0) == 0;
-	read_opt(dirfd, "pids.peak", b, &c->pids_peak);
+				      root_access(w->root, dirfd, "pids.events.local") == 0;
+	read_opt(w, dirfd, dir, "pids.peak", b, &c->pids_peak);
 	return true;
 }
 
@@ -174,10 +188,10 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 {
 	if (kind == CG_HIER_V1) {
 		uint64_t v;
-		int r = read_u64_at(dirfd, "memory.limit_in_bytes", b, &v);
+		int r = read_u64_at(w->root, dirfd, "memory.limit_in_bytes", b, &v);
 
-		if (r == -EINVAL)
-			walk_malformed(w, dir, "memory.limit_in_bytes");
+		if (r == -EINVAL || root_refused(r))
+			walk_failed(w, dir, "memory.limit_in_bytes", r);
 		if (r < 0)
 			return false;
 		c->has_mem_max = true;
@@ -186,14 +200,14 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 		if (c->mem_unlimited)
 			return true;
 		read_needed(w, dirfd, dir, "memory.usage_in_bytes", b, &c->mem_usage_bytes);
-		read_opt(dirfd, "memory.max_usage_in_bytes", b, &c->mem_peak_bytes);
-		read_opt(dirfd, "memory.failcnt", b, &c->mem_failcnt);
-		read_keyed_opt(dirfd, "memory.oom_control", "oom_kill", b, &c->mem_oom_kill);
+		read_opt(w, dirfd, dir, "memory.max_usage_in_bytes", b, &c->mem_peak_bytes);
+		read_opt(w, dirfd, dir, "memory.failcnt", b, &c->mem_failcnt);
+		read_keyed_opt(w, dirfd, dir, "memory.oom_control", "oom_kill", b, &c->mem_oom_kill);
 		/* v1 memory.stat has both inactive_file (this cgroup) and total_inactive_file (hierarchical). */
-		read_keyed_opt(dirfd, "memory.stat", "total_inactive_file", b, &c->mem_inactive_file_bytes);
+		read_keyed_opt(w, dirfd, dir, "memory.stat", "total_inactive_file", b, &c->mem_inactive_file_bytes);
 		return true;
 	}
-	if (read_file_at(dirfd, "memory.max", b) < 0)
+	if (read_may_lack(w, dirfd, dir, "memory.max", b) < 0)
 		return false;
 	if (cgroup_limit_parse(b->data, b->len, &c->mem_unlimited, &c->mem_max_bytes) < 0) {
 		walk_malformed(w, dir, "memory.max");
@@ -203,8 +217,8 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 	if (c->mem_unlimited)
 		return true;
 	read_needed(w, dirfd, dir, "memory.current", b, &c->mem_usage_bytes);
-	read_opt(dirfd, "memory.peak", b, &c->mem_peak_bytes);
-	if (read_file_at(dirfd, "memory.events", b) >= 0) {
+	read_opt(w, dirfd, dir, "memory.peak", b, &c->mem_peak_bytes);
+	if (read_may_lack(w, dirfd, dir, "memory.events", b) >= 0) {
 		uint64_t v;
 
 		if (keyed_get(b->data, b->len, "max", &v) == 0)
@@ -214,8 +228,8 @@ static bool read_memory(struct walk *w, int dirfd, const char *dir, enum cg_hier
 		if (keyed_get(b->data, b->len, "oom_kill", &v) == 0)
 			c->mem_oom_kill = (struct opt_u64){ true, v };
 	}
-	read_keyed_opt(dirfd, "memory.stat", "inactive_file", b, &c->mem_inactive_file_bytes);
-	read_opt(dirfd, "memory.oom.group", b, &c->mem_oom_group);
+	read_keyed_opt(w, dirfd, dir, "memory.stat", "inactive_file", b, &c->mem_inactive_file_bytes);
+	read_opt(w, dirfd, dir, "memory.oom.group", b, &c->mem_oom_group);
 	return true;
 }
 
@@ -284,7 +298,7 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	if (depth >= CG_MAX_DEPTH)
 		return;
 
-	fd2 = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd2 = root_openat(w->root, dirfd, ".", O_RDONLY | O_DIRECTORY);
 	if (fd2 < 0)
 		return;
 	d = xmalloc(sizeof(*d));
@@ -295,7 +309,7 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 
 		if (name[0] == '.' || (type != DT_DIR && type != DT_UNKNOWN))
 			continue;
-		cfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		cfd = root_openat(w->root, dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 		if (cfd < 0)
 			continue;
 		buf_init(&cpath);
@@ -321,9 +335,9 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 
 		while (*rel == '/')
 			rel++;
-		fd = openat(root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = root_openat(root, root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY);
 		if (fd < 0) {
-			probe_problem(root, snap, "cgroup hierarchy", -errno, false, "%s", rel);
+			probe_problem(root, snap, "cgroup hierarchy", fd, false, "%s", rel);
 			continue;
 		}
 		memset(&w, 0, sizeof(w));
@@ -333,9 +347,13 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 		buf_init(&w.b);
 		if (h->kind == CG_HIER_V2) {
 			/* Only controllers listed at the mount's root can appear below it. */
-			if (read_file_at(fd, "cgroup.controllers", &w.b) >= 0) {
+			ssize_t n = read_file_at(root, fd, "cgroup.controllers", &w.b);
+
+			if (n >= 0) {
 				h->has_pids = word_list_has(w.b.data, w.b.len, "pids");
 				h->has_memory = word_list_has(w.b.data, w.b.len, "memory");
+			} else if (root_refused((int)n)) {
+				probe_problem(root, snap, "cgroup file", (int)n, false, "%s/cgroup.controllers", rel);
 			}
 		}
 		if (h->has_pids || h->has_memory)
@@ -358,9 +376,9 @@ int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const
 
 	while (*rel == '/')
 		rel++;
-	fd = openat(root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = root_openat(root, root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	memset(&w, 0, sizeof(w));
 	w.root = root;
 	w.snap = snap;
@@ -398,9 +416,9 @@ static bool path_below(const char *path, const char *top)
 
 bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap, const char *path)
 {
-	struct stat st;
 	struct buf rel;
 	bool found = false;
+	int fd;
 
 	/* a path given by the user: no "." or ".." component may walk out of the hierarchy */
 	if (path[0] != '/' || strstr(path, "/./") || strstr(path, "/../") || ends_with_component(path, ".") ||
@@ -416,7 +434,11 @@ bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap
 		buf_reset(&rel);
 		buf_adds(&rel, h->mount_point[0] == '/' ? h->mount_point + 1 : h->mount_point);
 		buf_adds(&rel, path + n);
-		found = fstatat(root->fd, rel.len ? rel.data : ".", &st, 0) == 0 && S_ISDIR(st.st_mode);
+		fd = root_openat(root, root->fd, rel.len ? rel.data : ".", O_RDONLY | O_DIRECTORY);
+		if (fd >= 0) {
+			found = true;
+			close(fd);
+		}
 	}
 	buf_free(&rel);
 	return found;

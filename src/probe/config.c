@@ -40,16 +40,23 @@ static int cmp_conf(const void *a, const void *b)
 	return strcmp(((const struct conf_file *)a)->name, ((const struct conf_file *)b)->name);
 }
 
-/* Adds the *.conf files of dir (relative to the root) not already named. Returns the new count. */
-static size_t list_conf(const struct hr_root *root, const char *dir, struct conf_file *files, size_t n)
+/*
+ * Adds the *.conf files of dir (relative to the root) not already named. Returns the new count. A
+ * directory or file that is absent is normal; one refused (root_refused) is reported.
+ */
+static size_t list_conf(const struct hr_root *root, struct snapshot *snap, const char *dir, struct conf_file *files,
+			size_t n)
 {
 	struct dir_list *d;
 	const char *name;
 	unsigned char type;
-	int err, fd = openat(root->fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err, fd = root_openat(root, root->fd, dir, O_RDONLY | O_DIRECTORY);
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (root_refused(fd))
+			probe_problem(root, snap, "configuration directory", fd, false, "%s", dir);
 		return n;
+	}
 	d = xmalloc(sizeof(*d));
 	dir_list_start(d, fd);
 	while (n < CONF_MAX_FILES && (name = dir_list_next(d, &type, &err))) {
@@ -68,6 +75,16 @@ static size_t list_conf(const struct hr_root *root, const char *dir, struct conf
 	}
 	xfree(d);
 	close(fd);
+	return n;
+}
+
+/* Reads the configuration file path (relative to the root) into b. Returns its length or -errno. */
+static ssize_t read_conf(const struct hr_root *root, struct snapshot *snap, const char *path, struct buf *b)
+{
+	ssize_t n = read_file_at(root, root->fd, path, b);
+
+	if (root_refused((int)n))
+		probe_problem(root, snap, "configuration file", (int)n, false, "%s", path);
 	return n;
 }
 
@@ -101,7 +118,7 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(sysctl_dirs) / sizeof(sysctl_dirs[0]); i++)
-		n = list_conf(root, sysctl_dirs[i], files, n);
+		n = list_conf(root, snap, sysctl_dirs[i], files, n);
 	if (n)
 		xsort(files, n, sizeof(*files), cmp_conf);
 	/* procps' sysctl --system applies /etc/sysctl.conf last */
@@ -109,7 +126,7 @@ static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, 
 	snprintf(files[n].path, sizeof(files[n].path), "etc/sysctl.conf");
 	n++;
 	for (size_t i = 0; i < n; i++) {
-		if (read_file_at(root->fd, files[i].path, b) < 0)
+		if (read_conf(root, snap, files[i].path, b) < 0)
 			continue;
 		ctx.path = files[i].path;
 		sysctl_conf_parse(b->data, b->len, on_sysctl, &ctx, NULL);
@@ -147,11 +164,11 @@ static void read_limits_conf(const struct hr_root *root, struct snapshot *snap, 
 	/* pam_limits: limits.conf first, then the .conf files of limits.d in C-locale order, as if concatenated */
 	snprintf(files[0].name, sizeof(files[0].name), "limits.conf");
 	snprintf(files[0].path, sizeof(files[0].path), "etc/security/limits.conf");
-	n = list_conf(root, "etc/security/limits.d", files + 1, 0);
+	n = list_conf(root, snap, "etc/security/limits.d", files + 1, 0);
 	if (n)
 		xsort(files + 1, n, sizeof(*files), cmp_conf);
 	for (size_t i = 0; i <= n; i++) {
-		if (read_file_at(root->fd, files[i].path, b) < 0)
+		if (read_conf(root, snap, files[i].path, b) < 0)
 			continue;
 		ctx.path = files[i].path;
 		limits_conf_parse(b->data, b->len, on_limit, &ctx);

@@ -15,14 +15,14 @@
 /* A 64 KiB read is the fastest for a large maps file here (the kernel's seq_file fills it per call). */
 #define MAPCOUNT_READ_SIZE (64u << 10)
 
-long long mapcount_one(int pfd, struct buf *scratch)
+long long mapcount_one(const struct hr_root *root, int pfd, struct buf *scratch)
 {
 	char tail[32];
 	long long lines;
 
-	lines = count_lines_at(pfd, "maps", scratch, MAPCOUNT_READ_SIZE, tail, sizeof(tail));
+	lines = count_lines_at(root, pfd, "maps", scratch, MAPCOUNT_READ_SIZE, tail, sizeof(tail));
 	if (lines < 0)
-		return (lines == -ENOENT || lines == -ESRCH) && faccessat(pfd, "status", F_OK, 0) < 0 ? -ESRCH : lines;
+		return (lines == -ENOENT || lines == -ESRCH) && root_access(root, pfd, "status") < 0 ? -ESRCH : lines;
 	/* The x86-64 gate VMA [vsyscall] is printed last but is not in mm->map_count. */
 	if (lines > 0 && strstr(tail, "[vsyscall]"))
 		lines--;
@@ -36,6 +36,7 @@ struct job {
 };
 
 struct mapcount {
+	const struct hr_root *root;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t worker;
@@ -87,7 +88,7 @@ static void run_job(struct mapcount *mc, struct buf *scratch)
 	long long n;
 
 	pthread_mutex_unlock(&mc->lock);
-	n = mapcount_one(j.pfd, scratch);
+	n = mapcount_one(mc->root, j.pfd, scratch);
 	close(j.pfd);
 	pthread_mutex_lock(&mc->lock);
 	mc->results = xreallocarray(mc->results, mc->nresults + 1, sizeof(*mc->results));
@@ -113,13 +114,14 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct mapcount *mapcount_start(void)
+struct mapcount *mapcount_start(const struct hr_root *root)
 {
 	struct mapcount *mc;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return NULL;
 	mc = xcalloc(1, sizeof(*mc));
+	mc->root = root;
 	pthread_mutex_init(&mc->lock, NULL);
 	pthread_cond_init(&mc->wake, NULL);
 	if (pthread_create(&mc->worker, NULL, worker_main, mc) != 0) {

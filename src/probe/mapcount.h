@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/root.h"
 
 /*
  * Counting memory mappings: the lines of /proc/PID/maps, minus the x86-64 [vsyscall] gate VMA that is
@@ -14,13 +15,16 @@
  * worker thread while the scan goes on, largest processes first.
  */
 
-/* Counts the mappings of the process whose /proc/PID directory is pfd. Returns the count or -errno. */
-long long mapcount_one(int pfd, struct buf *scratch);
+/* Counts the mappings of the process whose /proc/PID directory (under root) is pfd. Returns the count or -errno. */
+long long mapcount_one(const struct hr_root *root, int pfd, struct buf *scratch);
 
 struct mapcount;
 
-/* Starts the worker. NULL means "count inline": one CPU, or no thread could be made. */
-struct mapcount *mapcount_start(void);
+/*
+ * Starts the worker, which reads under root (kept: it must outlive mapcount_finish()). NULL means "count
+ * inline": one CPU, or no thread could be made.
+ */
+struct mapcount *mapcount_start(const struct hr_root *root);
 
 /*
  * Queues the process pid (its /proc/PID directory pfd is duplicated) with a priority, largest first.

@@ -46,7 +46,7 @@ static struct pidns_info *pidns_add(struct snapshot *snap, uint64_t inode)
 }
 
 /* The parent of the pid namespace of process pid, by NS_GET_PARENT (4.9+). 0 when unknown. */
-static uint64_t live_parent(int proc_fd, int pid)
+static uint64_t live_parent(const struct hr_root *root, int pid)
 {
 	char rel[64];
 	struct stat st;
@@ -54,7 +54,7 @@ static uint64_t live_parent(int proc_fd, int pid)
 	int fd, pfd;
 
 	snprintf(rel, sizeof(rel), "%d/ns/pid", pid);
-	fd = openat(proc_fd, rel, O_RDONLY | O_CLOEXEC);
+	fd = root_openat(root, root->proc_fd, rel, O_RDONLY);
 	if (fd < 0)
 		return 0;
 	pfd = ioctl(fd, NS_GET_PARENT);
@@ -125,7 +125,7 @@ static long long search_pid_max(long long lower)
 	return lo;
 }
 
-static void probe_child(int out, int nsfd, int proc_fd, long long lower)
+static void probe_child(int out, int nsfd, const struct hr_root *root, long long lower)
 {
 	struct buf b;
 	uint64_t v;
@@ -141,7 +141,7 @@ static void probe_child(int out, int nsfd, int proc_fd, long long lower)
 	if (g == 0) {
 		alarm(PROBE_TIMEOUT_S);
 		buf_init(&b);
-		r = read_u64_at(proc_fd, "sys/kernel/pid_max", &b, &v);
+		r = read_u64_at(root, root->proc_fd, "sys/kernel/pid_max", &b, &v);
 		if (r == 0)
 			probe_write(out, "read", (long long)v);
 		else
@@ -177,9 +177,9 @@ static int probe_pid_max_live(const struct hr_root *root, struct pidns_info *ns)
 	ssize_t n;
 
 	snprintf(rel, sizeof(rel), "%d/ns/pid", ns->init_pid);
-	nsfd = openat(root->proc_fd, rel, O_RDONLY | O_CLOEXEC);
+	nsfd = root_openat(root, root->proc_fd, rel, O_RDONLY);
 	if (nsfd < 0)
-		return -errno;
+		return nsfd;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		close(nsfd);
 		return -errno;
@@ -196,7 +196,7 @@ static int probe_pid_max_live(const struct hr_root *root, struct pidns_info *ns)
 	}
 	if (child == 0) {
 		close(fds[0]);
-		probe_child(fds[1], nsfd, root->proc_fd, (long long)ns->max_pid_seen + 1);
+		probe_child(fds[1], nsfd, root, (long long)ns->max_pid_seen + 1);
 		_exit(0);
 	}
 	close(fds[1]);
@@ -256,7 +256,7 @@ static int read_pid_max_fixture(const struct hr_root *root, struct pidns_info *n
 	int r;
 
 	snprintf(rel, sizeof(rel), "%d/root/proc/sys/kernel/pid_max", ns->init_pid);
-	r = read_u64_at(root->proc_fd, rel, b, &v);
+	r = read_u64_at(root, root->proc_fd, rel, b, &v);
 	if (r < 0)
 		return r;
 	ns->pid_max = (struct opt_u64){ true, v };
@@ -301,7 +301,7 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		if (ns->inode == own || !ns->init_pid)
 			continue;
 		if (root->live) {
-			ns->parent = live_parent(root->proc_fd, ns->init_pid);
+			ns->parent = live_parent(root, ns->init_pid);
 		} else {
 			/* Fixture trees: the namespace its init's parent lives in. */
 			init = snapshot_proc(snap, ns->init_pid);
@@ -397,7 +397,10 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 			r = probe_pid_max_live(root, ns);
 		if (r < 0 && r != -ECANCELED) {
 			snprintf(what, sizeof(what), "pid_max of pid namespace %llu", (unsigned long long)ns->inode);
-			snapshot_problem(snap, what, "", -r, false);
+			if (root->live)
+				snapshot_problem(snap, what, "", -r, false);
+			else /* the fixture's file, named: it may be refused (proc/INIT/root a link out of the tree) */
+				probe_problem(root, snap, what, r, false, "proc/%d/root/proc/sys/kernel/pid_max", ns->init_pid);
 		}
 	}
 	buf_free(&b);

@@ -7,9 +7,9 @@
 
 #include "core/text.h"
 
-int read_u64_at(int dirfd, const char *rel, struct buf *scratch, uint64_t *ret)
+int read_u64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, uint64_t *ret)
 {
-	ssize_t n = read_file_at(dirfd, rel, scratch);
+	ssize_t n = read_file_at(root, dirfd, rel, scratch);
 
 	if (n < 0)
 		return (int)n;

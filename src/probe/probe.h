@@ -49,7 +49,7 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
  * Reads a namespace link such as "pid:[4026531836]" at dirfd/rel and returns its inode, or 0 with
  * *ret_err (may be NULL) set to -errno.
  */
-uint64_t probe_ns_inode(int dirfd, const char *rel, int *ret_err);
+uint64_t probe_ns_inode(const struct hr_root *root, int dirfd, const char *rel, int *ret_err);
 
 /*
  * Records what could not be read: the path (printf-style, relative to the root) is shown as seen on
@@ -58,7 +58,7 @@ uint64_t probe_ns_inode(int dirfd, const char *rel, int *ret_err);
 void probe_problem(const struct hr_root *root, struct snapshot *snap, const char *what, int err, bool essential,
 		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Reads an unsigned sysctl-like file (one number) under dirfd into *ret. Returns 0 or -errno. */
-int read_u64_at(int dirfd, const char *rel, struct buf *scratch, uint64_t *ret);
+/* Reads an unsigned sysctl-like file (one number) at dirfd/rel into *ret (see read_file_at). Returns 0 or -errno. */
+int read_u64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, uint64_t *ret);
 
 #endif

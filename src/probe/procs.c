@@ -28,9 +28,9 @@ static bool vanished(int err)
 }
 
 /* After a file failed with a vanished() error: is the process really gone? */
-static bool gone(int pfd, int err)
+static bool gone(const struct hr_root *root, int pfd, int err)
 {
-	return vanished(err) && faccessat(pfd, "status", F_OK, 0) < 0;
+	return vanished(err) && root_access(root, pfd, "status") < 0;
 }
 
 static bool is_pid_name(const char *s)
@@ -128,17 +128,17 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 	ssize_t n;
 	int pfd;
 
-	pfd = openat(s->root->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	pfd = root_openat(s->root, s->root->proc_fd, name, O_RDONLY | O_DIRECTORY);
 	if (pfd < 0) {
-		if (!vanished(-errno))
-			scan_problem(s, "process directory", name, "", -errno);
+		if (!vanished(pfd))
+			scan_problem(s, "process directory", name, "", pfd);
 		return 1;
 	}
 	memset(p, 0, sizeof(*p));
 	p->pid = atoi(name);
 	snprintf(ret->name, sizeof(ret->name), "%.15s", name);
 
-	n = read_file_at(pfd, "status", &s->b);
+	n = read_file_at(s->root, pfd, "status", &s->b);
 	if (n < 0) {
 		if (!vanished((int)n))
 			scan_problem(s, "process status", name, "status", (int)n);
@@ -147,7 +147,7 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 	}
 	if (pid_status_parse(s->b.data, s->b.len, &st) < 0) {
 		/* An exiting task can also return a partial file; only a present one is malformed. */
-		if (faccessat(pfd, "status", F_OK, 0) == 0)
+		if (root_access(s->root, pfd, "status") == 0)
 			scan_problem(s, "process status", name, "status", -EINVAL);
 		close(pfd);
 		return 1;
@@ -194,9 +194,9 @@ static void scan_rest(struct scan *s, struct pending *pe)
 	int pfd = pe->pfd, err;
 	ssize_t n;
 
-	n = read_file_at(pfd, "limits", &s->b);
+	n = read_file_at(s->root, pfd, "limits", &s->b);
 	if (n < 0) {
-		if (gone(pfd, (int)n))
+		if (gone(s->root, pfd, (int)n))
 			goto gone;
 		scan_problem(s, "resource limits", name, "limits", (int)n);
 	} else if (pid_limits_parse(s->b.data, s->b.len, &p->limits) == 0) {
@@ -205,49 +205,54 @@ static void scan_rest(struct scan *s, struct pending *pe)
 		scan_problem(s, "resource limits", name, "limits", -EINVAL);
 	}
 
-	n = read_file_at(pfd, "cgroup", &s->b);
+	n = read_file_at(s->root, pfd, "cgroup", &s->b);
 	if (n >= 0) {
 		p->cgroup = primary_cgroup(s->snap, s->b.data, s->b.len, &p->memcg);
 		if (!p->cgroup)
 			scan_problem(s, "cgroup membership", name, "cgroup", -EINVAL);
-	} else if (!gone(pfd, (int)n)) {
+	} else if (!gone(s->root, pfd, (int)n)) {
 		scan_problem(s, "cgroup membership", name, "cgroup", (int)n);
 	}
 
 	/* The capabilities that exempt from RLIMIT_NPROC count only in the initial user namespace. */
 	if (p->uid != 0 && p->has_cap_eff && (p->cap_eff & ((1ULL << 21) | (1ULL << 24)))) {
-		p->userns = probe_ns_inode(pfd, "ns/user", &err);
-		if (!p->userns && !gone(pfd, err))
+		p->userns = probe_ns_inode(s->root, pfd, "ns/user", &err);
+		if (!p->userns && !gone(s->root, pfd, err))
 			scan_problem(s, "user namespace of processes with CAP_SYS_ADMIN or CAP_SYS_RESOURCE (needs ptrace "
 				     "access; counted as not exempt from RLIMIT_NPROC)", name, "ns/user", err);
 	}
 
 	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
-	p->pidns = probe_ns_inode(pfd, "ns/pid", &err);
+	p->pidns = probe_ns_inode(s->root, pfd, "ns/pid", &err);
 	if (!p->pidns && !vanished(err))
 		scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
 	if (p->pidns) {
 		/* ENOENT here: no process was ever created in the namespace it would fork into (no reaper). */
-		uint64_t c = probe_ns_inode(pfd, "ns/pid_for_children", NULL);
+		uint64_t c = probe_ns_inode(s->root, pfd, "ns/pid_for_children", NULL);
 
 		if (c && c != p->pidns)
 			p->pidns_children = c;
 	}
 
 	if (s->opts->oom_scores) {
+		const char *file = "oom_score_adj", *q;
 		int64_t adj, score;
-		const char *q;
 
-		if (read_file_at(pfd, "oom_score_adj", &s->b) >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) &&
-		    adj >= -1000 && adj <= 1000 && read_file_at(pfd, "oom_score", &s->b) >= 0 &&
-		    (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
-			p->has_oom = true;
-			p->oom_score_adj = (int)adj;
-			p->oom_score = (long)score;
+		n = read_file_at(s->root, pfd, file, &s->b);
+		if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) && adj >= -1000 && adj <= 1000) {
+			file = "oom_score";
+			n = read_file_at(s->root, pfd, file, &s->b);
+			if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
+				p->has_oom = true;
+				p->oom_score_adj = (int)adj;
+				p->oom_score = (long)score;
+			}
 		}
+		if (root_refused((int)n))
+			scan_problem(s, "OOM scores of processes", name, file, (int)n);
 	}
 	if (p->has_mm && s->opts->map_counts && !pe->maps_queued)
-		set_map_count(s, p, name, mapcount_one(pfd, &s->scratch));
+		set_map_count(s, p, name, mapcount_one(s->root, pfd, &s->scratch));
 	add_proc(s, p);
 gone:
 	close(pfd);
@@ -286,11 +291,11 @@ static void queue_newest(struct scan *s)
 	if (!s->mc || !s->root->live || !s->snap->sys.have_loadavg || !la->last_pid || la->last_pid > INT32_MAX)
 		return;
 	snprintf(rel, sizeof(rel), "%llu/status", (unsigned long long)la->last_pid);
-	if (read_file_at(s->root->proc_fd, rel, &s->b) < 0 || pid_status_parse(s->b.data, s->b.len, &st) < 0 ||
+	if (read_file_at(s->root, s->root->proc_fd, rel, &s->b) < 0 || pid_status_parse(s->b.data, s->b.len, &st) < 0 ||
 	    !st.has_tgid || !st.has_mm)
 		return;
 	snprintf(rel, sizeof(rel), "%d", st.tgid);
-	fd = openat(s->root->proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = root_openat(s->root, s->root->proc_fd, rel, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return;
 	mapcount_queue_early(s->mc, st.tgid, fd);
@@ -381,13 +386,13 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	buf_init(&s->b);
 	buf_init(&s->scratch);
 	if (opts->map_counts && !opts->no_threads)
-		s->mc = mapcount_start();
+		s->mc = mapcount_start(root);
 	queue_newest(s);
-	l->fd = openat(root->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	l->fd = root_openat(root, root->proc_fd, ".", O_RDONLY | O_DIRECTORY);
 	l->ask = PID_LIST_ENTRY;
 	l->len = l->pos = l->seen = 0;
 	if (l->fd < 0) {
-		probe_problem(root, snap, "process list", -errno, true, "proc");
+		probe_problem(root, snap, "process list", l->fd, true, "proc");
 	} else {
 		/*
 		 * Two passes: the status of every process first, so that the worker starts on the largest

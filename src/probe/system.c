@@ -44,10 +44,10 @@ static uint64_t ns_link_inode(const char *link)
 	return ino;
 }
 
-uint64_t probe_ns_inode(int dirfd, const char *rel, int *ret_err)
+uint64_t probe_ns_inode(const struct hr_root *root, int dirfd, const char *rel, int *ret_err)
 {
 	char link[64];
-	ssize_t n = readlink_at(dirfd, rel, link, sizeof(link));
+	ssize_t n = readlink_at(root, dirfd, rel, link, sizeof(link));
 	uint64_t ino;
 
 	if (n < 0) {
@@ -70,13 +70,13 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 
 	buf_init(&b);
 
-	n = read_file_at(root->proc_fd, "sys/kernel/osrelease", &b);
+	n = read_file_at(root, root->proc_fd, "sys/kernel/osrelease", &b);
 	if (n < 0)
 		problem_at(root, snap, "kernel release", "sys/kernel/osrelease", (int)n, true);
 	else
 		kversion_parse(b.data, b.len, &sys->kernel);
 
-	n = read_file_at(root->proc_fd, "loadavg", &b);
+	n = read_file_at(root, root->proc_fd, "loadavg", &b);
 	if (n < 0)
 		problem_at(root, snap, "task count (loadavg)", "loadavg", (int)n, true);
 	else if (loadavg_parse(b.data, b.len, &sys->loadavg) < 0)
@@ -89,7 +89,7 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 		struct opt_u64 *o = (struct opt_u64 *)((char *)sys + f->offset);
 		uint64_t v;
 
-		r = read_u64_at(root->proc_fd, f->rel, &b, &v);
+		r = read_u64_at(root, root->proc_fd, f->rel, &b, &v);
 		if (r == 0) {
 			o->known = true;
 			o->v = v;
@@ -98,7 +98,7 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 		}
 	}
 
-	n = read_file_at(root->proc_fd, "meminfo", &b);
+	n = read_file_at(root, root->proc_fd, "meminfo", &b);
 	if (n < 0)
 		problem_at(root, snap, "memory (meminfo)", "meminfo", (int)n, true);
 	else if (meminfo_parse(b.data, b.len, &sys->meminfo) < 0 || !meminfo_has(&sys->meminfo, MEMINFO_MEM_TOTAL) ||
@@ -109,33 +109,42 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 		sys->have_meminfo = true;
 
 	/* PSI is absent before 4.20 or without CONFIG_PSI (5.10+ hides the files; 5.4 fails reads with EOPNOTSUPP). */
-	n = read_file_at(root->proc_fd, "pressure/memory", &b);
+	n = read_file_at(root, root->proc_fd, "pressure/memory", &b);
 	if (n >= 0 && psi_parse(b.data, b.len, &sys->psi_memory) == 0)
 		sys->have_psi_memory = true;
+	else if (root_refused((int)n))
+		problem_at(root, snap, "memory pressure (PSI)", "pressure/memory", (int)n, false);
 
-	if (read_file_at(root->proc_fd, "vmstat", &b) >= 0 && keyed_get(b.data, b.len, "oom_kill", &sys->vmstat_oom_kill.v) == 0)
+	n = read_file_at(root, root->proc_fd, "vmstat", &b);
+	if (n >= 0 && keyed_get(b.data, b.len, "oom_kill", &sys->vmstat_oom_kill.v) == 0)
 		sys->vmstat_oom_kill.known = true;
+	else if (root_refused((int)n))
+		problem_at(root, snap, "OOM kill count (vmstat)", "vmstat", (int)n, false);
 
-	sys->own_pidns = probe_ns_inode(root->proc_fd, "self/ns/pid", NULL);
+	sys->own_pidns = probe_ns_inode(root, root->proc_fd, "self/ns/pid", NULL);
 	/*
 	 * uids in /proc are those of the reader's user namespace. Inside one, uid 0 is the host's root only
 	 * when uid_map maps it to 0 ("0 0 4294967295" is the identity map of the initial namespace).
 	 */
-	sys->own_userns = probe_ns_inode(root->proc_fd, "self/ns/user", NULL);
+	sys->own_userns = probe_ns_inode(root, root->proc_fd, "self/ns/user", NULL);
 	sys->uid0_is_host_root = true;
-	if (sys->own_userns && sys->own_userns != PROC_USER_INIT_INO &&
-	    read_file_at(root->proc_fd, "self/uid_map", &b) >= 0) {
-		const char *pos = b.data, *end = b.data + b.len;
-		struct line l;
+	if (sys->own_userns && sys->own_userns != PROC_USER_INIT_INO) {
+		n = read_file_at(root, root->proc_fd, "self/uid_map", &b);
+		if (root_refused((int)n))
+			problem_at(root, snap, "uid map of the reader's user namespace", "self/uid_map", (int)n, false);
+		if (n >= 0) {
+			const char *pos = b.data, *end = b.data + b.len;
+			struct line l;
 
-		sys->uid0_is_host_root = false;
-		while (next_line(&pos, end, &l)) {
-			const char *p = l.p, *le = l.p + l.len;
-			uint64_t inside, outside, count;
+			sys->uid0_is_host_root = false;
+			while (next_line(&pos, end, &l)) {
+				const char *p = l.p, *le = l.p + l.len;
+				uint64_t inside, outside, count;
 
-			if (parse_u64(&p, le, &inside) == 0 && parse_u64(&p, le, &outside) == 0 &&
-			    parse_u64(&p, le, &count) == 0 && inside == 0 && outside == 0 && count > 0)
-				sys->uid0_is_host_root = true;
+				if (parse_u64(&p, le, &inside) == 0 && parse_u64(&p, le, &outside) == 0 &&
+				    parse_u64(&p, le, &count) == 0 && inside == 0 && outside == 0 && count > 0)
+					sys->uid0_is_host_root = true;
+			}
 		}
 	}
 	buf_free(&b);

@@ -30,9 +30,13 @@ static int on_user(const char *name, size_t len, uint32_t uid, void *ctx)
 void probe_users(const struct hr_root *root, struct snapshot *snap)
 {
 	struct buf b;
+	ssize_t n;
 
 	buf_init(&b);
-	if (read_file_at(root->fd, "etc/passwd", &b) >= 0)
+	n = read_file_at(root, root->fd, "etc/passwd", &b);
+	if (n >= 0)
 		passwd_parse(b.data, b.len, on_user, snap);
+	else if (root_refused((int)n))
+		probe_problem(root, snap, "user names", (int)n, false, "etc/passwd");
 	buf_free(&b);
 }

@@ -4,6 +4,7 @@
 
 #include "core/escape.h"
 #include "core/json.h"
+#include "core/root.h"
 #include "render/render.h"
 #include "version.h"
 
@@ -137,7 +138,7 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 		json_str(&j, "what", p->what);
 		json_str(&j, "path", p->path[0] ? p->path : NULL);
 		json_str(&j, "errno", errno_name(p->err));
-		json_str(&j, "error", p->malformed ? "malformed content" : strerror(p->err));
+		json_str(&j, "error", p->malformed ? "malformed content" : root_strerror(p->err));
 		json_u64(&j, "count", p->count);
 		json_bool(&j, "essential", p->essential);
 		json_object_end(&j);

@@ -8,6 +8,7 @@
 
 #include "core/escape.h"
 #include "core/human.h"
+#include "core/root.h"
 #include "core/shell.h"
 #include "render/render.h"
 
@@ -229,7 +230,7 @@ static void verdict(struct buf *out, const struct snapshot *snap, const struct a
 			buf_adds(out, C_OFF);
 		buf_adds(out, ": could not read ");
 		escape_text_str(out, p ? p->what : "the system");
-		buf_printf(out, ": %s", p ? (p->malformed ? "malformed content" : strerror(p->err)) : "");
+		buf_printf(out, ": %s", p ? (p->malformed ? "malformed content" : root_strerror(p->err)) : "");
 		if (p && p->path[0]) {
 			buf_adds(out, " ('");
 			escape_text_str(out, p->path);
@@ -363,7 +364,7 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 
 			buf_adds(out, "  ");
 			escape_text_str(out, p->what);
-			buf_printf(out, ": %s", p->malformed ? "malformed content" : strerror(p->err));
+			buf_printf(out, ": %s", p->malformed ? "malformed content" : root_strerror(p->err));
 			if (p->path[0]) {
 				buf_adds(out, p->count > 1 ? " (" : " (");
 				if (p->count > 1)

@@ -240,7 +240,7 @@ static int read_own_status(struct pid_status *st)
 	int r;
 
 	buf_init(&b);
-	r = (int)read_file_at(AT_FDCWD, "/proc/self/status", &b);
+	r = (int)read_file_at(NULL, AT_FDCWD, "/proc/self/status", &b);
 	if (r >= 0)
 		r = pid_status_parse(b.data, b.len, st);
 	buf_free(&b);
@@ -384,7 +384,7 @@ static uint64_t cgroup_usage(const char *file)
 	struct buf b;
 
 	buf_init(&b);
-	if (read_u64_at(AT_FDCWD, file, &b, &v) < 0)
+	if (read_u64_at(NULL, AT_FDCWD, file, &b, &v) < 0)
 		v = 0;
 	buf_free(&b);
 	return v;
@@ -482,7 +482,7 @@ static void run_commit(int fd, struct repro_result *r)
 	void *p;
 
 	buf_init(&b);
-	if (read_file_at(AT_FDCWD, "/proc/meminfo", &b) < 0 || meminfo_parse(b.data, b.len, &mi) < 0)
+	if (read_file_at(NULL, AT_FDCWD, "/proc/meminfo", &b) < 0 || meminfo_parse(b.data, b.len, &mi) < 0)
 		setup_failed(fd, "cannot read /proc/meminfo", EINVAL);
 	buf_free(&b);
 	size = (mi.kib[MEMINFO_MEM_TOTAL] + mi.kib[MEMINFO_SWAP_TOTAL]) * 1024;

@@ -66,7 +66,7 @@ static bool subtree_has(const struct hr_root *root, const char *dir, const char 
 
 	buf_init(&b);
 	snprintf(rel, sizeof(rel), "%s/cgroup.subtree_control", dir[0] == '/' ? dir + 1 : dir);
-	has = read_file_at(root->fd, rel, &b) >= 0 && word_list_has(b.data, b.len, controller);
+	has = read_file_at(root, root->fd, rel, &b) >= 0 && word_list_has(b.data, b.len, controller);
 	buf_free(&b);
 	return has;
 }
@@ -82,7 +82,7 @@ int sandbox_cgroup_place(const struct hr_root *root, const char *controller, str
 
 	find_mount(root, controller, &f);
 	buf_init(&b);
-	if (read_file_at(root->proc_fd, "self/cgroup", &b) >= 0 && pid_cgroup_parse(b.data, b.len, &pc) == 0) {
+	if (read_file_at(root, root->proc_fd, "self/cgroup", &b) >= 0 && pid_cgroup_parse(b.data, b.len, &pc) == 0) {
 		for (int i = 0; i < pc.n; i++) {
 			const struct pid_cgroup_entry *e = &pc.e[i];
 			bool v2 = e->hierarchy_id == 0 && e->controllers_len == 0;
@@ -218,7 +218,7 @@ static unsigned signal_cgroup(const struct sandbox *sb, int i, int sig)
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", sb->cg[i].dir);
 	buf_init(&b);
-	if (read_file_at(AT_FDCWD, path, &b) >= 0) {
+	if (read_file_at(NULL, AT_FDCWD, path, &b) >= 0) {
 		for (p = b.data, end = b.data + b.len; p < end;) {
 			uint64_t pid;
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
