@@ -411,8 +411,12 @@ static void run_oom(const struct repro_opts *o, const char *usage_file, int fd, 
 {
 	pid_t w = getpid(), holder, alloc;
 	int ready[2], progress[2], status;
-	/* the room left for the allocator: enough to start, small enough that the cgroup stays critical */
-	uint64_t margin = MIB, step = MIB / 4, n = 0;
+	/*
+	 * the room left for the allocator and for the workload's own allocations after the kill (a
+	 * sanitizer build's runtime takes hundreds of KiB, and a second OOM would kill the holder): enough
+	 * for both, small enough that the cgroup stays critical (62 of 64 MiB is 96.9%)
+	 */
+	uint64_t margin = 2 * MIB, step = MIB / 4, n = 0;
 	char c;
 
 	r->set_to = o->size;
