@@ -11,6 +11,7 @@ on_exit "rm -rf $tmp"
 # hold MODE [OPTION...]: starts `headroom repro --hold` and waits until the failure is held; sets W,
 # the workload's pid (the repro-workload child of headroom)
 hold() {
+	: >"$tmp/held" # emptied first: the redirection of a background job happens later, and an old "Holding" line must not count
 	"$HEADROOM" repro --hold 60 "$@" >"$tmp/held" 2>&1 &
 	HELD=$!
 	on_exit "kill -INT $HELD 2>/dev/null; wait $HELD 2>/dev/null"

@@ -131,6 +131,7 @@ check "text: what was removed" grep -q '^Removed:  64 processes, 1 cgroup$' "$tm
 
 # interruptions: SIGINT and SIGTERM while the failure is held, a killed workload, a killed headroom
 for sig in INT TERM; do
+	: >"$tmp/held" # emptied first: the redirection of a background job happens later, and an old "Holding" line must not count
 	"$HEADROOM" repro --hold 30 pids-cgroup >"$tmp/held" 2>"$tmp/err" &
 	p=$!
 	if wait_for_line "$tmp/held" '^Holding the failure' 10; then
@@ -146,6 +147,7 @@ for sig in INT TERM; do
 	fi
 done
 
+: >"$tmp/held" # emptied first: the redirection of a background job happens later, and an old "Holding" line must not count
 "$HEADROOM" repro --hold 2 threads >"$tmp/held" 2>"$tmp/err" &
 p=$!
 if wait_for_line "$tmp/held" '^Holding the failure' 10; then
@@ -158,6 +160,7 @@ else
 	not_ok "a killed workload" "the failure was not held"
 fi
 
+: >"$tmp/held" # emptied first: the redirection of a background job happens later, and an old "Holding" line must not count
 "$HEADROOM" repro --hold 30 pids-cgroup >"$tmp/held" 2>"$tmp/err" &
 p=$!
 if wait_for_line "$tmp/held" '^Holding the failure' 10; then
