@@ -126,6 +126,12 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	} else {
 		c->verdict = VERDICT_RULED_OUT;
 	}
+	/* who holds a limit counted in tasks, in the report's words */
+	if (c->verdict == VERDICT_CONFIRMED && l->has_top && (l->unit == UNIT_TASKS || l->unit == UNIT_PIDS)) {
+		char words[256];
+
+		str_appendf(&c->evidence, "; top consumer: %s", task_top_words(&l->top, words, sizeof(words)));
+	}
 	if (log && log->read && c->verdict != VERDICT_CONFIRMED) {
 		if (l->id == LIMIT_RLIMIT_DATA && log->data_exceeded) {
 			c->verdict = VERDICT_CONFIRMED;

@@ -23,6 +23,19 @@ void sysctl_fixes(struct limit *l, const char *name, uint64_t value);
 typedef bool (*proc_match_fn)(const struct proc_info *p, const void *ctx);
 void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx);
 
+/*
+ * The top consumer among the processes match() accepts (all with NULL), by task_top's rule: the most
+ * specific of one process's threads, one parent's zombies, one parent's live children and one command's
+ * processes that holds at least half as many tasks as the largest of them. False when none matches.
+ */
+bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void *ctx, struct task_top *ret);
+
+/* Sets l's top consumer to one process (per-process limits). */
+void limit_set_top_process(struct limit *l, const struct proc_info *p);
+
+/* The parents and commands tables of the consumers, over every process of snap. */
+void task_groups_consumers(const struct snapshot *snap, struct consumers *c);
+
 /* The assessment of each group of limits. */
 void assess_system(const struct snapshot *snap, struct assessment *a);
 void assess_pidns(const struct snapshot *snap, struct assessment *a);

@@ -134,12 +134,8 @@ static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, co
 	fix_text(&l->fix_durable, xstrdup("create pid namespaces with 'unshare --pid --fork' (add --mount-proc for ps): "
 					  "without --fork the first command run becomes the namespace's init, and when it "
 					  "exits no fork works"));
-	if (holder) {
-		l->has_top = true;
-		l->top_pid = holder->pid;
-		l->top_comm = holder->comm;
-		l->top_threads = holder->threads;
-	}
+	if (holder)
+		limit_set_top_process(l, holder);
 }
 
 void assess_pidns(const struct snapshot *snap, struct assessment *a)

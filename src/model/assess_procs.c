@@ -313,10 +313,7 @@ static void add_map_count(const struct snapshot *snap, struct assessment *a, con
 	l->used = p->map_count;
 	l->max = snap->sys.max_map_count.v;
 	l->capacity = l->max;
-	l->has_top = true;
-	l->top_pid = p->pid;
-	l->top_comm = p->comm;
-	l->top_threads = p->threads;
+	limit_set_top_process(l, p);
 	raise = suggest_raise(l->max, l->used, 0);
 	if (raise < 262144)
 		raise = 262144;
@@ -345,10 +342,7 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	if (!as && soft->value == 0 && hard->known && !hard->unlimited && kversion_at_least(&snap->sys.kernel, 4, 7))
 		l->max = hard->value;
 	l->capacity = l->max;
-	l->has_top = true;
-	l->top_pid = p->pid;
-	l->top_comm = p->comm;
-	l->top_threads = p->threads;
+	limit_set_top_process(l, p);
 	l->source = xasprintf("%s of the process (prlimit --pid %d)", as ? "RLIMIT_AS (ulimit -v)" : "RLIMIT_DATA (ulimit -d)",
 			      p->pid);
 	l->meaning = xasprintf("%s %s of %s allowed", human_bytes(used_bytes, b1, sizeof(b1)),
@@ -465,4 +459,5 @@ void assess_consumers(const struct snapshot *snap, struct assessment *a)
 	}
 	if (c->ncgroups)
 		xsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer);
+	task_groups_consumers(snap, c);
 }

@@ -2,6 +2,7 @@
 /* The table of limit kinds, status rules, errno rules and the assessment driver. */
 #include "model/limits.h"
 
+#include "core/human.h"
 #include "core/shell.h"
 #include "core/sort.h"
 
@@ -231,22 +232,13 @@ void fix_free(struct fix *f)
 
 void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx)
 {
-	const struct proc_info *best = NULL;
+	l->has_top = task_top_find(snap, match, ctx, &l->top);
+}
 
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
-
-		if (match && !match(p, ctx))
-			continue;
-		if (!best || p->threads > best->threads)
-			best = p;
-	}
-	if (!best)
-		return;
+void limit_set_top_process(struct limit *l, const struct proc_info *p)
+{
 	l->has_top = true;
-	l->top_pid = best->pid;
-	l->top_comm = best->comm;
-	l->top_threads = best->threads;
+	l->top = (struct task_top){ TOP_THREADS, p->threads, p->threads, p->pid, p->comm, p->threads };
 }
 
 /* Worst first; within a status, the closest to its limit first; then by kind and scope, for stable output. */
@@ -280,6 +272,22 @@ static void mark_listed(struct assessment *a)
 	}
 }
 
+/*
+ * A limit whose tasks are mostly zombies: what frees them is their parent's wait(), not a kill of the
+ * zombies (they are dead already). Killing or restarting the parent reparents them to init, which reaps them.
+ */
+static void zombie_fix(struct limit *l)
+{
+	char count[32];
+
+	if (!l->has_top || l->top.kind != TOP_ZOMBIES || l->fix_now.ncommands >= FIX_MAX_COMMANDS)
+		return;
+	str_appendf(&l->fix_now.text, "; %s of its tasks are zombies of %s (pid %d), which does not wait() for its "
+		    "children: killing or restarting it frees their pids (init reaps them), killing the zombies does nothing",
+		    human_count(l->top.count, count, sizeof(count)), l->top.comm ? l->top.comm : "a process", l->top.pid);
+	fix_command(&l->fix_now, "kill %d", l->top.pid);
+}
+
 void assess(const struct snapshot *snap, const struct thresholds *th, struct assessment *ret)
 {
 	struct assessment *a = ret;
@@ -298,6 +306,7 @@ void assess(const struct snapshot *snap, const struct thresholds *th, struct ass
 
 		if (!l->has_basis)
 			l->basis = l->used;
+		zombie_fix(l);
 		l->status = limit_status(l, th);
 		if (l->status > a->worst)
 			a->worst = l->status;
@@ -329,6 +338,8 @@ void assessment_free(struct assessment *a)
 	xfree(a->consumers.procs);
 	xfree(a->consumers.users);
 	xfree(a->consumers.cgroups);
+	xfree(a->consumers.parents);
+	xfree(a->consumers.commands);
 	memset(a, 0, sizeof(*a));
 }
 

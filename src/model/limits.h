@@ -43,6 +43,32 @@ struct owner {
 	char name[160]; /* unit name, container id, pod uid */
 };
 
+/*
+ * Who holds the most of a limit counted in tasks, inside its scope: one process's threads, one parent's
+ * live children, one parent's unreaped children (zombies), or one command name's processes. A fork
+ * leak is its parent's children, a zombie leak its parent's zombies, a prefork server or a cron storm
+ * its command, a JVM its threads.
+ */
+enum top_kind { TOP_THREADS, TOP_CHILDREN, TOP_ZOMBIES, TOP_COMMAND };
+struct task_top {
+	enum top_kind kind;
+	uint64_t count;   /* threads of the process; children or zombies of the parent; processes of the command */
+	uint64_t tasks;   /* the tasks they hold (each zombie one; a child or a process its threads) */
+	int pid;          /* the process; the parent; the command's largest process */
+	const char *comm; /* its name (the parent's for children and zombies); may be NULL when the parent is gone */
+	uint64_t threads; /* TOP_THREADS and TOP_COMMAND: the threads of that process */
+};
+
+const char *top_kind_name(enum top_kind k);
+
+/*
+ * The top consumer in words, raw (names unescaped: escape them where they are shown):
+ * "java (pid 4242) with 28,440 threads", "26,000 children of holdforks (pid 3857)",
+ * "5,000 zombies of leaker (pid 77), which does not wait() for its children",
+ * "300 processes named php-fpm, with 300 tasks (the largest pid 901)".
+ */
+const char *task_top_words(const struct task_top *t, char *out, size_t size);
+
 /* An extra, kind-specific number or word, printed by name in JSON and as detail in text. */
 enum fact_type { FACT_U64, FACT_STR, FACT_BOOL };
 struct fact {
@@ -89,11 +115,9 @@ struct limit {
 	struct fix fix_now;
 	struct fix fix_durable;
 	char *state;         /* when set, shown instead of used / max ("init exited") */
-	/* the biggest consumer inside the scope, when it is a count of tasks */
+	/* the biggest consumer inside the scope (see struct task_top) */
 	bool has_top;
-	int top_pid;
-	const char *top_comm;
-	uint64_t top_threads;
+	struct task_top top;
 	struct fact facts[LIMIT_MAX_FACTS];
 	int nfacts;
 };
@@ -122,6 +146,22 @@ struct user_consumer {
 	uint64_t processes;
 };
 
+/* A parent of processes: its live children and its zombies (unreaped children). */
+struct parent_consumer {
+	int pid;
+	const char *comm; /* NULL when the parent itself was not seen */
+	uint64_t children;
+	uint64_t zombies;
+	uint64_t tasks;   /* held by its children, zombies included */
+};
+
+/* The processes of one command name (comm), and the tasks they hold. */
+struct command_consumer {
+	const char *comm;
+	uint64_t processes;
+	uint64_t tasks;
+};
+
 struct cgroup_consumer {
 	const char *path;
 	uint64_t tasks;
@@ -135,6 +175,10 @@ struct consumers {
 	size_t nusers;
 	struct cgroup_consumer *cgroups;
 	size_t ncgroups;
+	struct parent_consumer *parents;   /* most children and zombies first */
+	size_t nparents;
+	struct command_consumer *commands; /* most tasks first */
+	size_t ncommands;
 };
 
 struct thresholds {

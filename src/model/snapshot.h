@@ -56,6 +56,7 @@ struct proc_info {
 	uint64_t threads;
 	char comm[HR_COMM_MAX];
 	bool has_mm;           /* false for kernel threads and zombies */
+	bool zombie;           /* exited, not yet reaped by its parent (State: Z): holds its pid */
 	bool kernel_thread;    /* only its status was read */
 	uint64_t vm_size_kib, vm_data_kib, vm_rss_kib, vm_swap_kib, vm_pte_kib;
 	bool has_cap_eff;

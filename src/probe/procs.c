@@ -157,6 +157,7 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 	p->uid = st.ruid;
 	p->threads = st.threads;
 	p->has_mm = st.has_mm;
+	p->zombie = st.state == 'Z';
 	p->vm_size_kib = st.vm_size_kib;
 	p->vm_data_kib = st.vm_data_kib;
 	p->vm_rss_kib = st.vm_rss_kib;

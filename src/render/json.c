@@ -52,9 +52,11 @@ void render_limit_json(struct json *j, const char *key, const struct limit *l)
 	render_fix_json(j, "fix_durable", "fix_durable_commands", &l->fix_durable);
 	if (l->has_top) {
 		json_object_begin(j, "top");
-		json_u64(j, "pid", (uint64_t)l->top_pid);
-		json_str(j, "comm", l->top_comm);
-		json_u64(j, "threads", l->top_threads);
+		json_str(j, "kind", top_kind_name(l->top.kind));
+		json_u64(j, "count", l->top.count);
+		json_u64(j, "tasks", l->top.tasks);
+		json_u64(j, "pid", (uint64_t)l->top.pid);
+		json_str(j, "comm", l->top.comm);
 		json_object_end(j);
 	}
 	for (int f = 0; f < l->nfacts; f++) {
@@ -125,6 +127,26 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 		json_str(&j, "path", c->cgroups[i].path);
 		json_u64(&j, "tasks", c->cgroups[i].tasks);
 		json_u64(&j, "processes", c->cgroups[i].processes);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_array_begin(&j, "parents");
+	for (size_t i = 0; i < c->nparents && i < top; i++) {
+		json_object_begin(&j, NULL);
+		json_u64(&j, "pid", (uint64_t)c->parents[i].pid);
+		json_str(&j, "comm", c->parents[i].comm);
+		json_u64(&j, "children", c->parents[i].children);
+		json_u64(&j, "zombies", c->parents[i].zombies);
+		json_u64(&j, "tasks", c->parents[i].tasks);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_array_begin(&j, "commands");
+	for (size_t i = 0; i < c->ncommands && i < top; i++) {
+		json_object_begin(&j, NULL);
+		json_str(&j, "comm", c->commands[i].comm);
+		json_u64(&j, "processes", c->commands[i].processes);
+		json_u64(&j, "tasks", c->commands[i].tasks);
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -182,10 +182,9 @@ static void limit_details(struct buf *out, const struct limit *l, bool color)
 	detail_field(out, "fails", t.data);
 	detail_field(out, "from", l->source);
 	if (l->has_top) {
-		buf_reset(&t);
-		buf_printf(&t, "%s (pid %d) with %llu thread%s", l->top_comm, l->top_pid, (unsigned long long)l->top_threads,
-			   l->top_threads == 1 ? "" : "s");
-		detail_field(out, "top", t.data);
+		char words[256];
+
+		detail_field(out, "top", task_top_words(&l->top, words, sizeof(words)));
 	}
 	render_fix_text(out, "    ", "fix now", &l->fix_now);
 	render_fix_text(out, "    ", "durable", &l->fix_durable);
@@ -320,6 +319,30 @@ static void consumers(struct buf *out, const struct snapshot *snap, const struct
 			buf_printf(out, "  %7s  %9s  ", human_count(c->cgroups[i].tasks, n, sizeof(n)),
 				   human_count(c->cgroups[i].processes, n2, sizeof(n2)));
 			escape_text_str(out, c->cgroups[i].path);
+			buf_addc(out, '\n');
+		}
+	}
+	if (c->nparents) {
+		buf_adds(out, "\nParents with the most children (zombies: exited, not yet reaped by the parent)\n"
+			      " CHILDREN  ZOMBIES      PID  COMMAND\n");
+		for (size_t i = 0; i < c->nparents && i < top; i++) {
+			const struct parent_consumer *p = &c->parents[i];
+			char n2[32];
+
+			buf_printf(out, "  %7s  %7s %8d  ", human_count(p->children, n, sizeof(n)),
+				   human_count(p->zombies, n2, sizeof(n2)), p->pid);
+			escape_text_str(out, p->comm ? p->comm : "-");
+			buf_addc(out, '\n');
+		}
+	}
+	if (c->ncommands) {
+		buf_adds(out, "\nCommands with the most tasks\n    TASKS  PROCESSES  COMMAND\n");
+		for (size_t i = 0; i < c->ncommands && i < top; i++) {
+			char n2[32];
+
+			buf_printf(out, "  %7s  %9s  ", human_count(c->commands[i].tasks, n, sizeof(n)),
+				   human_count(c->commands[i].processes, n2, sizeof(n2)));
+			escape_text_str(out, c->commands[i].comm);
 			buf_addc(out, '\n');
 		}
 	}

@@ -383,10 +383,12 @@ static void top_words(const struct watch *w, enum limit_id id, const char *scope
 
 	out[0] = '\0';
 	if (l && l->has_top) {
-		const struct proc_info *p = snapshot_proc(&w->scan, l->top_pid);
+		/* the words of the report; for one process, where it runs */
+		const struct proc_info *p = l->top.kind == TOP_THREADS || l->top.kind == TOP_COMMAND ?
+						    snapshot_proc(&w->scan, l->top.pid) : NULL;
+		char words[256];
 
-		snprintf(out, size, "%s (pid %d) held %s threads%s%s", l->top_comm ? l->top_comm : "?", l->top_pid,
-			 human_count(l->top_threads, n1, sizeof(n1)), p && p->cgroup ? " in cgroup " : "",
+		snprintf(out, size, "%s%s%s", task_top_words(&l->top, words, sizeof(words)), p && p->cgroup ? " in cgroup " : "",
 			 p && p->cgroup ? p->cgroup : "");
 		return;
 	}

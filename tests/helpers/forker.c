@@ -4,7 +4,10 @@
  * prints what happened on one line, then holds everything until it gets SIGTERM/SIGINT or its
  * -T timeout passes. Children die with it (PR_SET_PDEATHSIG). Every loop is bounded.
  *
- *   forker [-t] [-n MAX] [-T SECONDS] [-N NAME_HEX]
+ *   forker [-t] [-z] [-n MAX] [-T SECONDS] [-N NAME_HEX]
+ *
+ * -z: the children exit at once and are not reaped until the end (a zombie leak: each holds its pid);
+ * "ready" is printed once all of them have exited.
  *
  * Output: "created K errno NAME" when creation failed after K successes, "created K" otherwise,
  * followed by "ready". -N sets the process name from hexadecimal bytes (for hostile names).
@@ -64,14 +67,15 @@ static int hexval(char c)
 int main(int argc, char **argv)
 {
 	long max = 100000, timeout = 120, made = 0;
-	int threads = 0, opt, err = 0;
+	int threads = 0, zombies = 0, opt, err = 0;
 	struct sigaction sa;
 	pid_t *kids = NULL;
 	time_t start = time(NULL);
 
-	while ((opt = getopt(argc, argv, "tn:T:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "tzn:T:N:")) != -1) {
 		switch (opt) {
 		case 't': threads = 1; break;
+		case 'z': zombies = 1; break;
 		case 'n': max = atol(optarg); break;
 		case 'T': timeout = atol(optarg); break;
 		case 'N': {
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		default:
-			fprintf(stderr, "usage: forker [-t] [-n MAX] [-T SECONDS] [-N NAME_HEX]\n");
+			fprintf(stderr, "usage: forker [-t] [-z] [-n MAX] [-T SECONDS] [-N NAME_HEX]\n");
 			return 2;
 		}
 	}
@@ -122,6 +126,8 @@ int main(int argc, char **argv)
 				break;
 			}
 			if (pid == 0) {
+				if (zombies)
+					_exit(0);
 				prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 				if (getppid() == 1)
 					_exit(0);
@@ -135,6 +141,13 @@ int main(int argc, char **argv)
 	/* "ready" only once every thread runs: a starting thread may still map memory (bounded: 10 s) */
 	for (int i = 0; threads && i < 1000 && __atomic_load_n(&started, __ATOMIC_SEQ_CST) < made; i++)
 		usleep(10000);
+	/* zombies: each has exited (waitid with WNOWAIT leaves it unreaped) */
+	for (long i = 0; zombies && kids && i < made; i++) {
+		siginfo_t si;
+
+		while (waitid(P_PID, (id_t)kids[i], &si, WEXITED | WNOWAIT) < 0 && errno == EINTR && !stop)
+			;
+	}
 	if (err)
 		printf("created %ld errno %s\n", made, errname(err));
 	else

@@ -30,7 +30,8 @@ check_eq "headroom names its pids.max critical" critical "$(jq -r .status <<<"$l
 check_eq "with the kernel's pids.current" "$current" "$(jq -r .used <<<"$l")"
 check_eq "the java process tops the cgroup" "$jpid" "$(jq -r .top.pid <<<"$l")"
 threads=$(awk '/^Threads:/ { print $2 }' "/proc/$jpid/status")
-check_eq "its threads are the kernel's count" "$threads" "$(jq -r .top.threads <<<"$l")"
+check_eq "by its threads" threads "$(jq -r .top.kind <<<"$l")"
+check_eq "its threads are the kernel's count" "$threads" "$(jq -r .top.count <<<"$l")"
 check_eq "the java process tops the consumers" "$jpid java" "$(jq -r '.consumers.processes[0] | "\(.pid) \(.comm)"' <<<"$json")"
 # the JVM runs SIGTERM's shutdown hooks in a new thread, which it cannot create here: SIGKILL it
 kill -KILL "$jpid"

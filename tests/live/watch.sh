@@ -43,8 +43,8 @@ start_holder forker "$tmp/forker" sh -c "echo \$\$ > $cg/cgroup.procs && exec $H
 	not_ok "$T" "the holder did not start"; exit 0; }
 holder=$HOLDER_PID
 # the kernel logs the rejection at once: the evidence names that event and the crossing
-check "the evidence line names the holder as the top consumer" \
-	wait_for_line "$tmp/log" "evidence: at [0-9:]{8} (forks rejected in cgroup /$name; )?cgroup_pids cgroup:/$name is critical: 16 of 16 tasks.*top consumer: forker \\(pid $holder\\) held 1 threads in cgroup /$name; snapshot in $tmp/state/evidence-" 10
+check "the evidence line names the holder's children as the top consumer" \
+	wait_for_line "$tmp/log" "evidence: at [0-9:]{8} (forks rejected in cgroup /$name; )?cgroup_pids cgroup:/$name is critical: 16 of 16 tasks.*top consumer: 15 children of forker \\(pid $holder\\); snapshot in $tmp/state/evidence-" 10
 check "the rejected fork is logged from pids.events" wait_for_line "$tmp/log" "fork-rejected: 1 fork\\(s\\) failed in cgroup /$name: pids.max 16 reached" 10
 check "and from the kernel log" wait_for_line "$tmp/log" "fork-rejected: kernel log at .*: the pids controller rejected a fork in cgroup /$name" 10
 events=$(awk '$1 == "max" { print $2 }' "$cg/pids.events")
@@ -58,7 +58,7 @@ check_eq "the interval shortened to --min-interval at 100% of a limit" 0.100000 
 ev=$(ls "$tmp/state"/evidence-*.json | head -n1)
 check "the evidence file is JSON" jq -e . "$ev"
 check "it says why" grep -qE "^(forks rejected in cgroup /$name; )?cgroup_pids cgroup:/$name is critical: 16 of 16 tasks \(100.0%\)\$" <<<"$(jq -r .why "$ev")"
-check_eq "and names the top consumer" "forker (pid $holder) held 1 threads in cgroup /$name" "$(jq -r .top_consumer "$ev")"
+check_eq "and names the top consumer: the forker's children" "15 children of forker (pid $holder)" "$(jq -r .top_consumer "$ev")"
 check_eq "and holds the report with the cgroup critical" critical \
 	"$(jq -r --arg s "cgroup:/$name" '.report.limits[] | select(.id == "cgroup_pids" and .scope == $s) | .status' "$ev")"
 check "no temporary file is left in the state directory" test ! -e "$tmp/state/.evidence.tmp"

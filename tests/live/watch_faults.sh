@@ -60,7 +60,7 @@ out=$(scrape)
 check "it keeps serving /metrics" test -n "$out"
 check "and ticking (ticks $t1, then $(metric "$out" headroom_watch_ticks_total))" test "$(metric "$out" headroom_watch_ticks_total)" -gt "${t1:-0}"
 check "it recorded the rejected fork in its own cgroup" wait_for_line "$tmp/log1" "fork-rejected: .*cgroup /$name" 5
-check "with evidence naming the filler and its threads" wait_for_line "$tmp/log1" "evidence: .*top consumer: forker \\(pid $HOLDER_PID\\) held 7 threads in cgroup /$name" 5
+check "with evidence naming the filler and its threads" wait_for_line "$tmp/log1" "evidence: .*top consumer: forker \\(pid $HOLDER_PID\\) with 7 threads in cgroup /$name" 5
 check_eq "the rejected forks equal pids.events max" "$(awk '$1 == "max" { print $2 }' "$cg/pids.events")" \
 	"$(metric "$(scrape)" "headroom_cgroup_pids_rejected_forks_total{scope=\"cgroup:/$name\"}")"
 kill_tree "$HOLDER_PID"

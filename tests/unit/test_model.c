@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "model/assess_internal.h"
 #include "model/limits.h"
 #include "unit.h"
 
@@ -114,7 +115,7 @@ static void system_limits_from_loadavg(void)
 	l = find(&a, LIMIT_PID_MAX, "system");
 	CHECK(l && l->used == 31500 && l->max == 32768 && l->capacity == 32767);
 	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM);
-	CHECK(l && l->has_top && l->top_pid == 4242 && l->top_threads == 31000);
+	CHECK(l && l->has_top && l->top.kind == TOP_THREADS && l->top.pid == 4242 && l->top.count == 31000);
 	l = find(&a, LIMIT_THREADS_MAX, "system");
 	CHECK(l && l->status == STATUS_OK && l->err == EAGAIN);
 	CHECK(a.worst == STATUS_CRITICAL);
@@ -239,6 +240,114 @@ static void limits_conf_precedence(void)
 	l = find(&a, LIMIT_USER_NPROC, "user:2000");
 	CHECK(l && strstr(l->source, "get 77 from /etc/security/limits.conf line 7"));
 	assessment_free(&a);
+	snapshot_free(&s);
+}
+
+static bool only_uid_1000_odd(const struct proc_info *p, const void *ctx)
+{
+	(void)ctx;
+	return p->uid != 1000;
+}
+
+/* A process with a parent, added in pid order (snapshot_proc searches by pid). */
+static struct proc_info *add_child(struct snapshot *s, int pid, int ppid, uint64_t threads, const char *comm, bool zombie)
+{
+	struct proc_info *p = add_proc(s, pid, 1000, threads, comm);
+
+	p->ppid = ppid;
+	p->zombie = zombie;
+	p->has_mm = !zombie;
+	return p;
+}
+
+static bool top_of(struct snapshot *s, struct task_top *t)
+{
+	return task_top_find(s, NULL, NULL, t);
+}
+
+/* The four shapes of task exhaustion name their true holder (issue 12). */
+static void task_hogs(void)
+{
+	struct snapshot s;
+	struct task_top t;
+	struct assessment a;
+	char words[256];
+
+	/* a fork leak: 2,600 children of one parent, all with its name */
+	snap_base(&s, "6.18.0");
+	add_child(&s, 50, 1, 1, "bash", false);
+	add_child(&s, 100, 50, 1, "holdforks", false);
+	for (int i = 0; i < 2600; i++)
+		add_child(&s, 1000 + i, 100, 1, "holdforks", false);
+	CHECK(top_of(&s, &t) && t.kind == TOP_CHILDREN && t.count == 2600 && t.tasks == 2600 && t.pid == 100);
+	CHECK_STR(task_top_words(&t, words, sizeof(words)), "2,600 children of holdforks (pid 100)");
+	snapshot_free(&s);
+
+	/* a zombie leak: 500 unreaped children and 3 live ones */
+	snap_base(&s, "6.18.0");
+	add_child(&s, 100, 1, 1, "leaker", false);
+	for (int i = 0; i < 3; i++)
+		add_child(&s, 200 + i, 100, 1, "leaker", false);
+	for (int i = 0; i < 500; i++)
+		add_child(&s, 1000 + i, 100, 1, "leaker", true);
+	CHECK(top_of(&s, &t) && t.kind == TOP_ZOMBIES && t.count == 500 && t.pid == 100);
+	CHECK_STR(task_top_words(&t, words, sizeof(words)),
+		  "500 zombies of leaker (pid 100), which does not wait() for its children");
+	s.sys.loadavg.nr_threads = 31000;
+	assess(&s, &TH, &a);
+	{
+		const struct limit *l = find(&a, LIMIT_PID_MAX, "system");
+
+		/* the fix says what frees the pids: the parent, not the zombies */
+		CHECK(l && l->top.kind == TOP_ZOMBIES && strstr(l->fix_now.text, "killing the zombies does nothing"));
+		CHECK(l && l->fix_now.ncommands == 2 && strcmp(l->fix_now.commands[1], "kill 100") == 0);
+		CHECK(a.consumers.nparents >= 1 && a.consumers.parents[0].pid == 100 &&
+		      a.consumers.parents[0].zombies == 500 && a.consumers.parents[0].children == 3);
+	}
+	assessment_free(&a);
+	snapshot_free(&s);
+
+	/* a thread hog: one JVM, and many small processes of its name */
+	snap_base(&s, "6.18.0");
+	add_child(&s, 100, 1, 20000, "java", false);
+	for (int i = 0; i < 50; i++)
+		add_child(&s, 200 + i, 1, 1, "java", false);
+	CHECK(top_of(&s, &t) && t.kind == TOP_THREADS && t.count == 20000 && t.pid == 100);
+	CHECK_STR(task_top_words(&t, words, sizeof(words)), "java (pid 100) with 20,000 threads");
+	snapshot_free(&s);
+
+	/* one command over 20 parents (a cron storm): the command, not one parent */
+	snap_base(&s, "6.18.0");
+	for (int p = 0; p < 20; p++)
+		add_child(&s, 100 + p, 1, 1, "cron", false);
+	for (int p = 0; p < 20; p++)
+		for (int i = 0; i < 50; i++)
+			add_child(&s, 1000 + p * 50 + i, 100 + p, 1, "job", false);
+	CHECK(top_of(&s, &t) && t.kind == TOP_COMMAND && t.count == 1000 && t.tasks == 1000);
+	CHECK(t.comm && strcmp(t.comm, "job") == 0);
+	assess(&s, &TH, &a);
+	CHECK(a.consumers.ncommands == 2 && strcmp(a.consumers.commands[0].comm, "job") == 0 &&
+	      a.consumers.commands[0].processes == 1000);
+	CHECK(a.consumers.nparents == 21 && a.consumers.parents[0].pid == 100 && a.consumers.parents[0].children == 50);
+	CHECK(a.consumers.parents[20].pid == 1 && a.consumers.parents[20].children == 20);
+	assessment_free(&a);
+	snapshot_free(&s);
+
+	/* orphans reparented to init are named by their command; kernel threads by nobody but themselves */
+	snap_base(&s, "6.18.0");
+	add_child(&s, 2, 0, 1, "kthreadd", false)->kernel_thread = true;
+	for (int i = 0; i < 300; i++)
+		add_child(&s, 10 + i, 2, 1, "kworker", false)->kernel_thread = true;
+	for (int i = 0; i < 3000; i++)
+		add_child(&s, 1000 + i, 1, 1, "orphan", false);
+	CHECK(top_of(&s, &t) && t.kind == TOP_COMMAND && t.count == 3000 && strcmp(t.comm, "orphan") == 0);
+	snapshot_free(&s);
+
+	/* a scope: only the processes match() accepts count */
+	snap_base(&s, "6.18.0");
+	add_child(&s, 100, 1, 7, "forker", false);
+	add_child(&s, 200, 1, 1, "daemon", false);
+	CHECK(task_top_find(&s, only_uid_1000_odd, NULL, &t) == false);
 	snapshot_free(&s);
 }
 
@@ -434,7 +543,7 @@ static void dead_namespace_and_child_pid_max(void)
 					  .tasks = 300, .pid_max = { true, 301 }, .depth = 1 };
 	assess(&s, &TH, &a);
 	l = find(&a, LIMIT_PIDNS_INIT, "pidns:4026532177");
-	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM && l->top_pid == 500);
+	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM && l->top.pid == 500);
 	l = find(&a, LIMIT_PID_MAX, "pidns:4026532178");
 	CHECK(l && l->used == 300 && l->max == 301 && l->status == STATUS_CRITICAL && l->err == EAGAIN);
 	assessment_free(&a);
@@ -543,6 +652,7 @@ int main(void)
 	RUN(container_view_on_new_kernel);
 	RUN(nproc_exemptions_and_lowest);
 	RUN(limits_conf_precedence);
+	RUN(task_hogs);
 	RUN(owners_from_paths);
 	RUN(owners_not_faked);
 	RUN(commit_modes);
