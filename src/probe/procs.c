@@ -370,6 +370,27 @@ static const char *pid_list_next(struct pid_list *l, int *ret_err)
 	}
 }
 
+/*
+ * A zombie's /proc/PID/cgroup reads the root once it has exited (seen on 6.18, v1 and v2: an exiting task
+ * is unlinked from its css_set), while the pids controller charges it to its cgroup until it is reaped.
+ * It was forked into its parent's cgroup, and a zombie leak is a parent's: count it there.
+ */
+static void zombies_in_parents_cgroups(struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		struct proc_info *p = &snap->procs[i];
+		const struct proc_info *parent;
+
+		if (!p->zombie || (p->cgroup && strcmp(p->cgroup, "/") != 0))
+			continue;
+		parent = snapshot_proc(snap, p->ppid);
+		if (parent && parent->cgroup) {
+			p->cgroup = parent->cgroup;
+			p->memcg = parent->memcg;
+		}
+	}
+}
+
 /* The state of a scan whose map counts are still being read by the worker. */
 struct procs_scan {
 	struct scan s;
@@ -425,6 +446,7 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	xfree(l);
 	if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+	zombies_in_parents_cgroups(snap);
 	return ps;
 }
 
