@@ -89,7 +89,7 @@ start_holder() {
 	"$@" >"$outfile" 2>&1 &
 	HOLDER_PID=$!
 	on_exit "kill_tree $HOLDER_PID; wait $HOLDER_PID"
-	wait_for_line "$outfile" '^ready' 15 || { echo "$name did not start: $(cat "$outfile")"; return 1; }
+	wait_for_line "$outfile" '^ready' "${HOLDER_WAIT:-15}" || { echo "$name did not start: $(cat "$outfile")"; return 1; }
 }
 
 # kill_tree PID: SIGTERM to a process's children, then to it (unshare --fork ignores SIGTERM and waits
