@@ -389,11 +389,11 @@ int cmd_explain(int argc, char **argv)
 	}
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
-	assess(&snap, &th, &a);
-
 	/* the context: what was given, or this process (the shell's own, with exec) */
 	if (!pid && !have_uid && !cgroup_arg)
 		pid = (uint64_t)getpid();
+	/* the context process's own limits are built even when they are far from their maximum */
+	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
 	if (pid) {
 		p = snapshot_proc(&snap, (int)pid);
 		ctx.pid = (int)pid;

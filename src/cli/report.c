@@ -131,7 +131,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
-	assess(&snap, &th, &a);
+	assess(&snap, &th, &(struct assess_opts){ .every_process = ropts.all }, &a);
 
 	ropts.color = !json && !metrics && cli_use_color(color, STDOUT_FILENO);
 	buf_init(&out);

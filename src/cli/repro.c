@@ -530,7 +530,7 @@ static void take_report(struct run *run)
 		return;
 	snapshot_init(&run->snap);
 	probe_snapshot(&root, &po, &run->snap);
-	assess(&run->snap, &th, &run->a);
+	assess(&run->snap, &th, NULL, &run->a);
 	root_close(&root);
 	run->have_report = true;
 	run->named = assessment_limit(&run->a, run->m->limit, run->scope);

@@ -41,7 +41,7 @@ void assess_system(const struct snapshot *snap, struct assessment *a);
 void assess_pidns(const struct snapshot *snap, struct assessment *a);
 void assess_cgroups(const struct snapshot *snap, struct assessment *a);
 void assess_users(const struct snapshot *snap, struct assessment *a);
-void assess_processes(const struct snapshot *snap, struct assessment *a);
+void assess_processes(const struct snapshot *snap, const struct assess_opts *opts, struct assessment *a);
 void assess_consumers(const struct snapshot *snap, struct assessment *a); /* processes and cgroups; users in assess_users */
 
 /*

@@ -375,21 +375,114 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	fact_str(l, "comm", p->comm);
 }
 
-void assess_processes(const struct snapshot *snap, struct assessment *a)
+/* The per-process kinds, in the order their limits are built for one process. */
+static const enum limit_id per_process_ids[] = { LIMIT_MAP_COUNT, LIMIT_RLIMIT_AS, LIMIT_RLIMIT_DATA };
+#define NPER (sizeof(per_process_ids) / sizeof(per_process_ids[0]))
+
+/*
+ * The numbers of p's limit of kind id, in a scratch limit (no strings), as add_map_count and add_rlimit
+ * set them: enough for its status and percent. False when p has no such limit.
+ */
+static bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p, enum limit_id id,
+				struct limit *ret)
 {
+	const struct rlim_value *soft, *hard;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->id = id;
+	ret->enforced = true;
+	if (!p->has_mm)
+		return false;
+	switch (id) {
+	case LIMIT_MAP_COUNT:
+		if (!p->map_count_known || !snap->sys.max_map_count.known)
+			return false;
+		ret->used = p->map_count;
+		ret->max = snap->sys.max_map_count.v;
+		break;
+	case LIMIT_RLIMIT_AS:
+		soft = &p->limits.soft[PID_RLIMIT_AS];
+		if (!p->has_limits || !soft->known || soft->unlimited)
+			return false;
+		ret->used = p->vm_size_kib * 1024;
+		ret->max = soft->value;
+		break;
+	case LIMIT_RLIMIT_DATA:
+		soft = &p->limits.soft[PID_RLIMIT_DATA];
+		hard = &p->limits.hard[PID_RLIMIT_DATA];
+		if (!p->has_limits || !soft->known || soft->unlimited ||
+		    (soft->value == 0 && hard->unlimited && kversion_at_least(&snap->sys.kernel, 4, 7)))
+			return false;
+		ret->used = p->vm_data_kib * 1024;
+		ret->max = soft->value;
+		if (soft->value == 0 && hard->known && !hard->unlimited && kversion_at_least(&snap->sys.kernel, 4, 7))
+			ret->max = hard->value;
+		ret->enforced = kversion_at_least(&snap->sys.kernel, 4, 7);
+		break;
+	default:
+		return false;
+	}
+	ret->basis = ret->used;
+	ret->capacity = ret->max;
+	return true;
+}
+
+/* Whether a is closer to its maximum than b, as the limits are sorted (percent, then scope "pid:N"). */
+static bool closer(double pa, int pida, double pb, int pidb)
+{
+	char sa[24], sb[24];
+
+	if (pa != pb)
+		return pa > pb;
+	snprintf(sa, sizeof(sa), "pid:%d", pida);
+	snprintf(sb, sizeof(sb), "pid:%d", pidb);
+	return strcmp(sa, sb) < 0;
+}
+
+static void add_per_process(const struct snapshot *snap, struct assessment *a, const struct proc_info *p, enum limit_id id)
+{
+	if (id == LIMIT_MAP_COUNT)
+		add_map_count(snap, a, p);
+	else
+		add_rlimit(snap, a, p, id, id == LIMIT_RLIMIT_AS ? PID_RLIMIT_AS : PID_RLIMIT_DATA,
+			   (id == LIMIT_RLIMIT_AS ? p->vm_size_kib : p->vm_data_kib) * 1024);
+}
+
+void assess_processes(const struct snapshot *snap, const struct assess_opts *opts, struct assessment *a)
+{
+	const struct proc_info *closest[NPER] = { NULL };
+	double closest_pct[NPER];
+	struct limit l;
+
+	/* the closest of each kind, from the numbers alone */
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];
 
-		if (!p->has_mm)
-			continue;
-		if (p->map_count_known && snap->sys.max_map_count.known)
-			add_map_count(snap, a, p);
-		if (p->has_limits && p->limits.soft[PID_RLIMIT_AS].known && !p->limits.soft[PID_RLIMIT_AS].unlimited)
-			add_rlimit(snap, a, p, LIMIT_RLIMIT_AS, PID_RLIMIT_AS, p->vm_size_kib * 1024);
-		if (p->has_limits && p->limits.soft[PID_RLIMIT_DATA].known && !p->limits.soft[PID_RLIMIT_DATA].unlimited &&
-		    !(p->limits.soft[PID_RLIMIT_DATA].value == 0 && p->limits.hard[PID_RLIMIT_DATA].unlimited &&
-		      kversion_at_least(&snap->sys.kernel, 4, 7)))
-			add_rlimit(snap, a, p, LIMIT_RLIMIT_DATA, PID_RLIMIT_DATA, p->vm_data_kib * 1024);
+		for (size_t k = 0; k < NPER; k++) {
+			double pct;
+
+			if (!per_process_numbers(snap, p, per_process_ids[k], &l))
+				continue;
+			pct = limit_percent(&l);
+			if (!closest[k] || closer(pct, p->pid, closest_pct[k], closest[k]->pid)) {
+				closest[k] = p;
+				closest_pct[k] = pct;
+			}
+		}
+	}
+	/* built: what is not ok, the closest, and what was asked for; the others are only counted */
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+
+		for (size_t k = 0; k < NPER; k++) {
+			if (!per_process_numbers(snap, p, per_process_ids[k], &l))
+				continue;
+			if (opts->every_process || p->pid == opts->focus_pid || p == closest[k] ||
+			    limit_status(&l, &a->th) != STATUS_OK)
+				add_per_process(snap, a, p, per_process_ids[k]);
+			else
+				a->unbuilt++;
+		}
 	}
 }
 

@@ -165,7 +165,10 @@ struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum 
 {
 	struct limit *l;
 
-	a->limits = xreallocarray(a->limits, a->nlimits + 1, sizeof(*a->limits));
+	if (a->nlimits == a->limits_cap) {
+		a->limits_cap = a->limits_cap ? 2 * a->limits_cap : 32;
+		a->limits = xreallocarray(a->limits, a->limits_cap, sizeof(*a->limits));
+	}
 	l = &a->limits[a->nlimits++];
 	memset(l, 0, sizeof(*l));
 	l->id = id;
@@ -288,8 +291,10 @@ static void zombie_fix(struct limit *l)
 	fix_command(&l->fix_now, "kill %d", l->top.pid);
 }
 
-void assess(const struct snapshot *snap, const struct thresholds *th, struct assessment *ret)
+void assess(const struct snapshot *snap, const struct thresholds *th, const struct assess_opts *opts,
+	    struct assessment *ret)
 {
+	static const struct assess_opts defaults;
 	struct assessment *a = ret;
 
 	memset(a, 0, sizeof(*a));
@@ -298,7 +303,7 @@ void assess(const struct snapshot *snap, const struct thresholds *th, struct ass
 	assess_pidns(snap, a);
 	assess_cgroups(snap, a);
 	assess_users(snap, a);
-	assess_processes(snap, a);
+	assess_processes(snap, opts ? opts : &defaults, a);
 	assess_consumers(snap, a);
 
 	for (size_t i = 0; i < a->nlimits; i++) {

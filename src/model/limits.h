@@ -189,14 +189,30 @@ struct thresholds {
 struct assessment {
 	struct limit *limits;   /* worst first, then by percent */
 	size_t nlimits;
+	size_t limits_cap;
+	size_t unbuilt;         /* per-process limits that are ok and not the closest of their kind: not built */
 	struct consumers consumers;
 	enum status worst;
 	bool unknown;           /* an essential reading failed: the verdict cannot be trusted */
 	struct thresholds th;
 };
 
-/* Builds the assessment of snap. Strings in it may point into snap: keep snap alive while using it. */
-void assess(const struct snapshot *snap, const struct thresholds *th, struct assessment *ret);
+/*
+ * What assess() builds beyond the default. Per-process limits (map_count, rlimit_as, rlimit_data) are
+ * built only when they are not ok, or the closest of their kind, or asked for: a machine of 30,000
+ * processes would otherwise build 30,000 limits to list one.
+ */
+struct assess_opts {
+	bool every_process;  /* every per-process limit (--all) */
+	int focus_pid;       /* and every one of this process (explain's context); 0: none */
+};
+
+/*
+ * Builds the assessment of snap (opts may be NULL). Strings in it may point into snap: keep snap alive
+ * while using it.
+ */
+void assess(const struct snapshot *snap, const struct thresholds *th, const struct assess_opts *opts,
+	    struct assessment *ret);
 void assessment_free(struct assessment *a);
 
 /*

@@ -364,6 +364,7 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 		}
 		limit_line(out, &a->limits[i], o->color);
 	}
+	hidden += a->unbuilt;
 	if (hidden)
 		buf_printf(out, "(%zu more per-process limits are ok: --all lists them)\n", hidden);
 

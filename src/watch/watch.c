@@ -235,7 +235,7 @@ static void measure(struct watch *w, struct tick_state *t)
 		c->dir = xstrdup(old->dir);
 		s->ncgroups++;
 	}
-	assess(s, &w->cfg.th, &t->a);
+	assess(s, &w->cfg.th, NULL, &t->a);
 	limit_index_build(&t->index, &t->a);
 	t->valid = true;
 }
@@ -359,7 +359,7 @@ static void full_scan(struct watch *w, enum watch_scan_reason reason)
 	arena_reset(&w->scan_arena);
 	snapshot_init(&w->scan);
 	probe_snapshot(w->root, &po, &w->scan);
-	assess(&w->scan, &w->cfg.th, &w->scan_a);
+	assess(&w->scan, &w->cfg.th, NULL, &w->scan_a);
 	w->watched = xcalloc(w->scan.ncgroups ? w->scan.ncgroups : 1, sizeof(*w->watched));
 	for (size_t i = 0; i < w->scan.ncgroups && n < w->cfg.max_cgroups; i++)
 		w->watched[n++] = i;

@@ -111,7 +111,7 @@ static void system_limits_from_loadavg(void)
 	snap_base(&s, "3.10.0-1160.el7.x86_64");
 	s.sys.loadavg.nr_threads = 31500;
 	add_proc(&s, 4242, 1000, 31000, "java");
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_PID_MAX, "system");
 	CHECK(l && l->used == 31500 && l->max == 32768 && l->capacity == 32767);
 	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM);
@@ -142,7 +142,7 @@ static void container_view_on_new_kernel(void)
 	ns->inode = 4026532200ULL;
 	ns->tasks = 42;
 	ns->pid_max = s.sys.pid_max;
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	CHECK(find(&a, LIMIT_PID_MAX, "system") == NULL);
 	l = find(&a, LIMIT_PID_MAX, "pidns:4026532200");
 	CHECK(l && l->used == 42 && l->max == 4194304);
@@ -152,7 +152,7 @@ static void container_view_on_new_kernel(void)
 	/* before 6.14 pid_max is global: the machine-wide count applies even in a container */
 	snap_base(&s, "5.15.0");
 	s.sys.own_pidns = 4026532200ULL;
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_PID_MAX, "system");
 	CHECK(l && l->used == 100);
 	assessment_free(&a);
@@ -187,7 +187,7 @@ static void nproc_exemptions_and_lowest(void)
 	p->cap_eff = ~0ULL;                                          /* all capabilities, but in a child user namespace */
 	p->userns = 4026532999ULL;
 	p = add_proc(&s, 50, 5000, 1, "unreadable");                 /* its limits could not be read */
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 
 	l = find(&a, LIMIT_USER_NPROC, "user:0");
 	CHECK(l && l->exempt && l->status == STATUS_OK && l->used == 5);
@@ -233,7 +233,7 @@ static void limits_conf_precedence(void)
 	s.nuser_names = 2;
 	set_nproc(add_proc(&s, 10, 1000, 1, "sh"), 100, 100);
 	set_nproc(add_proc(&s, 11, 2000, 1, "sh"), 50, 60);
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	/* a uid range ranks with the user's name, and the later of the two wins */
 	l = find(&a, LIMIT_USER_NPROC, "user:1000");
 	CHECK(l && strstr(l->source, "get 300 from /etc/security/limits.conf line 3 ('1000:1999 - nproc 300')"));
@@ -294,7 +294,7 @@ static void task_hogs(void)
 	CHECK_STR(task_top_words(&t, words, sizeof(words)),
 		  "500 zombies of leaker (pid 100), which does not wait() for its children");
 	s.sys.loadavg.nr_threads = 31000;
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	{
 		const struct limit *l = find(&a, LIMIT_PID_MAX, "system");
 
@@ -325,7 +325,7 @@ static void task_hogs(void)
 			add_child(&s, 1000 + p * 50 + i, 100 + p, 1, "job", false);
 	CHECK(top_of(&s, &t) && t.kind == TOP_COMMAND && t.count == 1000 && t.tasks == 1000);
 	CHECK(t.comm && strcmp(t.comm, "job") == 0);
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	CHECK(a.consumers.ncommands == 2 && strcmp(a.consumers.commands[0].comm, "job") == 0 &&
 	      a.consumers.commands[0].processes == 1000);
 	CHECK(a.consumers.nparents == 21 && a.consumers.parents[0].pid == 100 && a.consumers.parents[0].children == 50);
@@ -443,12 +443,12 @@ static void commit_modes(void)
 	s.sys.meminfo.kib[MEMINFO_COMMIT_LIMIT] = 500;
 	s.sys.meminfo.kib[MEMINFO_COMMITTED_AS] = 490;
 	s.sys.overcommit_memory = (struct opt_u64){ true, 0 };
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_COMMIT, "system");
 	CHECK(l && l->unlimited && !l->enforced && l->status == STATUS_OK);
 	assessment_free(&a);
 	s.sys.overcommit_memory.v = 2;
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_COMMIT, "system");
 	CHECK(l && l->enforced && l->max == 500 * 1024 && l->used == 490 * 1024 && l->status == STATUS_CRITICAL);
 	CHECK(l && l->err == ENOMEM);
@@ -458,7 +458,7 @@ static void commit_modes(void)
 	assessment_free(&a);
 	/* without MemFree either, nothing is said of memory: absent is not zero */
 	s.sys.meminfo.seen &= ~(1u << MEMINFO_MEM_FREE);
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	CHECK(find(&a, LIMIT_MEMORY, "system") == NULL);
 	assessment_free(&a);
 	snapshot_free(&s);
@@ -504,7 +504,7 @@ static void cgroups_pids_and_memory(void)
 	c->has_pids_max = true;
 	c->pids_unlimited = true;
 	c->pids_events_max = (struct opt_u64){ true, 100 };
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_CGROUP_PIDS, "cgroup:/system.slice/app.service");
 	CHECK(l && l->used == 480 && l->max == 512 && l->status == STATUS_WARNING && l->err == EAGAIN);
 	CHECK(find(&a, LIMIT_CGROUP_PIDS, "cgroup:/system.slice/app.service/worker") == NULL);
@@ -541,7 +541,7 @@ static void dead_namespace_and_child_pid_max(void)
 					  .dead_holder_pid = 500, .dead_holders = 1 };
 	s.pidns[2] = (struct pidns_info){ .inode = 4026532178ULL, .parent = PROC_PID_INIT_INO, .init_pid = 600,
 					  .tasks = 300, .pid_max = { true, 301 }, .depth = 1 };
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_PIDNS_INIT, "pidns:4026532177");
 	CHECK(l && l->status == STATUS_CRITICAL && l->err == ENOMEM && l->top.pid == 500);
 	l = find(&a, LIMIT_PID_MAX, "pidns:4026532178");
@@ -568,7 +568,7 @@ static void rlimit_data_soft_zero(void)
 	p->has_limits = true;
 	p->limits.soft[PID_RLIMIT_DATA] = (struct rlim_value){ true, false, 0 };
 	p->limits.hard[PID_RLIMIT_DATA] = (struct rlim_value){ true, true, 0 };
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_RLIMIT_DATA, "pid:70");
 	CHECK(l && l->max == 4 << 20 && l->used == 1 << 20 && l->status == STATUS_OK);
 	CHECK(find(&a, LIMIT_RLIMIT_DATA, "pid:71") == NULL);
@@ -596,7 +596,7 @@ static void hierarchical_pids_events(void)
 	s.cgroups[1] = (struct cgroup_info){ .path = strdup("/a/b"), .dir = strdup("/sys/fs/cgroup/a/b"), .has_pids_max = true,
 					     .pids_max = 5, .pids_current = { true, 5 }, .pids_events_max = { true, 1 },
 					     .pids_events_hierarchical = true };
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	l = find(&a, LIMIT_CGROUP_PIDS, "cgroup:/a");
 	{
 		uint64_t rejected = 99;
@@ -624,7 +624,7 @@ static void shown_and_exit_status(void)
 		p->map_count = 10 + (uint64_t)i;
 	}
 	s.procs[4].map_count = 64000; /* 97.7%: critical */
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	for (size_t i = 0; i < a.nlimits; i++) {
 		if (!limit_shown(&a, i, false))
 			continue;
@@ -638,7 +638,7 @@ static void shown_and_exit_status(void)
 
 	s.procs[4].map_count = 14;
 	snapshot_problem(&s, "kernel.pid_max", "/proc/sys/kernel/pid_max", EACCES, true);
-	assess(&s, &TH, &a);
+	assess(&s, &TH, NULL, &a);
 	CHECK(a.unknown && assessment_exit_status(&a) == 3);
 	assessment_free(&a);
 	snapshot_free(&s);
