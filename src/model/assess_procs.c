@@ -454,14 +454,14 @@ void assess_processes(const struct snapshot *snap, const struct assess_opts *opt
 	double closest_pct[NPER];
 	struct limit l;
 
-	/* the closest of each kind, from the numbers alone */
+	/* the closest ok one of each kind (mark_listed lists it beside those that are not ok), from the numbers alone */
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];
 
 		for (size_t k = 0; k < NPER; k++) {
 			double pct;
 
-			if (!per_process_numbers(snap, p, per_process_ids[k], &l))
+			if (!per_process_numbers(snap, p, per_process_ids[k], &l) || limit_status(&l, &a->th) != STATUS_OK)
 				continue;
 			pct = limit_percent(&l);
 			if (!closest[k] || closer(pct, p->pid, closest_pct[k], closest[k]->pid)) {
