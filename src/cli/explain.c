@@ -387,11 +387,14 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	snapshot_init(&snap);
-	probe_snapshot(&root, &popts, &snap);
 	/* the context: what was given, or this process (the shell's own, with exec) */
 	if (!pid && !have_uid && !cgroup_arg)
 		pid = (uint64_t)getpid();
+	/* its maps are counted whatever their size; the others' only where they could reach the warning */
+	popts.focus_pid = (int)pid;
+	popts.map_count_min_pct = th.warning_pct;
+	snapshot_init(&snap);
+	probe_snapshot(&root, &popts, &snap);
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
 	if (pid) {

@@ -129,6 +129,8 @@ int cmd_report(int argc, char **argv)
 
 	if (cli_open_root(&root, root_path) < 0)
 		return EXIT_UNKNOWN;
+	/* maps that cannot reach the warning threshold are not counted, unless every limit is listed */
+	popts.map_count_min_pct = ropts.all ? 0 : th.warning_pct;
 	snapshot_init(&snap);
 	probe_snapshot(&root, &popts, &snap);
 	assess(&snap, &th, &(struct assess_opts){ .every_process = ropts.all }, &a);

@@ -522,8 +522,8 @@ static void find_scope(struct run *run)
 /* headroom's own report, taken while the failure is held; finds the mode's limit in it. */
 static void take_report(struct run *run)
 {
-	struct probe_opts po = { .no_fork = false, .map_counts = true };
 	struct thresholds th = { 80, 95 };
+	struct probe_opts po = { .no_fork = false, .map_counts = true, .map_count_min_pct = th.warning_pct };
 	struct hr_root root;
 
 	if (root_open(&root, "/") < 0)

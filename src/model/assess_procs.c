@@ -470,6 +470,8 @@ void assess_processes(const struct snapshot *snap, const struct assess_opts *opt
 			}
 		}
 	}
+	/* map counts the probe did not read are ok, proven by their bound: counted, not built */
+	a->unbuilt += snap->maps_bounded;
 	/* built: what is not ok, the closest, and what was asked for; the others are only counted */
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];

@@ -193,6 +193,7 @@ struct snapshot {
 	struct limits_rule *limits_rules;
 	size_t nlimits_rules;
 	struct strtab strings;
+	size_t maps_bounded;   /* processes whose maps were not counted: their VmSize keeps them below the warning */
 	bool live;
 };
 

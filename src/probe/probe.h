@@ -17,6 +17,14 @@ struct probe_opts {
 	bool map_counts;  /* count the lines of /proc/PID/maps */
 	bool oom_scores;  /* read /proc/PID/oom_score_adj and oom_score (headroom oom) */
 	bool no_threads;  /* count maps in the calling thread (the daemon starts no thread) */
+	/*
+	 * Count the maps of a process only when they could reach this percent of vm.max_map_count: each
+	 * mapping spans a page at least, so VmSize in pages bounds the count. The process with the largest
+	 * VmSize of the walk so far is counted whatever its bound, so the closest is among those counted.
+	 * 0: count every process (--all).
+	 */
+	double map_count_min_pct;
+	int focus_pid;    /* its maps are counted whatever the bound (explain's context) */
 };
 
 /* Reads everything. Returns 0, or -errno when even the root's proc cannot be used. */

@@ -80,6 +80,7 @@ struct scan {
 	const struct hr_root *root;
 	const struct probe_opts *opts;
 	struct snapshot *snap;
+	uint64_t largest_vm_kib; /* the largest VmSize of the walk so far, whose maps were counted */
 	struct mapcount *mc;   /* the worker counting maps; NULL: count inline */
 	struct buf b, scratch;
 };
@@ -107,6 +108,7 @@ static void set_map_count(struct scan *s, struct proc_info *p, const char *name,
 struct pending {
 	struct proc_info p;
 	int pfd;
+	bool count_maps;  /* its mappings are counted (maps_worth_counting) */
 	bool maps_queued; /* the worker counts its mappings */
 	char name[16];
 };
@@ -115,6 +117,29 @@ static void add_proc(struct scan *s, const struct proc_info *p)
 {
 	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));
 	s->snap->procs[s->snap->nprocs++] = *p;
+}
+
+/*
+ * Whether p's maps are worth counting: its VmSize in pages (each mapping spans one at least; the
+ * [vsyscall] gate is in neither) could reach map_count_min_pct of vm.max_map_count, or it is the largest
+ * so far, or it is the one asked for. A fork leak of 26,000 small processes counts a handful.
+ */
+static bool maps_worth_counting(struct scan *s, const struct proc_info *p)
+{
+	const struct sys_info *sys = &s->snap->sys;
+
+	if (!p->has_mm || !s->opts->map_counts)
+		return false;
+	if (s->opts->map_count_min_pct <= 0 || !sys->max_map_count.known || p->pid == s->opts->focus_pid)
+		return true;
+	if (p->vm_size_kib > s->largest_vm_kib) {
+		s->largest_vm_kib = p->vm_size_kib;
+		return true;
+	}
+	if ((double)(p->vm_size_kib / 4) * 100.0 >= s->opts->map_count_min_pct * (double)sys->max_map_count.v)
+		return true;
+	s->snap->maps_bounded++;
+	return false;
 }
 
 /*
@@ -181,7 +206,8 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 		return 1;
 	}
 	/* the largest address spaces first: their maps take longest */
-	ret->maps_queued = p->has_mm && s->opts->map_counts &&
+	ret->count_maps = maps_worth_counting(s, p);
+	ret->maps_queued = ret->count_maps &&
 			   (mapcount_early(s->mc, p->pid) || mapcount_queue(s->mc, p->pid, pfd, p->vm_size_kib));
 	ret->pfd = pfd;
 	return 0;
@@ -252,7 +278,7 @@ static void scan_rest(struct scan *s, struct pending *pe)
 		if (root_refused((int)n))
 			scan_problem(s, "OOM scores of processes", name, file, (int)n);
 	}
-	if (p->has_mm && s->opts->map_counts && !pe->maps_queued)
+	if (pe->count_maps && !pe->maps_queued)
 		set_map_count(s, p, name, mapcount_one(s->root, pfd, &s->scratch));
 	add_proc(s, p);
 gone:
@@ -294,6 +320,10 @@ static void queue_newest(struct scan *s)
 	snprintf(rel, sizeof(rel), "%llu/status", (unsigned long long)la->last_pid);
 	if (read_file_at(s->root, s->root->proc_fd, rel, &s->b) < 0 || pid_status_parse(s->b.data, s->b.len, &st) < 0 ||
 	    !st.has_tgid || !st.has_mm)
+		return;
+	/* a thread hog's maps are long; a small process's are not worth the early start */
+	if (s->opts->map_count_min_pct > 0 && s->snap->sys.max_map_count.known &&
+	    (double)(st.vm_size_kib / 4) * 100.0 < s->opts->map_count_min_pct * (double)s->snap->sys.max_map_count.v)
 		return;
 	snprintf(rel, sizeof(rel), "%d", st.tgid);
 	fd = root_openat(s->root, s->root->proc_fd, rel, O_RDONLY | O_DIRECTORY);
