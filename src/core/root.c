@@ -326,7 +326,32 @@ static int open_read(const struct hr_root *r, int dirfd, const char *rel)
 	return fd;
 }
 
-ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b)
+/* Reads fd to its end into b. one_record: a read shorter than asked is the end (see read_record_at). */
+static ssize_t read_all(int fd, struct buf *b, bool one_record)
+{
+	ssize_t n;
+
+	for (;;) {
+		size_t room;
+
+		if (b->cap - b->len < 4096)
+			buf_grow(b, b->cap);
+		room = b->cap - b->len - 1;
+		n = read(fd, b->data + b->len, room);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		b->len += (size_t)n;
+		if (b->len > HR_READ_MAX)
+			return -EFBIG;
+		if (n == 0 || (one_record && (size_t)n < room))
+			return (ssize_t)b->len;
+	}
+}
+
+static ssize_t read_file(const struct hr_root *r, int dirfd, const char *rel, struct buf *b, bool one_record)
 {
 	int fd;
 	ssize_t n;
@@ -335,32 +360,24 @@ ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct
 	fd = open_read(r, dirfd, rel);
 	if (fd < 0)
 		return fd;
-	for (;;) {
-		if (b->cap - b->len < 4096)
-			buf_grow(b, b->cap);
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
-			break;
-		}
-		if (n == 0) {
-			n = (ssize_t)b->len;
-			break;
-		}
-		b->len += (size_t)n;
-		if (b->len > HR_READ_MAX) {
-			n = -EFBIG;
-			break;
-		}
-	}
+	n = read_all(fd, b, one_record);
 	close(fd);
 	if (n < 0)
 		buf_reset(b);
 	else
 		b->data[b->len] = '\0';
 	return n;
+}
+
+ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b)
+{
+	return read_file(r, dirfd, rel, b, false);
+}
+
+ssize_t read_record_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b)
+{
+	/* only the live kernel's files are known to be one record; a tree's may be anything */
+	return read_file(r, dirfd, rel, b, r && r->live);
 }
 
 ssize_t readlink_at(const struct hr_root *r, int dirfd, const char *rel, char *out, size_t size)

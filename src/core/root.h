@@ -77,6 +77,13 @@ int root_access(const struct hr_root *r, int dirfd, const char *rel);
 ssize_t read_file_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b);
 
 /*
+ * read_file_at() for a file the kernel writes as one seq_file record, such as /proc/PID/status, limits,
+ * cgroup, oom_score (single_open(), or simple_read_from_buffer()): a read that returns less than it
+ * asked for has reached the end, which saves the read that would return 0. Only on the live root.
+ */
+ssize_t read_record_at(const struct hr_root *r, int dirfd, const char *rel, struct buf *b);
+
+/*
  * Reads the symbolic link dirfd/rel into out (NUL-terminated); the directories leading to it are
  * confined as by root_openat(). Returns its length or -errno.
  */

@@ -31,15 +31,16 @@ size_t pid_status_unescape_name(const char *in, size_t len, char *out, size_t si
 	return o;
 }
 
-static bool kib_field(const struct line *l, const char *key, uint64_t *ret)
+/* The value after key on a line known to start with it. */
+static bool kib_after(const struct line *l, size_t keylen, uint64_t *ret)
 {
-	const char *p;
+	const char *p = l->p + keylen;
 
-	if (!line_has_prefix(l, key))
-		return false;
-	p = l->p + strlen(key);
 	return parse_u64(&p, l->p + l->len, ret) == 0;
 }
+
+/* The line starts with key (a literal). */
+#define KEY(l, key) ((l)->len >= sizeof(key) - 1 && memcmp((l)->p, key, sizeof(key) - 1) == 0)
 
 int pid_status_parse(const char *buf, size_t len, struct pid_status *ret)
 {
@@ -48,65 +49,98 @@ int pid_status_parse(const char *buf, size_t len, struct pid_status *ret)
 	struct line l;
 
 	memset(&s, 0, sizeof(s));
+	/* some 60 lines, a dozen wanted: dispatched on the first byte, each key compared once */
 	while (next_line(&pos, end, &l)) {
 		const char *p, *le = l.p + l.len;
 		uint64_t v;
 
-		if (line_has_prefix(&l, "Name:")) {
-			p = l.p + 5;
-			if (p < le && *p == '\t')
-				p++;
-			pid_status_unescape_name(p, (size_t)(le - p), s.name, sizeof(s.name));
-			s.has_name = true;
-		} else if (line_has_prefix(&l, "State:")) {
-			p = l.p + 6;
-			skip_blanks(&p, le);
-			if (p < le)
-				s.state = *p;
-		} else if (line_has_prefix(&l, "Tgid:")) {
-			p = l.p + 5;
-			if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
-				s.tgid = (int)v;
-				s.has_tgid = true;
-			}
-		} else if (line_has_prefix(&l, "PPid:")) {
-			p = l.p + 5;
-			if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
-				s.ppid = (int)v;
-				s.has_ppid = true;
-			}
-		} else if (line_has_prefix(&l, "Uid:")) {
-			p = l.p + 4;
-			if (parse_u64(&p, le, &v) == 0 && v <= UINT32_MAX) {
-				s.ruid = (uint32_t)v;
-				s.has_uid = true;
-			}
-		} else if (line_has_prefix(&l, "Threads:")) {
-			p = l.p + 8;
-			if (parse_u64(&p, le, &v) == 0) {
-				s.threads = v;
-				s.has_threads = true;
-			}
-		} else if (kib_field(&l, "VmSize:", &s.vm_size_kib)) {
-			s.has_mm = true;
-		} else if (kib_field(&l, "VmData:", &s.vm_data_kib) || kib_field(&l, "VmRSS:", &s.vm_rss_kib) ||
-			   kib_field(&l, "VmSwap:", &s.vm_swap_kib) || kib_field(&l, "VmPTE:", &s.vm_pte_kib)) {
-			/* stored by kib_field */
-		} else if (line_has_prefix(&l, "CapEff:")) {
-			p = l.p + 7;
-			if (parse_hex_u64(&p, le, &s.cap_eff) == 0)
-				s.has_cap_eff = true;
-		} else if (line_has_prefix(&l, "NSpid:")) {
-			int64_t pid = 0;
-			int n = 0;
+		if (!l.len)
+			continue;
+		switch (l.p[0]) {
+		case 'N':
+			if (KEY(&l, "Name:")) {
+				p = l.p + 5;
+				if (p < le && *p == '\t')
+					p++;
+				pid_status_unescape_name(p, (size_t)(le - p), s.name, sizeof(s.name));
+				s.has_name = true;
+			} else if (KEY(&l, "NSpid:")) {
+				int64_t pid = 0;
+				int n = 0;
 
-			p = l.p + 6;
-			while (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
-				pid = (int64_t)v;
-				n++;
+				p = l.p + 6;
+				while (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
+					pid = (int64_t)v;
+					n++;
+				}
+				s.nspid_count = n;
+				s.nspid_inner = n ? pid : 0;
 			}
-			s.nspid_count = n;
-			s.nspid_inner = n ? pid : 0;
+			break;
+		case 'S':
+			if (KEY(&l, "State:")) {
+				p = l.p + 6;
+				skip_blanks(&p, le);
+				if (p < le)
+					s.state = *p;
+			}
+			break;
+		case 'T':
+			if (KEY(&l, "Tgid:")) {
+				p = l.p + 5;
+				if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
+					s.tgid = (int)v;
+					s.has_tgid = true;
+				}
+			} else if (KEY(&l, "Threads:")) {
+				p = l.p + 8;
+				if (parse_u64(&p, le, &v) == 0) {
+					s.threads = v;
+					s.has_threads = true;
+				}
+			}
+			break;
+		case 'P':
+			if (KEY(&l, "PPid:")) {
+				p = l.p + 5;
+				if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
+					s.ppid = (int)v;
+					s.has_ppid = true;
+				}
+			}
+			break;
+		case 'U':
+			if (KEY(&l, "Uid:")) {
+				p = l.p + 4;
+				if (parse_u64(&p, le, &v) == 0 && v <= UINT32_MAX) {
+					s.ruid = (uint32_t)v;
+					s.has_uid = true;
+				}
+			}
+			break;
+		case 'V':
+			if (KEY(&l, "VmSize:")) {
+				if (kib_after(&l, 7, &s.vm_size_kib))
+					s.has_mm = true;
+			} else if (KEY(&l, "VmData:")) {
+				kib_after(&l, 7, &s.vm_data_kib);
+			} else if (KEY(&l, "VmRSS:")) {
+				kib_after(&l, 6, &s.vm_rss_kib);
+			} else if (KEY(&l, "VmSwap:")) {
+				kib_after(&l, 7, &s.vm_swap_kib);
+			} else if (KEY(&l, "VmPTE:")) {
+				kib_after(&l, 6, &s.vm_pte_kib);
+			}
+			break;
+		case 'C':
+			if (KEY(&l, "CapEff:")) {
+				p = l.p + 7;
+				if (parse_hex_u64(&p, le, &s.cap_eff) == 0)
+					s.has_cap_eff = true;
+			}
+			break;
+		default:
+			break;
 		}
 	}
 	if (!s.has_name || !s.has_uid || !s.has_threads)

@@ -81,6 +81,7 @@ struct scan {
 	const struct probe_opts *opts;
 	struct snapshot *snap;
 	uint64_t largest_vm_kib; /* the largest VmSize of the walk so far, whose maps were counted */
+	bool own_pids;           /* proc is this process's own pid namespace's: its pids are ours for prlimit() */
 	struct mapcount *mc;   /* the worker counting maps; NULL: count inline */
 	struct buf b, scratch;
 };
@@ -117,6 +118,46 @@ static void add_proc(struct scan *s, const struct proc_info *p)
 {
 	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));
 	s->snap->procs[s->snap->nprocs++] = *p;
+}
+
+/*
+ * The limits headroom uses, by prlimit(2): a system call each instead of the kernel formatting sixteen
+ * lines of /proc/PID/limits. It needs the same credentials or CAP_SYS_RESOURCE (prlimit(2)): a root
+ * without that capability, such as in some containers, gets EPERM for other users' processes and reads
+ * the file instead. Returns 0 or -errno; *ret is complete only on success.
+ */
+static int limits_by_prlimit(int pid, struct pid_limits *ret)
+{
+	static const struct {
+		int resource;
+		enum pid_rlimit key;
+	} which[] = { { RLIMIT_NPROC, PID_RLIMIT_NPROC }, { RLIMIT_AS, PID_RLIMIT_AS },
+		      { RLIMIT_DATA, PID_RLIMIT_DATA }, { RLIMIT_STACK, PID_RLIMIT_STACK } };
+	struct pid_limits l;
+
+	memset(&l, 0, sizeof(l));
+	for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+		struct rlimit rl;
+
+		if (prlimit(pid, which[i].resource, NULL, &rl) < 0)
+			return -errno;
+		l.soft[which[i].key] = (struct rlim_value){ true, rl.rlim_cur == RLIM_INFINITY, rl.rlim_cur };
+		l.hard[which[i].key] = (struct rlim_value){ true, rl.rlim_max == RLIM_INFINITY, rl.rlim_max };
+		if (rl.rlim_cur == RLIM_INFINITY)
+			l.soft[which[i].key].value = 0;
+		if (rl.rlim_max == RLIM_INFINITY)
+			l.hard[which[i].key].value = 0;
+	}
+	*ret = l;
+	return 0;
+}
+
+/* Whether proc is the procfs of this process's pid namespace: its "self" link names our pid. */
+static bool proc_is_own(const struct hr_root *root)
+{
+	char link[32];
+
+	return root->live && readlink_at(root, root->proc_fd, "self", link, sizeof(link)) > 0 && atoi(link) == getpid();
 }
 
 /*
@@ -163,7 +204,7 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 	p->pid = atoi(name);
 	snprintf(ret->name, sizeof(ret->name), "%.15s", name);
 
-	n = read_file_at(s->root, pfd, "status", &s->b);
+	n = read_record_at(s->root, pfd, "status", &s->b);
 	if (n < 0) {
 		if (!vanished((int)n))
 			scan_problem(s, "process status", name, "status", (int)n);
@@ -221,7 +262,11 @@ static void scan_rest(struct scan *s, struct pending *pe)
 	int pfd = pe->pfd, err;
 	ssize_t n;
 
-	n = read_file_at(s->root, pfd, "limits", &s->b);
+	if (s->own_pids && limits_by_prlimit(p->pid, &p->limits) == 0) {
+		p->has_limits = true;
+		goto limits_done;
+	}
+	n = read_record_at(s->root, pfd, "limits", &s->b);
 	if (n < 0) {
 		if (gone(s->root, pfd, (int)n))
 			goto gone;
@@ -231,8 +276,9 @@ static void scan_rest(struct scan *s, struct pending *pe)
 	} else {
 		scan_problem(s, "resource limits", name, "limits", -EINVAL);
 	}
+limits_done:
 
-	n = read_file_at(s->root, pfd, "cgroup", &s->b);
+	n = read_record_at(s->root, pfd, "cgroup", &s->b);
 	if (n >= 0) {
 		p->cgroup = primary_cgroup(s->snap, s->b.data, s->b.len, &p->memcg);
 		if (!p->cgroup)
@@ -249,10 +295,17 @@ static void scan_rest(struct scan *s, struct pending *pe)
 				     "access; counted as not exempt from RLIMIT_NPROC)", name, "ns/user", err);
 	}
 
-	/* Namespace links need ptrace read access: other users' processes fail with EACCES. */
-	p->pidns = probe_ns_inode(s->root, pfd, "ns/pid", &err);
-	if (!p->pidns && !vanished(err))
-		scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
+	/*
+	 * One pid in NSpid (4.1+): the process is in the reader's own pid namespace, no link to read. Otherwise
+	 * the link, which needs ptrace read access: other users' processes fail with EACCES.
+	 */
+	if (p->nspid_count == 1 && s->snap->sys.own_pidns) {
+		p->pidns = s->snap->sys.own_pidns;
+	} else {
+		p->pidns = probe_ns_inode(s->root, pfd, "ns/pid", &err);
+		if (!p->pidns && !vanished(err))
+			scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
+	}
 	if (p->pidns) {
 		/* ENOENT here: no process was ever created in the namespace it would fork into (no reaper). */
 		uint64_t c = probe_ns_inode(s->root, pfd, "ns/pid_for_children", NULL);
@@ -265,10 +318,10 @@ static void scan_rest(struct scan *s, struct pending *pe)
 		const char *file = "oom_score_adj", *q;
 		int64_t adj, score;
 
-		n = read_file_at(s->root, pfd, file, &s->b);
+		n = read_record_at(s->root, pfd, file, &s->b);
 		if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) && adj >= -1000 && adj <= 1000) {
 			file = "oom_score";
-			n = read_file_at(s->root, pfd, file, &s->b);
+			n = read_record_at(s->root, pfd, file, &s->b);
 			if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
 				p->has_oom = true;
 				p->oom_score_adj = (int)adj;
@@ -434,7 +487,7 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	const char *name;
 	int err;
 
-	*s = (struct scan){ .root = root, .opts = opts, .snap = snap };
+	*s = (struct scan){ .root = root, .opts = opts, .snap = snap, .own_pids = proc_is_own(root) };
 	buf_init(&s->b);
 	buf_init(&s->scratch);
 	if (opts->map_counts && !opts->no_threads)
