@@ -98,6 +98,8 @@ struct walk {
 	struct buf b;
 	size_t count;
 	bool truncated;
+	bool assign_cgroup; /* the hierarchy /proc/PID/cgroup's primary path is in: read its cgroup.procs */
+	bool assign_memcg;  /* the v1 memory hierarchy: likewise for the memcg path */
 };
 
 static void walk_malformed(struct walk *w, const char *dir, const char *file);
@@ -257,6 +259,38 @@ static void add_cgroup(struct walk *w, const char *path, const char *dir, const 
 	n->hier = w->hier;
 }
 
+/*
+ * The processes of this cgroup, from its cgroup.procs, get its path: one read a cgroup instead of one
+ * /proc/PID/cgroup a process. A process not found in any (it came in between, or its hierarchy is not
+ * walked) is read by probe_procs_cgroups().
+ */
+static void assign_members(struct walk *w, int dirfd, const char *path)
+{
+	struct snapshot *snap = w->snap;
+	const char *pos, *end, *interned = NULL;
+	struct line l;
+
+	if (read_file_at(w->root, dirfd, "cgroup.procs", &w->b) < 0)
+		return;
+	pos = w->b.data;
+	end = pos + w->b.len;
+	while (next_line(&pos, end, &l)) {
+		const char *q = l.p;
+		uint64_t pid;
+		struct proc_info *p;
+
+		if (parse_u64(&q, l.p + l.len, &pid) < 0 || pid > INT32_MAX || !(p = snapshot_proc(snap, (int)pid)) ||
+		    p->kernel_thread)
+			continue;
+		if (!interned)
+			interned = strtab_intern(&snap->strings, path, strlen(path));
+		if (w->assign_cgroup && !p->cgroup)
+			p->cgroup = interned;
+		if (w->assign_memcg && !p->memcg)
+			p->memcg = interned;
+	}
+}
+
 /* Joins a hierarchy path and a child name. */
 static void path_join(struct buf *out, const char *base, const char *name)
 {
@@ -295,6 +329,8 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 		keep = true;
 	if (keep)
 		add_cgroup(w, path, dir, &c);
+	if (w->assign_cgroup || w->assign_memcg)
+		assign_members(w, dirfd, path);
 	if (depth >= CG_MAX_DEPTH)
 		return;
 
@@ -327,6 +363,13 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 
 void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 {
+	bool v1_pids = false;
+
+	/* the primary path of /proc/PID/cgroup is the v1 pids hierarchy's, else the v2 one (probe/procs.c) */
+	for (size_t i = 0; i < snap->nhiers; i++) {
+		v1_pids |= snap->hiers[i].kind == CG_HIER_V1 && snap->hiers[i].has_pids;
+		snap->memcg_v1 |= snap->hiers[i].kind == CG_HIER_V1 && snap->hiers[i].has_memory;
+	}
 	for (size_t i = 0; i < snap->nhiers; i++) {
 		struct cgroup_hier *h = &snap->hiers[i];
 		const char *rel = h->mount_point;
@@ -344,6 +387,8 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 		w.root = root;
 		w.snap = snap;
 		w.hier = (int)i;
+		w.assign_cgroup = snap->cgroups_deferred && (h->kind == CG_HIER_V1 ? h->has_pids : !v1_pids);
+		w.assign_memcg = snap->cgroups_deferred && h->kind == CG_HIER_V1 && h->has_memory;
 		buf_init(&w.b);
 		if (h->kind == CG_HIER_V2) {
 			/* Only controllers listed at the mount's root can appear below it. */

@@ -42,6 +42,11 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 void probe_procs_finish(struct procs_scan *ps);
 void probe_cgroups(const struct hr_root *root, struct snapshot *snap);
 /*
+ * After probe_cgroups: the cgroups of the processes its walk did not find in a cgroup.procs, from their
+ * /proc/PID/cgroup, and each zombie's from its parent's.
+ */
+void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap);
+/*
  * Reads one cgroup found by probe_cgroups again, into *ret (a copy of old with fresh numbers): the
  * daemon's per-tick pass. Problems go to snap. Returns 0, or -errno when the cgroup is gone.
  */

@@ -27,10 +27,37 @@ static bool vanished(int err)
 	return err == -ENOENT || err == -ESRCH;
 }
 
-/* After a file failed with a vanished() error: is the process really gone? */
-static bool gone(const struct hr_root *root, int pfd, int err)
+/*
+ * A process's files are read from its directory when it is open (a tree), or from proc by "PID/file"
+ * (the live system: an open and a close saved per process; its pid cannot be reused while it is listed
+ * and read within microseconds). rel_of() gives the path for file, in out (room for 64).
+ */
+struct pdir {
+	int fd;         /* the process's directory, or proc */
+	bool own;       /* fd is the process's directory (closed by its owner) */
+	char name[16];  /* the pid */
+};
+
+static void pdir_close(const struct pdir *d)
 {
-	return vanished(err) && root_access(root, pfd, "status") < 0;
+	if (d->own && d->fd >= 0)
+		close(d->fd);
+}
+
+static const char *rel_of(const struct pdir *d, const char *file, char *out)
+{
+	if (d->own)
+		return file;
+	snprintf(out, 64, "%s/%.40s", d->name, file);
+	return out;
+}
+
+/* After a file failed with a vanished() error: is the process really gone? */
+static bool gone(const struct hr_root *root, const struct pdir *d, int err)
+{
+	char rel[64];
+
+	return vanished(err) && root_access(root, d->fd, rel_of(d, "status", rel)) < 0;
 }
 
 static bool is_pid_name(const char *s)
@@ -76,12 +103,34 @@ static const char *primary_cgroup(struct snapshot *snap, const char *buf, size_t
 	return pick ? strtab_intern(&snap->strings, pick->path, pick->path_len) : NULL;
 }
 
+/* The cgroups of p from its /proc/PID/cgroup (dirfd: its directory, or proc with name "PID/"). */
+static void read_cgroup_file(const struct hr_root *root, struct snapshot *snap, int dirfd, const char *name,
+			     struct proc_info *p, struct buf *b)
+{
+	char rel[48];
+	ssize_t n;
+
+	if (dirfd == root->proc_fd)
+		snprintf(rel, sizeof(rel), "%.32s/cgroup", name);
+	else
+		snprintf(rel, sizeof(rel), "cgroup");
+	n = read_record_at(root, dirfd, rel, b);
+	if (n >= 0) {
+		p->cgroup = primary_cgroup(snap, b->data, b->len, &p->memcg);
+		if (!p->cgroup)
+			probe_problem(root, snap, "cgroup membership", -EINVAL, false, "proc/%.32s/cgroup", name);
+	} else if (n != -ENOENT && n != -ESRCH) {
+		probe_problem(root, snap, "cgroup membership", (int)n, false, "proc/%.32s/cgroup", name);
+	}
+}
+
 struct scan {
 	const struct hr_root *root;
 	const struct probe_opts *opts;
 	struct snapshot *snap;
 	uint64_t largest_vm_kib; /* the largest VmSize of the walk so far, whose maps were counted */
 	bool own_pids;           /* proc is this process's own pid namespace's: its pids are ours for prlimit() */
+	uid_t euid;              /* ours: whose maps we may read */
 	struct mapcount *mc;   /* the worker counting maps; NULL: count inline */
 	struct buf b, scratch;
 };
@@ -108,10 +157,9 @@ static void set_map_count(struct scan *s, struct proc_info *p, const char *name,
 /* A process between the two passes of the scan: its status is read, its directory still open. */
 struct pending {
 	struct proc_info p;
-	int pfd;
+	struct pdir dir;
 	bool count_maps;  /* its mappings are counted (maps_worth_counting) */
 	bool maps_queued; /* the worker counts its mappings */
-	char name[16];
 };
 
 static void add_proc(struct scan *s, const struct proc_info *p)
@@ -121,23 +169,25 @@ static void add_proc(struct scan *s, const struct proc_info *p)
 }
 
 /*
- * The limits headroom uses, by prlimit(2): a system call each instead of the kernel formatting sixteen
- * lines of /proc/PID/limits. It needs the same credentials or CAP_SYS_RESOURCE (prlimit(2)): a root
+ * The limits headroom uses (AS, DATA; NPROC when need_nproc), by prlimit(2): a system call each instead
+ * of the kernel formatting sixteen lines of /proc/PID/limits. It needs the same credentials or CAP_SYS_RESOURCE (prlimit(2)): a root
  * without that capability, such as in some containers, gets EPERM for other users' processes and reads
  * the file instead. Returns 0 or -errno; *ret is complete only on success.
  */
-static int limits_by_prlimit(int pid, struct pid_limits *ret)
+static int limits_by_prlimit(int pid, bool need_nproc, struct pid_limits *ret)
 {
 	static const struct {
 		int resource;
 		enum pid_rlimit key;
-	} which[] = { { RLIMIT_NPROC, PID_RLIMIT_NPROC }, { RLIMIT_AS, PID_RLIMIT_AS },
-		      { RLIMIT_DATA, PID_RLIMIT_DATA }, { RLIMIT_STACK, PID_RLIMIT_STACK } };
+	} which[] = { { RLIMIT_AS, PID_RLIMIT_AS }, { RLIMIT_DATA, PID_RLIMIT_DATA }, { RLIMIT_NPROC, PID_RLIMIT_NPROC } };
 	struct pid_limits l;
 
 	memset(&l, 0, sizeof(l));
 	for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
 		struct rlimit rl;
+
+		if (which[i].key == PID_RLIMIT_NPROC && !need_nproc)
+			continue;
 
 		if (prlimit(pid, which[i].resource, NULL, &rl) < 0)
 			return -errno;
@@ -173,7 +223,8 @@ static bool maps_worth_counting(struct scan *s, const struct proc_info *p)
 		return false;
 	if (s->opts->map_count_min_pct <= 0 || !sys->max_map_count.known || p->pid == s->opts->focus_pid)
 		return true;
-	if (p->vm_size_kib > s->largest_vm_kib) {
+	/* the largest so far among those this user can read (ptrace access: root, or the same uid) */
+	if (p->vm_size_kib > s->largest_vm_kib && (s->euid == 0 || p->uid == s->euid)) {
 		s->largest_vm_kib = p->vm_size_kib;
 		return true;
 	}
@@ -190,32 +241,37 @@ static bool maps_worth_counting(struct scan *s, const struct proc_info *p)
 static int scan_status(struct scan *s, const char *name, struct pending *ret)
 {
 	struct proc_info *p = &ret->p;
+	struct pdir *d = &ret->dir;
 	struct pid_status st;
+	char rel[64];
 	ssize_t n;
-	int pfd;
 
-	pfd = root_openat(s->root, s->root->proc_fd, name, O_RDONLY | O_DIRECTORY);
-	if (pfd < 0) {
-		if (!vanished(pfd))
-			scan_problem(s, "process directory", name, "", pfd);
-		return 1;
+	snprintf(d->name, sizeof(d->name), "%.15s", name);
+	d->own = !s->root->live;
+	d->fd = s->root->proc_fd;
+	if (d->own) {
+		d->fd = root_openat(s->root, s->root->proc_fd, name, O_RDONLY | O_DIRECTORY);
+		if (d->fd < 0) {
+			if (!vanished(d->fd))
+				scan_problem(s, "process directory", name, "", d->fd);
+			return 1;
+		}
 	}
 	memset(p, 0, sizeof(*p));
 	p->pid = atoi(name);
-	snprintf(ret->name, sizeof(ret->name), "%.15s", name);
 
-	n = read_record_at(s->root, pfd, "status", &s->b);
+	n = read_record_at(s->root, d->fd, rel_of(d, "status", rel), &s->b);
 	if (n < 0) {
 		if (!vanished((int)n))
 			scan_problem(s, "process status", name, "status", (int)n);
-		close(pfd);
+		pdir_close(d);
 		return 1;
 	}
 	if (pid_status_parse(s->b.data, s->b.len, &st) < 0) {
 		/* An exiting task can also return a partial file; only a present one is malformed. */
-		if (root_access(s->root, pfd, "status") == 0)
+		if (root_access(s->root, d->fd, rel_of(d, "status", rel)) == 0)
 			scan_problem(s, "process status", name, "status", -EINVAL);
-		close(pfd);
+		pdir_close(d);
 		return 1;
 	}
 	memcpy(p->comm, st.name, sizeof(p->comm));
@@ -243,14 +299,23 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 		p->kernel_thread = true;
 		p->pidns = s->snap->sys.own_pidns;
 		add_proc(s, p);
-		close(pfd);
+		pdir_close(d);
 		return 1;
 	}
-	/* the largest address spaces first: their maps take longest */
+	/* the largest address spaces first: their maps take longest; the worker holds the directory open */
 	ret->count_maps = maps_worth_counting(s, p);
-	ret->maps_queued = ret->count_maps &&
-			   (mapcount_early(s->mc, p->pid) || mapcount_queue(s->mc, p->pid, pfd, p->vm_size_kib));
-	ret->pfd = pfd;
+	ret->maps_queued = false;
+	if (ret->count_maps && s->mc) {
+		if (mapcount_early(s->mc, p->pid)) {
+			ret->maps_queued = true;
+		} else {
+			int dfd = d->own ? d->fd : root_openat(s->root, s->root->proc_fd, name, O_RDONLY | O_DIRECTORY);
+
+			ret->maps_queued = dfd >= 0 && mapcount_queue(s->mc, p->pid, dfd, p->vm_size_kib);
+			if (dfd >= 0 && !d->own)
+				close(dfd);
+		}
+	}
 	return 0;
 }
 
@@ -258,17 +323,20 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 static void scan_rest(struct scan *s, struct pending *pe)
 {
 	struct proc_info *p = &pe->p;
-	const char *name = pe->name;
-	int pfd = pe->pfd, err;
+	const struct pdir *d = &pe->dir;
+	const char *name = d->name;
+	char rel[64];
+	int err;
 	ssize_t n;
 
-	if (s->own_pids && limits_by_prlimit(p->pid, &p->limits) == 0) {
+	/* host root's processes are exempt from RLIMIT_NPROC: its value is not needed */
+	if (s->own_pids && limits_by_prlimit(p->pid, !(p->uid == 0 && s->snap->sys.uid0_is_host_root), &p->limits) == 0) {
 		p->has_limits = true;
 		goto limits_done;
 	}
-	n = read_record_at(s->root, pfd, "limits", &s->b);
+	n = read_record_at(s->root, d->fd, rel_of(d, "limits", rel), &s->b);
 	if (n < 0) {
-		if (gone(s->root, pfd, (int)n))
+		if (gone(s->root, d, (int)n))
 			goto gone;
 		scan_problem(s, "resource limits", name, "limits", (int)n);
 	} else if (pid_limits_parse(s->b.data, s->b.len, &p->limits) == 0) {
@@ -278,19 +346,14 @@ static void scan_rest(struct scan *s, struct pending *pe)
 	}
 limits_done:
 
-	n = read_record_at(s->root, pfd, "cgroup", &s->b);
-	if (n >= 0) {
-		p->cgroup = primary_cgroup(s->snap, s->b.data, s->b.len, &p->memcg);
-		if (!p->cgroup)
-			scan_problem(s, "cgroup membership", name, "cgroup", -EINVAL);
-	} else if (!gone(s->root, pfd, (int)n)) {
-		scan_problem(s, "cgroup membership", name, "cgroup", (int)n);
-	}
+	/* on the live system, membership comes from each cgroup's cgroup.procs (probe_procs_cgroups) */
+	if (!s->snap->cgroups_deferred)
+		read_cgroup_file(s->root, s->snap, d->fd, name, p, &s->b);
 
 	/* The capabilities that exempt from RLIMIT_NPROC count only in the initial user namespace. */
 	if (p->uid != 0 && p->has_cap_eff && (p->cap_eff & ((1ULL << 21) | (1ULL << 24)))) {
-		p->userns = probe_ns_inode(s->root, pfd, "ns/user", &err);
-		if (!p->userns && !gone(s->root, pfd, err))
+		p->userns = probe_ns_inode(s->root, d->fd, rel_of(d, "ns/user", rel), &err);
+		if (!p->userns && !gone(s->root, d, err))
 			scan_problem(s, "user namespace of processes with CAP_SYS_ADMIN or CAP_SYS_RESOURCE (needs ptrace "
 				     "access; counted as not exempt from RLIMIT_NPROC)", name, "ns/user", err);
 	}
@@ -302,13 +365,13 @@ limits_done:
 	if (p->nspid_count == 1 && s->snap->sys.own_pidns) {
 		p->pidns = s->snap->sys.own_pidns;
 	} else {
-		p->pidns = probe_ns_inode(s->root, pfd, "ns/pid", &err);
+		p->pidns = probe_ns_inode(s->root, d->fd, rel_of(d, "ns/pid", rel), &err);
 		if (!p->pidns && !vanished(err))
 			scan_problem(s, "pid namespace of processes (needs ptrace access)", name, "ns/pid", err);
 	}
 	if (p->pidns) {
 		/* ENOENT here: no process was ever created in the namespace it would fork into (no reaper). */
-		uint64_t c = probe_ns_inode(s->root, pfd, "ns/pid_for_children", NULL);
+		uint64_t c = probe_ns_inode(s->root, d->fd, rel_of(d, "ns/pid_for_children", rel), NULL);
 
 		if (c && c != p->pidns)
 			p->pidns_children = c;
@@ -318,10 +381,10 @@ limits_done:
 		const char *file = "oom_score_adj", *q;
 		int64_t adj, score;
 
-		n = read_record_at(s->root, pfd, file, &s->b);
+		n = read_record_at(s->root, d->fd, rel_of(d, file, rel), &s->b);
 		if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &adj) == 0) && adj >= -1000 && adj <= 1000) {
 			file = "oom_score";
-			n = read_record_at(s->root, pfd, file, &s->b);
+			n = read_record_at(s->root, d->fd, rel_of(d, file, rel), &s->b);
 			if (n >= 0 && (q = s->b.data, parse_i64(&q, q + s->b.len, &score) == 0)) {
 				p->has_oom = true;
 				p->oom_score_adj = (int)adj;
@@ -331,11 +394,16 @@ limits_done:
 		if (root_refused((int)n))
 			scan_problem(s, "OOM scores of processes", name, file, (int)n);
 	}
-	if (pe->count_maps && !pe->maps_queued)
-		set_map_count(s, p, name, mapcount_one(s->root, pfd, &s->scratch));
+	if (pe->count_maps && !pe->maps_queued) {
+		int dfd = d->own ? d->fd : root_openat(s->root, s->root->proc_fd, name, O_RDONLY | O_DIRECTORY);
+
+		set_map_count(s, p, name, dfd >= 0 ? mapcount_one(s->root, dfd, &s->scratch) : dfd == -ENOENT ? -ESRCH : dfd);
+		if (dfd >= 0 && !d->own)
+			close(dfd);
+	}
 	add_proc(s, p);
 gone:
-	close(pfd);
+	pdir_close(d);
 }
 
 /* How many process directories may stay open between the passes: well inside RLIMIT_NOFILE. */
@@ -455,8 +523,9 @@ static const char *pid_list_next(struct pid_list *l, int *ret_err)
 
 /*
  * A zombie's /proc/PID/cgroup reads the root once it has exited (seen on 6.18, v1 and v2: an exiting task
- * is unlinked from its css_set), while the pids controller charges it to its cgroup until it is reaped.
- * It was forked into its parent's cgroup, and a zombie leak is a parent's: count it there.
+ * is unlinked from its css_set, and so from cgroup.procs), while the pids controller charges it to its
+ * cgroup until it is reaped. It was forked into its parent's cgroup, and a zombie leak is a parent's:
+ * count it there.
  */
 static void zombies_in_parents_cgroups(struct snapshot *snap)
 {
@@ -474,6 +543,26 @@ static void zombies_in_parents_cgroups(struct snapshot *snap)
 	}
 }
 
+void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; snap->cgroups_deferred && i < snap->nprocs; i++) {
+		struct proc_info *p = &snap->procs[i];
+		char name[16];
+
+		/* kernel threads are in no cgroup of interest, zombies are their parents' (below) */
+		if (p->kernel_thread || p->zombie || (p->cgroup && (p->memcg || !snap->memcg_v1)))
+			continue;
+		/* not in any cgroup.procs read: a hierarchy not walked, or it came in between */
+		snprintf(name, sizeof(name), "%d", p->pid);
+		read_cgroup_file(root, snap, root->proc_fd, name, p, &b);
+	}
+	buf_free(&b);
+	zombies_in_parents_cgroups(snap);
+}
+
 /* The state of a scan whose map counts are still being read by the worker. */
 struct procs_scan {
 	struct scan s;
@@ -487,7 +576,9 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	const char *name;
 	int err;
 
-	*s = (struct scan){ .root = root, .opts = opts, .snap = snap, .own_pids = proc_is_own(root) };
+	*s = (struct scan){ .root = root, .opts = opts, .snap = snap, .own_pids = proc_is_own(root), .euid = geteuid() };
+	/* reading /proc/PID/cgroup for every process costs more than each cgroup's cgroup.procs */
+	snap->cgroups_deferred = root->live;
 	buf_init(&s->b);
 	buf_init(&s->scratch);
 	if (opts->map_counts && !opts->no_threads)
@@ -529,7 +620,6 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	xfree(l);
 	if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
-	zombies_in_parents_cgroups(snap);
 	return ps;
 }
 
