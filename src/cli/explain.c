@@ -279,7 +279,7 @@ static bool looks_like_message(const char *arg)
 
 int cmd_explain(int argc, char **argv)
 {
-	struct probe_opts popts = { .no_fork = false, .map_counts = true };
+	struct probe_opts popts = { .no_fork = false, .map_counts = true, .memcg = true };
 	struct thresholds th = { 80, 95 };
 	struct explain_context ctx = { 0 };
 	const char *color = "auto", *op_arg = NULL, *errno_arg = NULL, *cgroup_arg = NULL, *root_path = "/";

@@ -326,7 +326,7 @@ static void oom_text(const struct oom_view *v, struct buf *out)
 
 static int show(int argc, char **argv)
 {
-	struct probe_opts popts = { .no_fork = true, .map_counts = false, .oom_scores = true };
+	struct probe_opts popts = { .no_fork = true, .map_counts = false, .oom_scores = true, .memcg = true };
 	struct oom_history hist = { 0 };
 	struct oom_domain *doms;
 	struct oom_config cfg;

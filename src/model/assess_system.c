@@ -63,7 +63,19 @@ void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysct
 	}
 }
 
-static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
+/* The machine's top consumer, found once for pid_max and threads-max, which share their scope. */
+struct machine_top {
+	bool has;
+	struct task_top top;
+};
+
+static void set_machine_top(struct limit *l, const struct machine_top *mt)
+{
+	l->has_top = mt->has;
+	l->top = mt->top;
+}
+
+static void assess_pid_max(const struct snapshot *snap, struct assessment *a, const struct machine_top *mt)
 {
 	const struct sys_info *sys = &snap->sys;
 	char used[32], max[32];
@@ -80,7 +92,7 @@ static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
 	l->max = sys->pid_max.v;
 	/* numbers come from [1, pid_max); after the first wrap-around, from [300, pid_max) */
 	l->capacity = l->max > 1 ? l->max - 1 : 1;
-	limit_set_top(l, snap, NULL, NULL);
+	set_machine_top(l, mt);
 	l->source = xstrdup("the kernel.pid_max sysctl (/proc/sys/kernel/pid_max)");
 	l->meaning = xasprintf("%s of %s process ids in use: every thread holds one, zombies until reaped "
 			       "(the kernel's task count in /proc/loadavg)%s",
@@ -93,7 +105,7 @@ static void assess_pid_max(const struct snapshot *snap, struct assessment *a)
 		fact_u64(l, "last_pid", sys->loadavg.last_pid);
 }
 
-static void assess_threads_max(const struct snapshot *snap, struct assessment *a)
+static void assess_threads_max(const struct snapshot *snap, struct assessment *a, const struct machine_top *mt)
 {
 	const struct sys_info *sys = &snap->sys;
 	char used[32], max[32];
@@ -106,7 +118,7 @@ static void assess_threads_max(const struct snapshot *snap, struct assessment *a
 	l->used = sys->loadavg.nr_threads;
 	l->max = sys->threads_max.v;
 	l->capacity = l->max; /* copy_process: nr_threads >= max_threads fails */
-	limit_set_top(l, snap, NULL, NULL);
+	set_machine_top(l, mt);
 	l->source = xstrdup("the kernel.threads-max sysctl (/proc/sys/kernel/threads-max); its boot default is "
 			    "RAM / (8 x kernel stack size)");
 	l->meaning = xasprintf("%s of %s tasks (threads, kernel threads and unreaped zombies), counted machine-wide "
@@ -261,8 +273,11 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 
 void assess_system(const struct snapshot *snap, struct assessment *a)
 {
-	assess_pid_max(snap, a);
-	assess_threads_max(snap, a);
+	struct machine_top mt;
+
+	mt.has = task_top_find(snap, NULL, NULL, &mt.top);
+	assess_pid_max(snap, a, &mt);
+	assess_threads_max(snap, a, &mt);
 	assess_memory(snap, a);
 	assess_commit(snap, a);
 }

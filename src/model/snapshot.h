@@ -195,7 +195,7 @@ struct snapshot {
 	struct strtab strings;
 	size_t maps_bounded;   /* processes whose maps were not counted: their VmSize keeps them below the warning */
 	bool cgroups_deferred; /* processes' cgroups come from cgroup.procs (probe_procs_cgroups), not /proc/PID/cgroup */
-	bool memcg_v1;         /* a v1 memory hierarchy is mounted: processes have a memcg path */
+	bool memcg_v1;         /* a v1 memory hierarchy is mounted and probe_opts.memcg asked: processes have a memcg path */
 	bool live;
 };
 

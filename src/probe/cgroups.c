@@ -361,14 +361,14 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	close(fd2);
 }
 
-void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
+void probe_cgroups(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
 	bool v1_pids = false;
 
 	/* the primary path of /proc/PID/cgroup is the v1 pids hierarchy's, else the v2 one (probe/procs.c) */
 	for (size_t i = 0; i < snap->nhiers; i++) {
 		v1_pids |= snap->hiers[i].kind == CG_HIER_V1 && snap->hiers[i].has_pids;
-		snap->memcg_v1 |= snap->hiers[i].kind == CG_HIER_V1 && snap->hiers[i].has_memory;
+		snap->memcg_v1 |= opts->memcg && snap->hiers[i].kind == CG_HIER_V1 && snap->hiers[i].has_memory;
 	}
 	for (size_t i = 0; i < snap->nhiers; i++) {
 		struct cgroup_hier *h = &snap->hiers[i];
@@ -388,7 +388,7 @@ void probe_cgroups(const struct hr_root *root, struct snapshot *snap)
 		w.snap = snap;
 		w.hier = (int)i;
 		w.assign_cgroup = snap->cgroups_deferred && (h->kind == CG_HIER_V1 ? h->has_pids : !v1_pids);
-		w.assign_memcg = snap->cgroups_deferred && h->kind == CG_HIER_V1 && h->has_memory;
+		w.assign_memcg = snap->cgroups_deferred && snap->memcg_v1 && h->kind == CG_HIER_V1 && h->has_memory;
 		buf_init(&w.b);
 		if (h->kind == CG_HIER_V2) {
 			/* Only controllers listed at the mount's root can appear below it. */

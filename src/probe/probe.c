@@ -42,7 +42,7 @@ int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, st
 	probe_system(root, snap);
 	probe_cgroup_hiers(root, snap);
 	ps = probe_procs(root, opts, snap);
-	probe_cgroups(root, snap);
+	probe_cgroups(root, opts, snap);
 	probe_procs_cgroups(root, snap);
 	probe_users(root, snap);
 	probe_config(root, snap);

@@ -103,9 +103,12 @@ static const char *primary_cgroup(struct snapshot *snap, const char *buf, size_t
 	return pick ? strtab_intern(&snap->strings, pick->path, pick->path_len) : NULL;
 }
 
-/* The cgroups of p from its /proc/PID/cgroup (dirfd: its directory, or proc with name "PID/"). */
-static void read_cgroup_file(const struct hr_root *root, struct snapshot *snap, int dirfd, const char *name,
-			     struct proc_info *p, struct buf *b)
+/*
+ * The cgroups of p from its /proc/PID/cgroup (dirfd: its directory, or proc with name "PID/"). Returns 0,
+ * -EINVAL for content without a cgroup, -ESRCH when it is gone, or -errno.
+ */
+static int read_cgroup_file(const struct hr_root *root, struct snapshot *snap, int dirfd, const char *name,
+			    struct proc_info *p, struct buf *b)
 {
 	char rel[48];
 	ssize_t n;
@@ -115,14 +118,20 @@ static void read_cgroup_file(const struct hr_root *root, struct snapshot *snap, 
 	else
 		snprintf(rel, sizeof(rel), "cgroup");
 	n = read_record_at(root, dirfd, rel, b);
-	if (n >= 0) {
-		p->cgroup = primary_cgroup(snap, b->data, b->len, &p->memcg);
-		if (!p->cgroup)
-			probe_problem(root, snap, "cgroup membership", -EINVAL, false, "proc/%.32s/cgroup", name);
-	} else if (n != -ENOENT && n != -ESRCH) {
-		probe_problem(root, snap, "cgroup membership", (int)n, false, "proc/%.32s/cgroup", name);
-	}
+	if (n == -ENOENT)
+		return -ESRCH;
+	if (n < 0)
+		return (int)n;
+	p->cgroup = primary_cgroup(snap, b->data, b->len, &p->memcg);
+	return p->cgroup ? 0 : -EINVAL;
 }
+
+/* A problem found by the scan, recorded into the snapshot at its end (the map worker's too). */
+struct scan_problem {
+	const char *what;
+	char rel[64];
+	int err;
+};
 
 struct scan {
 	const struct hr_root *root;
@@ -133,12 +142,35 @@ struct scan {
 	uid_t euid;              /* ours: whose maps we may read */
 	struct mapcount *mc;   /* the worker counting maps; NULL: count inline */
 	struct buf b, scratch;
+	/* what the scan found, moved into the snapshot at its end (merge_scan) */
+	struct proc_info *procs;
+	size_t nprocs, procs_cap;
+	struct scan_problem *problems;
+	size_t nproblems, problems_cap;
+	size_t maps_bounded;
 };
 
-/* A problem with proc/PID/file: err is -errno, or -EINVAL for malformed content. */
+/* A problem with proc/PID/file: err is -errno, or -EINVAL for malformed content. Kept until flush_problems(). */
 static void scan_problem(struct scan *s, const char *what, const char *pid, const char *file, int err)
 {
-	probe_problem(s->root, s->snap, what, err, false, "proc/%.32s/%.200s", pid, file);
+	struct scan_problem *sp;
+
+	if (s->nproblems == s->problems_cap) {
+		s->problems_cap = s->problems_cap ? 2 * s->problems_cap : 16;
+		s->problems = xreallocarray(s->problems, s->problems_cap, sizeof(*s->problems));
+	}
+	sp = &s->problems[s->nproblems++];
+	sp->what = what;
+	sp->err = err;
+	snprintf(sp->rel, sizeof(sp->rel), "proc/%.15s/%.40s", pid, file);
+}
+
+/* Records the scan's problems into the snapshot, in the order they were found. */
+static void flush_problems(struct scan *s)
+{
+	for (size_t i = 0; i < s->nproblems; i++)
+		probe_problem(s->root, s->snap, s->problems[i].what, s->problems[i].err, false, "%s", s->problems[i].rel);
+	s->nproblems = 0;
 }
 
 /* Stores a map count, or reports why it could not be read (a process that is gone is not a problem). */
@@ -154,7 +186,7 @@ static void set_map_count(struct scan *s, struct proc_info *p, const char *name,
 	}
 }
 
-/* A process between the two passes of the scan: its status is read, its directory still open. */
+/* A process between the two passes of its reading: its status is read, its directory open (a tree). */
 struct pending {
 	struct proc_info p;
 	struct pdir dir;
@@ -164,8 +196,11 @@ struct pending {
 
 static void add_proc(struct scan *s, const struct proc_info *p)
 {
-	s->snap->procs = xreallocarray(s->snap->procs, s->snap->nprocs + 1, sizeof(*s->snap->procs));
-	s->snap->procs[s->snap->nprocs++] = *p;
+	if (s->nprocs == s->procs_cap) {
+		s->procs_cap = s->procs_cap ? 2 * s->procs_cap : 256;
+		s->procs = xreallocarray(s->procs, s->procs_cap, sizeof(*s->procs));
+	}
+	s->procs[s->nprocs++] = *p;
 }
 
 /*
@@ -230,7 +265,7 @@ static bool maps_worth_counting(struct scan *s, const struct proc_info *p)
 	}
 	if ((double)(p->vm_size_kib / 4) * 100.0 >= s->opts->map_count_min_pct * (double)sys->max_map_count.v)
 		return true;
-	s->snap->maps_bounded++;
+	s->maps_bounded++;
 	return false;
 }
 
@@ -348,7 +383,11 @@ limits_done:
 
 	/* on the live system, membership comes from each cgroup's cgroup.procs (probe_procs_cgroups) */
 	if (!s->snap->cgroups_deferred)
-		read_cgroup_file(s->root, s->snap, d->fd, name, p, &s->b);
+	{
+		err = read_cgroup_file(s->root, s->snap, d->fd, name, p, &s->b);
+		if (err < 0 && err != -ESRCH)
+			scan_problem(s, "cgroup membership", name, "cgroup", err);
+	}
 
 	/* The capabilities that exempt from RLIMIT_NPROC count only in the initial user namespace. */
 	if (p->uid != 0 && p->has_cap_eff && (p->cap_eff & ((1ULL << 21) | (1ULL << 24)))) {
@@ -404,16 +443,6 @@ limits_done:
 	add_proc(s, p);
 gone:
 	pdir_close(d);
-}
-
-/* How many process directories may stay open between the passes: well inside RLIMIT_NOFILE. */
-static size_t open_files_budget(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 4096 + 512)
-		return 4096;
-	return rl.rlim_cur > 512 ? (size_t)(rl.rlim_cur - 512) / 2 : 16;
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -551,13 +580,16 @@ void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap)
 	for (size_t i = 0; snap->cgroups_deferred && i < snap->nprocs; i++) {
 		struct proc_info *p = &snap->procs[i];
 		char name[16];
+		int r;
 
 		/* kernel threads are in no cgroup of interest, zombies are their parents' (below) */
 		if (p->kernel_thread || p->zombie || (p->cgroup && (p->memcg || !snap->memcg_v1)))
 			continue;
 		/* not in any cgroup.procs read: a hierarchy not walked, or it came in between */
 		snprintf(name, sizeof(name), "%d", p->pid);
-		read_cgroup_file(root, snap, root->proc_fd, name, p, &b);
+		r = read_cgroup_file(root, snap, root->proc_fd, name, p, &b);
+		if (r < 0 && r != -ESRCH)
+			probe_problem(root, snap, "cgroup membership", r, false, "proc/%s/cgroup", name);
 	}
 	buf_free(&b);
 	zombies_in_parents_cgroups(snap);
@@ -568,11 +600,38 @@ struct procs_scan {
 	struct scan s;
 };
 
+/* Reads one process entirely (both passes back to back). */
+static void scan_one(struct scan *s, const char *name)
+{
+	struct pending pe;
+
+	if (scan_status(s, name, &pe) == 0)
+		scan_rest(s, &pe);
+}
+
+/* Moves the scan's processes into the snapshot and records its problems. */
+static void merge_scan(struct scan *s, struct snapshot *snap)
+{
+	if (s->nprocs) {
+		snap->procs = xreallocarray(snap->procs, snap->nprocs + s->nprocs, sizeof(*snap->procs));
+		memcpy(snap->procs + snap->nprocs, s->procs, s->nprocs * sizeof(*s->procs));
+		snap->nprocs += s->nprocs;
+	}
+	xfree(s->procs);
+	s->procs = NULL;
+	s->nprocs = s->procs_cap = 0;
+	snap->maps_bounded += s->maps_bounded;
+	s->maps_bounded = 0;
+	flush_problems(s);
+}
+
 struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
 	struct procs_scan *ps = xcalloc(1, sizeof(*ps));
 	struct scan *s = &ps->s;
 	struct pid_list *l = xmalloc(sizeof(*l));
+	char (*names)[16] = NULL;
+	size_t n = 0, cap = 0;
 	const char *name;
 	int err;
 
@@ -590,34 +649,23 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	if (l->fd < 0) {
 		probe_problem(root, snap, "process list", l->fd, true, "proc");
 	} else {
-		/*
-		 * Two passes: the status of every process first, so that the worker starts on the largest
-		 * maps while the rest is read. Directories stay open between the passes (a pid reused in
-		 * between cannot mix two processes), within the open-file limit.
-		 */
-		struct pending *pend = NULL;
-		size_t npend = 0, cap = 0, max_open = open_files_budget();
-
+		/* the list first (some 25 ms at 26,000 processes); queue_newest has started on a thread hog's maps */
 		while ((name = pid_list_next(l, &err))) {
-			if (npend == cap) {
-				cap = cap ? cap * 2 : 256;
-				pend = xreallocarray(pend, cap, sizeof(*pend));
+			if (n == cap) {
+				cap = cap ? 2 * cap : 1024;
+				names = xreallocarray(names, cap, sizeof(*names));
 			}
-			if (scan_status(s, name, &pend[npend]) != 0)
-				continue;
-			if (npend < max_open)
-				npend++;
-			else
-				scan_rest(s, &pend[npend]);
+			snprintf(names[n++], sizeof(names[0]), "%.15s", name);
 		}
 		if (err)
 			probe_problem(root, snap, "process list", err, true, "proc");
 		close(l->fd);
-		for (size_t i = 0; i < npend; i++)
-			scan_rest(s, &pend[i]);
-		xfree(pend);
 	}
 	xfree(l);
+	for (size_t i = 0; i < n; i++)
+		scan_one(s, names[i]);
+	merge_scan(s, snap);
+	xfree(names);
 	if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
 	return ps;
@@ -628,6 +676,8 @@ void probe_procs_finish(struct procs_scan *ps)
 	if (!ps)
 		return;
 	apply_mapcounts(&ps->s);
+	flush_problems(&ps->s);
+	xfree(ps->s.problems);
 	buf_free(&ps->s.b);
 	buf_free(&ps->s.scratch);
 	xfree(ps);

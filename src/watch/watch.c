@@ -352,7 +352,7 @@ static const struct limit *threshold_trigger(const struct tick_state *cur, const
 static void full_scan(struct watch *w, enum watch_scan_reason reason)
 {
 	struct probe_opts po = { .no_fork = true, .no_threads = true, .map_counts = w->cfg.map_counts,
-				 .map_count_min_pct = w->cfg.th.warning_pct };
+				 .map_count_min_pct = w->cfg.th.warning_pct, .memcg = true };
 	struct arena *prev = arena_use(&w->scan_arena);
 	double t0 = mono_now();
 	size_t n = 0;
