@@ -3,6 +3,7 @@
  * Who holds the tasks of a limit: processes grouped by parent (live children, zombies) and by command
  * name, besides each process's own threads. Pure: plain structs in, plain structs out.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +13,32 @@
 #include "core/sort.h"
 #include "model/assess_internal.h"
 
-/* One group: a parent's children (key pid) or a command's processes (key comm). */
-struct group {
-	bool used;
+/*
+ * The groups, in open-addressing tables sized to the processes counted: a parent's children (key pid,
+ * 0 for an empty slot) and a command's processes (key comm, NULL for an empty slot). Kept small, 32 bytes
+ * a slot: at 26,000 processes each table is 2 MiB.
+ */
+struct parent_group {
 	int pid;
-	const char *comm;
-	uint64_t live, zombies, tasks, live_tasks, processes;
-	const struct proc_info *largest; /* commands: the process with the most threads */
+	uint32_t live, zombies;
+	uint64_t tasks, live_tasks;
 };
 
-struct table {
-	struct group *g;
+struct command_group {
+	const char *comm;
+	uint32_t processes;
+	uint64_t tasks;
+	const struct proc_info *largest; /* the process with the most threads */
+};
+
+struct parents {
+	struct parent_group *g;
 	size_t cap; /* a power of two */
+};
+
+struct commands {
+	struct command_group *g;
+	size_t cap;
 };
 
 static uint64_t hash_pid(int pid)
@@ -40,50 +55,59 @@ static uint64_t hash_comm(const char *s)
 	return h;
 }
 
-static void table_init(struct table *t, size_t entries)
+static size_t table_cap(size_t entries)
 {
-	t->cap = 16;
-	while (t->cap < 2 * entries)
-		t->cap *= 2;
-	t->g = xcalloc(t->cap, sizeof(*t->g));
+	size_t cap = 16;
+
+	while (cap < entries + entries / 2)
+		cap *= 2;
+	return cap;
 }
 
-static struct group *by_pid(struct table *t, int pid)
+static void tables_init(struct parents *pt, struct commands *ct, size_t entries)
+{
+	pt->cap = ct->cap = table_cap(entries);
+	pt->g = xcalloc(pt->cap, sizeof(*pt->g));
+	ct->g = xcalloc(ct->cap, sizeof(*ct->g));
+}
+
+static void tables_free(struct parents *pt, struct commands *ct)
+{
+	xfree(pt->g);
+	xfree(ct->g);
+}
+
+static struct parent_group *by_pid(struct parents *t, int pid)
 {
 	size_t i = hash_pid(pid) & (t->cap - 1);
 
-	while (t->g[i].used && t->g[i].pid != pid)
+	while (t->g[i].pid && t->g[i].pid != pid)
 		i = (i + 1) & (t->cap - 1);
-	if (!t->g[i].used) {
-		t->g[i].used = true;
-		t->g[i].pid = pid;
-	}
+	t->g[i].pid = pid;
 	return &t->g[i];
 }
 
-static struct group *by_comm(struct table *t, const char *comm)
+static struct command_group *by_comm(struct commands *t, const char *comm)
 {
 	size_t i = hash_comm(comm) & (t->cap - 1);
 
-	while (t->g[i].used && strcmp(t->g[i].comm, comm) != 0)
+	while (t->g[i].comm && strcmp(t->g[i].comm, comm) != 0)
 		i = (i + 1) & (t->cap - 1);
-	if (!t->g[i].used) {
-		t->g[i].used = true;
-		t->g[i].comm = comm;
-	}
+	t->g[i].comm = comm;
 	return &t->g[i];
 }
 
 /* Adds p to its parent's and its command's groups. Kernel threads belong to neither. */
-static void add_to_groups(struct table *parents, struct table *commands, const struct proc_info *p)
+static void add_to_groups(struct parents *parents, struct commands *commands, const struct proc_info *p)
 {
-	struct group *g;
+	struct command_group *c;
 	uint64_t tasks = p->zombie ? 1 : p->threads;
 
 	if (p->kernel_thread)
 		return;
 	if (p->ppid > 0) {
-		g = by_pid(parents, p->ppid);
+		struct parent_group *g = by_pid(parents, p->ppid);
+
 		g->tasks += tasks;
 		if (p->zombie) {
 			g->zombies++;
@@ -92,11 +116,11 @@ static void add_to_groups(struct table *parents, struct table *commands, const s
 			g->live_tasks += tasks;
 		}
 	}
-	g = by_comm(commands, p->comm);
-	g->processes++;
-	g->tasks += tasks;
-	if (!g->largest || p->threads > g->largest->threads)
-		g->largest = p;
+	c = by_comm(commands, p->comm);
+	c->processes++;
+	c->tasks += tasks;
+	if (!c->largest || p->threads > c->largest->threads)
+		c->largest = p;
 }
 
 /* The parent's name, or NULL when it was not seen (gone, or in another pid namespace). */
@@ -126,8 +150,10 @@ const char *top_kind_name(enum top_kind k)
 bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void *ctx, struct task_top *ret)
 {
 	const struct proc_info *thread_hog = NULL;
-	const struct group *children = NULL, *zombies = NULL, *command = NULL;
-	struct table parents, commands;
+	const struct parent_group *children = NULL, *zombies = NULL;
+	const struct command_group *command = NULL;
+	struct parents parents;
+	struct commands commands;
 	struct task_top cand[4];
 	size_t m = 0;
 	int n = 0;
@@ -137,8 +163,7 @@ bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void 
 		m += !match || match(&snap->procs[i], ctx);
 	if (!m)
 		return false;
-	table_init(&parents, m);
-	table_init(&commands, m);
+	tables_init(&parents, &commands, m);
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];
 
@@ -149,9 +174,9 @@ bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void 
 		add_to_groups(&parents, &commands, p);
 	}
 	for (size_t i = 0; i < parents.cap; i++) {
-		const struct group *g = &parents.g[i];
+		const struct parent_group *g = &parents.g[i];
 
-		if (!g->used || plain_parent(g->pid))
+		if (!g->pid || plain_parent(g->pid))
 			continue;
 		if (g->live && (!children || g->live_tasks > children->live_tasks ||
 				(g->live_tasks == children->live_tasks && g->pid < children->pid)))
@@ -161,9 +186,9 @@ bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void 
 			zombies = g;
 	}
 	for (size_t i = 0; i < commands.cap; i++) {
-		const struct group *g = &commands.g[i];
+		const struct command_group *g = &commands.g[i];
 
-		if (g->used && (!command || g->tasks > command->tasks ||
+		if (g->comm && (!command || g->tasks > command->tasks ||
 				(g->tasks == command->tasks && strcmp(g->comm, command->comm) < 0)))
 			command = g;
 	}
@@ -191,8 +216,7 @@ bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void 
 			*ret = cand[k];
 			break;
 		}
-	xfree(parents.g);
-	xfree(commands.g);
+	tables_free(&parents, &commands);
 	return true;
 }
 
@@ -219,35 +243,39 @@ static int cmp_command(const void *x, const void *y)
 
 void task_groups_consumers(const struct snapshot *snap, struct consumers *c)
 {
-	struct table parents, commands;
+	struct parents parents;
+	struct commands commands;
+	size_t np = 0, nc = 0;
 
-	table_init(&parents, snap->nprocs);
-	table_init(&commands, snap->nprocs);
+	tables_init(&parents, &commands, snap->nprocs);
 	for (size_t i = 0; i < snap->nprocs; i++)
 		add_to_groups(&parents, &commands, &snap->procs[i]);
-	c->parents = xcalloc(parents.cap, sizeof(*c->parents));
+	for (size_t i = 0; i < parents.cap; i++)
+		np += parents.g[i].pid != 0;
+	for (size_t i = 0; i < commands.cap; i++)
+		nc += commands.g[i].comm != NULL;
+	c->parents = xcalloc(np ? np : 1, sizeof(*c->parents));
 	c->nparents = 0;
 	for (size_t i = 0; i < parents.cap; i++) {
-		const struct group *g = &parents.g[i];
+		const struct parent_group *g = &parents.g[i];
 
-		if (g->used)
+		if (g->pid)
 			c->parents[c->nparents++] = (struct parent_consumer){ g->pid, parent_comm(snap, g->pid), g->live,
 									      g->zombies, g->tasks };
 	}
-	c->commands = xcalloc(commands.cap, sizeof(*c->commands));
+	c->commands = xcalloc(nc ? nc : 1, sizeof(*c->commands));
 	c->ncommands = 0;
 	for (size_t i = 0; i < commands.cap; i++) {
-		const struct group *g = &commands.g[i];
+		const struct command_group *g = &commands.g[i];
 
-		if (g->used)
+		if (g->comm)
 			c->commands[c->ncommands++] = (struct command_consumer){ g->comm, g->processes, g->tasks };
 	}
 	if (c->nparents)
 		xsort(c->parents, c->nparents, sizeof(*c->parents), cmp_parent);
 	if (c->ncommands)
 		xsort(c->commands, c->ncommands, sizeof(*c->commands), cmp_command);
-	xfree(parents.g);
-	xfree(commands.g);
+	tables_free(&parents, &commands);
 }
 
 const char *task_top_words(const struct task_top *t, char *out, size_t size)
