@@ -19,6 +19,9 @@
 #include "parse/mountinfo.h"
 #include "probe/probe.h"
 
+/* From this many processes on, their cgroups are read from each cgroup's cgroup.procs (probe_cgroups). */
+#define CGROUP_PROCS_MIN 1000
+
 /* Bounds on the walk: a cgroup tree is kernel-made, but a fixture or a hostile tree need not be. */
 #define CG_MAX_DEPTH 64
 #define CG_MAX_CGROUPS 100000
@@ -364,6 +367,11 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 void probe_cgroups(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
 	bool v1_pids = false;
+	/*
+	 * cgroup.procs costs the kernel every task of the cgroup (v1 also sorts them: 5 ms for one process of
+	 * 20,000 threads), /proc/PID/cgroup some 7 us a process: the first pays only with many processes.
+	 */
+	bool by_procs = snap->cgroups_deferred && snap->nprocs >= CGROUP_PROCS_MIN;
 
 	/* the primary path of /proc/PID/cgroup is the v1 pids hierarchy's, else the v2 one (probe/procs.c) */
 	for (size_t i = 0; i < snap->nhiers; i++) {
@@ -387,8 +395,8 @@ void probe_cgroups(const struct hr_root *root, const struct probe_opts *opts, st
 		w.root = root;
 		w.snap = snap;
 		w.hier = (int)i;
-		w.assign_cgroup = snap->cgroups_deferred && (h->kind == CG_HIER_V1 ? h->has_pids : !v1_pids);
-		w.assign_memcg = snap->cgroups_deferred && snap->memcg_v1 && h->kind == CG_HIER_V1 && h->has_memory;
+		w.assign_cgroup = by_procs && (h->kind == CG_HIER_V1 ? h->has_pids : !v1_pids);
+		w.assign_memcg = by_procs && snap->memcg_v1 && h->kind == CG_HIER_V1 && h->has_memory;
 		buf_init(&w.b);
 		if (h->kind == CG_HIER_V2) {
 			/* Only controllers listed at the mount's root can appear below it. */

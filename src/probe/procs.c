@@ -637,8 +637,6 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	struct procs_scan *ps = xcalloc(1, sizeof(*ps));
 	struct scan *s = &ps->s;
 	struct pid_list *l = xmalloc(sizeof(*l));
-	char (*names)[16] = NULL;
-	size_t n = 0, cap = 0;
 	const char *name;
 	int err;
 
@@ -656,23 +654,15 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	if (l->fd < 0) {
 		probe_problem(root, snap, "process list", l->fd, true, "proc");
 	} else {
-		/* the list first (some 25 ms at 26,000 processes); queue_newest has started on a thread hog's maps */
-		while ((name = pid_list_next(l, &err))) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 1024;
-				names = xreallocarray(names, cap, sizeof(*names));
-			}
-			snprintf(names[n++], sizeof(names[0]), "%.15s", name);
-		}
+		/* each process as the listing reaches it: a thread hog's maps are queued before its threads' ids are walked */
+		while ((name = pid_list_next(l, &err)))
+			scan_one(s, name);
 		if (err)
 			probe_problem(root, snap, "process list", err, true, "proc");
 		close(l->fd);
 	}
 	xfree(l);
-	for (size_t i = 0; i < n; i++)
-		scan_one(s, names[i]);
 	merge_scan(s, snap);
-	xfree(names);
 	if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
 	return ps;
