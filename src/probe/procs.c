@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The process scan: one pass over /proc/PID, reading per process its status, limits, cgroup,
- * namespace links and, for processes with memory, the number of mappings. Threads are counted from
- * status (Threads:), never by walking /proc/PID/task: the cost grows with processes, not threads.
+ * The process scan: one pass over /proc/PID, reading per process its status, its limits (prlimit(2) on
+ * the live system), its namespace links where needed, its cgroup (from cgroup.procs on a live system of
+ * many processes, see probe_procs_cgroups) and, for processes whose size allows it, the number of
+ * mappings. Threads are counted from status (Threads:), never by walking /proc/PID/task: the cost grows
+ * with processes, not threads.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -270,8 +272,8 @@ static bool maps_worth_counting(struct scan *s, const struct proc_info *p)
 }
 
 /*
- * Pass 1: the status of one process, and its maps queued for the worker by size. Returns 0 when the
- * process waits for pass 2 in *ret (directory open), 1 when it is gone, unreadable or finished here.
+ * The first part of reading a process: its status, and its maps queued for the worker by size. Returns 0
+ * when scan_rest() is to read the rest from *ret, 1 when it is gone, unreadable or finished here.
  */
 static int scan_status(struct scan *s, const char *name, struct pending *ret)
 {
@@ -354,7 +356,7 @@ static int scan_status(struct scan *s, const char *name, struct pending *ret)
 	return 0;
 }
 
-/* Pass 2: the rest of one process (limits, cgroup, namespaces; maps when not queued). Closes its directory. */
+/* The rest of one process (limits, cgroup, namespaces; maps when not queued). Closes its directory. */
 static void scan_rest(struct scan *s, struct pending *pe)
 {
 	struct proc_info *p = &pe->p;
