@@ -123,7 +123,29 @@ struct watch {
 	const char *metrics;
 	size_t metrics_len;
 	unsigned long allocs_at_start;
+	/*
+	 * The event counters of the last tick before a full scan, by cgroup (its path hashed: the tick's
+	 * strings live in the scan's arena, which the scan reuses), so that a kill or a rejection between
+	 * that tick and the scan is still seen when the tick is measured again after it.
+	 */
+	struct carried_counts {
+		uint64_t path_hash;
+		int hier;
+		struct opt_u64 pids_events_max, mem_oom_kill;
+	} *carry;
+	size_t ncarry, carry_cap;
+	bool carry_valid;
+	struct opt_u64 carry_vmstat_oom_kill;
 };
+
+static uint64_t path_hash(const char *path)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 1099511628211ULL;
+	return h;
+}
 
 static size_t limit_hash(enum limit_id id, const char *scope)
 {
@@ -273,42 +295,87 @@ static uint64_t delta(struct opt_u64 now, const struct opt_u64 *before)
 	return before && before->known && now.known && now.v > before->v ? now.v - before->v : 0;
 }
 
+/* Logs the increases of one cgroup's event counters (before: their earlier values), and asks for a scan. */
+static void cgroup_events(struct watch *w, const struct cgroup_info *c, const struct opt_u64 *events_before,
+			  const struct opt_u64 *kills_before)
+{
+	char b1[32], b2[32];
+	uint64_t d = delta(c->pids_events_max, events_before);
+
+	if (d) {
+		watch_log("fork-rejected: %s fork(s) failed in cgroup %s: pids.max %s reached (pids.events max now %llu)",
+			  human_count(d, b1, sizeof(b1)), c->path,
+			  c->pids_unlimited ? "of an ancestor" : human_count(c->pids_max, b2, sizeof(b2)),
+			  (unsigned long long)c->pids_events_max.v);
+		note_event(w, LIMIT_CGROUP_PIDS, c->path, "forks rejected in cgroup %s", c->path);
+	}
+	d = delta(c->mem_oom_kill, kills_before);
+	if (d) {
+		watch_log("oom: %s OOM kill(s) in memory cgroup %s (its oom_kill counter, now %llu)",
+			  human_count(d, b1, sizeof(b1)), c->path, (unsigned long long)c->mem_oom_kill.v);
+		note_event(w, LIMIT_CGROUP_MEMORY, c->path, "OOM kill in cgroup %s", c->path);
+	}
+}
+
+static void vmstat_events(struct watch *w, const struct opt_u64 *now, const struct opt_u64 *before)
+{
+	uint64_t d = delta(*now, before);
+
+	if (d && !w->klog_on) {
+		watch_log("oom: %llu OOM kill(s) since the last tick (/proc/vmstat oom_kill); the kernel log cannot be "
+			  "read for the victims",
+			  (unsigned long long)d);
+		note_event(w, LIMIT_MEMORY, NULL, "OOM kills counted in /proc/vmstat");
+	}
+}
+
+/* Before a full scan: the counters of the last measured tick, kept by value (see struct watch). */
+static void carry_save(struct watch *w, const struct tick_state *t)
+{
+	w->carry_valid = t->valid;
+	w->ncarry = 0;
+	if (!t->valid)
+		return;
+	w->carry_vmstat_oom_kill = t->snap.sys.vmstat_oom_kill;
+	for (size_t i = 0; i < t->snap.ncgroups && w->ncarry < w->carry_cap; i++) {
+		const struct cgroup_info *c = &t->snap.cgroups[i];
+
+		w->carry[w->ncarry++] = (struct carried_counts){ path_hash(c->path), c->hier, c->pids_events_max,
+								 c->mem_oom_kill };
+	}
+}
+
+/* After a full scan, the tick measured again: what rose since the tick before the scan. */
+static void carried_events(struct watch *w, const struct tick_state *cur)
+{
+	if (!w->carry_valid)
+		return;
+	w->carry_valid = false;
+	vmstat_events(w, &cur->snap.sys.vmstat_oom_kill, &w->carry_vmstat_oom_kill);
+	for (size_t i = 0; i < cur->snap.ncgroups; i++) {
+		const struct cgroup_info *c = &cur->snap.cgroups[i];
+		uint64_t h = path_hash(c->path);
+
+		for (size_t k = 0; k < w->ncarry; k++)
+			if (w->carry[k].path_hash == h && w->carry[k].hier == c->hier) {
+				cgroup_events(w, c, &w->carry[k].pids_events_max, &w->carry[k].mem_oom_kill);
+				break;
+			}
+	}
+}
+
 /* Counter increases since the previous tick: logged, and a scan asked for. */
 static void counter_events(struct watch *w, const struct tick_state *cur, const struct tick_state *prev)
 {
-	char b1[32], b2[32];
-
 	if (!prev->valid)
 		return;
-	const struct opt_u64 *kills = &cur->snap.sys.vmstat_oom_kill;
-
-	if (delta(*kills, &prev->snap.sys.vmstat_oom_kill) && !w->klog_on) {
-		watch_log("oom: %llu OOM kill(s) since the last tick (/proc/vmstat oom_kill); the kernel log cannot be "
-			  "read for the victims",
-			  (unsigned long long)delta(*kills, &prev->snap.sys.vmstat_oom_kill));
-		note_event(w, LIMIT_MEMORY, NULL, "OOM kills counted in /proc/vmstat");
-	}
+	vmstat_events(w, &cur->snap.sys.vmstat_oom_kill, &prev->snap.sys.vmstat_oom_kill);
 	for (size_t i = 0; i < cur->snap.ncgroups; i++) {
 		const struct cgroup_info *c = &cur->snap.cgroups[i];
 		const struct cgroup_info *p = find_cgroup(&prev->snap, i, c->path, c->hier);
-		uint64_t d;
 
-		if (!p)
-			continue;
-		d = delta(c->pids_events_max, &p->pids_events_max);
-		if (d) {
-			watch_log("fork-rejected: %s fork(s) failed in cgroup %s: pids.max %s reached (pids.events max now %llu)",
-				  human_count(d, b1, sizeof(b1)), c->path,
-				  c->pids_unlimited ? "of an ancestor" : human_count(c->pids_max, b2, sizeof(b2)),
-				  (unsigned long long)c->pids_events_max.v);
-			note_event(w, LIMIT_CGROUP_PIDS, c->path, "forks rejected in cgroup %s", c->path);
-		}
-		d = delta(c->mem_oom_kill, &p->mem_oom_kill);
-		if (d) {
-			watch_log("oom: %s OOM kill(s) in memory cgroup %s (its oom_kill counter, now %llu)",
-				  human_count(d, b1, sizeof(b1)), c->path, (unsigned long long)c->mem_oom_kill.v);
-			note_event(w, LIMIT_CGROUP_MEMORY, c->path, "OOM kill in cgroup %s", c->path);
-		}
+		if (p)
+			cgroup_events(w, c, &p->pids_events_max, &p->mem_oom_kill);
 	}
 }
 
@@ -357,6 +424,8 @@ static void full_scan(struct watch *w, enum watch_scan_reason reason)
 	double t0 = mono_now();
 	size_t n = 0;
 
+	/* the last measured tick's counters, by value: its strings are in the arena about to be reused */
+	carry_save(w, &w->ticks[w->parity]);
 	arena_reset(&w->scan_arena);
 	snapshot_init(&w->scan);
 	probe_snapshot(w->root, &po, &w->scan);
@@ -641,10 +710,11 @@ static void tick(struct watch *w)
 		full_scan(w, SCAN_PERIODIC);
 	}
 	if (!cur->valid) {
-		/* a scan ran: measure again against its cgroups */
+		/* a scan ran: measure again against its cgroups, and see what rose since the measure before it */
 		arena_reset(a);
 		arena_use(a);
 		measure(w, cur);
+		carried_events(w, cur);
 	}
 	w->stats.ticks++;
 	w->stats.interval_seconds = next_interval(w, cur);
@@ -719,6 +789,9 @@ static int start(struct watch *w)
 		return r;
 	}
 	w->stats.scan_memory_reserved_bytes = w->scan_arena.size;
+	/* the watched cgroups are at most max_cgroups; a larger value after a reload carries that many */
+	w->carry_cap = w->cfg.max_cgroups ? w->cfg.max_cgroups : 1;
+	w->carry = xcalloc(w->carry_cap, sizeof(*w->carry));
 	if (w->cfg.listen[0]) {
 		r = http_listen(&w->http, w->cfg.listen);
 		if (r < 0) {
@@ -791,6 +864,8 @@ static void stop(struct watch *w)
 	arena_destroy(&w->scan_arena);
 	arena_destroy(&w->tick_arena[0]);
 	arena_destroy(&w->tick_arena[1]);
+	xfree(w->carry);
+	w->carry = NULL;
 }
 
 /* Applies a reloaded configuration; what cannot change while running is kept, with a word. */
