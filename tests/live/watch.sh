@@ -128,10 +128,14 @@ for i in 1 2 3; do
 	sh -c "echo \$\$ > $cg/cgroup.procs && exec $HELPERS/forker -n 2 -T 1" >/dev/null 2>&1
 	for j in $(seq 50); do [ "$(grep -c 'evidence: .*snapshot in' "$tmp/log2")" -ge $((n0 + i)) ] && break; sleep 0.1; done
 done
-check_eq "three more evidence snapshots were written" $((n0 + 3)) "$(grep -c 'evidence: .*snapshot in' "$tmp/log2")"
+# stopped first: a late rejection would otherwise write between the log's reading and the directory's
+kill "$WATCH_PID"
+wait "$WATCH_PID" 2>/dev/null
+# at least one a forker: a sanitizer build's forker can be rejected twice (its runtime clones a thread too),
+# and each rejection is an event, even one that comes while a scan runs
+check "three more evidence snapshots were written, at least" test "$(grep -c 'evidence: .*snapshot in' "$tmp/log2")" -ge $((n0 + 3))
 check_eq "two are kept" 2 "$(ls "$tmp/state2" | wc -l)"
 check_eq "the newest two" "$(grep -o 'snapshot in .*' "$tmp/log2" | tail -n2 | sed 's|.*/||' | sort)" "$(ls "$tmp/state2" | sort)"
-kill "$WATCH_PID"
 
 _run_cleanups
 check "nothing is left: the cgroup is removed" test ! -d "$cg"
