@@ -303,78 +303,6 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 	xfree(u);
 }
 
-static void add_map_count(const struct snapshot *snap, struct assessment *a, const struct proc_info *p)
-{
-	char used[32], max[32];
-	struct limit *l;
-	uint64_t raise;
-
-	l = limit_add(a, snap, LIMIT_MAP_COUNT, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
-	l->used = p->map_count;
-	l->max = snap->sys.max_map_count.v;
-	l->capacity = l->max;
-	limit_set_top_process(l, p);
-	raise = suggest_raise(l->max, l->used, 0);
-	if (raise < 262144)
-		raise = 262144;
-	l->source = xstrdup("the vm.max_map_count sysctl, per process");
-	l->meaning = xasprintf("%s of %s memory mappings (lines of /proc/%d/maps); each thread stack takes one or two",
-			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
-	sysctl_fixes(l, "vm.max_map_count", raise);
-	sysctl_origin_note(l, snap, SYSCTL_MAX_MAP_COUNT, l->max);
-	fact_u64(l, "pid", (uint64_t)p->pid);
-	fact_str(l, "comm", p->comm);
-	fact_u64(l, "threads", p->threads);
-}
-
-static void add_rlimit(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
-		       enum limit_id id, enum pid_rlimit which, uint64_t used_bytes)
-{
-	const struct rlim_value *soft = &p->limits.soft[which], *hard = &p->limits.hard[which];
-	bool as = id == LIMIT_RLIMIT_AS;
-	char b1[32], b2[32];
-	struct limit *l;
-
-	l = limit_add(a, snap, id, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
-	l->used = used_bytes;
-	l->max = soft->value;
-	/* may_expand_vm(): a soft RLIMIT_DATA of 0 is checked against the hard limit (f4fcd55841fc, 4.7) */
-	if (!as && soft->value == 0 && hard->known && !hard->unlimited && kversion_at_least(&snap->sys.kernel, 4, 7))
-		l->max = hard->value;
-	l->capacity = l->max;
-	limit_set_top_process(l, p);
-	l->source = xasprintf("%s of the process (prlimit --pid %d)", as ? "RLIMIT_AS (ulimit -v)" : "RLIMIT_DATA (ulimit -d)",
-			      p->pid);
-	l->meaning = xasprintf("%s %s of %s allowed", human_bytes(used_bytes, b1, sizeof(b1)),
-			       as ? "of address space (VmSize, PROT_NONE reservations included)" :
-				    "of private writable memory (VmData)",
-			       human_bytes(l->max, b2, sizeof(b2)));
-	/* RLIMIT_DATA covers private writable mappings and is enforced since 4.7 (f4fcd55841fc); before, brk only. */
-	if (!as && !kversion_at_least(&snap->sys.kernel, 4, 7)) {
-		l->enforced = false;
-		xfree(l->meaning);
-		l->meaning = xasprintf("%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
-				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
-	}
-	if (!as && soft->value == 0 && l->max == hard->value) {
-		str_appendf(&l->source, "; its soft limit is 0, which the kernel reads as its hard limit");
-		fix_text(&l->fix_now, xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
-						"CAP_SYS_RESOURCE", p->pid));
-	} else if (hard->known && hard->unlimited) {
-		fix_text(&l->fix_now, xstrdup("lift the process's limit"));
-		fix_command(&l->fix_now, "prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
-	} else {
-		fix_text(&l->fix_now, xstrdup("raise the process's limit to its hard limit (above that needs CAP_SYS_RESOURCE)"));
-		fix_command(&l->fix_now, "prlimit --pid %d --%s=%llu", p->pid, as ? "as" : "data",
-			    (unsigned long long)(hard->known ? hard->value : l->max));
-	}
-	fix_text(&l->fix_durable, xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or "
-					    "%s= in the systemd unit",
-					    as ? "as" : "data", as ? "LimitAS" : "LimitDATA"));
-	fact_u64(l, "pid", (uint64_t)p->pid);
-	fact_str(l, "comm", p->comm);
-}
-
 /* The per-process kinds, in the order their limits are built for one process. */
 static const enum limit_id per_process_ids[] = { LIMIT_MAP_COUNT, LIMIT_RLIMIT_AS, LIMIT_RLIMIT_DATA };
 #define NPER (sizeof(per_process_ids) / sizeof(per_process_ids[0]))
@@ -415,8 +343,10 @@ static bool per_process_numbers(const struct snapshot *snap, const struct proc_i
 			return false;
 		ret->used = p->vm_data_kib * 1024;
 		ret->max = soft->value;
+		/* may_expand_vm(): a soft RLIMIT_DATA of 0 is checked against the hard limit (f4fcd55841fc, 4.7) */
 		if (soft->value == 0 && hard->known && !hard->unlimited && kversion_at_least(&snap->sys.kernel, 4, 7))
 			ret->max = hard->value;
+		/* RLIMIT_DATA covers private writable mappings and is enforced since 4.7; before, brk only */
 		ret->enforced = kversion_at_least(&snap->sys.kernel, 4, 7);
 		break;
 	default:
@@ -425,6 +355,81 @@ static bool per_process_numbers(const struct snapshot *snap, const struct proc_i
 	ret->basis = ret->used;
 	ret->capacity = ret->max;
 	return true;
+}
+
+/* A per-process limit of p with the numbers n (per_process_numbers). */
+static struct limit *add_numbers(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
+				 const struct limit *n)
+{
+	struct limit *l = limit_add(a, snap, n->id, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
+
+	l->used = n->used;
+	l->max = n->max;
+	l->capacity = n->capacity;
+	l->enforced = n->enforced;
+	return l;
+}
+
+static void add_map_count(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
+			  const struct limit *n)
+{
+	char used[32], max[32];
+	struct limit *l = add_numbers(snap, a, p, n);
+	uint64_t raise;
+
+	limit_set_top_process(l, p);
+	raise = suggest_raise(l->max, l->used, 0);
+	if (raise < 262144)
+		raise = 262144;
+	l->source = xstrdup("the vm.max_map_count sysctl, per process");
+	l->meaning = xasprintf("%s of %s memory mappings (lines of /proc/%d/maps); each thread stack takes one or two",
+			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
+	sysctl_fixes(l, "vm.max_map_count", raise);
+	sysctl_origin_note(l, snap, SYSCTL_MAX_MAP_COUNT, l->max);
+	fact_u64(l, "pid", (uint64_t)p->pid);
+	fact_str(l, "comm", p->comm);
+	fact_u64(l, "threads", p->threads);
+}
+
+static void add_rlimit(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
+		       const struct limit *n)
+{
+	bool as = n->id == LIMIT_RLIMIT_AS;
+	enum pid_rlimit which = as ? PID_RLIMIT_AS : PID_RLIMIT_DATA;
+	const struct rlim_value *soft = &p->limits.soft[which], *hard = &p->limits.hard[which];
+	uint64_t used_bytes = n->used;
+	char b1[32], b2[32];
+	struct limit *l = add_numbers(snap, a, p, n);
+
+	limit_set_top_process(l, p);
+	l->source = xasprintf("%s of the process (prlimit --pid %d)", as ? "RLIMIT_AS (ulimit -v)" : "RLIMIT_DATA (ulimit -d)",
+			      p->pid);
+	l->meaning = xasprintf("%s %s of %s allowed", human_bytes(used_bytes, b1, sizeof(b1)),
+			       as ? "of address space (VmSize, PROT_NONE reservations included)" :
+				    "of private writable memory (VmData)",
+			       human_bytes(l->max, b2, sizeof(b2)));
+	if (!l->enforced) {
+		xfree(l->meaning);
+		l->meaning = xasprintf("%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
+				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
+	}
+	if (!as && soft->value == 0 && l->max == hard->value) {
+		str_appendf(&l->source, "; its soft limit is 0, which the kernel reads as its hard limit");
+		fix_text(&l->fix_now, xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
+						"CAP_SYS_RESOURCE", p->pid));
+	} else if (hard->known && hard->unlimited) {
+		fix_text(&l->fix_now, xstrdup("lift the process's limit"));
+		fix_command(&l->fix_now, "prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
+	} else {
+		fix_text(&l->fix_now, xstrdup("raise the process's limit to its hard limit (above that needs CAP_SYS_RESOURCE)"));
+		fix_command(&l->fix_now, "prlimit --pid %d --%s=%llu", p->pid, as ? "as" : "data",
+			    (unsigned long long)(hard->known ? hard->value : l->max));
+	}
+	fix_text(&l->fix_durable, xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or "
+					    "%s= in the systemd unit",
+					    as ? "as" : "data", as ? "LimitAS" : "LimitDATA"));
+	fact_u64(l, "pid", (uint64_t)p->pid);
+	fact_str(l, "comm", p->comm);
 }
 
 /* Whether a is closer to its maximum than b, as the limits are sorted (percent, then scope "pid:N"). */
@@ -439,14 +444,6 @@ static bool closer(double pa, int pida, double pb, int pidb)
 	return strcmp(sa, sb) < 0;
 }
 
-static void add_per_process(const struct snapshot *snap, struct assessment *a, const struct proc_info *p, enum limit_id id)
-{
-	if (id == LIMIT_MAP_COUNT)
-		add_map_count(snap, a, p);
-	else
-		add_rlimit(snap, a, p, id, id == LIMIT_RLIMIT_AS ? PID_RLIMIT_AS : PID_RLIMIT_DATA,
-			   (id == LIMIT_RLIMIT_AS ? p->vm_size_kib : p->vm_data_kib) * 1024);
-}
 
 void assess_processes(const struct snapshot *snap, const struct assess_opts *opts, struct assessment *a)
 {
@@ -481,7 +478,7 @@ void assess_processes(const struct snapshot *snap, const struct assess_opts *opt
 				continue;
 			if (opts->every_process || p->pid == opts->focus_pid || p == closest[k] ||
 			    limit_status(&l, &a->th) != STATUS_OK)
-				add_per_process(snap, a, p, per_process_ids[k]);
+				(per_process_ids[k] == LIMIT_MAP_COUNT ? add_map_count : add_rlimit)(snap, a, p, &l);
 			else
 				a->unbuilt++;
 		}
