@@ -6,7 +6,7 @@
 
 #include "core/buf.h"
 
-static uint64_t hash_bytes(const char *s, size_t len)
+uint64_t hash_bytes(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 

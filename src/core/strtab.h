@@ -20,4 +20,7 @@ void strtab_free(struct strtab *t);
 /* Returns the interned copy of [s, s + len). */
 const char *strtab_intern(struct strtab *t, const char *s, size_t len);
 
+/* FNV-1a of [s, s + len): the hash of headroom's string-keyed tables. */
+uint64_t hash_bytes(const char *s, size_t len);
+
 #endif

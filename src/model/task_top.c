@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/human.h"
 #include "core/sort.h"
+#include "core/strtab.h"
 #include "model/assess_internal.h"
 
 /*
@@ -48,11 +49,7 @@ static uint64_t hash_pid(int pid)
 
 static uint64_t hash_comm(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
+	return hash_bytes(s, strlen(s));
 }
 
 static size_t table_cap(size_t entries)

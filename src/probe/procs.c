@@ -207,9 +207,9 @@ static void add_proc(struct scan *s, const struct proc_info *p)
 
 /*
  * The limits headroom uses (AS, DATA; NPROC when need_nproc), by prlimit(2): a system call each instead
- * of the kernel formatting sixteen lines of /proc/PID/limits. It needs the same credentials or CAP_SYS_RESOURCE (prlimit(2)): a root
- * without that capability, such as in some containers, gets EPERM for other users' processes and reads
- * the file instead. Returns 0 or -errno; *ret is complete only on success.
+ * of the kernel formatting sixteen lines of /proc/PID/limits. It needs the same credentials or
+ * CAP_SYS_RESOURCE: a root without that capability, such as in some containers, gets EPERM for other
+ * users' processes and reads the file instead. Returns 0 or -errno; *ret is complete only on success.
  */
 static int limits_by_prlimit(int pid, bool need_nproc, struct pid_limits *ret)
 {
@@ -225,7 +225,6 @@ static int limits_by_prlimit(int pid, bool need_nproc, struct pid_limits *ret)
 
 		if (which[i].key == PID_RLIMIT_NPROC && !need_nproc)
 			continue;
-
 		if (prlimit(pid, which[i].resource, NULL, &rl) < 0)
 			return -errno;
 		l.soft[which[i].key] = (struct rlim_value){ true, rl.rlim_cur == RLIM_INFINITY, rl.rlim_cur };

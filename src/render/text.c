@@ -274,6 +274,16 @@ static void verdict(struct buf *out, const struct snapshot *snap, const struct a
 	}
 }
 
+/* A row of the cgroups and commands tables: TASKS, PROCESSES, then the name, escaped. */
+static void tasks_row(struct buf *out, uint64_t tasks, uint64_t processes, const char *name)
+{
+	char n1[32], n2[32];
+
+	buf_printf(out, "  %7s  %9s  ", human_count(tasks, n1, sizeof(n1)), human_count(processes, n2, sizeof(n2)));
+	escape_text_str(out, name);
+	buf_addc(out, '\n');
+}
+
 static void consumers(struct buf *out, const struct snapshot *snap, const struct assessment *a, size_t top)
 {
 	const struct consumers *c = &a->consumers;
@@ -314,12 +324,7 @@ static void consumers(struct buf *out, const struct snapshot *snap, const struct
 	if (c->ncgroups) {
 		buf_adds(out, "\nCgroups with the most tasks (their own, not their children's)\n    TASKS  PROCESSES  CGROUP\n");
 		for (size_t i = 0; i < c->ncgroups && i < top; i++) {
-			char n2[32];
-
-			buf_printf(out, "  %7s  %9s  ", human_count(c->cgroups[i].tasks, n, sizeof(n)),
-				   human_count(c->cgroups[i].processes, n2, sizeof(n2)));
-			escape_text_str(out, c->cgroups[i].path);
-			buf_addc(out, '\n');
+			tasks_row(out, c->cgroups[i].tasks, c->cgroups[i].processes, c->cgroups[i].path);
 		}
 	}
 	if (c->nparents) {
@@ -338,12 +343,7 @@ static void consumers(struct buf *out, const struct snapshot *snap, const struct
 	if (c->ncommands) {
 		buf_adds(out, "\nCommands with the most tasks\n    TASKS  PROCESSES  COMMAND\n");
 		for (size_t i = 0; i < c->ncommands && i < top; i++) {
-			char n2[32];
-
-			buf_printf(out, "  %7s  %9s  ", human_count(c->commands[i].tasks, n, sizeof(n)),
-				   human_count(c->commands[i].processes, n2, sizeof(n2)));
-			escape_text_str(out, c->commands[i].comm);
-			buf_addc(out, '\n');
+			tasks_row(out, c->commands[i].tasks, c->commands[i].processes, c->commands[i].comm);
 		}
 	}
 }

@@ -21,6 +21,7 @@
 #include "core/escape.h"
 #include "core/human.h"
 #include "core/replace.h"
+#include "core/strtab.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -140,20 +141,12 @@ struct watch {
 
 static uint64_t path_hash(const char *path)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 1099511628211ULL;
-	return h;
+	return hash_bytes(path, strlen(path));
 }
 
 static size_t limit_hash(enum limit_id id, const char *scope)
 {
-	size_t h = 1469598103934665603u ^ (size_t)id; /* FNV-1a */
-
-	for (; *scope; scope++)
-		h = (h ^ (unsigned char)*scope) * 1099511628211u;
-	return h;
+	return (size_t)(hash_bytes(scope, strlen(scope)) ^ ((uint64_t)id * 0x9E3779B97F4A7C15ULL));
 }
 
 /* Indexes a's limits, in the arena in use. */
