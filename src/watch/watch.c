@@ -437,7 +437,7 @@ static void full_scan(struct watch *w, enum watch_scan_reason reason)
 	w->ticks[0].valid = w->ticks[1].valid = false;
 }
 
-/* The biggest consumer within the limit's scope, in words: "java (pid 4242) held 31,208 threads in cgroup /a". */
+/* The biggest consumer within the limit's scope, in words, as the report says it: "java (pid 4242) with 31,208 threads in cgroup /a". */
 static void top_words(const struct watch *w, enum limit_id id, const char *scope, char *out, size_t size)
 {
 	const struct limit *l = assessment_limit(&w->scan_a, id, scope);
@@ -478,7 +478,7 @@ static void top_words(const struct watch *w, enum limit_id id, const char *scope
 	if (w->scan_a.consumers.nprocs) {
 		const struct proc_consumer *c = &w->scan_a.consumers.procs[0];
 
-		snprintf(out, size, "%s (pid %d) held %s threads%s%s", c->comm, c->pid, human_count(c->threads, n1, sizeof(n1)),
+		snprintf(out, size, "%s (pid %d) with %s threads%s%s", c->comm, c->pid, human_count(c->threads, n1, sizeof(n1)),
 			 c->cgroup ? " in cgroup " : "", c->cgroup ? c->cgroup : "");
 	}
 }
