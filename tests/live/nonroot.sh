@@ -10,6 +10,9 @@ chmod 755 "$tmp"
 on_exit "rm -rf $tmp"
 # a root process with a child pid namespace, which the user may not look into
 start_holder ns "$tmp/ns" unshare --pid --fork "$HELPERS/forker" -n 3 -T 60 || { not_ok "$T" "no holder"; exit 0; }
+# a root process whose address space (1 GiB reserved, untouched) could hold vm.max_map_count mappings, so its
+# maps are worth counting; small processes' are not read at all, and a quiet machine may have no large one
+start_holder big "$tmp/big" "$HELPERS/hog" -m 0 -r 1024 -T 60 || { not_ok "$T" "no large holder"; exit 0; }
 as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 as_user "$HEADROOM" --json >"$tmp/json" 2>"$tmp/err"
 rc=$?
