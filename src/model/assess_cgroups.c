@@ -218,9 +218,9 @@ bool cgroup_path_within(const char *path, const char *top)
 }
 
 /* A process is in cgroup path c or below it. */
-static bool in_cgroup(const struct proc_info *p, const void *ctx)
+static bool in_cgroup(const struct tally_leaf *l, const void *ctx)
 {
-	return p->cgroup && cgroup_path_within(p->cgroup, ctx);
+	return l->cgroup && cgroup_path_within(l->cgroup, ctx);
 }
 
 /* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
@@ -257,7 +257,8 @@ static void owner_of(const struct cgroup_info *c, struct owner *o)
 		o->kind = OWNER_CONTAINER_VIEW;
 }
 
-static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a, const struct cgroup_info *c)
+static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *t, struct assessment *a,
+			       const struct cgroup_info *c)
 {
 	const struct cgroup_hier *h = &snap->hiers[c->hier];
 	char used[32], max[32], ow[200];
@@ -273,7 +274,7 @@ static void assess_cgroup_pids(const struct snapshot *snap, struct assessment *a
 	l->used = c->pids_current.known ? c->pids_current.v : 0;
 	l->max = c->pids_max;
 	l->capacity = c->pids_max; /* pids_try_charge: fails when current + 1 > max */
-	limit_set_top(l, snap, in_cgroup, c->path);
+	limit_set_top(l, t, in_cgroup, c->path);
 	l->source = xasprintf("pids.max of the cgroup (%s), set by %s", h->label, owner_words(&o, ow, sizeof(ow)));
 	rejected = subtree_rejected(snap, c, &rejected_known);
 	l->meaning = xasprintf("%s of %s tasks in the cgroup and its children", human_count(l->used, used, sizeof(used)),
@@ -446,13 +447,13 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 		fact_str(l, "owner", o.name);
 }
 
-void assess_cgroups(const struct snapshot *snap, struct assessment *a)
+void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
 	for (size_t i = 0; i < snap->ncgroups; i++) {
 		const struct cgroup_info *c = &snap->cgroups[i];
 
 		if (c->has_pids_max && !c->pids_unlimited && c->pids_current.known)
-			assess_cgroup_pids(snap, a, c);
+			assess_cgroup_pids(snap, t, a, c);
 		if (c->has_mem_max && !c->mem_unlimited)
 			assess_cgroup_memory(snap, a, c);
 	}

@@ -19,30 +19,42 @@ void fix_command(struct fix *f, const char *fmt, ...) __attribute__((format(prin
 /* The fixes of a sysctl (name) raised to value: sysctl -w now, a file in /etc/sysctl.d/ durably. */
 void sysctl_fixes(struct limit *l, const char *name, uint64_t value);
 
-/* Sets the limit's top consumer to the process with the most threads among those match() accepts. */
-typedef bool (*proc_match_fn)(const struct proc_info *p, const void *ctx);
-void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx);
+/* Whether a leaf of the tally (its processes) is in a limit's scope. */
+typedef bool (*leaf_match_fn)(const struct tally_leaf *leaf, const void *ctx);
+/* Sets the limit's top consumer among the processes of the leaves match() accepts (task_top_find). */
+void limit_set_top(struct limit *l, const struct tally *t, leaf_match_fn match, const void *ctx);
 
 /*
- * The top consumer among the processes match() accepts (all with NULL), by task_top's rule: the most
- * specific of one process's threads, one parent's zombies, one parent's live children and one command's
- * processes that holds at least half as many tasks as the largest of them. False when none matches.
+ * The top consumer among the processes of the leaves match() accepts (all with NULL), by task_top's
+ * rule: the most specific of one process's threads, one parent's zombies, one parent's live children and
+ * one command's processes that holds at least half as many tasks as the largest of them. False when no
+ * process is in the scope.
  */
-bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void *ctx, struct task_top *ret);
+bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, struct task_top *ret);
 
 /* Sets l's top consumer to one process (per-process limits). */
 void limit_set_top_process(struct limit *l, const struct proc_info *p);
 
-/* The parents and commands tables of the consumers, over every process of snap. */
-void task_groups_consumers(const struct snapshot *snap, struct consumers *c);
+/* The parents and commands tables of the consumers, over every process tallied. */
+void task_groups_consumers(const struct tally *t, struct consumers *c);
+
+/*
+ * The numbers of p's per-process limit of kind id (map_count, rlimit_as, rlimit_data) in a scratch
+ * limit (no strings): enough for its status and percent. False when p has no such limit.
+ */
+bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p, enum limit_id id, struct limit *ret);
+/* Whether a limit at percent pa of pid pida sorts before one at pb of pidb (percent, then scope "pid:N"). */
+bool per_process_closer(double pa, int pida, double pb, int pidb);
 
 /* The assessment of each group of limits. */
-void assess_system(const struct snapshot *snap, struct assessment *a);
-void assess_pidns(const struct snapshot *snap, struct assessment *a);
-void assess_cgroups(const struct snapshot *snap, struct assessment *a);
-void assess_users(const struct snapshot *snap, struct assessment *a);
-void assess_processes(const struct snapshot *snap, const struct assess_opts *opts, struct assessment *a);
-void assess_consumers(const struct snapshot *snap, struct assessment *a); /* processes and cgroups; users in assess_users */
+void assess_system(const struct snapshot *snap, const struct tally *t, struct assessment *a);
+void assess_pidns(const struct snapshot *snap, const struct tally *t, struct assessment *a);
+void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct assessment *a);
+void assess_users(const struct snapshot *snap, const struct tally *t, struct assessment *a);
+void assess_processes(const struct snapshot *snap, const struct tally *t, const struct assess_opts *opts,
+		      struct assessment *a);
+/* processes and cgroups, parents and commands; users in assess_users */
+void assess_consumers(const struct snapshot *snap, const struct tally *t, struct assessment *a);
 
 /*
  * Appends to l->source where the sysctl is configured (sysctl.d, sysctl.conf) and whether the running

@@ -12,11 +12,11 @@
 
 #define PID_MAX_LIMIT 4194304ULL
 
-static bool in_ns_subtree(const struct proc_info *p, const void *ctx)
+static bool in_ns_subtree(const struct tally_leaf *l, const void *ctx)
 {
 	const struct snapshot *snap = ((const void *const *)ctx)[0];
 	const struct pidns_info *ns = ((const void *const *)ctx)[1];
-	uint64_t cur = p->pidns;
+	uint64_t cur = l->pidns;
 
 	for (int d = 0; cur && d < 40; d++) {
 		const struct pidns_info *x;
@@ -63,7 +63,8 @@ static bool chain_headroom(const struct snapshot *snap, const struct pidns_info 
 	return any;
 }
 
-static void assess_ns_pid_max(const struct snapshot *snap, struct assessment *a, const struct pidns_info *ns)
+static void assess_ns_pid_max(const struct snapshot *snap, const struct tally *t, struct assessment *a,
+			      const struct pidns_info *ns)
 {
 	char used[32], max[32];
 	const void *ctx[2] = { snap, ns };
@@ -77,7 +78,7 @@ static void assess_ns_pid_max(const struct snapshot *snap, struct assessment *a,
 	l->used = ns->tasks;
 	l->max = ns->pid_max.v;
 	l->capacity = l->max > 1 ? l->max - 1 : 1;
-	limit_set_top(l, snap, in_ns_subtree, ctx);
+	limit_set_top(l, t, in_ns_subtree, ctx);
 	l->source = xasprintf("the namespace's own kernel.pid_max (per namespace since 6.14), %s", ns->pid_max_how ?
 			      ns->pid_max_how : "read inside it");
 	l->meaning = xasprintf("%s of %s process ids of this namespace in use (its tasks and those of namespaces below it)%s",
@@ -108,7 +109,7 @@ static void assess_ns_pid_max(const struct snapshot *snap, struct assessment *a,
 
 static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, const struct pidns_info *ns)
 {
-	const struct proc_info *holder = snapshot_proc(snap, ns->dead_holder_pid);
+	bool holder = ns->dead_holder_pid > 0 && ns->dead_holder_comm;
 	struct limit *l;
 
 	l = limit_add(a, snap, LIMIT_PIDNS_INIT, xasprintf("pidns:%llu", (unsigned long long)ns->inode),
@@ -124,21 +125,24 @@ static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, co
 		l->meaning = xasprintf("%u process%s fork%s into this namespace and every such fork fails with ENOMEM "
 				       "(\"fork: Cannot allocate memory\"), e.g. %s (pid %d)",
 				       ns->dead_holders, ns->dead_holders == 1 ? "" : "es", ns->dead_holders == 1 ? "s" : "",
-				       holder->comm, holder->pid);
+				       ns->dead_holder_comm, ns->dead_holder_pid);
 	else
 		l->meaning = xstrdup("forks into this namespace fail with ENOMEM (\"fork: Cannot allocate memory\")");
 	if (holder)
-		fact_u64(l, "holder_pid", (uint64_t)holder->pid);
+		fact_u64(l, "holder_pid", (uint64_t)ns->dead_holder_pid);
 	fix_text(&l->fix_now, xstrdup("exit the shell or program that forks into it: the namespace cannot take new "
 				      "processes again"));
 	fix_text(&l->fix_durable, xstrdup("create pid namespaces with 'unshare --pid --fork' (add --mount-proc for ps): "
 					  "without --fork the first command run becomes the namespace's init, and when it "
 					  "exits no fork works"));
-	if (holder)
-		limit_set_top_process(l, holder);
+	if (holder) {
+		l->has_top = true;
+		l->top = (struct task_top){ TOP_THREADS, ns->dead_holder_threads, ns->dead_holder_threads, ns->dead_holder_pid,
+					    ns->dead_holder_comm, ns->dead_holder_threads, NULL };
+	}
 }
 
-void assess_pidns(const struct snapshot *snap, struct assessment *a)
+void assess_pidns(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
 	bool per_ns = kversion_at_least(&snap->sys.kernel, 6, 14);
 
@@ -157,6 +161,6 @@ void assess_pidns(const struct snapshot *snap, struct assessment *a)
 			continue;
 		if (!own && !ns->init_pid)
 			continue;
-		assess_ns_pid_max(snap, a, ns);
+		assess_ns_pid_max(snap, t, a, ns);
 	}
 }

@@ -13,30 +13,13 @@
 #include "core/human.h"
 #include "model/assess_internal.h"
 
-#define CAP_SYS_ADMIN_BIT 21
-#define CAP_SYS_RESOURCE_BIT 24
-
-/*
- * copy_process() skips the RLIMIT_NPROC check for real uid 0 (INIT_USER: a container's root mapped to
- * another host uid is not) and for a task with CAP_SYS_RESOURCE or CAP_SYS_ADMIN in the initial user
- * namespace (capable()), so capabilities held only inside a container do not exempt.
- */
-static bool nproc_exempt(const struct snapshot *snap, const struct proc_info *p)
-{
-	if (p->uid == 0 && snap->sys.uid0_is_host_root)
-		return true;
-	return p->has_cap_eff && (p->cap_eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_SYS_RESOURCE_BIT))) &&
-	       p->userns == PROC_USER_INIT_INO;
-}
-
 struct user_acc {
 	uint32_t uid;
 	uint64_t tasks, processes;
 	uint64_t subject_processes;     /* processes the limit applies to */
 	uint64_t exempt_processes;      /* processes exempt by capabilities */
 	uint64_t unknown_processes;     /* non-exempt processes whose limits could not be read */
-	const struct proc_info *lowest; /* the non-exempt process with the lowest soft RLIMIT_NPROC */
-	bool lowest_unlimited;
+	const struct tally_leaf *lowest; /* the leaf of the non-exempt process with the lowest soft RLIMIT_NPROC */
 	bool any_limits;
 };
 
@@ -104,23 +87,23 @@ static const struct limits_rule *limits_rule_for(const struct snapshot *snap, co
 	return best;
 }
 
-static bool proc_of_uid(const struct proc_info *p, const void *ctx)
+static bool leaf_of_uid(const struct tally_leaf *l, const void *ctx)
 {
-	return p->uid == *(const uint32_t *)ctx;
+	return l->uid == *(const uint32_t *)ctx;
 }
 
-static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n)
+/* The users' totals, from the tally's leaves. */
+static struct user_acc *collect_users(const struct tally *t, size_t *ret_n)
 {
 	struct user_acc *u = NULL;
 	size_t n = 0;
 
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
-		const struct rlim_value *r = &p->limits.soft[PID_RLIMIT_NPROC];
+	for (size_t i = 0; i < t->leaves.n; i++) {
+		const struct tally_leaf *l = tally_leaf_at(t, i);
 		struct user_acc *acc = NULL;
 
 		for (size_t j = 0; j < n; j++)
-			if (u[j].uid == p->uid) {
+			if (u[j].uid == l->uid) {
 				acc = &u[j];
 				break;
 			}
@@ -128,27 +111,18 @@ static struct user_acc *collect_users(const struct snapshot *snap, size_t *ret_n
 			u = xreallocarray(u, n + 1, sizeof(*u));
 			acc = &u[n++];
 			memset(acc, 0, sizeof(*acc));
-			acc->uid = p->uid;
-			acc->lowest_unlimited = true;
+			acc->uid = l->uid;
 		}
-		acc->tasks += p->threads;
-		acc->processes++;
-		if (nproc_exempt(snap, p)) {
-			acc->exempt_processes++;
-			continue;
-		}
-		if (!p->has_limits || !r->known) {
-			acc->unknown_processes++;
-			continue;
-		}
-		acc->subject_processes++;
-		acc->any_limits = true;
-		if (r->unlimited)
-			continue;
-		if (acc->lowest_unlimited || r->value < acc->lowest->limits.soft[PID_RLIMIT_NPROC].value) {
-			acc->lowest = p;
-			acc->lowest_unlimited = false;
-		}
+		acc->tasks += l->tasks;
+		acc->processes += l->processes;
+		acc->exempt_processes += l->nproc_exempt;
+		acc->unknown_processes += l->nproc_unknown;
+		acc->subject_processes += l->nproc_subject;
+		acc->any_limits |= l->nproc_subject > 0;
+		if (l->nproc_finite &&
+		    (!acc->lowest || l->nproc_soft.value < acc->lowest->nproc_soft.value ||
+		     (l->nproc_soft.value == acc->lowest->nproc_soft.value && l->nproc_pid < acc->lowest->nproc_pid)))
+			acc->lowest = l;
 	}
 	if (n)
 		xsort(u, n, sizeof(*u), cmp_uid);
@@ -190,11 +164,11 @@ static void nproc_durable(struct limit *l, const char *name, uint32_t uid, uint6
 	xfree(domain);
 }
 
-void assess_users(const struct snapshot *snap, struct assessment *a)
+void assess_users(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
 	struct consumers *c = &a->consumers;
 	size_t n;
-	struct user_acc *u = collect_users(snap, &n);
+	struct user_acc *u = collect_users(t, &n);
 
 	c->users = xcalloc(n, sizeof(*c->users));
 	for (size_t i = 0; i < n; i++)
@@ -216,7 +190,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 		l = limit_add(a, snap, LIMIT_USER_NPROC, xasprintf("user:%u", acc->uid),
 			      name ? xasprintf("uid %u (%s)", acc->uid, name) : xasprintf("uid %u", acc->uid));
 		l->used = acc->tasks;
-		limit_set_top(l, snap, proc_of_uid, &acc->uid);
+		limit_set_top(l, t, leaf_of_uid, &acc->uid);
 		fact_u64(l, "uid", acc->uid);
 		if (name)
 			fact_str(l, "user", name);
@@ -237,7 +211,7 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			fix_text(&l->fix_durable, xstrdup("nothing to do"));
 			continue;
 		}
-		if (acc->lowest_unlimited) {
+		if (!acc->lowest) {
 			l->unlimited = true;
 			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user: unlimited for all");
 			l->meaning = xasprintf("%s tasks; no process of this user has a finite RLIMIT_NPROC",
@@ -247,17 +221,17 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 			continue;
 		}
 		{
-			const struct proc_info *low = acc->lowest;
-			const struct rlim_value *hard = &low->limits.hard[PID_RLIMIT_NPROC];
+			const struct tally_leaf *low = acc->lowest;
+			const struct rlim_value *hard = &low->nproc_hard;
 			uint64_t raise;
 
-			l->max = low->limits.soft[PID_RLIMIT_NPROC].value;
+			l->max = low->nproc_soft.value;
 			/* <= 5.13: processes >= rlimit fails; 5.14+ (ucounts): the incremented count > rlimit fails */
 			l->capacity = l->max;
 			raise = suggest_raise(l->max, l->used, 0);
 			l->source = xasprintf("%s (pid %d) has RLIMIT_NPROC (ulimit -u) %llu, the lowest among the user's "
 					      "processes; every task of the real uid counts against it",
-					      low->comm, low->pid, (unsigned long long)l->max);
+					      low->nproc_comm, low->nproc_pid, (unsigned long long)l->max);
 			l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
 					       "containers together); a process whose own limit is reached cannot fork",
 					       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
@@ -265,20 +239,20 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 				fix_text(&l->fix_now, xasprintf("stop some of the user's processes, or restart %s (pid %d) with "
 								"a higher limit: its hard limit is %llu too, and raising a "
 								"hard limit needs CAP_SYS_RESOURCE",
-								low->comm, low->pid, (unsigned long long)hard->value));
+								low->nproc_comm, low->nproc_pid, (unsigned long long)hard->value));
 			} else if (hard->known && !hard->unlimited && hard->value < raise) {
 				fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d) to its hard limit (above that "
 								"needs CAP_SYS_RESOURCE), or stop some of the user's processes",
-								low->comm, low->pid));
-				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->pid,
+								low->nproc_comm, low->nproc_pid));
+				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid,
 					    (unsigned long long)hard->value);
 			} else {
 				fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d), or stop some of the user's "
-								"processes", low->comm, low->pid));
-				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->pid, (unsigned long long)raise);
+								"processes", low->nproc_comm, low->nproc_pid));
+				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid, (unsigned long long)raise);
 			}
 			nproc_durable(l, name, acc->uid, raise);
-			fact_u64(l, "limit_pid", (uint64_t)low->pid);
+			fact_u64(l, "limit_pid", (uint64_t)low->nproc_pid);
 			fact_u64(l, "limited_processes", acc->subject_processes);
 			{
 				unsigned group_rules;
@@ -307,12 +281,8 @@ void assess_users(const struct snapshot *snap, struct assessment *a)
 static const enum limit_id per_process_ids[] = { LIMIT_MAP_COUNT, LIMIT_RLIMIT_AS, LIMIT_RLIMIT_DATA };
 #define NPER (sizeof(per_process_ids) / sizeof(per_process_ids[0]))
 
-/*
- * The numbers of p's limit of kind id, in a scratch limit (no strings), as add_map_count and add_rlimit
- * set them: enough for its status and percent. False when p has no such limit.
- */
-static bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p, enum limit_id id,
-				struct limit *ret)
+/* The numbers as add_map_count and add_rlimit set them (see assess_internal.h). */
+bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p, enum limit_id id, struct limit *ret)
 {
 	const struct rlim_value *soft, *hard;
 
@@ -432,8 +402,7 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	fact_str(l, "comm", p->comm);
 }
 
-/* Whether a is closer to its maximum than b, as the limits are sorted (percent, then scope "pid:N"). */
-static bool closer(double pa, int pida, double pb, int pidb)
+bool per_process_closer(double pa, int pida, double pb, int pidb)
 {
 	char sa[24], sb[24];
 
@@ -445,11 +414,13 @@ static bool closer(double pa, int pida, double pb, int pidb)
 }
 
 
-void assess_processes(const struct snapshot *snap, const struct assess_opts *opts, struct assessment *a)
+void assess_processes(const struct snapshot *snap, const struct tally *t, const struct assess_opts *opts,
+		      struct assessment *a)
 {
 	const struct proc_info *closest[NPER] = { NULL };
 	double closest_pct[NPER];
 	struct limit l;
+	uint64_t kept_limits = 0;
 
 	/* the closest ok one of each kind (mark_listed lists it beside those that are not ok), from the numbers alone */
 	for (size_t i = 0; i < snap->nprocs; i++) {
@@ -461,7 +432,7 @@ void assess_processes(const struct snapshot *snap, const struct assess_opts *opt
 			if (!per_process_numbers(snap, p, per_process_ids[k], &l) || limit_status(&l, &a->th) != STATUS_OK)
 				continue;
 			pct = limit_percent(&l);
-			if (!closest[k] || closer(pct, p->pid, closest_pct[k], closest[k]->pid)) {
+			if (!closest[k] || per_process_closer(pct, p->pid, closest_pct[k], closest[k]->pid)) {
 				closest[k] = p;
 				closest_pct[k] = pct;
 			}
@@ -476,6 +447,7 @@ void assess_processes(const struct snapshot *snap, const struct assess_opts *opt
 		for (size_t k = 0; k < NPER; k++) {
 			if (!per_process_numbers(snap, p, per_process_ids[k], &l))
 				continue;
+			kept_limits++;
 			if (opts->every_process || p->pid == opts->focus_pid || p == closest[k] ||
 			    limit_status(&l, &a->th) != STATUS_OK)
 				(per_process_ids[k] == LIMIT_MAP_COUNT ? add_map_count : add_rlimit)(snap, a, p, &l);
@@ -483,6 +455,9 @@ void assess_processes(const struct snapshot *snap, const struct assess_opts *opt
 				a->unbuilt++;
 		}
 	}
+	/* a folded scan kept the closest of each kind (tally_retain): the others it only counted */
+	if (snap->folded && t->per_process_limits > kept_limits)
+		a->unbuilt += t->per_process_limits - kept_limits;
 }
 
 static int cmp_proc_consumer(const void *x, const void *y)
@@ -515,41 +490,43 @@ static int cmp_cgroup_consumer(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
-void assess_consumers(const struct snapshot *snap, struct assessment *a)
+void assess_consumers(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
 	struct consumers *c = &a->consumers;
 
-	c->procs = xcalloc(snap->nprocs, sizeof(*c->procs));
+	/* a folded scan kept those with the most threads, and a few more for other reasons */
+	c->procs = xcalloc(snap->nprocs ? snap->nprocs : 1, sizeof(*c->procs));
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];
 
-		c->procs[i] = (struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, p->kernel_thread };
+		if (!snap->folded || (p->kept & KEEP_THREADS))
+			c->procs[c->nprocs++] =
+				(struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, p->kernel_thread };
 	}
-	c->nprocs = snap->nprocs;
 	if (c->nprocs)
 		xsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
 
 	/* interned paths compare by pointer */
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
+	for (size_t i = 0; i < t->leaves.n; i++) {
+		const struct tally_leaf *l = tally_leaf_at(t, i);
 		struct cgroup_consumer *cc = NULL;
 
-		if (!p->cgroup)
+		if (!l->cgroup)
 			continue;
 		for (size_t j = 0; j < c->ncgroups; j++)
-			if (c->cgroups[j].path == p->cgroup) {
+			if (c->cgroups[j].path == l->cgroup) {
 				cc = &c->cgroups[j];
 				break;
 			}
 		if (!cc) {
 			c->cgroups = xreallocarray(c->cgroups, c->ncgroups + 1, sizeof(*c->cgroups));
 			cc = &c->cgroups[c->ncgroups++];
-			*cc = (struct cgroup_consumer){ p->cgroup, 0, 0 };
+			*cc = (struct cgroup_consumer){ l->cgroup, 0, 0 };
 		}
-		cc->tasks += p->threads;
-		cc->processes++;
+		cc->tasks += l->tasks;
+		cc->processes += l->processes;
 	}
 	if (c->ncgroups)
 		xsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer);
-	task_groups_consumers(snap, c);
+	task_groups_consumers(t, c);
 }

@@ -271,11 +271,11 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 	sysctl_origin_note(l, snap, SYSCTL_OVERCOMMIT_MEMORY, mode);
 }
 
-void assess_system(const struct snapshot *snap, struct assessment *a)
+void assess_system(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
 	struct machine_top mt;
 
-	mt.has = task_top_find(snap, NULL, NULL, &mt.top);
+	mt.has = task_top_find(t, NULL, NULL, &mt.top);
 	assess_pid_max(snap, a, &mt);
 	assess_threads_max(snap, a, &mt);
 	assess_memory(snap, a);

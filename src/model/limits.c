@@ -233,15 +233,15 @@ void fix_free(struct fix *f)
 	memset(f, 0, sizeof(*f));
 }
 
-void limit_set_top(struct limit *l, const struct snapshot *snap, proc_match_fn match, const void *ctx)
+void limit_set_top(struct limit *l, const struct tally *t, leaf_match_fn match, const void *ctx)
 {
-	l->has_top = task_top_find(snap, match, ctx, &l->top);
+	l->has_top = task_top_find(t, match, ctx, &l->top);
 }
 
 void limit_set_top_process(struct limit *l, const struct proc_info *p)
 {
 	l->has_top = true;
-	l->top = (struct task_top){ TOP_THREADS, p->threads, p->threads, p->pid, p->comm, p->threads };
+	l->top = (struct task_top){ TOP_THREADS, p->threads, p->threads, p->pid, p->comm, p->threads, p->cgroup };
 }
 
 /* Worst first; within a status, the closest to its limit first; then by kind and scope, for stable output. */
@@ -296,15 +296,24 @@ void assess(const struct snapshot *snap, const struct thresholds *th, const stru
 {
 	static const struct assess_opts defaults;
 	struct assessment *a = ret;
+	struct tally local;
+	const struct tally *t = &snap->tally;
 
+	/* a snapshot made by hand (tests) has its processes but no tally: folded here */
+	tally_init(&local);
+	if (!snap->tally.built) {
+		tally_build(&local, snap);
+		t = &local;
+	}
 	memset(a, 0, sizeof(*a));
 	a->th = *th;
-	assess_system(snap, a);
-	assess_pidns(snap, a);
-	assess_cgroups(snap, a);
-	assess_users(snap, a);
-	assess_processes(snap, opts ? opts : &defaults, a);
-	assess_consumers(snap, a);
+	assess_system(snap, t, a);
+	assess_pidns(snap, t, a);
+	assess_cgroups(snap, t, a);
+	assess_users(snap, t, a);
+	assess_processes(snap, t, opts ? opts : &defaults, a);
+	assess_consumers(snap, t, a);
+	tally_free(&local);
 
 	for (size_t i = 0; i < a->nlimits; i++) {
 		struct limit *l = &a->limits[i];

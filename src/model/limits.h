@@ -57,6 +57,7 @@ struct task_top {
 	int pid;          /* the process; the parent; the command's largest process */
 	const char *comm; /* its name (the parent's for children and zombies); may be NULL when the parent is gone */
 	uint64_t threads; /* TOP_THREADS and TOP_COMMAND: the threads of that process */
+	const char *cgroup; /* TOP_THREADS and TOP_COMMAND: that process's cgroup, when known (not in JSON) */
 };
 
 const char *top_kind_name(enum top_kind k);

@@ -13,6 +13,7 @@ void snapshot_init(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 	s->sys.uid0_is_host_root = true;
 	strtab_init(&s->strings);
+	tally_init(&s->tally);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -38,6 +39,7 @@ void snapshot_free(struct snapshot *s)
 	xfree(s->user_names);
 	xfree(s->limits_rules);
 	strtab_free(&s->strings);
+	tally_free(&s->tally);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/strtab.h"
+#include "model/tally.h"
 #include "parse/kversion.h"
 #include "parse/loadavg.h"
 #include "parse/meminfo.h"
@@ -75,6 +76,7 @@ struct proc_info {
 	bool has_oom;          /* oom_score_adj and oom_score were read (probe_opts.oom_scores) */
 	int oom_score_adj;
 	long oom_score;        /* the kernel's /proc/PID/oom_score: global totalpages */
+	unsigned kept;         /* a folded scan: why it was kept (enum tally_keep); 0 otherwise */
 };
 
 enum cg_hier_kind { CG_HIER_V1, CG_HIER_V2 };
@@ -127,7 +129,9 @@ struct pidns_info {
 	int probe_err;          /* -errno of a probe fork into it; -EAGAIN means it is full */
 	/* A namespace some process forks into (pid_for_children) but with no living init. */
 	bool dead;
-	int dead_holder_pid;
+	int dead_holder_pid;            /* the lowest pid forking into it; 0 unknown */
+	const char *dead_holder_comm;   /* its name, NULL unknown */
+	uint64_t dead_holder_threads;
 	unsigned dead_holders;
 };
 
@@ -193,6 +197,12 @@ struct snapshot {
 	struct limits_rule *limits_rules;
 	size_t nlimits_rules;
 	struct strtab strings;
+	/*
+	 * The processes folded (model/tally.h). folded: the scan kept only the processes tally_retain()
+	 * picked, in procs; every count comes from the tally (the daemon).
+	 */
+	struct tally tally;
+	bool folded;
 	size_t maps_bounded;   /* processes whose maps were not counted: their VmSize keeps them below the warning */
 	bool cgroups_deferred; /* processes' cgroups come from cgroup.procs (probe_procs_cgroups), not /proc/PID/cgroup */
 	bool memcg_v1;         /* a v1 memory hierarchy is mounted and probe_opts.memcg asked: processes have a memcg path */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Who holds the tasks of a limit: processes grouped by parent (live children, zombies) and by command
- * name, besides each process's own threads. Pure: plain structs in, plain structs out.
+ * name, besides each process's own threads, from the tally's leaves within the limit's scope. Pure:
+ * plain structs in, plain structs out.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,9 +16,9 @@
 #include "model/assess_internal.h"
 
 /*
- * The groups, in open-addressing tables sized to the processes counted: a parent's children (key pid,
- * 0 for an empty slot) and a command's processes (key comm, NULL for an empty slot). Kept small, 32 bytes
- * a slot: at 26,000 processes each table is 2 MiB.
+ * A scope's groups, merged from its leaves' (see model/tally.h): a parent's children and a command's
+ * processes may span leaves (a user's processes in several cgroups). Open-addressing tables sized to
+ * the entries merged.
  */
 struct parent_group {
 	int pid;
@@ -29,7 +30,9 @@ struct command_group {
 	const char *comm;
 	uint32_t processes;
 	uint64_t tasks;
-	const struct proc_info *largest; /* the process with the most threads */
+	int largest_pid;
+	uint64_t largest_threads;
+	const char *largest_cgroup;
 };
 
 struct parents {
@@ -61,9 +64,10 @@ static size_t table_cap(size_t entries)
 	return cap;
 }
 
-static void tables_init(struct parents *pt, struct commands *ct, size_t entries)
+static void tables_init(struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands)
 {
-	pt->cap = ct->cap = table_cap(entries);
+	pt->cap = table_cap(nparents);
+	ct->cap = table_cap(ncommands);
 	pt->g = xcalloc(pt->cap, sizeof(*pt->g));
 	ct->g = xcalloc(ct->cap, sizeof(*ct->g));
 }
@@ -94,38 +98,40 @@ static struct command_group *by_comm(struct commands *t, const char *comm)
 	return &t->g[i];
 }
 
-/* Adds p to its parent's and its command's groups. Kernel threads belong to neither. */
-static void add_to_groups(struct parents *parents, struct commands *commands, const struct proc_info *p)
+/* The parents and commands of the leaves in[] marks (all with in NULL), merged. */
+static void merge_groups(const struct tally *t, const bool *in, struct parents *parents, struct commands *commands)
 {
-	struct command_group *c;
-	uint64_t tasks = p->zombie ? 1 : p->threads;
+	tables_init(parents, commands, t->parents.n, t->commands.n);
+	for (size_t i = 0; i < t->parents.n; i++) {
+		const struct tally_parent *e = TALLY_AT(&t->parents, const struct tally_parent, i);
+		struct parent_group *g;
 
-	if (p->kernel_thread)
-		return;
-	if (p->ppid > 0) {
-		struct parent_group *g = by_pid(parents, p->ppid);
+		if (in && !in[e->leaf])
+			continue;
+		g = by_pid(parents, e->pid);
+		g->live += e->live;
+		g->zombies += e->zombies;
+		g->tasks += e->tasks;
+		g->live_tasks += e->live_tasks;
+	}
+	for (size_t i = 0; i < t->commands.n; i++) {
+		const struct tally_command *e = TALLY_AT(&t->commands, const struct tally_command, i);
+		struct command_group *g;
+		bool first;
 
-		g->tasks += tasks;
-		if (p->zombie) {
-			g->zombies++;
-		} else {
-			g->live++;
-			g->live_tasks += tasks;
+		if (in && !in[e->leaf])
+			continue;
+		g = by_comm(commands, e->comm);
+		first = !g->processes;
+		g->processes += e->processes;
+		g->tasks += e->tasks;
+		if (first || e->largest_threads > g->largest_threads ||
+		    (e->largest_threads == g->largest_threads && e->largest_pid < g->largest_pid)) {
+			g->largest_pid = e->largest_pid;
+			g->largest_threads = e->largest_threads;
+			g->largest_cgroup = tally_leaf_at(t, e->leaf)->cgroup;
 		}
 	}
-	c = by_comm(commands, p->comm);
-	c->processes++;
-	c->tasks += tasks;
-	if (!c->largest || p->threads > c->largest->threads)
-		c->largest = p;
-}
-
-/* The parent's name, or NULL when it was not seen (gone, or in another pid namespace). */
-static const char *parent_comm(const struct snapshot *snap, int pid)
-{
-	const struct proc_info *p = snapshot_proc(snap, pid);
-
-	return p ? p->comm : NULL;
 }
 
 /*
@@ -144,32 +150,32 @@ const char *top_kind_name(enum top_kind k)
 	return names[k];
 }
 
-bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void *ctx, struct task_top *ret)
+bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, struct task_top *ret)
 {
-	const struct proc_info *thread_hog = NULL;
+	const struct tally_leaf *hog = NULL;
 	const struct parent_group *children = NULL, *zombies = NULL;
 	const struct command_group *command = NULL;
 	struct parents parents;
 	struct commands commands;
 	struct task_top cand[4];
-	size_t m = 0;
+	bool *in = xcalloc(t->leaves.n ? t->leaves.n : 1, sizeof(*in));
 	int n = 0;
 	uint64_t most = 0;
 
-	for (size_t i = 0; i < snap->nprocs; i++)
-		m += !match || match(&snap->procs[i], ctx);
-	if (!m)
-		return false;
-	tables_init(&parents, &commands, m);
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
+	for (size_t i = 0; i < t->leaves.n; i++) {
+		const struct tally_leaf *l = tally_leaf_at(t, i);
 
-		if (match && !match(p, ctx))
-			continue;
-		if (!thread_hog || p->threads > thread_hog->threads)
-			thread_hog = p;
-		add_to_groups(&parents, &commands, p);
+		in[i] = !match || match(l, ctx);
+		if (in[i] && (!hog || l->hog_threads > hog->hog_threads ||
+			      (l->hog_threads == hog->hog_threads && l->hog_pid < hog->hog_pid)))
+			hog = l;
 	}
+	if (!hog) {
+		xfree(in);
+		return false;
+	}
+	merge_groups(t, in, &parents, &commands);
+	xfree(in);
 	for (size_t i = 0; i < parents.cap; i++) {
 		const struct parent_group *g = &parents.g[i];
 
@@ -191,17 +197,17 @@ bool task_top_find(const struct snapshot *snap, proc_match_fn match, const void 
 	}
 
 	/* the candidates, most specific first: one process, one parent's zombies or children, one command */
-	cand[n++] = (struct task_top){ TOP_THREADS, thread_hog->threads, thread_hog->threads, thread_hog->pid,
-				       thread_hog->comm, thread_hog->threads };
+	cand[n++] = (struct task_top){ TOP_THREADS, hog->hog_threads, hog->hog_threads, hog->hog_pid, hog->hog_comm,
+				       hog->hog_threads, hog->cgroup };
 	if (zombies)
 		cand[n++] = (struct task_top){ TOP_ZOMBIES, zombies->zombies, zombies->zombies, zombies->pid,
-					       parent_comm(snap, zombies->pid), 0 };
+					       tally_name_of(t, zombies->pid), 0, NULL };
 	if (children)
 		cand[n++] = (struct task_top){ TOP_CHILDREN, children->live, children->live_tasks, children->pid,
-					       parent_comm(snap, children->pid), 0 };
+					       tally_name_of(t, children->pid), 0, NULL };
 	if (command && command->processes > 1)
-		cand[n++] = (struct task_top){ TOP_COMMAND, command->processes, command->tasks, command->largest->pid,
-					       command->comm, command->largest->threads };
+		cand[n++] = (struct task_top){ TOP_COMMAND, command->processes, command->tasks, command->largest_pid,
+					       command->comm, command->largest_threads, command->largest_cgroup };
 	for (int k = 0; k < n; k++)
 		if (cand[k].tasks > most)
 			most = cand[k].tasks;
@@ -238,15 +244,13 @@ static int cmp_command(const void *x, const void *y)
 	return strcmp(a->comm, b->comm);
 }
 
-void task_groups_consumers(const struct snapshot *snap, struct consumers *c)
+void task_groups_consumers(const struct tally *t, struct consumers *c)
 {
 	struct parents parents;
 	struct commands commands;
 	size_t np = 0, nc = 0;
 
-	tables_init(&parents, &commands, snap->nprocs);
-	for (size_t i = 0; i < snap->nprocs; i++)
-		add_to_groups(&parents, &commands, &snap->procs[i]);
+	merge_groups(t, NULL, &parents, &commands);
 	for (size_t i = 0; i < parents.cap; i++)
 		np += parents.g[i].pid != 0;
 	for (size_t i = 0; i < commands.cap; i++)
@@ -257,7 +261,7 @@ void task_groups_consumers(const struct snapshot *snap, struct consumers *c)
 		const struct parent_group *g = &parents.g[i];
 
 		if (g->pid)
-			c->parents[c->nparents++] = (struct parent_consumer){ g->pid, parent_comm(snap, g->pid), g->live,
+			c->parents[c->nparents++] = (struct parent_consumer){ g->pid, tally_name_of(t, g->pid), g->live,
 									      g->zombies, g->tasks };
 	}
 	c->commands = xcalloc(nc ? nc : 1, sizeof(*c->commands));

@@ -264,53 +264,52 @@ static int read_pid_max_fixture(const struct hr_root *root, struct pidns_info *n
 	return 0;
 }
 
+/*
+ * The pid namespace of process pid in a fixture tree: the kept process's, or its link read (a folded
+ * scan keeps few). 0 unknown.
+ */
+static uint64_t fixture_pidns_of(const struct hr_root *root, const struct snapshot *snap, int pid)
+{
+	const struct proc_info *p = snapshot_proc(snap, pid);
+	char rel[32];
+
+	if (p || !snap->folded)
+		return p ? p->pidns : 0;
+	snprintf(rel, sizeof(rel), "%d/ns/pid", pid);
+	return probe_ns_inode(root, root->proc_fd, rel, NULL);
+}
+
 void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
 	uint64_t own = snap->sys.own_pidns ? snap->sys.own_pidns : PROC_PID_INIT_INO;
-	bool all_known = true;
+	const struct tally *t = &snap->tally;
 	struct buf b;
 
 	pidns_add(snap, own);
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
+	/* in the order first seen */
+	for (size_t i = 0; i < t->ns.n; i++) {
+		const struct tally_ns *tn = TALLY_AT(&t->ns, const struct tally_ns, i);
+		struct pidns_info *ns = pidns_add(snap, tn->inode);
 
-		if (p->pidns)
-			pidns_add(snap, p->pidns);
-		/* A namespace's init shows in NSpid (readable by all) as pid 1 at a level below the reader's;
-		 * when such a process's namespace cannot be read, it may be the init of any namespace. */
-		else if (p->nspid_count >= 2 && p->nspid_inner == 1)
-			all_known = false;
-	}
-
-	/* inits, parents */
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
-		struct pidns_info *ns = p->pidns ? snapshot_pidns(snap, p->pidns) : NULL;
-
-		if (!ns)
-			continue;
-		if (p->nspid_inner == 1 && p->nspid_count >= 1 && !ns->init_pid)
-			ns->init_pid = p->pid;
-		if ((uint64_t)p->nspid_inner > ns->max_pid_seen)
-			ns->max_pid_seen = (uint64_t)p->nspid_inner;
+		/* A namespace's init shows in NSpid (readable by all) as pid 1 at a level below the reader's */
+		if (tn->init_pid && !ns->init_pid)
+			ns->init_pid = tn->init_pid;
+		if (tn->max_nspid > ns->max_pid_seen)
+			ns->max_pid_seen = tn->max_nspid;
 	}
 	for (size_t i = 0; i < snap->npidns; i++) {
 		struct pidns_info *ns = &snap->pidns[i];
-		const struct proc_info *init;
+		const struct tally_ns *tn = tally_ns_of(t, ns->inode);
 
 		if (ns->inode == own || !ns->init_pid)
 			continue;
 		if (root->live) {
 			ns->parent = live_parent(root, ns->init_pid);
-		} else {
+		} else if (tn && tn->init_ppid) {
 			/* Fixture trees: the namespace its init's parent lives in. */
-			init = snapshot_proc(snap, ns->init_pid);
-			if (init && init->ppid) {
-				const struct proc_info *pp = snapshot_proc(snap, init->ppid);
-
-				if (pp && pp->pidns && pp->pidns != ns->inode)
-					ns->parent = pp->pidns;
-			}
+			ns->parent = fixture_pidns_of(root, snap, tn->init_ppid);
+			if (ns->parent == ns->inode)
+				ns->parent = 0;
 		}
 		if (!ns->parent)
 			ns->parent = own;
@@ -332,9 +331,9 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		ns->depth = d;
 	}
 	/* every task holds a pid in its own namespace and in each one above it */
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
-		uint64_t cur = p->pidns;
+	for (size_t i = 0; i < t->ns.n; i++) {
+		const struct tally_ns *tn = TALLY_AT(&t->ns, const struct tally_ns, i);
+		uint64_t cur = tn->inode;
 		int d = 0;
 
 		while (cur && d < PIDNS_MAX_DEPTH) {
@@ -342,7 +341,7 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 
 			if (!x)
 				break;
-			x->tasks += p->threads;
+			x->tasks += tn->tasks;
 			if (x->inode == own)
 				break;
 			cur = x->parent;
@@ -350,27 +349,27 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		}
 	}
 	/* namespaces a process forks into although nothing lives in them: their init has exited */
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct proc_info *p = &snap->procs[i];
-		struct pidns_info *ns;
+	for (size_t i = 0; i < t->forks_into.n; i++) {
+		const struct tally_forks_into *f = TALLY_AT(&t->forks_into, const struct tally_forks_into, i);
+		struct pidns_info *ns = snapshot_pidns(snap, f->inode);
 
-		if (!p->pidns_children)
-			continue;
-		ns = snapshot_pidns(snap, p->pidns_children);
 		if (ns && ns->init_pid)
 			continue;
-		if (!all_known) {
-			snapshot_problem(snap, "whether a pid namespace still has its init (needs ptrace access to its init)", "", EACCES,
-					 false);
+		if (!t->pidns_all_known) {
+			for (unsigned k = 0; k < f->holders; k++)
+				snapshot_problem(snap, "whether a pid namespace still has its init (needs ptrace access to its init)",
+						 "", EACCES, false);
 			continue;
 		}
 		if (!ns) {
-			ns = pidns_add(snap, p->pidns_children);
-			ns->parent = p->pidns;
-			ns->dead_holder_pid = p->pid;
+			ns = pidns_add(snap, f->inode);
+			ns->parent = f->holder_ns;
+			ns->dead_holder_pid = f->holder_pid;
+			ns->dead_holder_comm = f->holder_comm;
+			ns->dead_holder_threads = f->holder_threads;
 		}
 		ns->dead = true;
-		ns->dead_holders++;
+		ns->dead_holders += f->holders;
 	}
 
 	/* each namespace's own pid_max: per namespace only since 6.14 (7863dcc72d0f) */

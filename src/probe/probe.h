@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "core/root.h"
+#include "model/limits.h"
 #include "model/snapshot.h"
 
 /*
@@ -30,6 +31,12 @@ struct probe_opts {
 	 * machine it costs a second reading of the cgroups' cgroup.procs (some 25 ms at 26,000 processes).
 	 */
 	bool memcg;
+	/*
+	 * Fold each process into the snapshot's tally as it is read and keep only those tally_retain() picks
+	 * (the daemon: its scan does not grow with processes). Needs no_threads; reads each process's cgroup
+	 * from /proc/PID/cgroup.
+	 */
+	const struct thresholds *fold;
 };
 
 /* Reads everything. Returns 0, or -errno when even the root's proc cannot be used. */

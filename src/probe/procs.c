@@ -150,6 +150,9 @@ struct scan {
 	struct scan_problem *problems;
 	size_t nproblems, problems_cap;
 	size_t maps_bounded;
+	/* folding (probe_opts.fold): the cgroups of the last zombie's parent, whose they are */
+	int zombie_parent;
+	const char *zombie_parent_cgroup, *zombie_parent_memcg;
 };
 
 /* A problem with proc/PID/file: err is -errno, or -EINVAL for malformed content. Kept until flush_problems(). */
@@ -196,8 +199,42 @@ struct pending {
 	bool maps_queued; /* the worker counts its mappings */
 };
 
-static void add_proc(struct scan *s, const struct proc_info *p)
+/*
+ * A zombie's cgroup is its parent's (zombies_in_parents_cgroups): read from the parent's file when
+ * folding, once for a run of zombies of one parent.
+ */
+static void fold_zombie_cgroup(struct scan *s, struct proc_info *p)
 {
+	struct proc_info parent;
+	char name[16];
+
+	if (!p->zombie || (p->cgroup && strcmp(p->cgroup, "/") != 0) || p->ppid <= 0)
+		return;
+	if (s->zombie_parent != p->ppid) {
+		memset(&parent, 0, sizeof(parent));
+		snprintf(name, sizeof(name), "%d", p->ppid);
+		s->zombie_parent = p->ppid;
+		s->zombie_parent_cgroup = s->zombie_parent_memcg = NULL;
+		if (read_cgroup_file(s->root, s->snap, s->root->proc_fd, name, &parent, &s->scratch) == 0) {
+			s->zombie_parent_cgroup = parent.cgroup;
+			s->zombie_parent_memcg = parent.memcg;
+		}
+	}
+	if (s->zombie_parent_cgroup) {
+		p->cgroup = s->zombie_parent_cgroup;
+		p->memcg = s->zombie_parent_memcg;
+	}
+}
+
+static void add_proc(struct scan *s, struct proc_info *p)
+{
+	if (s->opts->fold) {
+		/* folded and kept only if tally_retain() wants it: the name lives on, interned */
+		fold_zombie_cgroup(s, p);
+		tally_add(&s->snap->tally, s->snap, p, strtab_intern(&s->snap->strings, p->comm, strlen(p->comm)));
+		tally_retain(&s->snap->tally, s->snap, s->opts->fold, p);
+		return;
+	}
 	if (s->nprocs == s->procs_cap) {
 		s->procs_cap = s->procs_cap ? 2 * s->procs_cap : 256;
 		s->procs = xreallocarray(s->procs, s->procs_cap, sizeof(*s->procs));
@@ -573,6 +610,27 @@ static void zombies_in_parents_cgroups(struct snapshot *snap)
 	}
 }
 
+/*
+ * A folded scan names a parent when it reads it after a child; the parents read before their children
+ * (most) are named here from their status, a read per parent.
+ */
+static void name_parents(const struct hr_root *root, struct snapshot *snap, struct buf *b)
+{
+	struct tally *t = &snap->tally;
+
+	for (size_t i = 0; i < t->names.n; i++) {
+		struct tally_name *n = TALLY_AT(&t->names, struct tally_name, i);
+		struct pid_status st;
+		char rel[32];
+
+		if (n->comm)
+			continue;
+		snprintf(rel, sizeof(rel), "%d/status", n->pid);
+		if (read_record_at(root, root->proc_fd, rel, b) >= 0 && pid_status_parse(b->data, b->len, &st) == 0)
+			n->comm = strtab_intern(&snap->strings, st.name, strnlen(st.name, sizeof(st.name)));
+	}
+}
+
 void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap)
 {
 	struct buf b;
@@ -592,8 +650,13 @@ void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap)
 		if (r < 0 && r != -ESRCH)
 			probe_problem(root, snap, "cgroup membership", r, false, "proc/%s/cgroup", name);
 	}
+	if (snap->folded) {
+		name_parents(root, snap, &b);
+	} else {
+		zombies_in_parents_cgroups(snap);
+		tally_build(&snap->tally, snap);
+	}
 	buf_free(&b);
-	zombies_in_parents_cgroups(snap);
 }
 
 /* The state of a scan whose map counts are still being read by the worker. */
@@ -642,11 +705,12 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	int err;
 
 	*s = (struct scan){ .root = root, .opts = opts, .snap = snap, .own_pids = proc_is_own(root), .euid = geteuid() };
-	/* reading /proc/PID/cgroup for every process costs more than each cgroup's cgroup.procs */
-	snap->cgroups_deferred = root->live;
+	/* reading /proc/PID/cgroup for every process costs more than each cgroup's cgroup.procs (but folding needs it at once) */
+	snap->cgroups_deferred = root->live && !opts->fold;
+	snap->folded = opts->fold != NULL;
 	buf_init(&s->b);
 	buf_init(&s->scratch);
-	if (opts->map_counts && !opts->no_threads)
+	if (opts->map_counts && !opts->no_threads && !opts->fold)
 		s->mc = mapcount_start(root);
 	queue_newest(s);
 	l->fd = root_openat(root, root->proc_fd, ".", O_RDONLY | O_DIRECTORY);
@@ -664,6 +728,8 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	}
 	xfree(l);
 	merge_scan(s, snap);
+	if (opts->fold)
+		tally_take_kept(&snap->tally, snap);
 	if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
 	return ps;

@@ -10,8 +10,8 @@ static int on_user(const char *name, size_t len, uint32_t uid, void *ctx)
 	struct snapshot *snap = ctx;
 	bool wanted = false;
 
-	for (size_t i = 0; i < snap->nprocs && !wanted; i++)
-		wanted = snap->procs[i].uid == uid;
+	for (size_t i = 0; i < snap->tally.leaves.n && !wanted; i++)
+		wanted = tally_leaf_at(&snap->tally, i)->uid == uid;
 	if (!wanted || snapshot_user_name(snap, uid))
 		return 0;
 	snap->user_names = xreallocarray(snap->user_names, snap->nuser_names + 1, sizeof(*snap->user_names));

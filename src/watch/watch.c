@@ -412,7 +412,7 @@ static const struct limit *threshold_trigger(const struct tick_state *cur, const
 static void full_scan(struct watch *w, enum watch_scan_reason reason)
 {
 	struct probe_opts po = { .no_fork = true, .no_threads = true, .map_counts = w->cfg.map_counts,
-				 .map_count_min_pct = w->cfg.th.warning_pct, .memcg = true };
+				 .map_count_min_pct = w->cfg.th.warning_pct, .memcg = true, .fold = &w->cfg.th };
 	struct arena *prev = arena_use(&w->scan_arena);
 	double t0 = mono_now();
 	size_t n = 0;
@@ -441,37 +441,38 @@ static void full_scan(struct watch *w, enum watch_scan_reason reason)
 static void top_words(const struct watch *w, enum limit_id id, const char *scope, char *out, size_t size)
 {
 	const struct limit *l = assessment_limit(&w->scan_a, id, scope);
-	const struct proc_info *best = NULL;
+	const struct tally *t = &w->scan.tally;
+	const struct tally_leaf *best = NULL;
 	char n1[32];
 
 	out[0] = '\0';
 	if (l && l->has_top) {
 		/* the words of the report; for one process, where it runs */
-		const struct proc_info *p = l->top.kind == TOP_THREADS || l->top.kind == TOP_COMMAND ?
-						    snapshot_proc(&w->scan, l->top.pid) : NULL;
+		const char *cg = l->top.kind == TOP_THREADS || l->top.kind == TOP_COMMAND ? l->top.cgroup : NULL;
 		char words[256];
 
-		snprintf(out, size, "%s%s%s", task_top_words(&l->top, words, sizeof(words)), p && p->cgroup ? " in cgroup " : "",
-			 p && p->cgroup ? p->cgroup : "");
+		snprintf(out, size, "%s%s%s", task_top_words(&l->top, words, sizeof(words)), cg ? " in cgroup " : "",
+			 cg ? cg : "");
 		return;
 	}
 	if (limit_kinds[id].unit == UNIT_BYTES) {
 		const char *cg = strncmp(scope, "cgroup:", 7) == 0 ? scope + 7 : NULL;
 
-		for (size_t i = 0; i < w->scan.nprocs; i++) {
-			const struct proc_info *p = &w->scan.procs[i];
-			const char *pcg = p->memcg ? p->memcg : p->cgroup;
+		/* the largest resident process of each leaf is in the tally */
+		for (size_t i = 0; i < t->leaves.n; i++) {
+			const struct tally_leaf *x = tally_leaf_at(t, i);
+			const char *pcg = x->memcg ? x->memcg : x->cgroup;
 
-			if (cg && (!pcg || !cgroup_path_within(pcg, cg)))
+			if (!x->rss_pid || (cg && (!pcg || !cgroup_path_within(pcg, cg))))
 				continue;
-			if (!best || p->vm_rss_kib > best->vm_rss_kib)
-				best = p;
+			if (!best || x->rss_kib > best->rss_kib || (x->rss_kib == best->rss_kib && x->rss_pid < best->rss_pid))
+				best = x;
 		}
 		if (best) {
 			const char *bcg = best->memcg ? best->memcg : best->cgroup;
 
-			snprintf(out, size, "%s (pid %d) held %s resident%s%s", best->comm, best->pid,
-				 human_bytes(best->vm_rss_kib * 1024, n1, sizeof(n1)), bcg ? " in cgroup " : "", bcg ? bcg : "");
+			snprintf(out, size, "%s (pid %d) held %s resident%s%s", best->rss_comm, best->rss_pid,
+				 human_bytes(best->rss_kib * 1024, n1, sizeof(n1)), bcg ? " in cgroup " : "", bcg ? bcg : "");
 		}
 		return;
 	}

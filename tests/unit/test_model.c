@@ -243,10 +243,9 @@ static void limits_conf_precedence(void)
 	snapshot_free(&s);
 }
 
-static bool only_uid_1000_odd(const struct proc_info *p, const void *ctx)
+static bool leaf_of_uid(const struct tally_leaf *l, const void *ctx)
 {
-	(void)ctx;
-	return p->uid != 1000;
+	return l->uid == *(const uint32_t *)ctx;
 }
 
 /* A process with a parent, added in pid order (snapshot_proc searches by pid). */
@@ -262,7 +261,14 @@ static struct proc_info *add_child(struct snapshot *s, int pid, int ppid, uint64
 
 static bool top_of(struct snapshot *s, struct task_top *t)
 {
-	return task_top_find(s, NULL, NULL, t);
+	struct tally tl;
+	bool found;
+
+	tally_init(&tl);
+	tally_build(&tl, s);
+	found = task_top_find(&tl, NULL, NULL, t);
+	tally_free(&tl);
+	return found;
 }
 
 /* The four shapes of task exhaustion name their true holder (issue 12). */
@@ -347,7 +353,17 @@ static void task_hogs(void)
 	snap_base(&s, "6.18.0");
 	add_child(&s, 100, 1, 7, "forker", false);
 	add_child(&s, 200, 1, 1, "daemon", false);
-	CHECK(task_top_find(&s, only_uid_1000_odd, NULL, &t) == false);
+	{
+		struct tally tl;
+		uint32_t uid = 4242;
+
+		tally_init(&tl);
+		tally_build(&tl, &s);
+		CHECK(task_top_find(&tl, leaf_of_uid, &uid, &t) == false);
+		uid = s.procs[0].uid;
+		CHECK(task_top_find(&tl, leaf_of_uid, &uid, &t) && t.kind == TOP_THREADS && t.pid == 100 && t.count == 7);
+		tally_free(&tl);
+	}
 	snapshot_free(&s);
 }
 
@@ -538,7 +554,8 @@ static void dead_namespace_and_child_pid_max(void)
 	s.pidns = calloc(3, sizeof(*s.pidns));
 	s.pidns[0].inode = PROC_PID_INIT_INO;
 	s.pidns[1] = (struct pidns_info){ .inode = 4026532177ULL, .parent = PROC_PID_INIT_INO, .dead = true,
-					  .dead_holder_pid = 500, .dead_holders = 1 };
+					  .dead_holder_pid = 500, .dead_holder_comm = "bash", .dead_holder_threads = 1,
+					  .dead_holders = 1 };
 	s.pidns[2] = (struct pidns_info){ .inode = 4026532178ULL, .parent = PROC_PID_INIT_INO, .init_pid = 600,
 					  .tasks = 300, .pid_max = { true, 301 }, .depth = 1 };
 	assess(&s, &TH, NULL, &a);
