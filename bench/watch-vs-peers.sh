@@ -7,7 +7,8 @@
 #                              must cost the same at 100 and at 20,000 threads
 #   CPU time per full scan     the same, with a full scan every tick
 #   resident memory            VmRSS after the start-up scan and after the scans above (threads: target
-#                              < 2 MiB; processes (issue 12): target <= 4 MiB, within 1 MiB of 100)
+#                              < 2 MiB; processes (issue 12): target <= 4 MiB, within 1 MiB of 100),
+#                              and the most a full scan used of --scan-memory
 #   heap allocations           after start-up, counted by tests/shim/alloc_count.so over the scans
 #                              and scrapes (target 0)
 #   a /metrics scrape          curl's time_total, median of RUNS, against a node_exporter scrape with
@@ -94,17 +95,19 @@ measure() {
 	sleep 0.5
 	rss_start=$(rss_kib "$WATCH_PID")
 	SCAN_SECONDS=$(metric "$(scrape)" headroom_watch_scan_duration_seconds)
+	scan_kib=$(($(metric "$(scrape)" headroom_watch_scan_memory_peak_bytes) / 1024))
 	kill "$WATCH_PID"
 	wait "$WATCH_PID" 2>/dev/null
 	tick=$(cpu_per_tick --interval 0.02 --scan-interval 3600)
 	scan=$(cpu_per_tick --interval 0.02 --scan-interval 0)
 	RSS=$(cat "$tmp/rss")
-	printf '%-14s %14s %18s %16s %16s\n' "$1" "$tick" "$scan" "$rss_start" "$RSS"
-	eval "TICK_$2=$tick SCAN_$2=$scan RSS_$2=$RSS RSS0_$2=$rss_start"
+	printf '%-14s %14s %18s %16s %16s %18s\n' "$1" "$tick" "$scan" "$rss_start" "$RSS" "$scan_kib"
+	eval "TICK_$2=$tick SCAN_$2=$scan RSS_$2=$RSS RSS0_$2=$rss_start SCANMEM_$2=$scan_kib"
 }
 
 echo "kernel $(uname -r); $(nproc) CPUs; $(ls -d /proc/[0-9]* | wc -l) processes before the holder"
-printf '\n%-14s %14s %18s %16s %16s\n' "$SHAPE held" "µs CPU/tick" "µs CPU/full scan" "RSS KiB (start)" "RSS KiB (after)"
+printf '\n%-14s %14s %18s %16s %16s %18s\n' "$SHAPE held" "µs CPU/tick" "µs CPU/full scan" "RSS KiB (start)" "RSS KiB (after)" \
+	"scan memory KiB"
 hold 100 || exit 1
 measure 100 small
 unhold
@@ -149,6 +152,7 @@ for k in small big; do
 	echo "RSS after scans, $([ $k = small ] && echo 100 || echo "$THREADS") $SHAPE: $r KiB (target < $limit KiB: $(met "$r" "$limit" "<"))"
 done
 [ "$SHAPE" = processes ] && echo "RSS at $THREADS processes - at 100 = $((RSS_big - RSS_small)) KiB (target <= 1024 KiB: $(met "$((RSS_big - RSS_small))" 1025 "<"))"
+echo "scan memory (the most a full scan used of --scan-memory) at $THREADS $SHAPE - at 100 = $((SCANMEM_big - SCANMEM_small)) KiB"
 echo "$allocs (target 0 after: $(met "${allocs##*after: }" 1 "<"))"
 [ -n "$ne_url" ] && r=$(ratio "$ne_ms" "$hr") && echo "node_exporter / headroom watch scrape = ${r}x (target >= 25x: $(met "$r" 25 ">="))"
 exit 0
