@@ -64,18 +64,26 @@ static size_t table_cap(size_t entries)
 	return cap;
 }
 
-static void tables_init(struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands)
+/*
+ * One block for both tables and the leaves' marks (nleaves of them after the tables), released at once:
+ * the daemon's arena takes back only its last block, and a scope's tables are as large as the tally's.
+ */
+static bool *tables_init(struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands, size_t nleaves)
 {
+	char *block;
+
 	pt->cap = table_cap(nparents);
 	ct->cap = table_cap(ncommands);
-	pt->g = xcalloc(pt->cap, sizeof(*pt->g));
-	ct->g = xcalloc(ct->cap, sizeof(*ct->g));
+	block = xcalloc(1, pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g) + nleaves + 1);
+	pt->g = (struct parent_group *)(void *)block;
+	ct->g = (struct command_group *)(void *)(block + pt->cap * sizeof(*pt->g));
+	return (bool *)(block + pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g));
 }
 
 static void tables_free(struct parents *pt, struct commands *ct)
 {
+	(void)ct;
 	xfree(pt->g);
-	xfree(ct->g);
 }
 
 static struct parent_group *by_pid(struct parents *t, int pid)
@@ -98,10 +106,9 @@ static struct command_group *by_comm(struct commands *t, const char *comm)
 	return &t->g[i];
 }
 
-/* The parents and commands of the leaves in[] marks (all with in NULL), merged. */
+/* The parents and commands of the leaves in[] marks (all with in NULL), merged into tables_init()'s tables. */
 static void merge_groups(const struct tally *t, const bool *in, struct parents *parents, struct commands *commands)
 {
-	tables_init(parents, commands, t->parents.n, t->commands.n);
 	for (size_t i = 0; i < t->parents.n; i++) {
 		const struct tally_parent *e = TALLY_AT(&t->parents, const struct tally_parent, i);
 		struct parent_group *g;
@@ -158,7 +165,7 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 	struct parents parents;
 	struct commands commands;
 	struct task_top cand[4];
-	bool *in = xcalloc(t->leaves.n ? t->leaves.n : 1, sizeof(*in));
+	bool *in = tables_init(&parents, &commands, t->parents.n, t->commands.n, t->leaves.n);
 	int n = 0;
 	uint64_t most = 0;
 
@@ -171,11 +178,10 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 			hog = l;
 	}
 	if (!hog) {
-		xfree(in);
+		tables_free(&parents, &commands);
 		return false;
 	}
 	merge_groups(t, in, &parents, &commands);
-	xfree(in);
 	for (size_t i = 0; i < parents.cap; i++) {
 		const struct parent_group *g = &parents.g[i];
 
@@ -250,6 +256,7 @@ void task_groups_consumers(const struct tally *t, struct consumers *c)
 	struct commands commands;
 	size_t np = 0, nc = 0;
 
+	tables_init(&parents, &commands, t->parents.n, t->commands.n, 0);
 	merge_groups(t, NULL, &parents, &commands);
 	for (size_t i = 0; i < parents.cap; i++)
 		np += parents.g[i].pid != 0;

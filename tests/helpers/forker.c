@@ -4,13 +4,14 @@
  * prints what happened on one line, then holds everything until it gets SIGTERM/SIGINT or its
  * -T timeout passes. Children die with it (PR_SET_PDEATHSIG). Every loop is bounded.
  *
- *   forker [-t] [-z] [-n MAX] [-T SECONDS] [-N NAME_HEX]
+ *   forker [-t] [-z] [-u] [-n MAX] [-T SECONDS] [-N NAME_HEX]
  *
  * -z: the children exit at once and are not reaped until the end (a zombie leak: each holds its pid);
  * "ready" is printed once all of them have exited.
  *
  * Output: "created K errno NAME" when creation failed after K successes, "created K" otherwise,
- * followed by "ready". -N sets the process name from hexadecimal bytes (for hostile names).
+ * followed by "ready". -N sets the process name from hexadecimal bytes (for hostile names). -u names each
+ * child apart ("u" and its number: as many command names as children).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -67,15 +68,16 @@ static int hexval(char c)
 int main(int argc, char **argv)
 {
 	long max = 100000, timeout = 120, made = 0;
-	int threads = 0, zombies = 0, opt, err = 0;
+	int threads = 0, zombies = 0, unique = 0, opt, err = 0;
 	struct sigaction sa;
 	pid_t *kids = NULL;
 	time_t start = time(NULL);
 
-	while ((opt = getopt(argc, argv, "tzn:T:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "tzun:T:N:")) != -1) {
 		switch (opt) {
 		case 't': threads = 1; break;
 		case 'z': zombies = 1; break;
+		case 'u': unique = 1; break;
 		case 'n': max = atol(optarg); break;
 		case 'T': timeout = atol(optarg); break;
 		case 'N': {
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		default:
-			fprintf(stderr, "usage: forker [-t] [-z] [-n MAX] [-T SECONDS] [-N NAME_HEX]\n");
+			fprintf(stderr, "usage: forker [-t] [-z] [-u] [-n MAX] [-T SECONDS] [-N NAME_HEX]\n");
 			return 2;
 		}
 	}
@@ -126,6 +128,12 @@ int main(int argc, char **argv)
 				break;
 			}
 			if (pid == 0) {
+				if (unique) {
+					char name[16];
+
+					snprintf(name, sizeof(name), "u%ld", made);
+					prctl(PR_SET_NAME, name, 0, 0, 0);
+				}
 				if (zombies)
 					_exit(0);
 				prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
