@@ -6,7 +6,6 @@
  * milliseconds of each over all processes.
  *   filecost
  */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
