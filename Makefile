@@ -44,7 +44,7 @@ FLAGS_STAMP := $(BUILD)/.flags
 # ./headroom is shared by both: it is relinked whenever the last build was of the other kind.
 FLAVOR_STAMP := build/.flavor
 
-.PHONY: all check unit-tests fuzz-replay helpers alloc-count install uninstall clean fuzz
+.PHONY: all check vm-check unit-tests fuzz-replay helpers alloc-count install uninstall clean fuzz
 
 all: headroom
 
@@ -108,6 +108,10 @@ helpers: $(HELPER_BINS)
 
 check: headroom unit-tests fuzz-replay helpers alloc-count
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
+
+# the live tests inside other kernels under qemu (tests/vm/run): needs root, fetches and caches the kernels
+vm-check: headroom helpers alloc-count
+	BUILD=$(BUILD) tests/vm/run
 
 FUZZ_CC ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-lf/%)

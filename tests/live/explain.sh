@@ -69,5 +69,8 @@ check_eq "a healthy shell: exit status 0" 0 "$?"
 # with no context it explains for itself, the calling shell's context (exec headroom explain ...)
 j=$("$HEADROOM" explain --json EAGAIN --op fork)
 check_eq "no context: its own pid" "$(jq -r .context.pid <<<"$j")" "$(jq -r .context.pid <<<"$j" | grep -E '^[0-9]+$')"
-check_eq "no context: its own cgroup" "$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3 }' /proc/self/cgroup)" "$(jq -r .context.cgroup <<<"$j")"
+# its cgroup for pids.max: the v1 pids hierarchy's, else the unified one's ("0::")
+own_cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3 }' /proc/self/cgroup)
+[ -n "$own_cg" ] || own_cg=$(awk -F: '$1 == 0 && $2 == "" { print $3 }' /proc/self/cgroup)
+check_eq "no context: its own cgroup" "$own_cg" "$(jq -r .context.cgroup <<<"$j")"
 _run_cleanups

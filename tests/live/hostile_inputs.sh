@@ -32,6 +32,8 @@ shows_clean() {
 slice=$pparent/$tag.slice
 mkdir "$slice" || { not_ok "$T" "cannot create $slice"; exit 0; }
 on_exit "rmdir_retry '$slice'"
+# v2: the children get pids.max only if the slice hands the controller down
+[ "$pver" = v2 ] && { echo +pids >"$slice/cgroup.subtree_control" || not_ok "$T" "cannot enable pids below $slice"; }
 names=(
 	"x;touch y;.service"
 	"docker-;touch y;.scope"

@@ -87,13 +87,19 @@ jq -c --arg s "$LAST_SCOPE" '.domains[] | select(.scope == $s) | [.candidates[] 
 layout "equal sizes, oom_score_adj 200 decides" 96:0 96:200
 layout "three processes, the largest goes" 48:0 48:0 144:0
 
-# the machine domain: the model's oom_score equals the kernel's for every process
-json=$("$HEADROOM" oom --json --top 100000)
-check_eq "machine domain: the model's oom_score equals the kernel's for every process" "" \
-	"$(jq -r '.domains[0].candidates[] | select(.oom_score != null and .oom_score_model != .oom_score) | "\(.pid) \(.comm): \(.oom_score) vs \(.oom_score_model)"' <<<"$json")"
+# the machine domain: the model's oom_score equals the kernel's for every process. A process whose memory
+# changes between the reading of its status and of its oom_score (this test's own shells, more often on a
+# slow emulated machine) can differ once: a model error differs every time, so up to three runs are taken
+for try in 1 2 3; do
+	json=$("$HEADROOM" oom --json --top 100000)
+	diff=$(jq -r '.domains[0].candidates[] | select(.oom_score != null and .oom_score_model != .oom_score) | "\(.pid) \(.comm): \(.oom_score) vs \(.oom_score_model)"' <<<"$json")
+	[ -z "$diff" ] && break
+	echo "run $try: $diff"
+done
+check_eq "machine domain: the model's oom_score equals the kernel's for every process" "" "$diff"
 check "and there were processes to compare" jq -e '[.domains[0].candidates[] | select(.oom_score != null)] | length >= 3' <<<"$json"
 
-# adjusting: prefer works, protect needs CAP_SYS_RESOURCE (which root lacks here) or says why
+# adjusting: prefer works, protect needs CAP_SYS_RESOURCE (which root lacks on some machines) or says why
 sleep 60 &
 sp=$!
 on_exit "kill $sp 2>/dev/null"
@@ -105,7 +111,8 @@ check "prefer: the legacy oom_adj is shown" grep -q "legacy oom_adj 15" "$tmp/ou
 check_eq "adj: lowering from 1000 to 300 is allowed" 300 "$(cat /proc/$sp/oom_score_adj)"
 "$HEADROOM" oom protect $sp >"$tmp/out" 2>&1
 rc=$?
-if grep -q CapEff.*0000003fffffffff /proc/self/status 2>/dev/null; then
+# CAP_SYS_RESOURCE is bit 24 of CapEff (the full set differs by kernel: 38 capabilities in 5.8, 41 in 5.9)
+if (( (16#$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24) & 1 )); then
 	check_eq "protect: exit 0 with CAP_SYS_RESOURCE" 0 "$rc"
 else
 	check_eq "protect without CAP_SYS_RESOURCE: exit 4, not permitted" 4 "$rc"

@@ -38,7 +38,8 @@ memory_cgroup() {
 		echo 0 >"$dir/memory.swap.max" 2>/dev/null
 	fi
 }
-oom_kills() { awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }' "$1/memory.oom_control" "$1/memory.events" 2>/dev/null; }
+# v1 memory.oom_control or v2 memory.events: whichever the cgroup has (mawk stops at a missing file)
+oom_kills() { cat "$1/memory.oom_control" "$1/memory.events" 2>/dev/null | awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }'; }
 
 # --- 1. its own pids cgroup runs out
 name=headroom-test-wfp-$$-$RANDOM
@@ -116,7 +117,9 @@ if command -v stress-ng >/dev/null; then
 	before=$(scrape)
 	stress-ng --fork 1 -t 3 --metrics-brief >"$tmp/stress" 2>&1
 	rate=$(awk '$4 == "fork" { print int($9) }' "$tmp/stress")
-	check "stress-ng forked at least 1,000 a second ($rate)" test "${rate:-0}" -ge 1000
+	# an emulated machine (make vm-check: qemu without KVM) forks some ten times slower: it sets HR_MIN_FORK_RATE
+	min_rate=${HR_MIN_FORK_RATE:-1000}
+	check "stress-ng forked at least $min_rate a second ($rate)" test "${rate:-0}" -ge "$min_rate"
 	after=$(scrape)
 	scans=$(( $(metric "$after" 'headroom_watch_full_scans_total{reason="periodic"}') - $(metric "$before" 'headroom_watch_full_scans_total{reason="periodic"}') ))
 	check "full scans ran meanwhile ($scans)" test "$scans" -ge 20
