@@ -14,8 +14,9 @@ tag=hr$$r$RANDOM
 tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
 
-# fork_in DIR: whether a process moved into cgroup DIR can fork (a child runs and exits 0)
-fork_in() { bash -c "echo \$\$ >'$1/cgroup.procs' && /bin/true" 2>/dev/null; }
+# fork_in DIR: whether a process moved into cgroup DIR can fork (a child runs and exits 0). Moving in is
+# never refused by pids.max; the fork is. "&& :" keeps bash from exec'ing its last command without a fork.
+fork_in() { bash -c "echo \$\$ >'$1/cgroup.procs' && /bin/true && :" 2>/dev/null; }
 
 # limit_of JSON ID SCOPE: one limit of the report, as JSON
 limit_of() { jq -c --arg id "$2" --arg s "$3" '.limits[] | select(.id == $id and .scope == $s)' <<<"$1"; }
