@@ -140,6 +140,7 @@ struct scan {
 	const struct probe_opts *opts;
 	struct snapshot *snap;
 	uint64_t largest_vm_kib; /* the largest VmSize of the walk so far, whose maps were counted */
+	uint64_t most_threads;   /* the most threads of the walk so far, whose maps were counted */
 	bool own_pids;           /* proc is this process's own pid namespace's: its pids are ours for prlimit() */
 	uid_t euid;              /* ours: whose maps we may read */
 	struct mapcount *mc;   /* the worker counting maps; NULL: count inline */
@@ -296,10 +297,19 @@ static bool maps_worth_counting(struct scan *s, const struct proc_info *p)
 		return false;
 	if (s->opts->map_count_min_pct <= 0 || !sys->max_map_count.known || p->pid == s->opts->focus_pid)
 		return true;
-	/* the largest so far among those this user can read (ptrace access: root, or the same uid) */
-	if (p->vm_size_kib > s->largest_vm_kib && (s->euid == 0 || p->uid == s->euid)) {
-		s->largest_vm_kib = p->vm_size_kib;
-		return true;
+	/*
+	 * The largest so far, and the one with the most threads so far (each thread stack is one or two
+	 * mappings), among those this user can read (ptrace access: root, or the same uid).
+	 */
+	if (s->euid == 0 || p->uid == s->euid) {
+		bool largest = p->vm_size_kib > s->largest_vm_kib, most = p->threads > s->most_threads;
+
+		if (largest)
+			s->largest_vm_kib = p->vm_size_kib;
+		if (most)
+			s->most_threads = p->threads;
+		if (largest || most)
+			return true;
 	}
 	if ((double)(p->vm_size_kib / 4) * 100.0 >= s->opts->map_count_min_pct * (double)sys->max_map_count.v)
 		return true;
@@ -696,6 +706,36 @@ static void merge_scan(struct scan *s, struct snapshot *snap)
 	flush_problems(s);
 }
 
+static int cmp_pid_name(const void *a, const void *b)
+{
+	long x = atol(*(char *const *)a), y = atol(*(char *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A tree's processes in pid order, as the kernel lists them: a directory lists its entries in an order
+ * of the file system's own, and which maps the walk counts depends on the order it meets processes.
+ */
+static void scan_sorted(struct scan *s, struct pid_list *l, int *ret_err)
+{
+	char **names = NULL;
+	const char *name;
+	size_t n = 0;
+
+	while ((name = pid_list_next(l, ret_err))) {
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(name);
+	}
+	if (n)
+		xsort(names, n, sizeof(*names), cmp_pid_name);
+	for (size_t i = 0; i < n; i++) {
+		scan_one(s, names[i]);
+		xfree(names[i]);
+	}
+	xfree(names);
+}
+
 struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
 	struct procs_scan *ps = xcalloc(1, sizeof(*ps));
@@ -720,8 +760,12 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 		probe_problem(root, snap, "process list", l->fd, true, "proc");
 	} else {
 		/* each process as the listing reaches it: a thread hog's maps are queued before its threads' ids are walked */
-		while ((name = pid_list_next(l, &err)))
-			scan_one(s, name);
+		if (root->live) {
+			while ((name = pid_list_next(l, &err)))
+				scan_one(s, name);
+		} else {
+			scan_sorted(s, l, &err);
+		}
 		if (err)
 			probe_problem(root, snap, "process list", err, true, "proc");
 		close(l->fd);

@@ -89,10 +89,15 @@ layout "three processes, the largest goes" 48:0 48:0 144:0
 
 # the machine domain: the model's oom_score equals the kernel's for every process. A process whose memory
 # changes between the reading of its status and of its oom_score (this test's own shells, more often on a
-# slow emulated machine) can differ once: a model error differs every time, so up to three runs are taken
+# slow emulated machine) can differ once: a model error differs every time, so up to three runs are taken.
+# Kernels 6.2 to 6.17 may differ by one point for good: status sums the per-CPU page counters exactly
+# (82241a83cd15, in stable updates such as 6.12.117), their badness reads them approximately (headroom(1), OOM)
+tol=0
+[ "$(kernel_code)" -ge 6002 ] && [ "$(kernel_code)" -lt 6018 ] && tol=1
 for try in 1 2 3; do
 	json=$("$HEADROOM" oom --json --top 100000)
-	diff=$(jq -r '.domains[0].candidates[] | select(.oom_score != null and .oom_score_model != .oom_score) | "\(.pid) \(.comm): \(.oom_score) vs \(.oom_score_model)"' <<<"$json")
+	diff=$(jq -r --argjson tol "$tol" '.domains[0].candidates[] | select(.oom_score != null and
+		(.oom_score_model - .oom_score | fabs) > $tol) | "\(.pid) \(.comm): \(.oom_score) vs \(.oom_score_model)"' <<<"$json")
 	[ -z "$diff" ] && break
 	echo "run $try: $diff"
 done
