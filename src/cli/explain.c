@@ -17,6 +17,7 @@
 #include "diagnose/explain.h"
 #include "model/limits.h"
 #include "parse/failure_msg.h"
+#include "parse/kernel_line.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
@@ -83,31 +84,33 @@ struct log_scan {
 
 static void scan_line(struct log_scan *s, const struct kmsg_record *r, const char *t)
 {
-	static const char rejected[] = "cgroup: fork rejected by pids controller in ";
-	char pat[64];
-	const char *p;
+	struct kernel_line kl;
+	char path[sizeof(s->ev->pids_rejected_path)];
 
-	if ((p = strstr(t, rejected))) {
-		p += sizeof(rejected) - 1;
+	switch (kernel_line_classify(t, strlen(t), &kl)) {
+	case KLINE_FORK_REJECTED:
+		snprintf(path, sizeof(path), "%.*s", (int)kl.path_len, kl.path);
 		/* the path is the forking task's cgroup: it counts when it is the context's or below it */
-		if (!s->ctx->cgroup || cgroup_path_within(p, s->ctx->cgroup) || cgroup_path_within(s->ctx->cgroup, p)) {
+		if (!s->ctx->cgroup || cgroup_path_within(path, s->ctx->cgroup) || cgroup_path_within(s->ctx->cgroup, path)) {
 			s->ev->pids_rejected++;
 			s->ev->pids_rejected_usec = r->usec;
-			snprintf(s->ev->pids_rejected_path, sizeof(s->ev->pids_rejected_path), "%s", p);
+			snprintf(s->ev->pids_rejected_path, sizeof(s->ev->pids_rejected_path), "%s", path);
 		}
-		return;
-	}
-	if (s->ctx->pid) {
-		snprintf(pat, sizeof(pat), " (%d): VmData ", s->ctx->pid);
-		if (strncmp(t, "mmap: ", 6) == 0 && strstr(t, pat) && strstr(t, "exceed data ulimit")) {
+		break;
+	case KLINE_DATA_ULIMIT:
+		if (s->ctx->pid && kl.pid == s->ctx->pid) {
 			s->ev->data_exceeded++;
 			s->ev->data_exceeded_usec = r->usec;
 		}
-		snprintf(pat, sizeof(pat), "__vm_enough_memory: pid: %d,", s->ctx->pid);
-		if (strncmp(t, pat, strlen(pat)) == 0) {
+		break;
+	case KLINE_COMMIT_REFUSED:
+		if (s->ctx->pid && kl.pid == s->ctx->pid) {
 			s->ev->commit_refused++;
 			s->ev->commit_refused_usec = r->usec;
 		}
+		break;
+	case KLINE_OTHER:
+		break;
 	}
 }
 

@@ -22,6 +22,7 @@
 #include "core/human.h"
 #include "core/replace.h"
 #include "core/strtab.h"
+#include "parse/kernel_line.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -521,21 +522,21 @@ static void evidence_scan(struct watch *w, enum watch_scan_reason reason, const 
 
 static void kernel_events(struct watch *w)
 {
-	static const char rejected[] = "cgroup: fork rejected by pids controller in ";
-	char text[1024], when[64];
+	char text[1024], when[64], path[sizeof(text)];
 	struct kmsg_record r;
 	struct oom_line ol;
+	struct kernel_line kl;
 
 	/* bounded per call: a flood of records cannot hold the loop */
 	for (int i = 0; i < 256 && kernel_log_next(&w->klog, &r, text, sizeof(text)) > 0; i++) {
 		human_log_time(r.usec, w->boot_epoch, when, sizeof(when));
-		if (strncmp(text, rejected, sizeof(rejected) - 1) == 0) {
+		if (kernel_line_classify(text, strlen(text), &kl) == KLINE_FORK_REJECTED) {
+			snprintf(path, sizeof(path), "%.*s", (int)kl.path_len, kl.path);
 			w->stats.kernel_events[WEVENT_FORK_REJECTED]++;
 			watch_log("fork-rejected: kernel log at %s: the pids controller rejected a fork in cgroup %s (the "
 				  "kernel logs only a cgroup's first)",
-				  when, text + sizeof(rejected) - 1);
-			note_event(w, LIMIT_CGROUP_PIDS, text + sizeof(rejected) - 1, "forks rejected in cgroup %s",
-				   text + sizeof(rejected) - 1);
+				  when, path);
+			note_event(w, LIMIT_CGROUP_PIDS, path, "forks rejected in cgroup %s", path);
 			continue;
 		}
 		if (oom_line_parse(text, strlen(text), &ol) < 0)

@@ -12,6 +12,7 @@
 #include "parse/meminfo.h"
 #include "parse/mountinfo.h"
 #include "parse/passwd.h"
+#include "parse/kernel_line.h"
 #include "parse/pid_cgroup.h"
 #include "parse/pid_limits.h"
 #include "parse/pid_status.h"
@@ -439,9 +440,38 @@ static void oom_log_lines(void)
 	CHECK(oom_line_parse(S(""), &o) == -EINVAL);
 }
 
+/* The kernel log lines of refusals: matched at the start only, the pid taken where a hostile name cannot move it. */
+static void kernel_lines(void)
+{
+	struct kernel_line k;
+	const char *t;
+
+	t = "cgroup: fork rejected by pids controller in /system.slice/app.service\n";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_FORK_REJECTED);
+	CHECK(k.path_len == strlen("/system.slice/app.service") && memcmp(k.path, "/system.slice/app.service", k.path_len) == 0);
+	/* a program writing the words into /dev/kmsg after its own prefix is not the pids controller */
+	t = "myapp: cgroup: fork rejected by pids controller in /x";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OTHER);
+	t = "cgroup: fork rejected by pids controller in ";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OTHER);
+	t = "mmap: java (4242): VmData 1073741824 exceed data ulimit 536870912. Update limits or use boot option ignore_rlimit_data.";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_DATA_ULIMIT && k.pid == 4242);
+	/* a name holding "(1): VmData ": the pid is the one before the last "): VmData " */
+	t = "mmap: a (1): VmData x (77): VmData 5 exceed data ulimit 4. Update limits.";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_DATA_ULIMIT && k.pid == 77);
+	t = "mmap: a (0): VmData 5 exceed data ulimit 4.";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OTHER && k.pid == 0);
+	t = "__vm_enough_memory: pid: 931, comm: hog, bytes: 1073741824 not enough memory for the allocation";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_COMMIT_REFUSED && k.pid == 931);
+	t = "__vm_enough_memory: pid: 99999999, comm: hog";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OTHER);
+	CHECK(kernel_line_classify("", 0, &k) == KLINE_OTHER);
+}
+
 int main(void)
 {
 	RUN(numbers_overflow_and_blanks);
+	RUN(kernel_lines);
 	RUN(lines_without_final_newline);
 	RUN(meminfo_exact_keys);
 	RUN(loadavg_fields);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HEADROOM_PARSE_KERNEL_LINE_H
+#define HEADROOM_PARSE_KERNEL_LINE_H
+
+#include <stddef.h>
+
+/*
+ * The kernel log lines that say a limit refused something, other than the OOM killer's (parse/oom_log.h).
+ * One classifier for explain, repro and watch, so that they agree on what a line says. Each format is
+ * matched at the start of the message, where the kernel puts it: a line that merely contains the words
+ * (a program writing to /dev/kmsg, say) is not taken for it.
+ */
+enum kernel_line_kind {
+	KLINE_OTHER,
+	/* kernel/cgroup/pids.c: "cgroup: fork rejected by pids controller in PATH" (once per cgroup) */
+	KLINE_FORK_REJECTED,
+	/* mm/mmap.c, may_expand_vm(): "mmap: COMM (PID): VmData N exceed data ulimit M. ..." (once per boot) */
+	KLINE_DATA_ULIMIT,
+	/* mm/util.c, __vm_enough_memory(): "__vm_enough_memory: pid: PID, comm: COMM, bytes: N not enough ..." */
+	KLINE_COMMIT_REFUSED,
+};
+
+struct kernel_line {
+	enum kernel_line_kind kind;
+	const char *path;  /* KLINE_FORK_REJECTED: the forking task's cgroup, into the text; not terminated */
+	size_t path_len;
+	int pid;           /* KLINE_DATA_ULIMIT, KLINE_COMMIT_REFUSED: the process refused */
+};
+
+/* Classifies one message (its text, without the /dev/kmsg header). Always fills *ret; returns its kind. */
+enum kernel_line_kind kernel_line_classify(const char *text, size_t len, struct kernel_line *ret);
+
+#endif
