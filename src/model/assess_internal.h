@@ -38,6 +38,10 @@ void limit_set_top_process(struct limit *l, const struct proc_info *p);
 /* The parents and commands tables of the consumers, over every process tallied. */
 void task_groups_consumers(const struct tally *t, struct consumers *c);
 
+/* The per-process kinds, in the order their limits are built for one process. */
+#define NPER 3
+extern const enum limit_id per_process_ids[NPER];
+
 /*
  * The numbers of p's per-process limit of kind id (map_count, rlimit_as, rlimit_data) in a scratch
  * limit (no strings): enough for its status and percent. False when p has no such limit.

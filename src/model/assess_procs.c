@@ -278,8 +278,7 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 }
 
 /* The per-process kinds, in the order their limits are built for one process. */
-static const enum limit_id per_process_ids[] = { LIMIT_MAP_COUNT, LIMIT_RLIMIT_AS, LIMIT_RLIMIT_DATA };
-#define NPER (sizeof(per_process_ids) / sizeof(per_process_ids[0]))
+const enum limit_id per_process_ids[NPER] = { LIMIT_MAP_COUNT, LIMIT_RLIMIT_AS, LIMIT_RLIMIT_DATA };
 
 /* The numbers as add_map_count and add_rlimit set them (see assess_internal.h). */
 bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p, enum limit_id id, struct limit *ret)

@@ -159,12 +159,6 @@ void tally_free(struct tally *t)
 	tally_init(t);
 }
 
-/* Whether (threads, pid) goes before (threads2, pid2): more threads, then the lower pid. */
-static bool more_threads(uint64_t threads, int pid, uint64_t threads2, int pid2)
-{
-	return threads > threads2 || (threads == threads2 && pid < pid2);
-}
-
 /* Whether p goes before q in the consumers' table of processes: more threads, user before kernel, lower pid. */
 static bool listed_before(const struct proc_info *p, const struct proc_info *q)
 {
@@ -247,7 +241,7 @@ static void add_groups(struct tally *t, size_t leaf, const struct proc_info *p, 
 	}
 	c->processes++;
 	c->tasks += tasks;
-	if (added || more_threads(p->threads, p->pid, c->largest_threads, c->largest_pid)) {
+	if (added || tally_more_threads(p->threads, p->pid, c->largest_threads, c->largest_pid)) {
 		c->largest_pid = p->pid;
 		c->largest_threads = p->threads;
 	}
@@ -311,7 +305,7 @@ void tally_add(struct tally *t, const struct snapshot *snap, const struct proc_i
 	leaf = (size_t)(l - TALLY_AT(&t->leaves, struct tally_leaf, 0));
 	l->tasks += p->threads;
 	l->processes++;
-	if (added || more_threads(p->threads, p->pid, l->hog_threads, l->hog_pid)) {
+	if (added || tally_more_threads(p->threads, p->pid, l->hog_threads, l->hog_pid)) {
 		l->hog_pid = p->pid;
 		l->hog_comm = comm;
 		l->hog_threads = p->threads;
@@ -361,7 +355,7 @@ const struct tally_ns *tally_ns_of(const struct tally *t, uint64_t inode)
 
 /* ---- what the daemon keeps ---- */
 
-static const enum limit_id kept_kinds[TALLY_KINDS] = { LIMIT_MAP_COUNT, LIMIT_RLIMIT_AS, LIMIT_RLIMIT_DATA };
+_Static_assert(TALLY_KINDS == NPER, "a kept bit for each per-process kind");
 
 /* Whether p's limit of kind k (numbers n) is closer to its maximum than q's, as the report sorts them. */
 static bool closer_limit(const struct snapshot *snap, const struct proc_info *p, const struct limit *n,
@@ -369,7 +363,7 @@ static bool closer_limit(const struct snapshot *snap, const struct proc_info *p,
 {
 	struct limit m;
 
-	if (!per_process_numbers(snap, q, kept_kinds[k], &m))
+	if (!per_process_numbers(snap, q, per_process_ids[k], &m))
 		return true;
 	return per_process_closer(limit_percent(n), p->pid, limit_percent(&m), q->pid);
 }
@@ -392,7 +386,7 @@ static struct proc_info *worst_kept(struct tally *t, const struct snapshot *snap
 		} else if (bit == KEEP_THREADS) {
 			if (listed_before(worst, q))
 				worst = q;
-		} else if (per_process_numbers(snap, worst, kept_kinds[k], &n) && closer_limit(snap, worst, &n, q, k)) {
+		} else if (per_process_numbers(snap, worst, per_process_ids[k], &n) && closer_limit(snap, worst, &n, q, k)) {
 			worst = q;
 		}
 	}
@@ -425,7 +419,7 @@ void tally_retain(struct tally *t, const struct snapshot *snap, const struct thr
 	for (size_t k = 0; k < TALLY_KINDS; k++) {
 		struct limit n;
 
-		if (!per_process_numbers(snap, p, kept_kinds[k], &n))
+		if (!per_process_numbers(snap, p, per_process_ids[k], &n))
 			continue;
 		t->per_process_limits++;
 		if (limit_status(&n, th) == STATUS_OK) {

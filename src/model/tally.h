@@ -151,6 +151,12 @@ static inline const struct tally_leaf *tally_leaf_at(const struct tally *t, size
 	return TALLY_AT(&t->leaves, const struct tally_leaf, i);
 }
 
+/* Whether (threads, pid) goes before (threads2, pid2): more threads, then the lower pid. */
+static inline bool tally_more_threads(uint64_t threads, int pid, uint64_t threads2, int pid2)
+{
+	return threads > threads2 || (threads == threads2 && pid < pid2);
+}
+
 /* The name recorded for pid (a parent), or NULL. */
 const char *tally_name_of(const struct tally *t, int pid);
 /* The pid namespace entry of inode, or NULL. */

@@ -132,8 +132,7 @@ static void merge_groups(const struct tally *t, const bool *in, struct parents *
 		first = !g->processes;
 		g->processes += e->processes;
 		g->tasks += e->tasks;
-		if (first || e->largest_threads > g->largest_threads ||
-		    (e->largest_threads == g->largest_threads && e->largest_pid < g->largest_pid)) {
+		if (first || tally_more_threads(e->largest_threads, e->largest_pid, g->largest_threads, g->largest_pid)) {
 			g->largest_pid = e->largest_pid;
 			g->largest_threads = e->largest_threads;
 			g->largest_cgroup = tally_leaf_at(t, e->leaf)->cgroup;
@@ -173,8 +172,7 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 		const struct tally_leaf *l = tally_leaf_at(t, i);
 
 		in[i] = !match || match(l, ctx);
-		if (in[i] && (!hog || l->hog_threads > hog->hog_threads ||
-			      (l->hog_threads == hog->hog_threads && l->hog_pid < hog->hog_pid)))
+		if (in[i] && (!hog || tally_more_threads(l->hog_threads, l->hog_pid, hog->hog_threads, hog->hog_pid)))
 			hog = l;
 	}
 	if (!hog) {

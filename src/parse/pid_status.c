@@ -31,12 +31,16 @@ size_t pid_status_unescape_name(const char *in, size_t len, char *out, size_t si
 	return o;
 }
 
-/* The value after key on a line known to start with it. */
-static bool kib_after(const struct line *l, size_t keylen, uint64_t *ret)
+/* The number after key on a line known to start with it, when it parses and is at most max. */
+static bool number_after(const struct line *l, size_t keylen, uint64_t max, uint64_t *ret)
 {
 	const char *p = l->p + keylen;
+	uint64_t v;
 
-	return parse_u64(&p, l->p + l->len, ret) == 0;
+	if (parse_u64(&p, l->p + l->len, &v) < 0 || v > max)
+		return false;
+	*ret = v;
+	return true;
 }
 
 /* The line starts with key (a literal). */
@@ -86,50 +90,37 @@ int pid_status_parse(const char *buf, size_t len, struct pid_status *ret)
 			}
 			break;
 		case 'T':
-			if (KEY(&l, "Tgid:")) {
-				p = l.p + 5;
-				if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
-					s.tgid = (int)v;
-					s.has_tgid = true;
-				}
-			} else if (KEY(&l, "Threads:")) {
-				p = l.p + 8;
-				if (parse_u64(&p, le, &v) == 0) {
-					s.threads = v;
-					s.has_threads = true;
-				}
+			if (KEY(&l, "Tgid:") && number_after(&l, 5, INT32_MAX, &v)) {
+				s.tgid = (int)v;
+				s.has_tgid = true;
+			} else if (KEY(&l, "Threads:") && number_after(&l, 8, UINT64_MAX, &s.threads)) {
+				s.has_threads = true;
 			}
 			break;
 		case 'P':
-			if (KEY(&l, "PPid:")) {
-				p = l.p + 5;
-				if (parse_u64(&p, le, &v) == 0 && v <= INT32_MAX) {
-					s.ppid = (int)v;
-					s.has_ppid = true;
-				}
+			if (KEY(&l, "PPid:") && number_after(&l, 5, INT32_MAX, &v)) {
+				s.ppid = (int)v;
+				s.has_ppid = true;
 			}
 			break;
 		case 'U':
-			if (KEY(&l, "Uid:")) {
-				p = l.p + 4;
-				if (parse_u64(&p, le, &v) == 0 && v <= UINT32_MAX) {
-					s.ruid = (uint32_t)v;
-					s.has_uid = true;
-				}
+			if (KEY(&l, "Uid:") && number_after(&l, 4, UINT32_MAX, &v)) {
+				s.ruid = (uint32_t)v;
+				s.has_uid = true;
 			}
 			break;
 		case 'V':
 			if (KEY(&l, "VmSize:")) {
-				if (kib_after(&l, 7, &s.vm_size_kib))
+				if (number_after(&l, 7, UINT64_MAX, &s.vm_size_kib))
 					s.has_mm = true;
 			} else if (KEY(&l, "VmData:")) {
-				kib_after(&l, 7, &s.vm_data_kib);
+				number_after(&l, 7, UINT64_MAX, &s.vm_data_kib);
 			} else if (KEY(&l, "VmRSS:")) {
-				kib_after(&l, 6, &s.vm_rss_kib);
+				number_after(&l, 6, UINT64_MAX, &s.vm_rss_kib);
 			} else if (KEY(&l, "VmSwap:")) {
-				kib_after(&l, 7, &s.vm_swap_kib);
+				number_after(&l, 7, UINT64_MAX, &s.vm_swap_kib);
 			} else if (KEY(&l, "VmPTE:")) {
-				kib_after(&l, 6, &s.vm_pte_kib);
+				number_after(&l, 6, UINT64_MAX, &s.vm_pte_kib);
 			}
 			break;
 		case 'C':

@@ -773,8 +773,8 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	xfree(l);
 	merge_scan(s, snap);
 	if (opts->fold)
-		tally_take_kept(&snap->tally, snap);
-	if (snap->nprocs)
+		tally_take_kept(&snap->tally, snap); /* sorted by pid */
+	else if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
 	return ps;
 }
