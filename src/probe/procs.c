@@ -721,10 +721,13 @@ static void scan_sorted(struct scan *s, struct pid_list *l, int *ret_err)
 {
 	char **names = NULL;
 	const char *name;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	while ((name = pid_list_next(l, ret_err))) {
-		names = xreallocarray(names, n + 1, sizeof(*names));
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
 		names[n++] = xstrdup(name);
 	}
 	if (n)
