@@ -117,8 +117,11 @@ if command -v stress-ng >/dev/null; then
 	before=$(scrape)
 	stress-ng --fork 1 -t 3 --metrics-brief >"$tmp/stress" 2>&1
 	rate=$(awk '$4 == "fork" { print int($9) }' "$tmp/stress")
-	# an emulated machine (make vm-check: qemu without KVM) forks some ten times slower: it sets HR_MIN_FORK_RATE
-	min_rate=${HR_MIN_FORK_RATE:-1000}
+	# This floor checks the premise (the storm was real: several forks during every 50 ms scan), not headroom.
+	# On this 2-vCPU host stress-ng forked 640 to 2,000 a second beside the daemon, the lower figures under
+	# ASan on a loaded machine; an emulated machine (make vm-check: qemu without KVM) forks some ten times
+	# slower and sets HR_MIN_FORK_RATE.
+	min_rate=${HR_MIN_FORK_RATE:-300}
 	check "stress-ng forked at least $min_rate a second ($rate)" test "${rate:-0}" -ge "$min_rate"
 	after=$(scrape)
 	scans=$(( $(metric "$after" 'headroom_watch_full_scans_total{reason="periodic"}') - $(metric "$before" 'headroom_watch_full_scans_total{reason="periodic"}') ))
