@@ -154,3 +154,25 @@ void oom_domains_free(struct oom_domain *d, size_t n)
 	}
 	xfree(d);
 }
+
+void oom_view_build(const struct snapshot *snap, long page_size, uint64_t top, struct oom_view *ret)
+{
+	const struct oom_sysctls *c = &snap->sys.oom;
+	struct kversion formula;
+	struct oom_policy pol = { c->panic_on_oom.known ? (long)c->panic_on_oom.v : 0,
+				  c->kill_allocating_task.known ? (long)c->kill_allocating_task.v : 0, &formula };
+
+	memset(ret, 0, sizeof(*ret));
+	ret->snap = snap;
+	ret->top = top;
+	oom_formula_kernel(snap, &formula);
+	oom_domains(snap, &pol, page_size, &ret->doms, &ret->ndoms);
+}
+
+void oom_view_free(struct oom_view *v)
+{
+	oom_history_free(&v->hist);
+	oom_domains_free(v->doms, v->ndoms);
+	v->doms = NULL;
+	v->ndoms = 0;
+}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diagnose/oom_history.h"
 #include "model/snapshot.h"
 
 /*
@@ -62,5 +63,24 @@ struct oom_domain {
 void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, long page_size, struct oom_domain **ret,
 		 size_t *ret_n);
 void oom_domains_free(struct oom_domain *d, size_t n);
+
+/*
+ * Everything headroom oom shows: the configuration (snap->sys.oom, read with probe_opts.oom_config),
+ * each domain with its ranked candidates, and the kills the kernel log still holds (hist, fed by the
+ * caller with oom_history_feed; log_read says whether the log could be read at all).
+ */
+struct oom_view {
+	const struct snapshot *snap;
+	struct oom_domain *doms;
+	size_t ndoms;
+	uint64_t top;          /* candidates shown per domain */
+	struct oom_history hist;
+	bool log_read;
+	int64_t boot_epoch;    /* to date the log's records; 0 unknown */
+};
+
+/* Computes the domains with the policy the snapshot's sysctls give. Free with oom_view_free. */
+void oom_view_build(const struct snapshot *snap, long page_size, uint64_t top, struct oom_view *ret);
+void oom_view_free(struct oom_view *v);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "parse/kmsg.h"
 
 static void start_kill(struct oom_history *h)
 {
@@ -76,6 +77,14 @@ void oom_history_add(struct oom_history *h, const struct oom_line *l, uint64_t u
 	/* with memory.oom.group every task of the cgroup gets a "Killed process" line: keep the context */
 	if (!k->group)
 		start_kill(h);
+}
+
+void oom_history_feed(void *ctx, const struct kmsg_record *r, const char *text)
+{
+	struct oom_line l;
+
+	if (oom_line_parse(text, strlen(text), &l) == 0)
+		oom_history_add(ctx, &l, r->usec);
 }
 
 void oom_history_free(struct oom_history *h)

@@ -26,6 +26,20 @@ struct opt_u64 {
 	uint64_t v;
 };
 
+struct opt_i64 {
+	bool known;
+	int64_t v;
+};
+
+/* What the kernel does when memory runs out: read only with probe_opts.oom_config (headroom oom). */
+struct oom_sysctls {
+	struct opt_i64 panic_on_oom;         /* vm.panic_on_oom: 0 kill, 1 panic on machine-wide OOMs, 2 on all */
+	struct opt_i64 kill_allocating_task; /* vm.oom_kill_allocating_task */
+	struct opt_i64 dump_tasks;           /* vm.oom_dump_tasks */
+	struct opt_i64 panic;                /* kernel.panic: seconds to reboot after a panic, < 0 at once, 0 never */
+	char core_pattern[256];              /* kernel.core_pattern without its newline; "" unreadable */
+};
+
 /* Initial namespaces have fixed inode numbers (include/linux/proc_ns.h). */
 #define PROC_PID_INIT_INO 0xEFFFFFFCULL
 #define PROC_USER_INIT_INO 0xEFFFFFFDULL
@@ -45,6 +59,7 @@ struct sys_info {
 	bool have_psi_memory;
 	struct psi psi_memory;
 	struct opt_u64 vmstat_oom_kill;   /* OOM kills since boot, /proc/vmstat oom_kill (4.13+) */
+	struct oom_sysctls oom;
 	uint64_t own_pidns;               /* the reader's pid namespace inode, 0 unknown */
 	uint64_t own_userns;              /* the reader's user namespace inode, 0 unknown */
 	bool uid0_is_host_root;           /* uid 0 as the reader sees it is the initial namespace's root */

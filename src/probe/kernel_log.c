@@ -45,6 +45,24 @@ void kernel_log_close(struct kernel_log *k)
 	k->fd = -1;
 }
 
+long kernel_log_read_all(kernel_log_fn *each, void *ctx, long max)
+{
+	struct kernel_log k;
+	struct kmsg_record r;
+	char text[4096];
+	long n = 0;
+	int err = kernel_log_open(&k, false);
+
+	if (err < 0)
+		return err;
+	while (n < max && kernel_log_next(&k, &r, text, sizeof(text)) > 0) {
+		each(ctx, &r, text);
+		n++;
+	}
+	kernel_log_close(&k);
+	return n;
+}
+
 int64_t kernel_log_boot_epoch(void)
 {
 	struct timespec now, up;

@@ -28,6 +28,13 @@ int kernel_log_next(struct kernel_log *k, struct kmsg_record *r, char *text, siz
 
 void kernel_log_close(struct kernel_log *k);
 
+/*
+ * Reads the whole log, oldest record first, calling each(ctx, record, text) for every record, at most max
+ * of them. Returns the number read, or -errno when the log cannot be opened.
+ */
+typedef void kernel_log_fn(void *ctx, const struct kmsg_record *r, const char *text);
+long kernel_log_read_all(kernel_log_fn *each, void *ctx, long max);
+
 /* The wall-clock second the machine booted, to date records (their times are since boot); 0 unknown. */
 int64_t kernel_log_boot_epoch(void);
 

@@ -16,6 +16,24 @@ int read_u64_at(const struct hr_root *root, int dirfd, const char *rel, struct b
 	return parse_u64_str(scratch->data, scratch->len, ret) < 0 ? -EINVAL : 0;
 }
 
+int read_i64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, int64_t *ret)
+{
+	ssize_t n = read_file_at(root, dirfd, rel, scratch);
+	const char *p = scratch->data, *end = scratch->data + scratch->len;
+	int64_t v;
+
+	if (n < 0)
+		return (int)n;
+	if (parse_i64(&p, end, &v) < 0)
+		return -EINVAL;
+	if (p < end && *p == '\n')
+		p++;
+	if (p != end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 void probe_problem(const struct hr_root *root, struct snapshot *snap, const char *what, int err, bool essential,
 		   const char *fmt, ...)
 {
@@ -40,6 +58,8 @@ int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, st
 	if (root->proc_fd < 0)
 		return root->proc_fd;
 	probe_system(root, snap);
+	if (opts->oom_config)
+		probe_oom_sysctls(root, snap);
 	probe_cgroup_hiers(root, snap);
 	ps = probe_procs(root, opts, snap);
 	probe_cgroups(root, opts, snap);

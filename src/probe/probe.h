@@ -17,6 +17,7 @@ struct probe_opts {
 	bool no_fork;     /* never fork: skip probes into pid namespaces */
 	bool map_counts;  /* count the lines of /proc/PID/maps */
 	bool oom_scores;  /* read /proc/PID/oom_score_adj and oom_score (headroom oom) */
+	bool oom_config;  /* read the OOM sysctls into sys.oom (headroom oom) */
 	bool no_threads;  /* count maps in the calling thread (the daemon starts no thread) */
 	/*
 	 * Count the maps of a process only when they could reach this percent of vm.max_map_count: each
@@ -44,6 +45,7 @@ int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, st
 
 /* The parts, in the order probe_snapshot runs them. */
 void probe_system(const struct hr_root *root, struct snapshot *snap);
+void probe_oom_sysctls(const struct hr_root *root, struct snapshot *snap);
 void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap);
 /*
  * The process scan returns with the worker still counting the largest maps files; the other readers
@@ -85,5 +87,7 @@ void probe_problem(const struct hr_root *root, struct snapshot *snap, const char
 
 /* Reads an unsigned sysctl-like file (one number) at dirfd/rel into *ret (see read_file_at). Returns 0 or -errno. */
 int read_u64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, uint64_t *ret);
+/* The same for a signed number (kernel.panic may be negative). */
+int read_i64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, int64_t *ret);
 
 #endif

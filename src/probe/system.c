@@ -149,3 +149,39 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 	}
 	buf_free(&b);
 }
+
+void probe_oom_sysctls(const struct hr_root *root, struct snapshot *snap)
+{
+	static const struct {
+		const char *name, *rel;
+		size_t offset; /* of the struct opt_i64 in struct oom_sysctls */
+	} files[] = {
+		{ "vm.panic_on_oom", "sys/vm/panic_on_oom", offsetof(struct oom_sysctls, panic_on_oom) },
+		{ "vm.oom_kill_allocating_task", "sys/vm/oom_kill_allocating_task",
+		  offsetof(struct oom_sysctls, kill_allocating_task) },
+		{ "vm.oom_dump_tasks", "sys/vm/oom_dump_tasks", offsetof(struct oom_sysctls, dump_tasks) },
+		{ "kernel.panic", "sys/kernel/panic", offsetof(struct oom_sysctls, panic) },
+	};
+	struct oom_sysctls *oom = &snap->sys.oom;
+	struct buf b;
+	ssize_t n;
+
+	buf_init(&b);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct opt_i64 *o = (struct opt_i64 *)((char *)oom + files[i].offset);
+		int r = read_i64_at(root, root->proc_fd, files[i].rel, &b, &o->v);
+
+		o->known = r == 0;
+		if (r < 0 && r != -ENOENT)
+			problem_at(root, snap, files[i].name, files[i].rel, r, false);
+	}
+	n = read_file_at(root, root->proc_fd, "sys/kernel/core_pattern", &b);
+	if (n >= 0) {
+		size_t len = b.len && b.data[b.len - 1] == '\n' ? b.len - 1 : b.len;
+
+		snprintf(oom->core_pattern, sizeof(oom->core_pattern), "%.*s", (int)len, b.data);
+	} else if (n != -ENOENT) {
+		problem_at(root, snap, "kernel.core_pattern", "sys/kernel/core_pattern", (int)n, false);
+	}
+	buf_free(&b);
+}

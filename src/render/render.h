@@ -23,6 +23,11 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 void render_report_json(const struct snapshot *snap, const struct assessment *a, const struct render_opts *o,
 			struct buf *out);
 
+/* headroom oom (the schema is in headroom(1), oom). */
+struct oom_view;
+void render_oom_text(const struct oom_view *v, struct buf *out);
+void render_oom_json(const struct oom_view *v, struct buf *out);
+
 /* The report as Prometheus metrics, text exposition format 0.0.4 (headroom(1), METRICS). */
 /* unreadable: how many things could not be read (snapshot.nproblems). */
 void render_report_prometheus(const struct assessment *a, size_t unreadable, struct buf *out);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/oom_adj.h"
 #include "core/root.h"
 #include "core/text.h"
 #include "parse/keyed.h"
@@ -447,15 +448,10 @@ static void run_oom(const struct repro_opts *o, const char *usage_file, int fd, 
 	if (alloc < 0)
 		setup_failed(fd, "fork of the allocator", errno);
 	if (alloc == 0) {
-		int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-
 		close(fd);
 		bind_to_parent(w);
 		prctl(PR_SET_NAME, "repro-alloc");
-		if (adj >= 0) {
-			(void)!write(adj, "1000", 4);
-			close(adj);
-		}
+		(void)oom_adj_write(0, 1000); /* the allocator, not the holder, is the victim */
 		close(progress[0]);
 		for (uint64_t i = 0; i < 2 * (o->size / MIB) + 64; i++) {
 			if (!touch(MIB))

@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/human.h"
+#include "core/oom_adj.h"
 #include "core/replace.h"
 #include "core/strtab.h"
 #include "parse/kernel_line.h"
@@ -737,25 +738,14 @@ static int setup_signals(void)
 /* oom_score_adj -999: not -1000, so that a cgroup OOM can still stop the daemon. */
 static void protect_from_oom(struct watch *w)
 {
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	char b[16];
-	ssize_t n;
+	int r = oom_adj_write(0, -999), adj;
 
-	if (fd < 0 || write(fd, "-999", 4) != 4)
+	if (r < 0)
 		watch_log("warning: cannot set oom_score_adj to -999: %s (it needs CAP_SYS_RESOURCE; with systemd, "
 			  "OOMScoreAdjust=-999): the OOM killer may choose headroom watch",
-			  strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, b, sizeof(b) - 1);
-		if (n > 0) {
-			b[n] = '\0';
-			w->stats.oom_score_adj = atoi(b);
-		}
-		close(fd);
-	}
+			  strerror(-r));
+	if (oom_adj_read(0, &adj) == 0)
+		w->stats.oom_score_adj = adj;
 }
 
 static void lock_memory(struct watch *w)

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The OOM killer's badness and oom_score by kernel version (kernel-facts.md 5.1-5.3). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "diagnose/oom_history.h"
 #include "parse/oom_log.h"
+#include "parse/kmsg.h"
 #include "parse/kversion.h"
+#include "probe/probe.h"
 #include "unit.h"
 
 static struct kversion kv(const char *s)
@@ -63,11 +67,12 @@ static void legacy_oom_adj(void)
 static struct oom_history feed(const char *const *lines, size_t n)
 {
 	struct oom_history h = { 0 };
-	struct oom_line l;
 
-	for (size_t i = 0; i < n; i++)
-		if (oom_line_parse(lines[i], strlen(lines[i]), &l) == 0)
-			oom_history_add(&h, &l, (uint64_t)(i + 1) * 1000000);
+	for (size_t i = 0; i < n; i++) {
+		struct kmsg_record r = { .usec = (uint64_t)(i + 1) * 1000000 };
+
+		oom_history_feed(&h, &r, lines[i]);
+	}
 	return h;
 }
 
@@ -151,14 +156,80 @@ static void domain_actions(void)
 		struct oom_domain *d;
 		size_t n;
 
+		struct oom_view v;
+
 		oom_domains(&snap, &pol, 4096, &d, &n);
 		CHECK(n == 2 && d[0].action == cases[i].machine && d[1].action == cases[i].cgroup);
 		CHECK(n == 2 && d[1].totalpages == 16384 && d[0].totalpages == 262144);
 		oom_domains_free(d, n);
+		/* the view takes the same policy from the sysctls the snapshot holds */
+		snap.sys.oom.panic_on_oom = (struct opt_i64){ true, cases[i].panic };
+		snap.sys.oom.kill_allocating_task = (struct opt_i64){ true, cases[i].allocating };
+		oom_view_build(&snap, 4096, 5, &v);
+		CHECK(v.ndoms == 2 && v.doms[0].action == cases[i].machine && v.doms[1].action == cases[i].cgroup);
+		oom_view_free(&v);
+	}
+	/* unknown sysctls: the kernel's defaults (0, 0) */
+	snap.sys.oom.panic_on_oom.known = snap.sys.oom.kill_allocating_task.known = false;
+	{
+		struct oom_view v;
+
+		oom_view_build(&snap, 4096, 5, &v);
+		CHECK(v.ndoms == 2 && v.doms[0].action == OOM_KILL_VICTIM && v.doms[1].action == OOM_KILL_VICTIM);
+		oom_view_free(&v);
 	}
 	snap.cgroups = NULL;
 	snap.ncgroups = 0;
 	snapshot_free(&snap);
+}
+
+static char tree[64];
+
+static void put(const char *rel, const char *text)
+{
+	char path[256], cmd[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tree, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	if (system(cmd) != 0 || !(f = fopen(path, "w"))) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The OOM sysctls from a tree: signed values, a malformed one recorded as a problem, a missing one absent. */
+static void sysctls_read(void)
+{
+	struct hr_root root;
+	struct snapshot snap;
+	char cmd[128];
+
+	snprintf(tree, sizeof(tree), "/tmp/headroom-test-oom-XXXXXX");
+	if (!mkdtemp(tree)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	put("proc/sys/vm/panic_on_oom", "2\n");
+	put("proc/sys/vm/oom_dump_tasks", "yes\n");
+	put("proc/sys/kernel/panic", "-1\n");
+	put("proc/sys/kernel/core_pattern", "|/usr/lib/systemd/systemd-coredump %P %u\n");
+	CHECK(root_open(&root, tree) == 0);
+	snapshot_init(&snap);
+	probe_oom_sysctls(&root, &snap);
+	CHECK(snap.sys.oom.panic_on_oom.known && snap.sys.oom.panic_on_oom.v == 2);
+	CHECK(snap.sys.oom.panic.known && snap.sys.oom.panic.v == -1);
+	CHECK(!snap.sys.oom.kill_allocating_task.known);
+	CHECK(!snap.sys.oom.dump_tasks.known);
+	CHECK_STR(snap.sys.oom.core_pattern, "|/usr/lib/systemd/systemd-coredump %P %u");
+	/* the malformed file is the only problem: a missing sysctl is an older kernel, not a problem */
+	CHECK(snap.nproblems == 1 && strstr(snap.problems[0].path, "oom_dump_tasks") != NULL);
+	snapshot_free(&snap);
+	root_close(&root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
+	CHECK(system(cmd) == 0);
 }
 
 /* 5.4.y: the formula is read from a process's oom_score, not guessed from the patch number. */
@@ -195,5 +266,6 @@ int main(void)
 	RUN(history_by_version);
 	RUN(badness_by_version);
 	RUN(legacy_oom_adj);
+	RUN(sysctls_read);
 	return unit_failures ? 1 : 0;
 }
