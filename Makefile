@@ -73,13 +73,13 @@ headroom: $(BUILD)/src/main.o $(LIB) $(FLAGS_STAMP) $(FLAVOR_STAMP)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB)
 
 # The fuzz targets, linked with a small driver that runs each corpus file once: "make check" replays
 # the corpus with the normal compiler. "make fuzz" builds the libFuzzer binaries (clang).
 $(BUILD)/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB)
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)

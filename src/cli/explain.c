@@ -2,22 +2,17 @@
 /* headroom explain MESSAGE: the real cause of a failed fork, thread creation or allocation. */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/escape.h"
-#include "core/json.h"
 #include "core/root.h"
 #include "core/text.h"
 #include "diagnose/explain.h"
 #include "model/limits.h"
 #include "parse/failure_msg.h"
-#include "parse/kernel_line.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
@@ -74,198 +69,6 @@ static int parse_errno(const char *s)
 	if (parse_u64_str(s, strlen(s), &v) == 0 && v > 0 && v <= 4095)
 		return (int)v;
 	return 0;
-}
-
-/* Kernel log lines that outlive a failure, for the context. */
-struct log_scan {
-	struct log_evidence *ev;
-	const struct explain_context *ctx;
-};
-
-static void scan_line(struct log_scan *s, const struct kmsg_record *r, const char *t)
-{
-	struct kernel_line kl;
-	char path[sizeof(s->ev->pids_rejected_path)];
-
-	switch (kernel_line_classify(t, strlen(t), &kl)) {
-	case KLINE_FORK_REJECTED:
-		snprintf(path, sizeof(path), "%.*s", (int)kl.path_len, kl.path);
-		/* the path is the forking task's cgroup: it counts when it is the context's or below it */
-		if (!s->ctx->cgroup || cgroup_path_within(path, s->ctx->cgroup) || cgroup_path_within(s->ctx->cgroup, path)) {
-			s->ev->pids_rejected++;
-			s->ev->pids_rejected_usec = r->usec;
-			snprintf(s->ev->pids_rejected_path, sizeof(s->ev->pids_rejected_path), "%s", path);
-		}
-		break;
-	case KLINE_DATA_ULIMIT:
-		if (s->ctx->pid && kl.pid == s->ctx->pid) {
-			s->ev->data_exceeded++;
-			s->ev->data_exceeded_usec = r->usec;
-		}
-		break;
-	case KLINE_COMMIT_REFUSED:
-		if (s->ctx->pid && kl.pid == s->ctx->pid) {
-			s->ev->commit_refused++;
-			s->ev->commit_refused_usec = r->usec;
-		}
-		break;
-	case KLINE_OTHER:
-		break;
-	}
-}
-
-static void read_log(struct log_evidence *ev, const struct explain_context *ctx)
-{
-	struct log_scan s = { ev, ctx };
-	struct kernel_log k;
-	struct kmsg_record r;
-	char text[2048];
-
-	memset(ev, 0, sizeof(*ev));
-	if (kernel_log_open(&k, false) < 0)
-		return;
-	ev->boot_epoch = kernel_log_boot_epoch();
-	ev->read = true;
-	/* bounded: the kernel's ring buffer holds at most some tens of thousands of records */
-	for (int i = 0; i < 1000000 && kernel_log_next(&k, &r, text, sizeof(text)) > 0; i++)
-		scan_line(&s, &r, text);
-	kernel_log_close(&k);
-}
-
-static void print_text(const struct snapshot *snap, const struct explanation *e, const struct failure_msg *m,
-		       const struct explain_context *ctx, const struct proc_info *p, const struct log_evidence *log,
-		       bool color, struct buf *out)
-{
-	static const char *const words[] = { "CONFIRMED", "likely", "possible", "ruled out" };
-	static const char *const colors[] = { "\033[1;31m", "\033[33m", "", "\033[2m" };
-
-	buf_printf(out, "headroom explain: %s failed", e->op == OP_UNKNOWN ? "an operation" : failure_op_name(e->op));
-	if (e->err)
-		buf_printf(out, " with %s (%s)", errno_name(e->err), strerror(e->err));
-	if (m->program[0]) {
-		buf_adds(out, ", as ");
-		escape_text_str(out, m->program);
-		buf_adds(out, " prints it");
-	}
-	buf_addc(out, '\n');
-	buf_adds(out, "Context:");
-	if (p) {
-		buf_printf(out, " pid %d (", p->pid);
-		escape_text_str(out, p->comm);
-		buf_adds(out, ")");
-	}
-	if (ctx->has_uid)
-		buf_printf(out, "%s uid %" PRIu32, p ? "," : "", ctx->uid);
-	if (ctx->cgroup) {
-		buf_adds(out, p || ctx->has_uid ? ", cgroup " : " cgroup ");
-		escape_text_str(out, ctx->cgroup);
-	}
-	if (ctx->memcg && (!ctx->cgroup || strcmp(ctx->memcg, ctx->cgroup))) {
-		buf_adds(out, ", memory cgroup ");
-		escape_text_str(out, ctx->memcg);
-	}
-	if (ctx->pidns)
-		buf_printf(out, ", new processes in pid namespace %" PRIu64, ctx->pidns);
-	buf_adds(out, "; kernel ");
-	escape_text_str(out, snap->sys.kernel.release);
-	buf_addc(out, '\n');
-	if (!log->read && snap->live)
-		buf_adds(out, "The kernel log (/dev/kmsg) could not be read: run as root for the evidence it keeps.\n");
-	if (e->op == OP_UNKNOWN)
-		buf_adds(out, "The message does not say what failed: the causes of a failed fork are listed; give --op "
-			      "thread or --op alloc for the others.\n");
-	buf_addc(out, '\n');
-	for (size_t i = 0; i < e->ncauses; i++) {
-		const struct cause *c = &e->causes[i];
-
-		if (color && colors[c->verdict][0])
-			buf_adds(out, colors[c->verdict]);
-		buf_printf(out, "%-10s", words[c->verdict]);
-		if (color && colors[c->verdict][0])
-			buf_adds(out, "\033[0m");
-		buf_adds(out, " ");
-		buf_adds(out, limit_kinds[c->id].title);
-		buf_adds(out, " of ");
-		escape_text_str(out, c->limit ? c->limit->subject : c->scope);
-		buf_addc(out, '\n');
-		buf_adds(out, "           ");
-		escape_text_str(out, c->evidence);
-		buf_addc(out, '\n');
-		if (c->limit && c->verdict <= VERDICT_LIKELY) {
-			render_fix_text(out, "           ", "fix now", &c->limit->fix_now);
-			render_fix_text(out, "           ", "durable", &c->limit->fix_durable);
-			if (c->limit->source) {
-				buf_adds(out, "           set by   ");
-				escape_text_str(out, c->limit->source);
-				buf_addc(out, '\n');
-			}
-		}
-	}
-	if (!e->ncauses)
-		buf_adds(out, "No limit on this kernel gives that errno for that operation.\n");
-}
-
-static void print_json(const struct snapshot *snap, const struct explanation *e, const struct failure_msg *m,
-		       const char *message, const struct explain_context *ctx, const struct log_evidence *log,
-		       struct buf *out)
-{
-	struct json j;
-
-	json_init(&j, out);
-	json_object_begin(&j, NULL);
-	json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
-	json_str(&j, "operation", e->op == OP_UNKNOWN ? NULL : failure_op_name(e->op));
-	json_str(&j, "errno", e->err ? errno_name(e->err) : NULL);
-	json_str(&j, "kernel", snap->sys.kernel.release);
-	json_str(&j, "message", message);
-	json_str(&j, "program", m->program[0] ? m->program : NULL);
-	json_object_begin(&j, "context");
-	if (ctx->pid)
-		json_i64(&j, "pid", ctx->pid);
-	else
-		json_null(&j, "pid");
-	if (ctx->has_uid)
-		json_u64(&j, "uid", ctx->uid);
-	else
-		json_null(&j, "uid");
-	json_str(&j, "cgroup", ctx->cgroup);
-	json_str(&j, "memory_cgroup", ctx->memcg ? ctx->memcg : ctx->cgroup);
-	if (ctx->pidns)
-		json_u64(&j, "pidns", ctx->pidns);
-	else
-		json_null(&j, "pidns");
-	json_object_end(&j);
-	json_bool(&j, "kernel_log_read", log->read);
-	json_array_begin(&j, "causes");
-	for (size_t i = 0; i < e->ncauses; i++) {
-		const struct cause *c = &e->causes[i];
-
-		json_object_begin(&j, NULL);
-		json_str(&j, "id", limit_kinds[c->id].id);
-		json_str(&j, "scope", c->scope);
-		json_str(&j, "verdict", verdict_name(c->verdict));
-		json_str(&j, "evidence", c->evidence);
-		if (c->limit) {
-			json_str(&j, "status", status_name(c->limit->status));
-			json_u64(&j, "used", c->limit->used);
-			if (c->limit->unlimited)
-				json_null(&j, "max");
-			else
-				json_u64(&j, "max", c->limit->max);
-			json_str(&j, "source", c->limit->source);
-			json_object_begin(&j, "fix");
-			render_fix_json(&j, "now", "now_commands", &c->limit->fix_now);
-			render_fix_json(&j, "durable", "durable_commands", &c->limit->fix_durable);
-			json_object_end(&j);
-		} else {
-			json_null(&j, "status");
-			json_null(&j, "fix");
-		}
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_object_end(&j);
-	buf_addc(out, '\n');
 }
 
 /* "-bash: fork: ..." (a login shell's message) is the message, not options: "-" then a word then ":". */
@@ -400,51 +203,42 @@ int cmd_explain(int argc, char **argv)
 	probe_snapshot(&root, &popts, &snap);
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
-	if (pid) {
-		p = snapshot_proc(&snap, (int)pid);
-		ctx.pid = (int)pid;
-		if (p) {
-			ctx.has_uid = true;
-			ctx.uid = p->uid;
-			ctx.cgroup = p->cgroup;
-			ctx.memcg = p->memcg;
-			ctx.pidns = p->pidns_children ? p->pidns_children : p->pidns;
-		} else if (!json) {
-			cli_error("no process %llu now: its own limits cannot be read, the others are checked",
-				  (unsigned long long)pid);
-		}
+	{
+		uint32_t uid32 = (uint32_t)uid;
+
+		p = explain_context_build(&snap, (int)pid, have_uid ? &uid32 : NULL, cgroup_arg, &ctx);
 	}
-	if (have_uid) {
-		ctx.has_uid = true;
-		ctx.uid = (uint32_t)uid;
-	}
+	if (pid && !p && !json)
+		cli_error("no process %llu now: its own limits cannot be read, the others are checked",
+			  (unsigned long long)pid);
 	if (cgroup_arg && !probe_cgroup_exists(&root, &snap, cgroup_arg)) {
 		cli_error("no cgroup '%s' in the cgroup hierarchies of '%s'", cgroup_arg, root_path);
 		status = EXIT_UNKNOWN;
 		goto out;
 	}
-	if (cgroup_arg)
-		ctx.cgroup = ctx.memcg = cgroup_arg;
-	if (root.live)
-		read_log(&log, &ctx);
-	else
-		memset(&log, 0, sizeof(log)); /* a fixture tree has no kernel log */
+	/* the kernel log is the running machine's: a fixture tree has none */
+	memset(&log, 0, sizeof(log));
+	if (root.live &&
+	    kernel_log_read_all(explain_log_feed, &(struct explain_log_scan){ &log, &ctx }, 1000000) >= 0) {
+		log.read = true;
+		log.boot_epoch = kernel_log_boot_epoch();
+	}
 	explain(&snap, &a, &ctx, &log, op, err, &e);
 
-	status = EXIT_OK;
-	for (size_t i = 0; i < e.ncauses; i++) {
-		if (e.causes[i].verdict == VERDICT_CONFIRMED) {
-			status = EXIT_CRITICAL;
-			break;
-		}
-		if (e.causes[i].verdict == VERDICT_LIKELY)
-			status = EXIT_WARNING;
+	switch (explanation_strongest(&e)) {
+	case VERDICT_CONFIRMED: status = EXIT_CRITICAL; break;
+	case VERDICT_LIKELY: status = EXIT_WARNING; break;
+	default: status = EXIT_OK; break;
 	}
-	buf_init(&out);
-	if (json)
-		print_json(&snap, &e, &m, msg.len ? msg.data : NULL, &ctx, &log, &out);
-	else
-		print_text(&snap, &e, &m, &ctx, p, &log, cli_use_color(color, STDOUT_FILENO), &out);
+	{
+		struct explain_view v = { &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log };
+
+		buf_init(&out);
+		if (json)
+			render_explain_json(&v, &out);
+		else
+			render_explain_text(&v, cli_use_color(color, STDOUT_FILENO), &out);
+	}
 	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
 		cli_error("cannot write the explanation: %s", strerror(errno));
 		status = EXIT_UNKNOWN;

@@ -15,6 +15,8 @@
 
 #include "core/buf.h"
 #include "core/human.h"
+#include "parse/kernel_line.h"
+#include "parse/kmsg.h"
 
 /* One check on the way of an operation, in the kernel's order. */
 struct step {
@@ -351,4 +353,71 @@ void explanation_free(struct explanation *e)
 	}
 	xfree(e->causes);
 	memset(e, 0, sizeof(*e));
+}
+
+enum verdict explanation_strongest(const struct explanation *e)
+{
+	enum verdict v = VERDICT_RULED_OUT;
+
+	for (size_t i = 0; i < e->ncauses; i++)
+		if (e->causes[i].verdict < v)
+			v = e->causes[i].verdict;
+	return v;
+}
+
+const struct proc_info *explain_context_build(const struct snapshot *snap, int pid, const uint32_t *uid,
+					      const char *cgroup, struct explain_context *ret)
+{
+	const struct proc_info *p = pid ? snapshot_proc(snap, pid) : NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->pid = pid;
+	if (p) {
+		ret->has_uid = true;
+		ret->uid = p->uid;
+		ret->cgroup = p->cgroup;
+		ret->memcg = p->memcg;
+		ret->pidns = p->pidns_children ? p->pidns_children : p->pidns;
+	}
+	if (uid) {
+		ret->has_uid = true;
+		ret->uid = *uid;
+	}
+	if (cgroup)
+		ret->cgroup = ret->memcg = cgroup;
+	return p;
+}
+
+/* Kernel log lines that outlive a failure, for the context. */
+void explain_log_feed(void *scan, const struct kmsg_record *r, const char *t)
+{
+	const struct explain_log_scan *s = scan;
+	struct kernel_line kl;
+	char path[sizeof(s->ev->pids_rejected_path)];
+
+	switch (kernel_line_classify(t, strlen(t), &kl)) {
+	case KLINE_FORK_REJECTED:
+		snprintf(path, sizeof(path), "%.*s", (int)kl.path_len, kl.path);
+		/* the path is the forking task's cgroup: it counts when it is the context's or below it */
+		if (!s->ctx->cgroup || cgroup_path_within(path, s->ctx->cgroup) || cgroup_path_within(s->ctx->cgroup, path)) {
+			s->ev->pids_rejected++;
+			s->ev->pids_rejected_usec = r->usec;
+			snprintf(s->ev->pids_rejected_path, sizeof(s->ev->pids_rejected_path), "%s", path);
+		}
+		break;
+	case KLINE_DATA_ULIMIT:
+		if (s->ctx->pid && kl.pid == s->ctx->pid) {
+			s->ev->data_exceeded++;
+			s->ev->data_exceeded_usec = r->usec;
+		}
+		break;
+	case KLINE_COMMIT_REFUSED:
+		if (s->ctx->pid && kl.pid == s->ctx->pid) {
+			s->ev->commit_refused++;
+			s->ev->commit_refused_usec = r->usec;
+		}
+		break;
+	case KLINE_OTHER:
+		break;
+	}
 }

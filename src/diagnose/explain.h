@@ -36,7 +36,7 @@ struct explain_context {
 /* Evidence from the kernel log (the command layer reads /dev/kmsg), by kind. */
 struct log_evidence {
 	unsigned pids_rejected;       /* "cgroup: fork rejected by pids controller in <path>" for the context */
-	char pids_rejected_path[256];
+	char pids_rejected_path[4096]; /* PATH_MAX: longer than any log record's text, so never cut short */
 	unsigned data_exceeded;       /* "mmap: <comm> (<pid>): VmData ... exceed data ulimit" */
 	unsigned commit_refused;      /* "__vm_enough_memory: pid: ..., not enough memory for the allocation" */
 	/* when each kind was last logged, microseconds since boot (0: never) */
@@ -66,5 +66,38 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 void explanation_free(struct explanation *e);
 
 const char *verdict_name(enum verdict v);
+
+/* The strongest verdict among the causes; VERDICT_RULED_OUT when there is none. */
+enum verdict explanation_strongest(const struct explanation *e);
+
+/*
+ * The context from what the user gave: a process (0 none), a uid (NULL none), a cgroup path (NULL
+ * none). The process gives its uid, cgroups and namespace; a uid or cgroup given overrides its own.
+ * Returns the process as the snapshot holds it, or NULL when there is none (gone, or not given).
+ */
+const struct proc_info *explain_context_build(const struct snapshot *snap, int pid, const uint32_t *uid,
+					      const char *cgroup, struct explain_context *ret);
+
+/*
+ * The kernel log's evidence for a context, fed record by record (a kernel_log_fn, see probe/kernel_log.h,
+ * with a struct explain_log_scan as ctx). The caller sets ev->read and ev->boot_epoch.
+ */
+struct explain_log_scan {
+	struct log_evidence *ev;
+	const struct explain_context *ctx;
+};
+struct kmsg_record;
+void explain_log_feed(void *scan, const struct kmsg_record *r, const char *text);
+
+/* Everything headroom explain shows. */
+struct explain_view {
+	const struct snapshot *snap;
+	const struct explanation *e;
+	const struct failure_msg *msg;     /* what the message said */
+	const char *message;               /* the message as given; NULL when none */
+	const struct explain_context *ctx;
+	const struct proc_info *proc;      /* the context's process; NULL when none */
+	const struct log_evidence *log;
+};
 
 #endif

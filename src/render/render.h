@@ -23,6 +23,11 @@ void render_report_text(const struct snapshot *snap, const struct assessment *a,
 void render_report_json(const struct snapshot *snap, const struct assessment *a, const struct render_opts *o,
 			struct buf *out);
 
+/* headroom explain (the schema is in headroom(1), explain). */
+struct explain_view;
+void render_explain_text(const struct explain_view *v, bool color, struct buf *out);
+void render_explain_json(const struct explain_view *v, struct buf *out);
+
 /* headroom oom (the schema is in headroom(1), oom). */
 struct oom_view;
 void render_oom_text(const struct oom_view *v, struct buf *out);

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* headroom explain as JSON: the failure, its context, and every cause with its verdict, evidence and fix. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "diagnose/explain.h"
+#include "model/limits.h"
+#include "render/render.h"
+
+void render_explain_json(const struct explain_view *v, struct buf *out)
+{
+	const struct snapshot *snap = v->snap;
+	const struct explanation *e = v->e;
+	const struct explain_context *ctx = v->ctx;
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
+	json_str(&j, "operation", e->op == OP_UNKNOWN ? NULL : failure_op_name(e->op));
+	json_str(&j, "errno", e->err ? errno_name(e->err) : NULL);
+	json_str(&j, "kernel", snap->sys.kernel.release);
+	json_str(&j, "message", v->message);
+	json_str(&j, "program", v->msg->program[0] ? v->msg->program : NULL);
+	json_object_begin(&j, "context");
+	if (ctx->pid)
+		json_i64(&j, "pid", ctx->pid);
+	else
+		json_null(&j, "pid");
+	if (ctx->has_uid)
+		json_u64(&j, "uid", ctx->uid);
+	else
+		json_null(&j, "uid");
+	json_str(&j, "cgroup", ctx->cgroup);
+	json_str(&j, "memory_cgroup", ctx->memcg ? ctx->memcg : ctx->cgroup);
+	if (ctx->pidns)
+		json_u64(&j, "pidns", ctx->pidns);
+	else
+		json_null(&j, "pidns");
+	json_object_end(&j);
+	json_bool(&j, "kernel_log_read", v->log->read);
+	json_array_begin(&j, "causes");
+	for (size_t i = 0; i < e->ncauses; i++) {
+		const struct cause *c = &e->causes[i];
+
+		json_object_begin(&j, NULL);
+		json_str(&j, "id", limit_kinds[c->id].id);
+		json_str(&j, "scope", c->scope);
+		json_str(&j, "verdict", verdict_name(c->verdict));
+		json_str(&j, "evidence", c->evidence);
+		if (c->limit) {
+			json_str(&j, "status", status_name(c->limit->status));
+			json_u64(&j, "used", c->limit->used);
+			if (c->limit->unlimited)
+				json_null(&j, "max");
+			else
+				json_u64(&j, "max", c->limit->max);
+			json_str(&j, "source", c->limit->source);
+			json_object_begin(&j, "fix");
+			render_fix_json(&j, "now", "now_commands", &c->limit->fix_now);
+			render_fix_json(&j, "durable", "durable_commands", &c->limit->fix_durable);
+			json_object_end(&j);
+		} else {
+			json_null(&j, "status");
+			json_null(&j, "fix");
+		}
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_addc(out, '\n');
+}

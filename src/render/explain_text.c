@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* headroom explain as text: the failure, its context, and every cause with its verdict, evidence and fix. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/escape.h"
+#include "diagnose/explain.h"
+#include "model/limits.h"
+#include "render/render.h"
+
+void render_explain_text(const struct explain_view *v, bool color, struct buf *out)
+{
+	const struct snapshot *snap = v->snap;
+	const struct explanation *e = v->e;
+	const struct failure_msg *m = v->msg;
+	const struct explain_context *ctx = v->ctx;
+	const struct proc_info *p = v->proc;
+	static const char *const words[] = { "CONFIRMED", "likely", "possible", "ruled out" };
+	static const char *const colors[] = { "\033[1;31m", "\033[33m", "", "\033[2m" };
+
+	buf_printf(out, "headroom explain: %s failed", e->op == OP_UNKNOWN ? "an operation" : failure_op_name(e->op));
+	if (e->err)
+		buf_printf(out, " with %s (%s)", errno_name(e->err), strerror(e->err));
+	if (m->program[0]) {
+		buf_adds(out, ", as ");
+		escape_text_str(out, m->program);
+		buf_adds(out, " prints it");
+	}
+	buf_addc(out, '\n');
+	buf_adds(out, "Context:");
+	if (p) {
+		buf_printf(out, " pid %d (", p->pid);
+		escape_text_str(out, p->comm);
+		buf_adds(out, ")");
+	}
+	if (ctx->has_uid)
+		buf_printf(out, "%s uid %" PRIu32, p ? "," : "", ctx->uid);
+	if (ctx->cgroup) {
+		buf_adds(out, p || ctx->has_uid ? ", cgroup " : " cgroup ");
+		escape_text_str(out, ctx->cgroup);
+	}
+	if (ctx->memcg && (!ctx->cgroup || strcmp(ctx->memcg, ctx->cgroup))) {
+		buf_adds(out, ", memory cgroup ");
+		escape_text_str(out, ctx->memcg);
+	}
+	if (ctx->pidns)
+		buf_printf(out, ", new processes in pid namespace %" PRIu64, ctx->pidns);
+	buf_adds(out, "; kernel ");
+	escape_text_str(out, snap->sys.kernel.release);
+	buf_addc(out, '\n');
+	if (!v->log->read && snap->live)
+		buf_adds(out, "The kernel log (/dev/kmsg) could not be read: run as root for the evidence it keeps.\n");
+	if (e->op == OP_UNKNOWN)
+		buf_adds(out, "The message does not say what failed: the causes of a failed fork are listed; give --op "
+			      "thread or --op alloc for the others.\n");
+	buf_addc(out, '\n');
+	for (size_t i = 0; i < e->ncauses; i++) {
+		const struct cause *c = &e->causes[i];
+
+		if (color && colors[c->verdict][0])
+			buf_adds(out, colors[c->verdict]);
+		buf_printf(out, "%-10s", words[c->verdict]);
+		if (color && colors[c->verdict][0])
+			buf_adds(out, "\033[0m");
+		buf_adds(out, " ");
+		buf_adds(out, limit_kinds[c->id].title);
+		buf_adds(out, " of ");
+		escape_text_str(out, c->limit ? c->limit->subject : c->scope);
+		buf_addc(out, '\n');
+		buf_adds(out, "           ");
+		escape_text_str(out, c->evidence);
+		buf_addc(out, '\n');
+		if (c->limit && c->verdict <= VERDICT_LIKELY) {
+			render_fix_text(out, "           ", "fix now", &c->limit->fix_now);
+			render_fix_text(out, "           ", "durable", &c->limit->fix_durable);
+			if (c->limit->source) {
+				buf_adds(out, "           set by   ");
+				escape_text_str(out, c->limit->source);
+				buf_addc(out, '\n');
+			}
+		}
+	}
+	if (!e->ncauses)
+		buf_adds(out, "No limit on this kernel gives that errno for that operation.\n");
+}
