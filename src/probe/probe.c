@@ -16,6 +16,17 @@ int read_u64_at(const struct hr_root *root, int dirfd, const char *rel, struct b
 	return parse_u64_str(scratch->data, scratch->len, ret) < 0 ? -EINVAL : 0;
 }
 
+int read_u64_once(const struct hr_root *root, int dirfd, const char *rel, uint64_t *ret)
+{
+	struct buf b;
+	int r;
+
+	buf_init(&b);
+	r = read_u64_at(root, dirfd, rel, &b, ret);
+	buf_free(&b);
+	return r;
+}
+
 int read_i64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, int64_t *ret)
 {
 	ssize_t n = read_file_at(root, dirfd, rel, scratch);

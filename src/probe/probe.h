@@ -87,6 +87,8 @@ void probe_problem(const struct hr_root *root, struct snapshot *snap, const char
 
 /* Reads an unsigned sysctl-like file (one number) at dirfd/rel into *ret (see read_file_at). Returns 0 or -errno. */
 int read_u64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, uint64_t *ret);
+/* The same with a scratch buffer of its own, for a one-off read. */
+int read_u64_once(const struct hr_root *root, int dirfd, const char *rel, uint64_t *ret);
 /* The same for a signed number (kernel.panic may be negative). */
 int read_i64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, int64_t *ret);
 

@@ -28,6 +28,12 @@ struct explain_view;
 void render_explain_text(const struct explain_view *v, bool color, struct buf *out);
 void render_explain_json(const struct explain_view *v, struct buf *out);
 
+/* headroom repro: the run as text (then, once the sandbox is gone, what was removed), or as JSON. */
+struct repro_run;
+void render_repro_text(const struct repro_run *run, bool color, struct buf *out);
+void render_repro_removed(const struct repro_run *run, struct buf *out);
+void render_repro_json(const struct repro_run *run, int exit_status, struct buf *out);
+
 /* headroom oom (the schema is in headroom(1), oom). */
 struct oom_view;
 void render_oom_text(const struct oom_view *v, struct buf *out);

@@ -382,13 +382,8 @@ static void run_dead_init(int fd, struct repro_result *r)
 static uint64_t cgroup_usage(const char *file)
 {
 	uint64_t v = 0;
-	struct buf b;
 
-	buf_init(&b);
-	if (read_u64_at(NULL, AT_FDCWD, file, &b, &v) < 0)
-		v = 0;
-	buf_free(&b);
-	return v;
+	return read_u64_once(NULL, AT_FDCWD, file, &v) == 0 ? v : 0;
 }
 
 /* Maps and touches size bytes: the pages are charged to the memory cgroup. */
