@@ -71,6 +71,47 @@ static int parse_errno(const char *s)
 	return 0;
 }
 
+/*
+ * What failed and with which errno: read from the message, --op and --errno overriding it. Returns 0,
+ * or -EINVAL after saying why (nothing to go on, or a bad value).
+ */
+static int what_failed(const struct buf *msg, const char *op_arg, const char *errno_arg, struct failure_msg *ret_msg,
+		       enum failure_op *ret_op, int *ret_err)
+{
+	struct failure_msg m = { OP_UNKNOWN, 0, "" };
+	enum failure_op op;
+	int err;
+
+	if (msg->len)
+		failure_msg_parse(msg->data, msg->len, &m);
+	op = m.op;
+	if (op_arg) {
+		op = strcmp(op_arg, "fork") == 0 ? OP_FORK : strcmp(op_arg, "thread") == 0 ? OP_THREAD
+						    : strcmp(op_arg, "alloc") == 0  ? OP_ALLOC
+										    : OP_UNKNOWN;
+		if (op == OP_UNKNOWN) {
+			cli_error("invalid --op value '%s': expected fork, thread or alloc", op_arg);
+			return -EINVAL;
+		}
+	}
+	err = m.err;
+	if (errno_arg && !(err = parse_errno(errno_arg))) {
+		cli_error("invalid --errno value '%s': expected a name such as EAGAIN or a number", errno_arg);
+		return -EINVAL;
+	}
+	if (op == OP_UNKNOWN && !err) {
+		if (msg->len)
+			cli_error("cannot tell what failed from '%.200s': give --op fork|thread|alloc or --errno", msg->data);
+		else
+			cli_error("what failed? give the error message, or --op and --errno; see 'headroom explain --help'");
+		return -EINVAL;
+	}
+	*ret_msg = m;
+	*ret_op = op;
+	*ret_err = err;
+	return 0;
+}
+
 /* "-bash: fork: ..." (a login shell's message) is the message, not options: "-" then a word then ":". */
 static bool looks_like_message(const char *arg)
 {
@@ -83,6 +124,52 @@ static bool looks_like_message(const char *arg)
 	return p > arg + 1 && *p == ':';
 }
 
+/* A pasted message that starts with a dash ends the options: returns the argc getopt is to see. */
+static int options_end(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (looks_like_message(argv[i]))
+			return i;
+	}
+	return argc;
+}
+
+/* The kernel log's evidence for the context; the log is the running machine's, so a fixture tree has none. */
+static void read_kernel_log(const struct hr_root *root, const struct explain_context *ctx, struct log_evidence *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (root->live && kernel_log_read_all(explain_log_feed, &(struct explain_log_scan){ ret, ctx }, 1000000) >= 0) {
+		ret->read = true;
+		ret->boot_epoch = kernel_log_boot_epoch();
+	}
+}
+
+/* Prints the explanation. Returns the exit status: how strong the strongest cause is. */
+static int print_explanation(const struct explain_view *v, bool json, bool color)
+{
+	struct buf out;
+	int status;
+
+	switch (explanation_strongest(v->e)) {
+	case VERDICT_CONFIRMED: status = EXIT_CRITICAL; break;
+	case VERDICT_LIKELY: status = EXIT_WARNING; break;
+	default: status = EXIT_OK; break;
+	}
+	buf_init(&out);
+	if (json)
+		render_explain_json(v, &out);
+	else
+		render_explain_text(v, color, &out);
+	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
+		cli_error("cannot write the explanation: %s", strerror(errno));
+		status = EXIT_UNKNOWN;
+	}
+	buf_free(&out);
+	return status;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = false, .map_counts = true, .memcg = true };
@@ -91,26 +178,18 @@ int cmd_explain(int argc, char **argv)
 	const char *color = "auto", *op_arg = NULL, *errno_arg = NULL, *cgroup_arg = NULL, *root_path = "/";
 	bool json = false, have_uid = false;
 	uint64_t pid = 0, uid = 0;
-	struct failure_msg m = { OP_UNKNOWN, 0, "" };
+	struct failure_msg m;
 	struct log_evidence log;
 	struct explanation e;
 	const struct proc_info *p = NULL;
 	struct hr_root root;
 	struct snapshot snap;
 	struct assessment a;
-	struct buf msg, out;
+	struct buf msg;
 	enum failure_op op;
 	int c, status, err, all_argc = argc;
 
-	/* a pasted message that starts with a dash ends the options */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (looks_like_message(argv[i])) {
-			argc = i;
-			break;
-		}
-	}
+	argc = options_end(argc, argv);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":p:u:g:o:e:jr:hV", long_options, NULL)) != -1) {
@@ -148,42 +227,17 @@ int cmd_explain(int argc, char **argv)
 			return cli_common_option(c, argv, "headroom explain", usage_text);
 		}
 	}
-	/* the message: the remaining words, as the user pasted them */
+	/* the message: the words after the options, then those from the message on (argv stays in order past argc) */
 	buf_init(&msg);
-	/* the words after the options, then those from the message on (argv stays in order past argc) */
 	for (int i = optind; i < all_argc; i++) {
 		if (msg.len)
 			buf_addc(&msg, ' ');
 		buf_adds(&msg, argv[i]);
 	}
-	if (msg.len)
-		failure_msg_parse(msg.data, msg.len, &m);
-	op = m.op;
-	if (op_arg) {
-		op = strcmp(op_arg, "fork") == 0 ? OP_FORK : strcmp(op_arg, "thread") == 0 ? OP_THREAD
-						    : strcmp(op_arg, "alloc") == 0  ? OP_ALLOC
-										    : OP_UNKNOWN;
-		if (op == OP_UNKNOWN) {
-			cli_error("invalid --op value '%s': expected fork, thread or alloc", op_arg);
-			buf_free(&msg);
-			return EXIT_UNKNOWN;
-		}
-	}
-	err = m.err;
-	if (errno_arg && !(err = parse_errno(errno_arg))) {
-		cli_error("invalid --errno value '%s': expected a name such as EAGAIN or a number", errno_arg);
+	if (what_failed(&msg, op_arg, errno_arg, &m, &op, &err) < 0) {
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (op == OP_UNKNOWN && !err) {
-		if (msg.len)
-			cli_error("cannot tell what failed from '%.200s': give --op fork|thread|alloc or --errno", msg.data);
-		else
-			cli_error("what failed? give the error message, or --op and --errno; see 'headroom explain --help'");
-		buf_free(&msg);
-		return EXIT_UNKNOWN;
-	}
-
 	if (strcmp(root_path, "/") != 0 && !pid && !have_uid && !cgroup_arg) {
 		cli_error("with --root, say where it failed: --pid, --user or --cgroup");
 		buf_free(&msg);
@@ -216,34 +270,11 @@ int cmd_explain(int argc, char **argv)
 		status = EXIT_UNKNOWN;
 		goto out;
 	}
-	/* the kernel log is the running machine's: a fixture tree has none */
-	memset(&log, 0, sizeof(log));
-	if (root.live &&
-	    kernel_log_read_all(explain_log_feed, &(struct explain_log_scan){ &log, &ctx }, 1000000) >= 0) {
-		log.read = true;
-		log.boot_epoch = kernel_log_boot_epoch();
-	}
+	read_kernel_log(&root, &ctx, &log);
 	explain(&snap, &a, &ctx, &log, op, err, &e);
 
-	switch (explanation_strongest(&e)) {
-	case VERDICT_CONFIRMED: status = EXIT_CRITICAL; break;
-	case VERDICT_LIKELY: status = EXIT_WARNING; break;
-	default: status = EXIT_OK; break;
-	}
-	{
-		struct explain_view v = { &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log };
-
-		buf_init(&out);
-		if (json)
-			render_explain_json(&v, &out);
-		else
-			render_explain_text(&v, cli_use_color(color, STDOUT_FILENO), &out);
-	}
-	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
-		cli_error("cannot write the explanation: %s", strerror(errno));
-		status = EXIT_UNKNOWN;
-	}
-	buf_free(&out);
+	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log }, json,
+				   cli_use_color(color, STDOUT_FILENO));
 	explanation_free(&e);
 out:
 	assessment_free(&a);

@@ -108,22 +108,23 @@ static int list_modes(void)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_UNKNOWN;
 }
 
-int cmd_repro(int argc, char **argv)
+/* What the command line asks for. */
+struct repro_args {
+	const struct repro_mode *m;
+	const char *color;
+	bool json, have_count, have_size, have_uid;
+	uint64_t count, size, timeout, uid, hold;
+};
+
+/* Reads and checks the options. Returns -1 to go on, or the exit status to end with (after saying why). */
+static int parse_args(int argc, char **argv, struct repro_args *ret)
 {
-	static const int exit_status_of[] = {
-		[REPRO_NAMED] = REPRO_EXIT_NAMED, [REPRO_NOT_NAMED] = REPRO_EXIT_NOT_NAMED,
-		[REPRO_NO_FAILURE] = REPRO_EXIT_NO_FAILURE, [REPRO_SETUP_FAILED] = REPRO_EXIT_ERROR,
-	};
 	const struct repro_mode *m;
 	enum repro_mode_id id;
-	struct repro_run *run;
 	const char *color = "auto";
 	bool json = false, have_count = false, have_size = false, have_uid = false;
 	uint64_t count = 0, size = 0, timeout = 60, uid = 0, hold = 0;
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct buf out;
-	char why[600];
-	int c, r, status;
+	int c;
 
 	opterr = 0;
 	optind = 1;
@@ -213,21 +214,40 @@ int cmd_repro(int argc, char **argv)
 			  id == REPRO_NPROC ? " and changes to another uid" : "");
 		return REPRO_EXIT_NOT_ROOT;
 	}
+	*ret = (struct repro_args){ m, color, json, have_count, have_size, have_uid, count, size, timeout, uid, hold };
+	return -1;
+}
+
+/* Makes the failure happen, shows it, removes everything. Returns the exit status. */
+static int run_mode(const struct repro_args *args)
+{
+	static const int exit_status_of[] = {
+		[REPRO_NAMED] = REPRO_EXIT_NAMED, [REPRO_NOT_NAMED] = REPRO_EXIT_NOT_NAMED,
+		[REPRO_NO_FAILURE] = REPRO_EXIT_NO_FAILURE, [REPRO_SETUP_FAILED] = REPRO_EXIT_ERROR,
+	};
+	const struct repro_mode *m = args->m;
+	enum repro_mode_id id = (enum repro_mode_id)(m - repro_modes);
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct repro_run *run;
+	uint64_t hold = args->hold;
+	struct buf out;
+	char why[600];
+	int r, status;
 
 	run = xcalloc(1, sizeof(*run));
 	repro_run_init(run, m, &interrupted);
-	run->o.count = have_count ? count : m->count_default;
-	run->o.size = have_size ? size : m->size_default;
-	run->o.timeout_s = (unsigned)(timeout > hold + 30 ? timeout : hold + 30);
+	run->o.count = args->have_count ? args->count : m->count_default;
+	run->o.size = args->have_size ? args->size : m->size_default;
+	run->o.timeout_s = (unsigned)(args->timeout > hold + 30 ? args->timeout : hold + 30);
 	if (repro_run_check_support(run, why, sizeof(why)) < 0) {
 		cli_error("cannot run mode %s here: %s", m->name, why);
 		status = REPRO_EXIT_UNSUPPORTED;
 		goto out;
 	}
 	if (id == REPRO_NPROC) {
-		uint32_t u = (uint32_t)uid;
+		uint32_t u = (uint32_t)args->uid;
 
-		if (!have_uid && repro_free_uid(&u) < 0) {
+		if (!args->have_uid && repro_free_uid(&u) < 0) {
 			cli_error("no free uid from 64000 to 64999 for mode nproc; give one with --uid");
 			status = REPRO_EXIT_ERROR;
 			goto out;
@@ -256,8 +276,8 @@ int cmd_repro(int argc, char **argv)
 	if (r == 0 && !interrupted)
 		status = exit_status_of[repro_run_observe(run)];
 	buf_init(&out);
-	if (!json && !interrupted) {
-		render_repro_text(run, cli_use_color(color, STDOUT_FILENO), &out);
+	if (!args->json && !interrupted) {
+		render_repro_text(run, cli_use_color(args->color, STDOUT_FILENO), &out);
 		if (hold)
 			buf_printf(&out, "\nHolding the failure for %llu s (Ctrl-C ends it early)\n", (unsigned long long)hold);
 		if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0)
@@ -274,7 +294,7 @@ int cmd_repro(int argc, char **argv)
 			run->sb.leftover[0] ? "; could not remove " : "", run->sb.leftover);
 		status = 128 + interrupted;
 	} else {
-		if (json)
+		if (args->json)
 			render_repro_json(run, status, &out);
 		else
 			render_repro_removed(run, &out);
@@ -288,3 +308,10 @@ out:
 	return status;
 }
 
+int cmd_repro(int argc, char **argv)
+{
+	struct repro_args args;
+	int status = parse_args(argc, argv, &args);
+
+	return status >= 0 ? status : run_mode(&args);
+}

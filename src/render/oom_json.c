@@ -14,6 +14,52 @@ static const char *action_id(enum oom_action a)
 	return a == OOM_PANIC ? "panic" : a == OOM_KILL_ALLOCATING ? "kill_allocating_task" : "kill_victim";
 }
 
+static void candidate_json(struct json *j, const struct oom_candidate *cd)
+{
+	json_object_begin(j, NULL);
+	json_i64(j, "pid", cd->pid);
+	json_str(j, "comm", cd->comm);
+	json_u64(j, "uid", cd->uid);
+	json_i64(j, "oom_score_adj", cd->oom_score_adj);
+	json_u64(j, "rss_bytes", cd->rss_bytes);
+	json_u64(j, "swap_bytes", cd->swap_bytes);
+	json_u64(j, "pgtables_bytes", cd->pgtables_bytes);
+	if (cd->badness == OOM_BADNESS_NEVER)
+		json_null(j, "badness");
+	else
+		json_i64(j, "badness", cd->badness);
+	if (cd->kernel_oom_score >= 0)
+		json_i64(j, "oom_score", cd->kernel_oom_score);
+	else
+		json_null(j, "oom_score");
+	if (cd->model_oom_score >= 0)
+		json_i64(j, "oom_score_model", cd->model_oom_score);
+	json_object_end(j);
+}
+
+static void kill_json(struct json *j, const struct oom_kill *k, int64_t boot_epoch)
+{
+	char when[64];
+
+	human_log_time(k->usec, boot_epoch, when, sizeof(when));
+	json_object_begin(j, NULL);
+	json_str(j, "time", when);
+	json_i64(j, "pid", k->pid);
+	json_str(j, "comm", k->comm);
+	if (k->has_uid)
+		json_u64(j, "uid", k->uid);
+	else
+		json_null(j, "uid");
+	json_str(j, "scope", k->scope);
+	json_u64(j, "rss_bytes", k->rss_kib * 1024);
+	json_str(j, "constraint", k->constraint[0] ? k->constraint : NULL);
+	json_str(j, "victim_cgroup", k->victim_cgroup[0] ? k->victim_cgroup : NULL);
+	json_str(j, "trigger", k->trigger[0] ? k->trigger : NULL);
+	if (k->has_adj)
+		json_i64(j, "oom_score_adj", k->oom_score_adj);
+	json_object_end(j);
+}
+
 void render_oom_json(const struct oom_view *v, struct buf *out)
 {
 	const struct oom_sysctls *c = &v->snap->sys.oom;
@@ -61,29 +107,8 @@ void render_oom_json(const struct oom_view *v, struct buf *out)
 			json_null(&j, "victim");
 		}
 		json_array_begin(&j, "candidates");
-		for (size_t k = 0; k < d->ncands && k < v->top; k++) {
-			const struct oom_candidate *cd = &d->cands[k];
-
-			json_object_begin(&j, NULL);
-			json_i64(&j, "pid", cd->pid);
-			json_str(&j, "comm", cd->comm);
-			json_u64(&j, "uid", cd->uid);
-			json_i64(&j, "oom_score_adj", cd->oom_score_adj);
-			json_u64(&j, "rss_bytes", cd->rss_bytes);
-			json_u64(&j, "swap_bytes", cd->swap_bytes);
-			json_u64(&j, "pgtables_bytes", cd->pgtables_bytes);
-			if (cd->badness == OOM_BADNESS_NEVER)
-				json_null(&j, "badness");
-			else
-				json_i64(&j, "badness", cd->badness);
-			if (cd->kernel_oom_score >= 0)
-				json_i64(&j, "oom_score", cd->kernel_oom_score);
-			else
-				json_null(&j, "oom_score");
-			if (cd->model_oom_score >= 0)
-				json_i64(&j, "oom_score_model", cd->model_oom_score);
-			json_object_end(&j);
-		}
+		for (size_t k = 0; k < d->ncands && k < v->top; k++)
+			candidate_json(&j, &d->cands[k]);
 		json_array_end(&j);
 		json_object_end(&j);
 	}
@@ -92,28 +117,8 @@ void render_oom_json(const struct oom_view *v, struct buf *out)
 	if (v->snap->sys.vmstat_oom_kill.known)
 		json_u64(&j, "vmstat_oom_kill", v->snap->sys.vmstat_oom_kill.v);
 	json_array_begin(&j, "kills");
-	for (size_t i = 0; i < v->hist.n; i++) {
-		const struct oom_kill *k = &v->hist.kills[i];
-		char when[64];
-
-		human_log_time(k->usec, v->boot_epoch, when, sizeof(when));
-		json_object_begin(&j, NULL);
-		json_str(&j, "time", when);
-		json_i64(&j, "pid", k->pid);
-		json_str(&j, "comm", k->comm);
-		if (k->has_uid)
-			json_u64(&j, "uid", k->uid);
-		else
-			json_null(&j, "uid");
-		json_str(&j, "scope", k->scope);
-		json_u64(&j, "rss_bytes", k->rss_kib * 1024);
-		json_str(&j, "constraint", k->constraint[0] ? k->constraint : NULL);
-		json_str(&j, "victim_cgroup", k->victim_cgroup[0] ? k->victim_cgroup : NULL);
-		json_str(&j, "trigger", k->trigger[0] ? k->trigger : NULL);
-		if (k->has_adj)
-			json_i64(&j, "oom_score_adj", k->oom_score_adj);
-		json_object_end(&j);
-	}
+	for (size_t i = 0; i < v->hist.n; i++)
+		kill_json(&j, &v->hist.kills[i], v->boot_epoch);
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_addc(out, '\n');
