@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * explain: which limit made an operation fail. The candidates and their order are the kernel's
- * (kernel-facts.md sections 1, 3 and 4); the verdicts come from the assessment of the same snapshot
+ * (kernel/fork.c:copy_process, glibc's nptl/pthread_create.c, mm/mmap.c
+ * and mm/util.c:__vm_enough_memory); the verdicts come from the assessment of the same snapshot
  * the report prints, so explain and the report cannot disagree about a number.
  */
 #include "core/sort.h"

@@ -9,7 +9,9 @@
 #include "parse/kversion.h"
 
 /*
- * The OOM killer's score of a task, by the running kernel's rules (kernel-facts.md 5.1, 5.2), from
+ * The OOM killer's score of a task, by the running kernel's rules (mm/oom_kill.c:oom_badness and
+ * fs/proc/base.c:proc_oom_score; the 3% root bonus removed by d46078b28889 in 4.17, the signed score
+ * and the 2/3 scaling of oom_score since 9066e5cfb73c in 5.9, in 5.4.y too), from
  * what /proc shows of it. totalpages is the OOM domain's size: RAM + swap for the whole machine, the
  * cgroup's limit (plus its swap limit) for a cgroup OOM, so the ranking inside a cgroup can differ
  * from /proc/PID/oom_score, which always uses the machine's.

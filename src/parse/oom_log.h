@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 /*
- * One kernel log line of an OOM kill, in every format from 3.10 to 7.x (kernel-facts.md section 6):
+ * One kernel log line of an OOM kill, in every format from 3.10 to 7.x (mm/oom_kill.c:dump_header,
+ * oom_kill_process; the summary line since ef8444ea01d7, 5.0; "sacrifice child" gone since bbbe48029720, 5.1):
  *   "java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"
  *   "Out of memory: Kill process 1234 (java) score 956 or sacrifice child"                     (3.10, 4.19)
  *   "Memory cgroup out of memory: Killed process 1234 (java) total-vm:4304kB, anon-rss:2836kB,

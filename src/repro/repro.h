@@ -73,8 +73,13 @@ struct repro_result {
 void repro_workload(const struct repro_mode *m, const struct repro_opts *o, int result_fd) __attribute__((noreturn));
 
 /*
- * The errno the failing call gets on kernel k, by kernel-facts.md: 0 when it does not fail with one
- * (oom-cgroup ends in SIGKILL; commit under overcommit mode 1 succeeds).
+ * The errno the failing call gets on kernel k: 0 when it does not fail with one (oom-cgroup ends in
+ * SIGKILL; commit under overcommit mode 1 succeeds). Pid exhaustion is ENOMEM before 4.1 and on RHEL 7,
+ * EAGAIN since 35f71bc0a09a ("fork: report pid reservation failure properly"); a dead namespace's init
+ * gives ENOMEM (kernel/pid.c:alloc_pid, 10dab84caf40); RLIMIT_NPROC, threads-max and pids.max give
+ * EAGAIN (kernel/fork.c:copy_process, kernel/cgroup/pids.c); glibc's pthread_create turns ENOMEM into
+ * EAGAIN (nptl/pthread_create.c); RLIMIT_AS, RLIMIT_DATA (enforced since f4fcd55841fc, 4.7), the map
+ * count and overcommit mode 2 give ENOMEM (mm/mmap.c, mm/util.c:__vm_enough_memory).
  */
 int repro_expected_errno(enum repro_mode_id id, const struct kversion *k, int overcommit_mode);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# headroom repro: every mode fails with the errno kernel-facts.md gives for the running kernel, the
+# headroom repro: every mode fails with the errno the kernel's source gives for the running kernel, the
 # report names the mode's limit critical while the failure is held, and nothing is left behind, also
 # after SIGINT, SIGTERM, a killed workload and a SIGKILL of headroom itself.
 . "$(dirname "$0")/../lib.sh"
@@ -10,7 +10,8 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 on_exit "rm -rf $tmp"
 
-# What kernel-facts.md gives for this kernel (sections 1.1-1.5, 3, 4), computed here, not by headroom.
+# What the kernel's source gives for this kernel (copy_process, alloc_pid: ENOMEM for pid exhaustion before
+# 35f71bc0a09a in 4.1 and on RHEL 7), computed here, not by headroom.
 kc=$(kernel_code)
 pid_max_errno=EAGAIN
 if [ "$kc" -lt 4001 ] || uname -r | grep -q '\.el7'; then pid_max_errno=ENOMEM; fi
@@ -46,7 +47,7 @@ run_mode() {
 	rc=$?
 	check_eq "$mode: exit status 0, reproduced and named" 0 "$rc"
 	check_eq "$mode: nothing on stderr" "" "$(cat "$tmp/err")"
-	check_eq "$mode: the call failed with $want, as kernel-facts.md gives for $(uname -r)" "$want" "$(jq -r .errno <<<"$json")"
+	check_eq "$mode: the call failed with $want, as the kernel source gives for $(uname -r)" "$want" "$(jq -r .errno <<<"$json")"
 	check_eq "$mode: headroom expects the same errno" "$want" "$(jq -r .errno_expected <<<"$json")"
 	check_eq "$mode: the report names $id for the sandbox" "$id $(jq -r .scope <<<"$json")" \
 		"$(jq -r '.limit.id + " " + .limit.scope' <<<"$json")"

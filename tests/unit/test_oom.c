@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The OOM killer's badness and oom_score by kernel version (kernel-facts.md 5.1-5.3). */
+/* The OOM killer's badness and oom_score by kernel version (mm/oom_kill.c, fs/proc/base.c: d46078b28889, 9066e5cfb73c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +128,7 @@ static void history_by_version(void)
 	oom_history_free(&h);
 }
 
-/* The action per domain, from vm.panic_on_oom and vm.oom_kill_allocating_task (kernel-facts.md 5.4). */
+/* The action per domain, from vm.panic_on_oom and vm.oom_kill_allocating_task (mm/oom_kill.c:check_panic_on_oom, out_of_memory). */
 static void domain_actions(void)
 {
 	static const struct {

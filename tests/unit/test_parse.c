@@ -375,7 +375,7 @@ static void failure_messages(void)
 	CHECK(failure_msg_parse(S(""), &m) == -EINVAL && m.op == OP_UNKNOWN && m.err == 0);
 }
 
-/* The OOM killer's lines in each kernel's format (kernel-facts.md section 6). */
+/* The OOM killer's lines in each kernel's format (mm/oom_kill.c: dump_header and oom_kill_process by version). */
 static void oom_log_lines(void)
 {
 	struct oom_line o;
