@@ -173,7 +173,7 @@ static int print_explanation(const struct explain_view *v, bool json, bool color
 int cmd_explain(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = false, .map_counts = true, .memcg = true };
-	struct thresholds th = { 80, 95 };
+	struct thresholds th = THRESHOLDS_DEFAULT;
 	struct explain_context ctx = { 0 };
 	const char *color = "auto", *op_arg = NULL, *errno_arg = NULL, *cgroup_arg = NULL, *root_path = "/";
 	bool json = false, have_uid = false;

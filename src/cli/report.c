@@ -64,7 +64,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = false, .map_counts = true };
 	struct render_opts ropts = { .top = 10 };
-	struct thresholds th = { 80, 95 };
+	struct thresholds th = THRESHOLDS_DEFAULT;
 	const char *root_path = "/", *color = "auto";
 	bool json = false, metrics = false;
 	struct hr_root root;

@@ -371,11 +371,34 @@ bool limit_shown(const struct assessment *a, size_t i, bool all)
 }
 
 
+bool assessment_unknown(const struct assessment *a)
+{
+	return a->unknown && a->worst != STATUS_CRITICAL;
+}
+
 int assessment_exit_status(const struct assessment *a)
 {
-	if (a->worst == STATUS_CRITICAL)
-		return 2;
-	if (a->unknown)
+	if (assessment_unknown(a))
 		return 3;
-	return a->worst == STATUS_WARNING ? 1 : 0;
+	return a->worst == STATUS_CRITICAL ? 2 : a->worst == STATUS_WARNING ? 1 : 0;
+}
+
+const struct limit *assessment_headline(const struct assessment *a, size_t *ret_ncritical, size_t *ret_nwarning)
+{
+	size_t ncrit = 0, nwarn = 0;
+	const struct limit *worst = NULL;
+
+	for (size_t i = 0; i < a->nlimits; i++) {
+		const struct limit *l = &a->limits[i];
+
+		ncrit += l->status == STATUS_CRITICAL;
+		nwarn += l->status == STATUS_WARNING;
+		if (!worst && limit_percent(l) >= 0)
+			worst = l;
+		if (l->status != STATUS_OK && (!worst || worst->status == STATUS_OK))
+			worst = l;
+	}
+	*ret_ncritical = ncrit;
+	*ret_nwarning = nwarn;
+	return worst;
 }

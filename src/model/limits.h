@@ -187,6 +187,9 @@ struct thresholds {
 	double critical_pct;  /* default 95 */
 };
 
+/* The defaults of --warning and --critical, and of the daemon's configuration. */
+#define THRESHOLDS_DEFAULT ((struct thresholds){ .warning_pct = 80, .critical_pct = 95 })
+
 struct assessment {
 	struct limit *limits;   /* worst first, then by percent */
 	size_t nlimits;
@@ -225,6 +228,18 @@ bool limit_shown(const struct assessment *a, size_t i, bool all);
 
 /* Exit status in the monitoring-plugin convention: 0 ok, 1 warning, 2 critical, 3 unknown. */
 int assessment_exit_status(const struct assessment *a);
+
+/*
+ * The verdict is unknown: an essential reading failed and nothing is critical (a critical limit is
+ * critical whatever could not be read). Text, JSON and the exit status use this one rule.
+ */
+bool assessment_unknown(const struct assessment *a);
+
+/*
+ * The limit the headline names: the first that is not ok (limits are sorted worst first), else the
+ * closest with a percent; NULL when there is none. Counts the critical and warning limits.
+ */
+const struct limit *assessment_headline(const struct assessment *a, size_t *ret_ncritical, size_t *ret_nwarning);
 
 /* The status of a limit by the thresholds (used by assess; exposed for tests). */
 enum status limit_status(const struct limit *l, const struct thresholds *th);

@@ -16,7 +16,7 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 	const struct explain_context *ctx = v->ctx;
 	const struct proc_info *p = v->proc;
 	static const char *const words[] = { "CONFIRMED", "likely", "possible", "ruled out" };
-	static const char *const colors[] = { "\033[1;31m", "\033[33m", "", "\033[2m" };
+	static const char *const colors[] = { COLOR_CRITICAL, COLOR_WARNING, "", COLOR_DIM };
 
 	buf_printf(out, "headroom explain: %s failed", e->op == OP_UNKNOWN ? "an operation" : failure_op_name(e->op));
 	if (e->err)
@@ -61,7 +61,7 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 			buf_adds(out, colors[c->verdict]);
 		buf_printf(out, "%-10s", words[c->verdict]);
 		if (color && colors[c->verdict][0])
-			buf_adds(out, "\033[0m");
+			buf_adds(out, COLOR_OFF);
 		buf_adds(out, " ");
 		buf_adds(out, limit_kinds[c->id].title);
 		buf_adds(out, " of ");

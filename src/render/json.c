@@ -83,7 +83,7 @@ void render_report_json(const struct snapshot *snap, const struct assessment *a,
 	json_u64(&j, "schema", REPORT_SCHEMA_VERSION);
 	json_str(&j, "headroom_version", HEADROOM_VERSION);
 	json_str(&j, "kernel", snap->sys.kernel.release[0] ? snap->sys.kernel.release : NULL);
-	json_str(&j, "status", a->unknown && a->worst != STATUS_CRITICAL ? "unknown" : status_name(a->worst));
+	json_str(&j, "status", assessment_unknown(a) ? "unknown" : status_name(a->worst));
 	json_u64(&j, "exit_status", (uint64_t)assessment_exit_status(a));
 	json_object_begin(&j, "thresholds");
 	json_number(&j, "warning_percent", a->th.warning_pct);

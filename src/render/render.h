@@ -11,6 +11,17 @@
 
 /* Renderers print an assessment; they decide nothing. Every string from outside goes through core/escape. */
 
+/*
+ * The colours of the status words, the same in every command (used only when cli_use_color() says so:
+ * a terminal, and no NO_COLOR). A "likely" cause of explain is a warning; a ruled-out one is dim.
+ */
+#define COLOR_CRITICAL "\033[1;31m"
+#define COLOR_WARNING "\033[1;33m"
+#define COLOR_OK "\033[32m"
+#define COLOR_BOLD "\033[1m"
+#define COLOR_DIM "\033[2m"
+#define COLOR_OFF "\033[0m"
+
 struct render_opts {
 	bool all;       /* every limit, not only the selection of limit_shown() */
 	size_t top;     /* consumers listed per table */

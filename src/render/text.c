@@ -12,11 +12,6 @@
 #include "core/shell.h"
 #include "render/render.h"
 
-#define C_RED "\033[1;31m"
-#define C_YELLOW "\033[1;33m"
-#define C_GREEN "\033[32m"
-#define C_BOLD "\033[1m"
-#define C_OFF "\033[0m"
 
 const char *render_amount(enum unit u, uint64_t v, char *out, size_t size)
 {
@@ -41,10 +36,10 @@ static void add_status(struct buf *out, enum status s, bool color, bool upper, i
 	int pad = width - (int)strlen(name);
 
 	if (color)
-		buf_adds(out, s == STATUS_CRITICAL ? C_RED : s == STATUS_WARNING ? C_YELLOW : C_GREEN);
+		buf_adds(out, s == STATUS_CRITICAL ? COLOR_CRITICAL : s == STATUS_WARNING ? COLOR_WARNING : COLOR_OK);
 	buf_adds(out, name);
 	if (color)
-		buf_adds(out, C_OFF);
+		buf_adds(out, COLOR_OFF);
 	while (pad-- > 0)
 		buf_addc(out, ' ');
 }
@@ -169,12 +164,12 @@ static void limit_details(struct buf *out, const struct limit *l, bool color)
 	add_status(out, l->status, color, false, 0);
 	buf_adds(out, ": ");
 	if (color)
-		buf_adds(out, C_BOLD);
+		buf_adds(out, COLOR_BOLD);
 	buf_adds(out, k->title);
 	buf_adds(out, " of ");
 	escape_text_str(out, l->subject);
 	if (color)
-		buf_adds(out, C_OFF);
+		buf_adds(out, COLOR_OFF);
 	buf_addc(out, '\n');
 	detail_field(out, "what", l->meaning);
 	buf_init(&t);
@@ -201,32 +196,22 @@ void render_limit_text(const struct limit *l, bool color, struct buf *out)
 
 static void verdict(struct buf *out, const struct snapshot *snap, const struct assessment *a, bool color)
 {
-	size_t ncrit = 0, nwarn = 0;
-	const struct limit *worst = NULL;
+	size_t ncrit, nwarn;
+	const struct limit *worst = assessment_headline(a, &ncrit, &nwarn);
 	char used[48], max[48];
 
-	for (size_t i = 0; i < a->nlimits; i++) {
-		const struct limit *l = &a->limits[i];
-
-		ncrit += l->status == STATUS_CRITICAL;
-		nwarn += l->status == STATUS_WARNING;
-		if (!worst && limit_percent(l) >= 0)
-			worst = l;
-		if (l->status != STATUS_OK && (!worst || worst->status == STATUS_OK))
-			worst = l;
-	}
 	buf_adds(out, "headroom: ");
-	if (a->unknown && a->worst != STATUS_CRITICAL) {
+	if (assessment_unknown(a)) {
 		const struct problem *p = NULL;
 
 		for (size_t i = 0; i < snap->nproblems && !p; i++)
 			if (snap->problems[i].essential)
 				p = &snap->problems[i];
 		if (color)
-			buf_adds(out, C_RED);
+			buf_adds(out, COLOR_CRITICAL);
 		buf_adds(out, "UNKNOWN");
 		if (color)
-			buf_adds(out, C_OFF);
+			buf_adds(out, COLOR_OFF);
 		buf_adds(out, ": could not read ");
 		escape_text_str(out, p ? p->what : "the system");
 		buf_printf(out, ": %s", p ? (p->malformed ? "malformed content" : root_strerror(p->err)) : "");

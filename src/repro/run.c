@@ -417,7 +417,7 @@ static void find_scope(struct repro_run *run)
 /* headroom's own report, taken while the failure is held; finds the mode's limit in it. */
 static void take_report(struct repro_run *run)
 {
-	struct thresholds th = { 80, 95 };
+	struct thresholds th = THRESHOLDS_DEFAULT;
 	struct probe_opts po = { .no_fork = false, .map_counts = true, .map_count_min_pct = th.warning_pct };
 	struct hr_root root;
 

@@ -200,7 +200,7 @@ void watch_config_defaults(struct watch_config *c)
 	c->min_interval_s = 0.1;
 	c->scan_interval_s = 60;
 	c->scan_gap_s = 5;
-	c->th = (struct thresholds){ 80, 95 };
+	c->th = THRESHOLDS_DEFAULT;
 	c->evidence_files = 20;
 	c->evidence_bytes = 1u << 20;
 	c->max_cgroups = 512;
