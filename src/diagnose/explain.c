@@ -86,18 +86,18 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	c->limit = l;
 	/* evidence that outlives the failure: event counters, then peaks */
 	if (l->id == LIMIT_CGROUP_PIDS) {
-		fired = limit_fact_u64(l, "rejected_forks");
+		fired = limit_fact_u64(l, FACT_REJECTED_FORKS);
 		counter = "forks rejected at this limit since the cgroup was created (pids.events)";
-		if (!fired && !l->unlimited && l->max && limit_fact_u64(l, "peak") >= l->max) {
+		if (!fired && !l->unlimited && l->max && limit_fact_u64(l, FACT_PEAK) >= l->max) {
 			fired = 1;
 			counter = "time at least, its pids.peak reached pids.max since the cgroup was created";
 		}
 	} else if (l->id == LIMIT_CGROUP_MEMORY) {
-		if ((fired = limit_fact_u64(l, "oom_kill")))
+		if ((fired = limit_fact_u64(l, FACT_OOM_KILL)))
 			counter = "tasks killed by the OOM killer in it since the cgroup was created";
-		else if ((fired = limit_fact_u64(l, "events_max")) || (fired = limit_fact_u64(l, "failcnt")))
+		else if ((fired = limit_fact_u64(l, FACT_EVENTS_MAX)) || (fired = limit_fact_u64(l, FACT_FAILCNT)))
 			counter = "times its usage hit the limit (memory.events max, or failcnt on v1)";
-		else if (!l->unlimited && l->max && limit_fact_u64(l, "peak_bytes") >= l->max) {
+		else if (!l->unlimited && l->max && limit_fact_u64(l, FACT_PEAK_BYTES) >= l->max) {
 			fired = 1;
 			counter = "time at least, its peak usage reached the limit since the cgroup was created";
 		}
@@ -109,7 +109,7 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	}
 	if (!l->enforced) {
 		/* overcommit modes 0 and 1 */
-		c->verdict = op == OP_ALLOC && limit_fact_u64(l, "overcommit_memory") == 0 ? VERDICT_POSSIBLE : VERDICT_RULED_OUT;
+		c->verdict = op == OP_ALLOC && limit_fact_u64(l, FACT_OVERCOMMIT_MEMORY) == 0 ? VERDICT_POSSIBLE : VERDICT_RULED_OUT;
 		c->evidence = xstrdup(l->meaning ? l->meaning : "not enforced in this mode");
 		return;
 	}

@@ -341,15 +341,15 @@ static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *
 		break;
 	}
 	xfree(file);
-	fact_str(l, "dir", c->dir);
-	fact_str(l, "hierarchy", h->label);
+	fact_str(l, FACT_DIR, c->dir);
+	fact_str(l, FACT_HIERARCHY, h->label);
 	if (rejected_known)
-		fact_u64(l, "rejected_forks", rejected);
+		fact_u64(l, FACT_REJECTED_FORKS, rejected);
 	if (c->pids_peak.known)
-		fact_u64(l, "peak", c->pids_peak.v);
-	fact_str(l, "owner_kind", owner_kind_name(o.kind));
+		fact_u64(l, FACT_PEAK, c->pids_peak.v);
+	fact_str(l, FACT_OWNER_KIND, owner_kind_name(o.kind));
 	if (o.name[0])
-		fact_str(l, "owner", o.name);
+		fact_str(l, FACT_OWNER, o.name);
 }
 
 static void assess_cgroup_memory(const struct snapshot *snap, struct assessment *a, const struct cgroup_info *c)
@@ -431,20 +431,20 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 		break;
 	}
 	xfree(file);
-	fact_str(l, "dir", c->dir);
-	fact_str(l, "hierarchy", h->label);
-	fact_u64(l, "working_set_bytes", ws);
+	fact_str(l, FACT_DIR, c->dir);
+	fact_str(l, FACT_HIERARCHY, h->label);
+	fact_u64(l, FACT_WORKING_SET_BYTES, ws);
 	if (c->mem_peak_bytes.known)
-		fact_u64(l, "peak_bytes", c->mem_peak_bytes.v);
+		fact_u64(l, FACT_PEAK_BYTES, c->mem_peak_bytes.v);
 	if (c->mem_failcnt.known)
-		fact_u64(l, "failcnt", c->mem_failcnt.v);
+		fact_u64(l, FACT_FAILCNT, c->mem_failcnt.v);
 	if (c->mem_events_max.known)
-		fact_u64(l, "events_max", c->mem_events_max.v);
+		fact_u64(l, FACT_EVENTS_MAX, c->mem_events_max.v);
 	if (c->mem_oom_kill.known)
-		fact_u64(l, "oom_kill", c->mem_oom_kill.v);
-	fact_str(l, "owner_kind", owner_kind_name(o.kind));
+		fact_u64(l, FACT_OOM_KILL, c->mem_oom_kill.v);
+	fact_str(l, FACT_OWNER_KIND, owner_kind_name(o.kind));
 	if (o.name[0])
-		fact_str(l, "owner", o.name);
+		fact_str(l, FACT_OWNER, o.name);
 }
 
 void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct assessment *a)

@@ -9,9 +9,9 @@
 /* Adds a limit of kind id with a malloc'ed scope and subject (taken over). Defaults: enforced, errno by kernel. */
 struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, char *scope, char *subject);
 
-void fact_u64(struct limit *l, const char *key, uint64_t v);
-void fact_str(struct limit *l, const char *key, const char *s);
-void fact_bool(struct limit *l, const char *key, bool b);
+void fact_u64(struct limit *l, enum fact_id id, uint64_t v);
+void fact_str(struct limit *l, enum fact_id id, const char *s);
+void fact_bool(struct limit *l, enum fact_id id, bool b);
 /* Sets the words of a fix (taking text, which may be NULL); fix_command adds a command, see shell_commandf. */
 void fix_text(struct fix *f, char *text);
 void fix_command(struct fix *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -97,14 +97,14 @@ static void assess_ns_pid_max(const struct snapshot *snap, const struct tally *t
 	fix_text(&l->fix_durable, xstrdup("set kernel.pid_max where the container or namespace is created (its runtime's "
 					  "sysctl settings), or do not lower it"));
 	if (ns->init_pid)
-		fact_u64(l, "init_pid", (uint64_t)ns->init_pid);
+		fact_u64(l, FACT_INIT_PID, (uint64_t)ns->init_pid);
 	if (ns->parent && !own)
-		fact_u64(l, "parent_pidns", ns->parent);
-	fact_u64(l, "depth", (uint64_t)ns->depth);
+		fact_u64(l, FACT_PARENT_PIDNS, ns->parent);
+	fact_u64(l, FACT_DEPTH, (uint64_t)ns->depth);
 	if (ns->probe_err)
-		fact_str(l, "probe_fork_errno", errno_name(-ns->probe_err));
+		fact_str(l, FACT_PROBE_FORK_ERRNO, errno_name(-ns->probe_err));
 	if (chain_headroom(snap, ns, &h))
-		fact_u64(l, "chain_headroom", h);
+		fact_u64(l, FACT_CHAIN_HEADROOM, h);
 }
 
 static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, const struct pidns_info *ns)
@@ -129,7 +129,7 @@ static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, co
 	else
 		l->meaning = xstrdup("forks into this namespace fail with ENOMEM (\"fork: Cannot allocate memory\")");
 	if (holder)
-		fact_u64(l, "holder_pid", (uint64_t)ns->dead_holder_pid);
+		fact_u64(l, FACT_HOLDER_PID, (uint64_t)ns->dead_holder_pid);
 	fix_text(&l->fix_now, xstrdup("exit the shell or program that forks into it: the namespace cannot take new "
 				      "processes again"));
 	fix_text(&l->fix_durable, xstrdup("create pid namespaces with 'unshare --pid --fork' (add --mount-proc for ps): "

@@ -191,10 +191,10 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 			      name ? xasprintf("uid %u (%s)", acc->uid, name) : xasprintf("uid %u", acc->uid));
 		l->used = acc->tasks;
 		limit_set_top(l, t, leaf_of_uid, &acc->uid);
-		fact_u64(l, "uid", acc->uid);
+		fact_u64(l, FACT_UID, acc->uid);
 		if (name)
-			fact_str(l, "user", name);
-		fact_u64(l, "processes", acc->processes);
+			fact_str(l, FACT_USER, name);
+		fact_u64(l, FACT_PROCESSES, acc->processes);
 		bool root = acc->uid == 0 && snap->sys.uid0_is_host_root;
 
 		if (root || !acc->any_limits) {
@@ -206,7 +206,7 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 					  human_count(l->used, used, sizeof(used))) :
 				xasprintf("%s tasks; every process of this user has CAP_SYS_RESOURCE or CAP_SYS_ADMIN, "
 					  "which exempts it", human_count(l->used, used, sizeof(used)));
-			fact_str(l, "exempt_reason", root ? "root" : "capabilities");
+			fact_str(l, FACT_EXEMPT_REASON, root ? "root" : "capabilities");
 			fix_text(&l->fix_now, xstrdup("nothing to do"));
 			fix_text(&l->fix_durable, xstrdup("nothing to do"));
 			continue;
@@ -252,8 +252,8 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid, (unsigned long long)raise);
 			}
 			nproc_durable(l, name, acc->uid, raise);
-			fact_u64(l, "limit_pid", (uint64_t)low->nproc_pid);
-			fact_u64(l, "limited_processes", acc->subject_processes);
+			fact_u64(l, FACT_LIMIT_PID, (uint64_t)low->nproc_pid);
+			fact_u64(l, FACT_LIMITED_PROCESSES, acc->subject_processes);
 			{
 				unsigned group_rules;
 				const struct limits_rule *r = limits_rule_for(snap, name, acc->uid, "nproc", &group_rules);
@@ -264,9 +264,9 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 						    "nproc %s'), services take their unit's LimitNPROC=",
 						    r->value, r->file, r->line, r->domain, r->type, r->value);
 					text = xasprintf("%s:%d", r->file, r->line);
-					fact_str(l, "configured_in", text);
+					fact_str(l, FACT_CONFIGURED_IN, text);
 					xfree(text);
-					fact_str(l, "configured_value", r->value);
+					fact_str(l, FACT_CONFIGURED_VALUE, r->value);
 				} else if (group_rules) {
 					str_appendf(&l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
 						    "to its login sessions", group_rules, group_rules == 1 ? "" : "s");
@@ -355,9 +355,9 @@ static void add_map_count(const struct snapshot *snap, struct assessment *a, con
 			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
 	sysctl_fixes(l, "vm.max_map_count", raise);
 	sysctl_origin_note(l, snap, SYSCTL_MAX_MAP_COUNT, l->max);
-	fact_u64(l, "pid", (uint64_t)p->pid);
-	fact_str(l, "comm", p->comm);
-	fact_u64(l, "threads", p->threads);
+	fact_u64(l, FACT_PID, (uint64_t)p->pid);
+	fact_str(l, FACT_COMM, p->comm);
+	fact_u64(l, FACT_THREADS, p->threads);
 }
 
 static void add_rlimit(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
@@ -397,8 +397,8 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	fix_text(&l->fix_durable, xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or "
 					    "%s= in the systemd unit",
 					    as ? "as" : "data", as ? "LimitAS" : "LimitDATA"));
-	fact_u64(l, "pid", (uint64_t)p->pid);
-	fact_str(l, "comm", p->comm);
+	fact_u64(l, FACT_PID, (uint64_t)p->pid);
+	fact_str(l, FACT_COMM, p->comm);
 }
 
 bool per_process_closer(double pa, int pida, double pb, int pidb)

@@ -57,9 +57,9 @@ void sysctl_origin_note(struct limit *l, const struct snapshot *snap, enum sysct
 	}
 	if (o->set) {
 		text = xasprintf("%s:%d", o->file, o->line);
-		fact_str(l, "configured_in", text);
+		fact_str(l, FACT_CONFIGURED_IN, text);
 		xfree(text);
-		fact_str(l, "configured_value", o->value);
+		fact_str(l, FACT_CONFIGURED_VALUE, o->value);
 	}
 }
 
@@ -102,7 +102,7 @@ static void assess_pid_max(const struct snapshot *snap, struct assessment *a, co
 	sysctl_fixes(l, "kernel.pid_max", raise);
 	sysctl_origin_note(l, snap, SYSCTL_PID_MAX, l->max);
 	if (sys->loadavg.last_pid)
-		fact_u64(l, "last_pid", sys->loadavg.last_pid);
+		fact_u64(l, FACT_LAST_PID, sys->loadavg.last_pid);
 }
 
 static void assess_threads_max(const struct snapshot *snap, struct assessment *a, const struct machine_top *mt)
@@ -180,18 +180,18 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 	fix_command(&l->fix_now, "ps -eo pid,rss,comm --sort=-rss | head");
 	fix_text(&l->fix_durable, xstrdup("cap the services that grow (systemd MemoryMax=, docker --memory, Kubernetes "
 					  "resources.limits.memory), or add RAM or swap"));
-	fact_u64(l, "mem_total_bytes", total);
-	fact_u64(l, "mem_available_bytes", avail);
-	fact_bool(l, "mem_available_estimated", estimated);
-	fact_u64(l, "swap_total_bytes", swap_total);
-	fact_u64(l, "swap_free_bytes", swap_free);
+	fact_u64(l, FACT_MEM_TOTAL_BYTES, total);
+	fact_u64(l, FACT_MEM_AVAILABLE_BYTES, avail);
+	fact_bool(l, FACT_MEM_AVAILABLE_ESTIMATED, estimated);
+	fact_u64(l, FACT_SWAP_TOTAL_BYTES, swap_total);
+	fact_u64(l, FACT_SWAP_FREE_BYTES, swap_free);
 	if (snap->sys.have_psi_memory) {
 		const struct psi *p = &snap->sys.psi_memory;
 
 		if (p->some.present)
-			fact_u64(l, "psi_some_avg10_centipercent", p->some.avg10_centi);
+			fact_u64(l, FACT_PSI_SOME_AVG10_CENTIPERCENT, p->some.avg10_centi);
 		if (p->full.present)
-			fact_u64(l, "psi_full_avg10_centipercent", p->full.avg10_centi);
+			fact_u64(l, FACT_PSI_FULL_AVG10_CENTIPERCENT, p->full.avg10_centi);
 		/* some: at least one task stalled on memory; full: all non-idle tasks stalled at once */
 		if (p->some.present && p->full.present)
 			str_appendf(&l->meaning, "; tasks stalled on memory %u.%02u%% of the last 10 s (PSI some), all at "
@@ -224,12 +224,12 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 
 	l = limit_add(a, snap, LIMIT_COMMIT, xstrdup("system"), xstrdup("the whole machine"));
 	l->used = committed;
-	fact_u64(l, "overcommit_memory", mode);
-	fact_u64(l, "commit_limit_bytes", limit_bytes);
+	fact_u64(l, FACT_OVERCOMMIT_MEMORY, mode);
+	fact_u64(l, FACT_COMMIT_LIMIT_BYTES, limit_bytes);
 	if (sys->overcommit_ratio.known)
-		fact_u64(l, "overcommit_ratio", sys->overcommit_ratio.v);
+		fact_u64(l, FACT_OVERCOMMIT_RATIO, sys->overcommit_ratio.v);
 	if (sys->overcommit_kbytes.known)
-		fact_u64(l, "overcommit_kbytes", sys->overcommit_kbytes.v);
+		fact_u64(l, FACT_OVERCOMMIT_KBYTES, sys->overcommit_kbytes.v);
 	if (mode == 2) {
 		l->max = limit_bytes;
 		l->capacity = limit_bytes;

@@ -39,19 +39,62 @@ const struct limit_kind limit_kinds[LIMIT_NIDS] = {
 			       "every fork into the namespace" },
 };
 
-const struct fact *limit_fact(const struct limit *l, const char *key)
+const struct fact_kind fact_kinds[FACT_NIDS] = {
+	[FACT_CHAIN_HEADROOM] = { "chain_headroom", FACT_TYPE_U64 },
+	[FACT_COMM] = { "comm", FACT_TYPE_STR },
+	[FACT_COMMIT_LIMIT_BYTES] = { "commit_limit_bytes", FACT_TYPE_U64 },
+	[FACT_CONFIGURED_IN] = { "configured_in", FACT_TYPE_STR },
+	[FACT_CONFIGURED_VALUE] = { "configured_value", FACT_TYPE_STR },
+	[FACT_DEPTH] = { "depth", FACT_TYPE_U64 },
+	[FACT_DIR] = { "dir", FACT_TYPE_STR },
+	[FACT_EVENTS_MAX] = { "events_max", FACT_TYPE_U64 },
+	[FACT_EXEMPT_REASON] = { "exempt_reason", FACT_TYPE_STR },
+	[FACT_FAILCNT] = { "failcnt", FACT_TYPE_U64 },
+	[FACT_HIERARCHY] = { "hierarchy", FACT_TYPE_STR },
+	[FACT_HOLDER_PID] = { "holder_pid", FACT_TYPE_U64 },
+	[FACT_INIT_PID] = { "init_pid", FACT_TYPE_U64 },
+	[FACT_LAST_PID] = { "last_pid", FACT_TYPE_U64 },
+	[FACT_LIMIT_PID] = { "limit_pid", FACT_TYPE_U64 },
+	[FACT_LIMITED_PROCESSES] = { "limited_processes", FACT_TYPE_U64 },
+	[FACT_MEM_AVAILABLE_BYTES] = { "mem_available_bytes", FACT_TYPE_U64 },
+	[FACT_MEM_AVAILABLE_ESTIMATED] = { "mem_available_estimated", FACT_TYPE_BOOL },
+	[FACT_MEM_TOTAL_BYTES] = { "mem_total_bytes", FACT_TYPE_U64 },
+	[FACT_OOM_KILL] = { "oom_kill", FACT_TYPE_U64 },
+	[FACT_OVERCOMMIT_KBYTES] = { "overcommit_kbytes", FACT_TYPE_U64 },
+	[FACT_OVERCOMMIT_MEMORY] = { "overcommit_memory", FACT_TYPE_U64 },
+	[FACT_OVERCOMMIT_RATIO] = { "overcommit_ratio", FACT_TYPE_U64 },
+	[FACT_OWNER] = { "owner", FACT_TYPE_STR },
+	[FACT_OWNER_KIND] = { "owner_kind", FACT_TYPE_STR },
+	[FACT_PARENT_PIDNS] = { "parent_pidns", FACT_TYPE_U64 },
+	[FACT_PEAK] = { "peak", FACT_TYPE_U64 },
+	[FACT_PEAK_BYTES] = { "peak_bytes", FACT_TYPE_U64 },
+	[FACT_PID] = { "pid", FACT_TYPE_U64 },
+	[FACT_PROBE_FORK_ERRNO] = { "probe_fork_errno", FACT_TYPE_STR },
+	[FACT_PROCESSES] = { "processes", FACT_TYPE_U64 },
+	[FACT_PSI_FULL_AVG10_CENTIPERCENT] = { "psi_full_avg10_centipercent", FACT_TYPE_U64 },
+	[FACT_PSI_SOME_AVG10_CENTIPERCENT] = { "psi_some_avg10_centipercent", FACT_TYPE_U64 },
+	[FACT_REJECTED_FORKS] = { "rejected_forks", FACT_TYPE_U64 },
+	[FACT_SWAP_FREE_BYTES] = { "swap_free_bytes", FACT_TYPE_U64 },
+	[FACT_SWAP_TOTAL_BYTES] = { "swap_total_bytes", FACT_TYPE_U64 },
+	[FACT_THREADS] = { "threads", FACT_TYPE_U64 },
+	[FACT_UID] = { "uid", FACT_TYPE_U64 },
+	[FACT_USER] = { "user", FACT_TYPE_STR },
+	[FACT_WORKING_SET_BYTES] = { "working_set_bytes", FACT_TYPE_U64 },
+};
+
+const struct fact *limit_fact(const struct limit *l, enum fact_id id)
 {
 	for (int i = 0; i < l->nfacts; i++)
-		if (strcmp(l->facts[i].key, key) == 0)
+		if (l->facts[i].id == id)
 			return &l->facts[i];
 	return NULL;
 }
 
-uint64_t limit_fact_u64(const struct limit *l, const char *key)
+uint64_t limit_fact_u64(const struct limit *l, enum fact_id id)
 {
-	const struct fact *f = limit_fact(l, key);
+	const struct fact *f = limit_fact(l, id);
 
-	return f && f->type == FACT_U64 ? f->u : 0;
+	return f && f->type == FACT_TYPE_U64 ? f->u : 0;
 }
 
 const char *status_name(enum status s)
@@ -180,32 +223,34 @@ struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum 
 	return l;
 }
 
-static struct fact *fact_new(struct limit *l, const char *key, enum fact_type t)
+/* A new fact of l; its type must be the table's (a programming error otherwise). */
+static struct fact *fact_new(struct limit *l, enum fact_id id, enum fact_type t)
 {
 	struct fact *f;
 
-	if (l->nfacts >= LIMIT_MAX_FACTS)
-		abort(); /* a programming error: raise LIMIT_MAX_FACTS */
+	if (l->nfacts >= LIMIT_MAX_FACTS || id >= FACT_NIDS || fact_kinds[id].type != t)
+		abort(); /* raise LIMIT_MAX_FACTS, or fix the fact's type in fact_kinds[] */
 	f = &l->facts[l->nfacts++];
 	memset(f, 0, sizeof(*f));
-	f->key = key;
+	f->id = id;
+	f->key = fact_kinds[id].key;
 	f->type = t;
 	return f;
 }
 
-void fact_u64(struct limit *l, const char *key, uint64_t v)
+void fact_u64(struct limit *l, enum fact_id id, uint64_t v)
 {
-	fact_new(l, key, FACT_U64)->u = v;
+	fact_new(l, id, FACT_TYPE_U64)->u = v;
 }
 
-void fact_str(struct limit *l, const char *key, const char *s)
+void fact_str(struct limit *l, enum fact_id id, const char *s)
 {
-	fact_new(l, key, FACT_STR)->s = xstrdup(s);
+	fact_new(l, id, FACT_TYPE_STR)->s = xstrdup(s);
 }
 
-void fact_bool(struct limit *l, const char *key, bool b)
+void fact_bool(struct limit *l, enum fact_id id, bool b)
 {
-	fact_new(l, key, FACT_BOOL)->b = b;
+	fact_new(l, id, FACT_TYPE_BOOL)->b = b;
 }
 
 void fix_text(struct fix *f, char *text)

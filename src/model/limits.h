@@ -70,11 +70,64 @@ const char *top_kind_name(enum top_kind k);
  */
 const char *task_top_words(const struct task_top *t, char *out, size_t size);
 
-/* An extra, kind-specific number or word, printed by name in JSON and as detail in text. */
-enum fact_type { FACT_U64, FACT_STR, FACT_BOOL };
-struct fact {
-	const char *key;
+/*
+ * An extra, kind-specific number or word of a limit, printed by name in JSON. Every fact is a line of
+ * fact_kinds[] (its JSON key and type): a fact is named by its enum, so a misspelt one does not compile.
+ */
+enum fact_type { FACT_TYPE_U64, FACT_TYPE_STR, FACT_TYPE_BOOL };
+enum fact_id {
+	FACT_CHAIN_HEADROOM,
+	FACT_COMM,
+	FACT_COMMIT_LIMIT_BYTES,
+	FACT_CONFIGURED_IN,
+	FACT_CONFIGURED_VALUE,
+	FACT_DEPTH,
+	FACT_DIR,
+	FACT_EVENTS_MAX,
+	FACT_EXEMPT_REASON,
+	FACT_FAILCNT,
+	FACT_HIERARCHY,
+	FACT_HOLDER_PID,
+	FACT_INIT_PID,
+	FACT_LAST_PID,
+	FACT_LIMIT_PID,
+	FACT_LIMITED_PROCESSES,
+	FACT_MEM_AVAILABLE_BYTES,
+	FACT_MEM_AVAILABLE_ESTIMATED,
+	FACT_MEM_TOTAL_BYTES,
+	FACT_OOM_KILL,
+	FACT_OVERCOMMIT_KBYTES,
+	FACT_OVERCOMMIT_MEMORY,
+	FACT_OVERCOMMIT_RATIO,
+	FACT_OWNER,
+	FACT_OWNER_KIND,
+	FACT_PARENT_PIDNS,
+	FACT_PEAK,
+	FACT_PEAK_BYTES,
+	FACT_PID,
+	FACT_PROBE_FORK_ERRNO,
+	FACT_PROCESSES,
+	FACT_PSI_FULL_AVG10_CENTIPERCENT,
+	FACT_PSI_SOME_AVG10_CENTIPERCENT,
+	FACT_REJECTED_FORKS,
+	FACT_SWAP_FREE_BYTES,
+	FACT_SWAP_TOTAL_BYTES,
+	FACT_THREADS,
+	FACT_UID,
+	FACT_USER,
+	FACT_WORKING_SET_BYTES,
+	FACT_NIDS
+};
+struct fact_kind {
+	const char *key;      /* the JSON key */
 	enum fact_type type;
+};
+extern const struct fact_kind fact_kinds[FACT_NIDS];
+
+struct fact {
+	enum fact_id id;
+	const char *key;      /* fact_kinds[id].key */
+	enum fact_type type;  /* fact_kinds[id].type */
 	uint64_t u;
 	char *s;
 	bool b;
@@ -262,10 +315,10 @@ const struct limit *assessment_limit(const struct assessment *a, enum limit_id i
 /* Releases a fix's text and commands. */
 void fix_free(struct fix *f);
 
-/* The fact named key of l, or NULL. */
-const struct fact *limit_fact(const struct limit *l, const char *key);
+/* The fact id of l, or NULL. */
+const struct fact *limit_fact(const struct limit *l, enum fact_id id);
 /* A number fact's value, or 0 when l has no such fact. */
-uint64_t limit_fact_u64(const struct limit *l, const char *key);
+uint64_t limit_fact_u64(const struct limit *l, enum fact_id id);
 
 const char *status_name(enum status s);
 const char *errno_name(int err);

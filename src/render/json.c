@@ -63,9 +63,9 @@ void render_limit_json(struct json *j, const char *key, const struct limit *l)
 		const struct fact *fa = &l->facts[f];
 
 		switch (fa->type) {
-		case FACT_U64: json_u64(j, fa->key, fa->u); break;
-		case FACT_BOOL: json_bool(j, fa->key, fa->b); break;
-		case FACT_STR: json_str(j, fa->key, fa->s); break;
+		case FACT_TYPE_U64: json_u64(j, fa->key, fa->u); break;
+		case FACT_TYPE_BOOL: json_bool(j, fa->key, fa->b); break;
+		case FACT_TYPE_STR: json_str(j, fa->key, fa->s); break;
 		}
 	}
 	json_object_end(j);

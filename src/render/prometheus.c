@@ -55,13 +55,13 @@ static void series_labels(struct buf *out, const struct limit *l)
 }
 
 /* A counter family from a fact of one kind of limit, labelled with the limit's scope. */
-static void fact_counter(struct buf *out, const struct assessment *a, enum limit_id id, const char *key,
+static void fact_counter(struct buf *out, const struct assessment *a, enum limit_id id, enum fact_id fact,
 			 const char *name, const char *help)
 {
 	family_header(out, name, help, "counter");
 	for (size_t i = 0; i < a->nlimits; i++) {
 		const struct limit *l = &a->limits[i];
-		const struct fact *f = l->id == id ? limit_fact(l, key) : NULL;
+		const struct fact *f = l->id == id ? limit_fact(l, fact) : NULL;
 
 		if (!f)
 			continue;
@@ -130,9 +130,9 @@ void render_report_prometheus(const struct assessment *a, size_t unreadable, str
 		series_labels(out, l);
 		buf_printf(out, " %d\n", (int)l->status);
 	}
-	fact_counter(out, a, LIMIT_CGROUP_PIDS, "rejected_forks", "headroom_cgroup_pids_rejected_forks_total",
+	fact_counter(out, a, LIMIT_CGROUP_PIDS, FACT_REJECTED_FORKS, "headroom_cgroup_pids_rejected_forks_total",
 		     "Forks a cgroup's pids.max rejected since the cgroup was created (pids.events max).");
-	fact_counter(out, a, LIMIT_CGROUP_MEMORY, "oom_kill", "headroom_cgroup_oom_kills_total",
+	fact_counter(out, a, LIMIT_CGROUP_MEMORY, FACT_OOM_KILL, "headroom_cgroup_oom_kills_total",
 		     "Tasks the OOM killer killed in a memory cgroup since it was created (oom_kill).");
 	family_header(out, "headroom_unreadable_items", "Things headroom could not read, by what (see the report).",
 		      "gauge");

@@ -528,7 +528,7 @@ static void cgroups_pids_and_memory(void)
 		bool found = false;
 
 		for (int f = 0; l && f < l->nfacts; f++)
-			if (strcmp(l->facts[f].key, "rejected_forks") == 0)
+			if (l->facts[f].id == FACT_REJECTED_FORKS)
 				found = l->facts[f].u == 7;
 		CHECK(found);
 	}
@@ -619,7 +619,7 @@ static void hierarchical_pids_events(void)
 		uint64_t rejected = 99;
 
 		for (int f = 0; l && f < l->nfacts; f++)
-			if (strcmp(l->facts[f].key, "rejected_forks") == 0)
+			if (l->facts[f].id == FACT_REJECTED_FORKS)
 				rejected = l->facts[f].u;
 		CHECK_U64(rejected, 1);
 	}
