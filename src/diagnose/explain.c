@@ -55,7 +55,7 @@ const char *verdict_name(enum verdict v)
 	return names[v];
 }
 
-static struct cause *add_cause(struct explanation *e, enum limit_id id, char *scope, int order)
+static struct cause *add_cause(struct explanation *e, enum limit_id id, struct scope where, int order)
 {
 	struct cause *c;
 
@@ -63,7 +63,7 @@ static struct cause *add_cause(struct explanation *e, enum limit_id id, char *sc
 	c = &e->causes[e->ncauses++];
 	memset(c, 0, sizeof(*c));
 	c->id = id;
-	c->scope = scope;
+	c->scope = scope_str(&where);
 	c->order = order;
 	return c;
 }
@@ -151,11 +151,11 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 }
 
 /* A candidate with one scope: judged from the report, or, when the report has no such limit, said why. */
-static void add_scoped(struct explanation *e, const struct assessment *a, const struct step *s, char *scope,
+static void add_scoped(struct explanation *e, const struct assessment *a, const struct step *s, struct scope where,
 		       const char *absent, enum verdict absent_verdict, enum failure_op op, const struct log_evidence *log)
 {
-	const struct limit *l = assessment_limit(a, s->id, scope);
-	struct cause *c = add_cause(e, s->id, scope, s->order);
+	struct cause *c = add_cause(e, s->id, where, s->order);
+	const struct limit *l = assessment_limit(a, s->id, c->scope);
 
 	if (l) {
 		judge(c, l, op, log);
@@ -175,12 +175,12 @@ static void add_pid_max(struct explanation *e, const struct snapshot *snap, cons
 
 		if (!p || ns == snap->sys.own_pidns)
 			break;
-		add_scoped(e, a, s, xasprintf("pidns:%" PRIu64, ns),
+		add_scoped(e, a, s, scope_pidns(ns),
 			   "its own kernel.pid_max (6.14+) could not be read: run headroom as root, without --no-fork",
 			   VERDICT_POSSIBLE, op, log);
 		ns = p->parent;
 	}
-	add_scoped(e, a, s, xstrdup("system"), "kernel.pid_max could not be read", VERDICT_POSSIBLE, op, log);
+	add_scoped(e, a, s, scope_system(), "kernel.pid_max could not be read", VERDICT_POSSIBLE, op, log);
 }
 
 static void add_cgroups(struct explanation *e, const struct assessment *a, const char *path, const struct step *s,
@@ -189,7 +189,7 @@ static void add_cgroups(struct explanation *e, const struct assessment *a, const
 	bool any = false;
 
 	if (!path) {
-		add_cause(e, s->id, xstrdup("cgroup:?"), s->order)->verdict = VERDICT_POSSIBLE;
+		add_cause(e, s->id, scope_unknown(SCOPE_CGROUP), s->order)->verdict = VERDICT_POSSIBLE;
 		e->causes[e->ncauses - 1].evidence = xstrdup("the cgroup of the failing process is not known: give --cgroup");
 		return;
 	}
@@ -197,12 +197,12 @@ static void add_cgroups(struct explanation *e, const struct assessment *a, const
 	for (size_t i = 0; i < a->nlimits; i++) {
 		const struct limit *l = &a->limits[i];
 
-		if (l->id != s->id || strncmp(l->scope, "cgroup:", 7) != 0 || !cgroup_path_within(path, l->scope + 7))
+		if (l->id != s->id || l->where.kind != SCOPE_CGROUP || !cgroup_path_within(path, l->where.path))
 			continue;
-		judge(add_cause(e, s->id, xstrdup(l->scope), s->order), l, op, log);
+		judge(add_cause(e, s->id, l->where, s->order), l, op, log);
 		any = true;
 		if (s->id == LIMIT_CGROUP_PIDS && log && log->read && log->pids_rejected &&
-		    cgroup_path_within(log->pids_rejected_path, l->scope + 7)) {
+		    cgroup_path_within(log->pids_rejected_path, l->where.path)) {
 			struct cause *c = &e->causes[e->ncauses - 1];
 
 			c->verdict = VERDICT_CONFIRMED;
@@ -213,7 +213,7 @@ static void add_cgroups(struct explanation *e, const struct assessment *a, const
 		}
 	}
 	if (!any) {
-		struct cause *c = add_cause(e, s->id, xasprintf("cgroup:%s", path), s->order);
+		struct cause *c = add_cause(e, s->id, scope_cgroup(path), s->order);
 
 		c->verdict = VERDICT_RULED_OUT;
 		c->evidence = xasprintf("no %s on cgroup %s or any cgroup above it",
@@ -231,7 +231,7 @@ static void add_process(struct explanation *e, const struct snapshot *snap, cons
 	enum verdict v = VERDICT_RULED_OUT;
 
 	if (!p) {
-		struct cause *c = add_cause(e, s->id, xstrdup("pid:?"), s->order);
+		struct cause *c = add_cause(e, s->id, scope_unknown(SCOPE_PID), s->order);
 
 		c->verdict = VERDICT_POSSIBLE;
 		c->evidence = xstrdup(ctx->pid ? "the failing process is gone: its limits cannot be read any more" :
@@ -249,7 +249,7 @@ static void add_process(struct explanation *e, const struct snapshot *snap, cons
 	} else {
 		absent = s->id == LIMIT_RLIMIT_AS ? "RLIMIT_AS is unlimited" : "RLIMIT_DATA is unlimited";
 	}
-	add_scoped(e, a, s, xasprintf("pid:%d", p->pid), absent, v, op, log);
+	add_scoped(e, a, s, scope_pid(p->pid), absent, v, op, log);
 }
 
 static int cmp_cause(const void *x, const void *y)
@@ -305,10 +305,10 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 			break;
 		case LIMIT_PIDNS_INIT:
 			if (ctx->pidns && ctx->pidns != snap->sys.own_pidns)
-				add_scoped(ret, a, s, xasprintf("pidns:%" PRIu64, ctx->pidns), "the namespace's init is alive",
+				add_scoped(ret, a, s, scope_pidns(ctx->pidns), "the namespace's init is alive",
 					   VERDICT_RULED_OUT, op, log);
 			else if (ctx->pidns)
-				add_scoped(ret, a, s, xasprintf("pidns:%" PRIu64, ctx->pidns),
+				add_scoped(ret, a, s, scope_pidns(ctx->pidns),
 					   "new processes go to the reader's own namespace, whose init is alive", VERDICT_RULED_OUT,
 					   op, log);
 			break;
@@ -320,7 +320,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 			break;
 		case LIMIT_USER_NPROC:
 			if (ctx->has_uid)
-				add_scoped(ret, a, s, xasprintf("user:%" PRIu32, ctx->uid),
+				add_scoped(ret, a, s, scope_user(ctx->uid),
 					   "no process of this uid has a finite RLIMIT_NPROC", VERDICT_RULED_OUT, op, log);
 			break;
 		case LIMIT_RLIMIT_AS:
@@ -331,7 +331,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 		case LIMIT_THREADS_MAX:
 		case LIMIT_MEMORY:
 		case LIMIT_COMMIT:
-			add_scoped(ret, a, s, xstrdup("system"), "could not be read", VERDICT_POSSIBLE, op, log);
+			add_scoped(ret, a, s, scope_system(), "could not be read", VERDICT_POSSIBLE, op, log);
 			break;
 		case LIMIT_NIDS:
 			break;

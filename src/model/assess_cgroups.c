@@ -270,7 +270,7 @@ static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *
 	char *file;
 
 	owner_of(c, &o);
-	l = limit_add(a, snap, LIMIT_CGROUP_PIDS, xasprintf("cgroup:%s", c->path), xasprintf("cgroup %s", c->path));
+	l = limit_add(a, snap, LIMIT_CGROUP_PIDS, scope_cgroup(c->path), xasprintf("cgroup %s", c->path));
 	l->used = c->pids_current.known ? c->pids_current.v : 0;
 	l->max = c->pids_max;
 	l->capacity = c->pids_max; /* pids_try_charge: fails when current + 1 > max */
@@ -365,7 +365,7 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 	if (!c->mem_usage_bytes.known)
 		return;
 	owner_of(c, &o);
-	l = limit_add(a, snap, LIMIT_CGROUP_MEMORY, xasprintf("cgroup:%s", c->path), xasprintf("cgroup %s", c->path));
+	l = limit_add(a, snap, LIMIT_CGROUP_MEMORY, scope_cgroup(c->path), xasprintf("cgroup %s", c->path));
 	l->used = c->mem_usage_bytes.v;
 	l->max = c->mem_max_bytes;
 	l->capacity = c->mem_max_bytes;

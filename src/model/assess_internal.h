@@ -7,7 +7,9 @@
 #include "model/limits.h"
 
 /* Adds a limit of kind id with a malloc'ed scope and subject (taken over). Defaults: enforced, errno by kernel. */
-struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, char *scope, char *subject);
+/* A new limit of kind id where it applies (its scope text is made from where); subject: allocated words. */
+struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, struct scope where,
+			char *subject);
 
 void fact_u64(struct limit *l, enum fact_id id, uint64_t v);
 void fact_str(struct limit *l, enum fact_id id, const char *s);

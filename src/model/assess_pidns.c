@@ -72,7 +72,7 @@ static void assess_ns_pid_max(const struct snapshot *snap, const struct tally *t
 	struct limit *l;
 	uint64_t h, raise;
 
-	l = limit_add(a, snap, LIMIT_PID_MAX, xasprintf("pidns:%llu", (unsigned long long)ns->inode),
+	l = limit_add(a, snap, LIMIT_PID_MAX, scope_pidns(ns->inode),
 		      own ? xasprintf("this pid namespace (%llu)", (unsigned long long)ns->inode) :
 			    xasprintf("pid namespace %llu", (unsigned long long)ns->inode));
 	l->used = ns->tasks;
@@ -112,7 +112,7 @@ static void assess_dead_ns(const struct snapshot *snap, struct assessment *a, co
 	bool holder = ns->dead_holder_pid > 0 && ns->dead_holder_comm;
 	struct limit *l;
 
-	l = limit_add(a, snap, LIMIT_PIDNS_INIT, xasprintf("pidns:%llu", (unsigned long long)ns->inode),
+	l = limit_add(a, snap, LIMIT_PIDNS_INIT, scope_pidns(ns->inode),
 		      xasprintf("pid namespace %llu", (unsigned long long)ns->inode));
 	l->used = ns->dead_holders;
 	l->state = xasprintf("no init: %u process%s", ns->dead_holders, ns->dead_holders == 1 ? "" : "es");

@@ -187,7 +187,7 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 		if (!(acc->uid == 0 && snap->sys.uid0_is_host_root) && !acc->any_limits && acc->unknown_processes)
 			continue;
 
-		l = limit_add(a, snap, LIMIT_USER_NPROC, xasprintf("user:%u", acc->uid),
+		l = limit_add(a, snap, LIMIT_USER_NPROC, scope_user(acc->uid),
 			      name ? xasprintf("uid %u (%s)", acc->uid, name) : xasprintf("uid %u", acc->uid));
 		l->used = acc->tasks;
 		limit_set_top(l, t, leaf_of_uid, &acc->uid);
@@ -330,7 +330,7 @@ bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p,
 static struct limit *add_numbers(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
 				 const struct limit *n)
 {
-	struct limit *l = limit_add(a, snap, n->id, xasprintf("pid:%d", p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
+	struct limit *l = limit_add(a, snap, n->id, scope_pid(p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
 
 	l->used = n->used;
 	l->max = n->max;
@@ -407,8 +407,9 @@ bool per_process_closer(double pa, int pida, double pb, int pidb)
 
 	if (pa != pb)
 		return pa > pb;
-	snprintf(sa, sizeof(sa), "pid:%d", pida);
-	snprintf(sb, sizeof(sb), "pid:%d", pidb);
+	/* the order of their scope texts, as the report sorts them */
+	scope_format(&(struct scope){ .kind = SCOPE_PID, .id = (uint64_t)pida }, sa, sizeof(sa));
+	scope_format(&(struct scope){ .kind = SCOPE_PID, .id = (uint64_t)pidb }, sb, sizeof(sb));
 	return strcmp(sa, sb) < 0;
 }
 

@@ -87,7 +87,7 @@ static void assess_pid_max(const struct snapshot *snap, struct assessment *a, co
 	/* 6.14+ inside a pid namespace: /proc/sys/kernel/pid_max is this namespace's own (assess_pidns). */
 	if (kversion_at_least(&sys->kernel, 6, 14) && !in_initial_pidns(snap))
 		return;
-	l = limit_add(a, snap, LIMIT_PID_MAX, xstrdup("system"), xstrdup("the whole machine"));
+	l = limit_add(a, snap, LIMIT_PID_MAX, scope_system(), xstrdup("the whole machine"));
 	l->used = sys->loadavg.nr_threads;
 	l->max = sys->pid_max.v;
 	/* numbers come from [1, pid_max); after the first wrap-around, from [300, pid_max) */
@@ -114,7 +114,7 @@ static void assess_threads_max(const struct snapshot *snap, struct assessment *a
 
 	if (!sys->threads_max.known || !sys->have_loadavg)
 		return;
-	l = limit_add(a, snap, LIMIT_THREADS_MAX, xstrdup("system"), xstrdup("the whole machine"));
+	l = limit_add(a, snap, LIMIT_THREADS_MAX, scope_system(), xstrdup("the whole machine"));
 	l->used = sys->loadavg.nr_threads;
 	l->max = sys->threads_max.v;
 	l->capacity = l->max; /* copy_process: nr_threads >= max_threads fails */
@@ -161,7 +161,7 @@ static void assess_memory(const struct snapshot *snap, struct assessment *a)
 	if (swap_free > swap_total)
 		swap_free = swap_total;
 
-	l = limit_add(a, snap, LIMIT_MEMORY, xstrdup("system"), xstrdup("the whole machine"));
+	l = limit_add(a, snap, LIMIT_MEMORY, scope_system(), xstrdup("the whole machine"));
 	l->unit = UNIT_BYTES;
 	l->used = (total - avail) + (swap_total - swap_free);
 	l->max = total + swap_total;
@@ -222,7 +222,7 @@ static void assess_commit(const struct snapshot *snap, struct assessment *a)
 	limit_bytes = m->kib[MEMINFO_COMMIT_LIMIT] * 1024;
 	ramswap = (m->kib[MEMINFO_MEM_TOTAL] + m->kib[MEMINFO_SWAP_TOTAL]) * 1024;
 
-	l = limit_add(a, snap, LIMIT_COMMIT, xstrdup("system"), xstrdup("the whole machine"));
+	l = limit_add(a, snap, LIMIT_COMMIT, scope_system(), xstrdup("the whole machine"));
 	l->used = committed;
 	fact_u64(l, FACT_OVERCOMMIT_MEMORY, mode);
 	fact_u64(l, FACT_COMMIT_LIMIT_BYTES, limit_bytes);

@@ -204,7 +204,8 @@ uint64_t suggest_raise(uint64_t max, uint64_t used, uint64_t cap)
 	return v;
 }
 
-struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, char *scope, char *subject)
+struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, struct scope where,
+			char *subject)
 {
 	struct limit *l;
 
@@ -215,7 +216,11 @@ struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum 
 	l = &a->limits[a->nlimits++];
 	memset(l, 0, sizeof(*l));
 	l->id = id;
-	l->scope = scope;
+	l->scope = scope_str(&where);
+	l->where = where;
+	/* the path is the scope text's own, so it lives as long as the limit */
+	if (where.kind == SCOPE_CGROUP && !where.unknown)
+		l->where.path = l->scope + strlen("cgroup:");
 	l->subject = subject;
 	l->unit = limit_kinds[id].unit;
 	l->enforced = true;
@@ -314,8 +319,8 @@ static void mark_listed(struct assessment *a)
 	for (size_t i = 0; i < a->nlimits; i++) {
 		struct limit *l = &a->limits[i];
 
-		l->listed = l->status != STATUS_OK || strncmp(l->scope, "pid:", 4) != 0 || !ok_seen[l->id];
-		if (l->status == STATUS_OK && strncmp(l->scope, "pid:", 4) == 0)
+		l->listed = l->status != STATUS_OK || l->where.kind != SCOPE_PID || !ok_seen[l->id];
+		if (l->status == STATUS_OK && l->where.kind == SCOPE_PID)
 			ok_seen[l->id] = true;
 	}
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/scope.h"
 #include "model/snapshot.h"
 
 /*
@@ -149,7 +150,8 @@ struct fix {
 
 struct limit {
 	enum limit_id id;
-	char *scope;         /* "system", "pidns:<inode>", "cgroup:<path>", "user:<uid>", "pid:<pid>" */
+	char *scope;         /* where, as text (scope_format): the key of JSON, metrics and explain */
+	struct scope where;  /* where it applies; a cgroup's path points into scope */
 	char *subject;       /* the scope in plain words: "cgroup /a", "uid 1000", "pid 42 (java)" */
 	enum unit unit;
 	uint64_t used;

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
+#include "model/scope.h"
 #include "render/render.h"
 
 /* What each setting does, in words. */
@@ -111,7 +112,12 @@ void render_oom_text(const struct oom_view *v, struct buf *out)
 		buf_printf(out, "  %s  pid %d (", when, k->pid);
 		escape_text_str(out, k->comm);
 		buf_printf(out, "), rss %s, in ", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)));
-		escape_text_str(out, strcmp(k->scope, "system") == 0 ? "a machine-wide OOM" : k->scope);
+		{
+			struct scope s;
+
+			escape_text_str(out, scope_parse(k->scope, &s) == 0 && s.kind == SCOPE_SYSTEM ? "a machine-wide OOM"
+													: k->scope);
+		}
 		if (k->trigger[0]) {
 			buf_adds(out, ", triggered by ");
 			escape_text_str(out, k->trigger);

@@ -383,35 +383,33 @@ int repro_run_workload(struct repro_run *run, unsigned wait_s, char *why, size_t
 /* The scope in the report where the mode's limit is. */
 static void find_scope(struct repro_run *run)
 {
-	enum repro_mode_id id = repro_run_mode(run);
+	struct scope where = scope_system();
 
-	switch (id) {
+	switch (repro_run_mode(run)) {
 	case REPRO_PID_MAX:
-		snprintf(run->scope, sizeof(run->scope), "pidns:%llu",
-			 (unsigned long long)ns_of(run->res.subject, "pid"));
+		where = scope_pidns(ns_of(run->res.subject, "pid"));
 		break;
 	case REPRO_DEAD_PIDNS_INIT:
-		snprintf(run->scope, sizeof(run->scope), "pidns:%llu",
-			 (unsigned long long)ns_of(run->res.subject, "pid_for_children"));
+		where = scope_pidns(ns_of(run->res.subject, "pid_for_children"));
 		break;
 	case REPRO_PIDS_CGROUP:
 	case REPRO_THREADS:
 	case REPRO_OOM_CGROUP:
-		snprintf(run->scope, sizeof(run->scope), "cgroup:%s", run->sb.cg[run->cg].path);
+		where = scope_cgroup(run->sb.cg[run->cg].path);
 		break;
 	case REPRO_NPROC:
-		snprintf(run->scope, sizeof(run->scope), "user:%u", run->o.uid);
+		where = scope_user(run->o.uid);
 		break;
 	case REPRO_RLIMIT_AS:
 	case REPRO_RLIMIT_DATA:
 	case REPRO_MAP_COUNT:
-		snprintf(run->scope, sizeof(run->scope), "pid:%d", (int)run->res.subject);
+		where = scope_pid((int)run->res.subject);
 		break;
 	case REPRO_COMMIT:
 	case REPRO_NMODES:
-		snprintf(run->scope, sizeof(run->scope), "system");
 		break;
 	}
+	scope_format(&where, run->scope, sizeof(run->scope));
 }
 
 /* headroom's own report, taken while the failure is held; finds the mode's limit in it. */

@@ -279,7 +279,8 @@ note_event(struct watch *w, enum limit_id id, const char *cgroup, const char *fm
 
 	w->event_pending = true;
 	w->event_limit = id;
-	snprintf(w->event_scope, sizeof(w->event_scope), "%s%s", cgroup ? "cgroup:" : "system", cgroup ? cgroup : "");
+	scope_format(cgroup ? &(struct scope){ .kind = SCOPE_CGROUP, .path = cgroup } : &(struct scope){ .kind = SCOPE_SYSTEM },
+		     w->event_scope, sizeof(w->event_scope));
 	va_start(ap, fmt);
 	vsnprintf(w->event_words, sizeof(w->event_words), fmt, ap);
 	va_end(ap);
@@ -458,7 +459,8 @@ static void top_words(const struct watch *w, enum limit_id id, const char *scope
 		return;
 	}
 	if (limit_kinds[id].unit == UNIT_BYTES) {
-		const char *cg = strncmp(scope, "cgroup:", 7) == 0 ? scope + 7 : NULL;
+		struct scope where;
+		const char *cg = scope_parse(scope, &where) == 0 && where.kind == SCOPE_CGROUP ? where.path : NULL;
 
 		/* the largest resident process of each leaf is in the tally */
 		for (size_t i = 0; i < t->leaves.n; i++) {

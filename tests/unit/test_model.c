@@ -2,9 +2,12 @@
 /* The limit model on hand-made snapshots: statuses, errnos by kernel, exemptions, scopes, owners. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/buf.h"
 #include "model/assess_internal.h"
 #include "model/limits.h"
+#include "model/scope.h"
 #include "unit.h"
 
 static const struct thresholds TH = { 80, 95 };
@@ -661,8 +664,40 @@ static void shown_and_exit_status(void)
 	snapshot_free(&s);
 }
 
+/* The scope's one text form: made and read back by the same code, hostile paths and bad forms refused. */
+static void scope_text_round_trip(void)
+{
+	static const char *const good[] = { "system", "user:0", "user:4294967295", "pid:1", "pid:2147483647",
+					    "pidns:4026531836", "cgroup:/", "cgroup:/a b/\"c\";d", "pid:?", "cgroup:?" };
+	static const char *const bad[] = { "", "System", "user:", "user:-1", "user:4294967296", "pid:2147483648",
+					   "pid: 1", "pid:1\n", "pid:1x", "pidns:", "cgroup:", "cgroup:a", "proc:1" };
+	struct scope s;
+	char out[64];
+	char *long_path = xmalloc(5000), *text;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CHECK(scope_parse(good[i], &s) == 0);
+		CHECK(scope_format(&s, out, sizeof(out)) >= 0 && strcmp(out, good[i]) == 0);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(scope_parse(bad[i], &s) == -EINVAL);
+	CHECK(scope_parse("cgroup:/system.slice/x.service", &s) == 0 && s.kind == SCOPE_CGROUP);
+	CHECK_STR(s.path, "/system.slice/x.service");
+	CHECK(scope_parse("pidns:4026531836", &s) == 0 && s.kind == SCOPE_PIDNS && s.id == 4026531836ULL);
+	/* a path longer than any buffer: the allocated form is whole, a small buffer is refused */
+	memset(long_path, 'a', 4999);
+	long_path[0] = '/';
+	long_path[4999] = '\0';
+	CHECK(scope_format(&(struct scope){ .kind = SCOPE_CGROUP, .path = long_path }, out, sizeof(out)) == -ENAMETOOLONG);
+	text = scope_str(&(struct scope){ .kind = SCOPE_CGROUP, .path = long_path });
+	CHECK(strlen(text) == 4999 + 7 && scope_parse(text, &s) == 0 && strcmp(s.path, long_path) == 0);
+	xfree(text);
+	xfree(long_path);
+}
+
 int main(void)
 {
+	RUN(scope_text_round_trip);
 	RUN(thresholds_and_capacity);
 	RUN(pid_exhaustion_errno_by_kernel);
 	RUN(system_limits_from_loadavg);

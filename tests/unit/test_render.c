@@ -30,6 +30,7 @@ static void prometheus_exposition(void)
 	l[0].facts[0] = (struct fact){ .id = FACT_REJECTED_FORKS, .key = "rejected_forks", .type = FACT_TYPE_U64, .u = 7 };
 	l[1].id = LIMIT_RLIMIT_AS;
 	l[1].scope = (char *)"pid:42";
+	l[1].where = scope_pid(42);
 	l[1].unit = UNIT_BYTES;
 	l[1].used = 1000;
 	l[1].unlimited = true;
