@@ -100,7 +100,7 @@ int cli_open_root(struct hr_root *root, const char *path)
 		return r;
 	}
 	if (root->proc_fd < 0) {
-		r = root->proc_fd;
+		r = root->proc_err;
 		cli_error("cannot open '%s/proc': %s", strcmp(path, "/") ? path : "", root_strerror(-r));
 		root_close(root);
 		return r;

@@ -32,12 +32,6 @@ struct open_how {
 /* openat2 returns EAGAIN when a rename or mount raced with a ".." it resolved: try again, a few times. */
 #define OPENAT2_TRIES 8
 
-/* A dirfd that holds an error (a directory that could not be opened) and is not AT_FDCWD. */
-static int bad_dirfd(int dirfd)
-{
-	return dirfd == -EBADF ? -ENOENT : dirfd;
-}
-
 const char *root_strerror(int err)
 {
 	switch (err) {
@@ -120,7 +114,7 @@ int root_resolve_fallback(int root_fd, int dirfd, const char *rel, int flags)
 	char *p = rest;
 
 	if (dirfd < 0 && dirfd != AT_FDCWD)
-		return bad_dirfd(dirfd);
+		return -EBADF;
 	if (strlen(rel) >= sizeof(rest))
 		return -ENAMETOOLONG;
 	if (rel[0] == '/' && !in_root)
@@ -228,7 +222,7 @@ int root_openat(const struct hr_root *r, int dirfd, const char *rel, int flags)
 	int fd;
 
 	if (dirfd < 0 && dirfd != AT_FDCWD)
-		return bad_dirfd(dirfd);
+		return -EBADF;
 	flags |= O_CLOEXEC;
 	if (!r || r->live) {
 		fd = openat(dirfd, rel, flags);
@@ -258,7 +252,7 @@ int root_access(const struct hr_root *r, int dirfd, const char *rel)
 	int fd;
 
 	if (dirfd < 0 && dirfd != AT_FDCWD)
-		return bad_dirfd(dirfd);
+		return -EBADF;
 	if (!r || r->live)
 		return faccessat(dirfd, rel, F_OK, 0) < 0 ? -errno : 0;
 	fd = root_openat(r, dirfd, rel, O_PATH);
@@ -274,7 +268,7 @@ int root_open(struct hr_root *r, const char *path)
 	int fd;
 
 	memset(r, 0, sizeof(*r));
-	r->fd = r->proc_fd = -EBADF;
+	r->fd = r->proc_fd = -1;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -285,6 +279,10 @@ int root_open(struct hr_root *r, const char *path)
 		  st_root.st_dev == st_slash.st_dev && st_root.st_ino == st_slash.st_ino;
 	r->openat2 = !r->live && openat2_works(fd);
 	r->proc_fd = root_openat(r, fd, "proc", O_RDONLY | O_DIRECTORY);
+	if (r->proc_fd < 0) {
+		r->proc_err = r->proc_fd;
+		r->proc_fd = -1;
+	}
 	return 0;
 }
 
@@ -296,7 +294,7 @@ void root_close(struct hr_root *r)
 		close(r->fd);
 	xfree(r->path);
 	memset(r, 0, sizeof(*r));
-	r->fd = r->proc_fd = -EBADF;
+	r->fd = r->proc_fd = -1;
 }
 
 /*
@@ -389,7 +387,7 @@ ssize_t readlink_at(const struct hr_root *r, int dirfd, const char *rel, char *o
 	if (size == 0)
 		return -EINVAL;
 	if (dirfd < 0 && dirfd != AT_FDCWD)
-		return bad_dirfd(dirfd);
+		return -EBADF;
 	if (r && !r->live && slash) {
 		/* the link itself is not followed: only the directories on the way need confining */
 		char dir[PATH_MAX];

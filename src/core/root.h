@@ -21,8 +21,9 @@
  * (tens of thousands of /proc files) keeps plain openat().
  */
 struct hr_root {
-	int fd;        /* the root itself */
-	int proc_fd;   /* <root>/proc, or -errno when it cannot be opened */
+	int fd;        /* the root itself; -1 once closed */
+	int proc_fd;   /* <root>/proc, or -1 when it cannot be opened (proc_err says why) */
+	int proc_err;  /* 0, or the -errno of opening <root>/proc */
 	bool live;     /* the root is this system's "/": kernel probes (forks into namespaces) are allowed */
 	bool openat2;  /* not live: confined opens use openat2(2) (5.6+); false: root_resolve_fallback() */
 	char *path;    /* as given, for messages */
@@ -50,8 +51,7 @@ bool root_refused(int err);
  * Opens dirfd/rel with open(2) flags (O_CLOEXEC is added) for a reader of the root r: the directories
  * below the root, the files the other functions here read. Confined as described above when r is not
  * live; r may be NULL for a path outside any root (dirfd AT_FDCWD). Returns the fd or -errno
- * (-HR_EOUTSIDE: refused); a dirfd < 0 is returned as the error it holds (-EBADF as -ENOENT), except
- * AT_FDCWD.
+ * (-HR_EOUTSIDE: refused; -EBADF for a negative dirfd other than AT_FDCWD).
  */
 int root_openat(const struct hr_root *r, int dirfd, const char *rel, int flags);
 

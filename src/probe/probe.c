@@ -67,7 +67,7 @@ int probe_snapshot(const struct hr_root *root, const struct probe_opts *opts, st
 
 	snap->live = root->live;
 	if (root->proc_fd < 0)
-		return root->proc_fd;
+		return root->proc_err;
 	probe_system(root, snap);
 	if (opts->oom_config)
 		probe_oom_sysctls(root, snap);

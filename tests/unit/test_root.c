@@ -289,6 +289,25 @@ static void refusals_have_their_own_words(void)
 	CHECK(root_refused(-HR_EOUTSIDE) && root_refused(-HR_ENOTREG) && !root_refused(-ENOENT));
 }
 
+/* A root without proc: proc_fd is -1 and proc_err says why; a bad dirfd is EBADF, never an errno it might hold. */
+static void a_root_without_proc(void)
+{
+	struct hr_root r;
+	struct buf b;
+
+	make_tree();
+	CHECK(root_open(&r, top) == 0);
+	CHECK(r.proc_fd == -1 && r.proc_err == -ENOENT);
+	buf_init(&b);
+	CHECK(read_file_at(&r, r.proc_fd, "meminfo", &b) == -EBADF);
+	/* -100 is AT_FDCWD and -ENETDOWN alike: only AT_FDCWD is taken as a directory */
+	CHECK(root_openat(&r, -ENOENT, "x", O_RDONLY) == -EBADF);
+	buf_free(&b);
+	root_close(&r);
+	CHECK(r.fd == -1 && r.proc_fd == -1);
+	remove_tree();
+}
+
 int main(void)
 {
 	alarm(60);
@@ -296,5 +315,6 @@ int main(void)
 	RUN(the_fallback_walks_like_the_kernel);
 	RUN(only_regular_files_are_read);
 	RUN(refusals_have_their_own_words);
+	RUN(a_root_without_proc);
 	return unit_failures ? 1 : 0;
 }
