@@ -120,7 +120,6 @@ struct repro_args {
 static int parse_args(int argc, char **argv, struct repro_args *ret)
 {
 	const struct repro_mode *m;
-	enum repro_mode_id id;
 	const char *color = "auto";
 	bool json = false, have_count = false, have_size = false, have_uid = false;
 	uint64_t count = 0, size = 0, timeout = 60, uid = 0, hold = 0;
@@ -187,7 +186,6 @@ static int parse_args(int argc, char **argv, struct repro_args *ret)
 		cli_error("unknown mode '%s'; 'headroom repro --list' lists them", argv[optind]);
 		return REPRO_EXIT_ERROR;
 	}
-	id = (enum repro_mode_id)(m - repro_modes);
 	if (have_count && !m->count_what) {
 		cli_error("--count does not apply to mode %s", m->name);
 		return REPRO_EXIT_ERROR;
@@ -201,17 +199,17 @@ static int parse_args(int argc, char **argv, struct repro_args *ret)
 		cli_error("--size does not apply to mode %s", m->name);
 		return REPRO_EXIT_ERROR;
 	}
-	if (have_size && (size < (id == REPRO_OOM_CGROUP ? 32u << 20 : 8u << 20) || size > (1ull << 30))) {
-		cli_error("--size for %s must be from %s to 1G", m->name, id == REPRO_OOM_CGROUP ? "32M" : "8M");
+	if (have_size && (size < m->size_min || size > (1ull << 30))) {
+		cli_error("--size for %s must be from %lluM to 1G", m->name, (unsigned long long)(m->size_min >> 20));
 		return REPRO_EXIT_ERROR;
 	}
-	if (have_uid && id != REPRO_NPROC) {
+	if (have_uid && !m->takes_uid) {
 		cli_error("--uid applies to mode nproc only");
 		return REPRO_EXIT_ERROR;
 	}
 	if (geteuid() != 0) {
 		cli_error("repro %s needs root: it creates cgroups%s", m->name,
-			  id == REPRO_NPROC ? " and changes to another uid" : "");
+			  m->takes_uid ? " and changes to another uid" : "");
 		return REPRO_EXIT_NOT_ROOT;
 	}
 	*ret = (struct repro_args){ m, color, json, have_count, have_size, have_uid, count, size, timeout, uid, hold };
@@ -226,7 +224,6 @@ static int run_mode(const struct repro_args *args)
 		[REPRO_NO_FAILURE] = REPRO_EXIT_NO_FAILURE, [REPRO_SETUP_FAILED] = REPRO_EXIT_ERROR,
 	};
 	const struct repro_mode *m = args->m;
-	enum repro_mode_id id = (enum repro_mode_id)(m - repro_modes);
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct repro_run *run;
 	uint64_t hold = args->hold;
@@ -244,7 +241,7 @@ static int run_mode(const struct repro_args *args)
 		status = REPRO_EXIT_UNSUPPORTED;
 		goto out;
 	}
-	if (id == REPRO_NPROC) {
+	if (m->takes_uid) {
 		uint32_t u = (uint32_t)args->uid;
 
 		if (!args->have_uid && repro_free_uid(&u) < 0) {

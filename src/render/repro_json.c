@@ -25,7 +25,7 @@ void render_repro_json(const struct repro_run *run, int exit_status, struct buf 
 	json_str(&j, "kernel", run->kernel.release);
 	json_str(&j, "call", run->m->call);
 	json_bool(&j, "failed", run->got_result && r->err >= 0 &&
-					(r->err > 0 || (repro_run_mode(run) == REPRO_OOM_CGROUP && !r->note[0])));
+					(r->err > 0 || (run->m->ends_in_kill && !r->note[0])));
 	json_str(&j, "errno", run->got_result && r->err > 0 ? errno_name(r->err) : NULL);
 	json_str(&j, "errno_expected", errno_or_none(run->expected));
 	json_str(&j, "message", run->got_result && r->err > 0 ? strerror(r->err) : NULL);
@@ -33,7 +33,7 @@ void render_repro_json(const struct repro_run *run, int exit_status, struct buf 
 	json_str(&j, "libc_message", libc[0] ? libc : NULL);
 	json_str(&j, "shell_message", shell[0] ? shell : NULL);
 	json_u64(&j, "after", run->got_result ? r->after : 0);
-	if (repro_run_mode(run) == REPRO_OOM_CGROUP) {
+	if (run->m->ends_in_kill) {
 		json_str(&j, "signal", run->got_result && !r->note[0] ? "SIGKILL" : NULL);
 		json_i64(&j, "victim_pid", r->victim);
 	}

@@ -31,7 +31,7 @@ void render_repro_text(const struct repro_run *run, bool color, struct buf *out)
 		buf_adds(out, "Set-up failed: ");
 		escape_text_str(out, r->note);
 		buf_addc(out, '\n');
-	} else if (repro_run_mode(run) == REPRO_OOM_CGROUP) {
+	} else if (run->m->ends_in_kill) {
 		buf_printf(out, "Failure:  pid %d (repro-alloc) touched %llu MiB, then ", (int)r->victim,
 			   (unsigned long long)r->after);
 		escape_text_str(out, r->note[0] ? r->note : "the OOM killer killed it (SIGKILL)");
@@ -48,12 +48,12 @@ void render_repro_text(const struct repro_run *run, bool color, struct buf *out)
 		if (libc[0])
 			buf_printf(out, "%-10s%-20s%s\n", "", "a C program prints:", libc);
 		if (shell[0])
-			buf_printf(out, "%-10s%-20s%s\n", "", repro_run_mode(run) == REPRO_THREADS ? "Java prints:" : "a shell prints:",
+			buf_printf(out, "%-10s%-20s%s\n", "", run->m->program_label,
 				   shell);
 		buf_printf(out, "%-10sexpected on kernel ", "");
 		escape_text_str(out, run->kernel.release);
 		buf_printf(out, ": %s%s\n", run->expected ? errno_name(run->expected) : "no errno",
-			   repro_run_mode(run) == REPRO_OOM_CGROUP ? " (a SIGKILL)" :
+			   run->m->ends_in_kill ? " (a SIGKILL)" :
 			   r->err == run->expected				 ? ", as seen" :
 										   ", NOT what was seen");
 		if (r->base)
@@ -68,7 +68,7 @@ void render_repro_text(const struct repro_run *run, bool color, struct buf *out)
 				escape_text_str(out, run->klog.lines[i]);
 				buf_addc(out, '\n');
 			}
-		} else if (repro_run_mode(run) == REPRO_OOM_CGROUP) {
+		} else if (run->m->ends_in_kill) {
 			buf_adds(out, "\nKernel log (/dev/kmsg): no line about this kill was found\n");
 		}
 	}

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/human.h"
 #include "core/oom_adj.h"
 #include "core/root.h"
 #include "core/text.h"
@@ -37,29 +38,108 @@
 /* The filling loops stop after this long even when nothing failed. */
 #define FILL_SECONDS 20
 
+/* The operations of the modes, defined below. */
+static int errno_of_pid_max(const struct kversion *k, int overcommit_mode);
+static int errno_eagain(const struct kversion *k, int overcommit_mode);
+static int errno_enomem(const struct kversion *k, int overcommit_mode);
+static int errno_none(const struct kversion *k, int overcommit_mode);
+static int errno_of_commit(const struct kversion *k, int overcommit_mode);
+static int check_pid_max(const struct kversion *k, struct repro_opts *o, char *why, size_t size);
+static int check_map_count(const struct kversion *k, struct repro_opts *o, char *why, size_t size);
+static void describe_pid_max(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_pids(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_nproc(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_dead_init(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_rlimit(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_maps(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_oom(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void describe_commit(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size);
+static void workload_pid_max(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_forks(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_threads(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_nproc(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_dead_init(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_rlimit_as(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_rlimit_data(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_maps(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_oom(const struct repro_opts *o, int fd, struct repro_result *r);
+static void workload_commit(const struct repro_opts *o, int fd, struct repro_result *r);
+
+#define SHELL_PRINTS "a shell prints:"
+
 const struct repro_mode repro_modes[REPRO_NMODES] = {
-	[REPRO_PID_MAX] = { "pid-max", "a child pid namespace with a small kernel.pid_max (6.14+), filled by forks",
-			    "fork", LIMIT_PID_MAX, "pids", "the namespace's pid_max", 301, 301, 4096, false, 0 },
-	[REPRO_PIDS_CGROUP] = { "pids-cgroup", "a temporary cgroup with a small pids.max, filled by forks", "fork",
-				LIMIT_CGROUP_PIDS, "pids", "pids.max", 64, 2, 4096, false, 0 },
-	[REPRO_THREADS] = { "threads", "threads created in a temporary pids cgroup until pthread_create fails",
-			    "pthread_create", LIMIT_CGROUP_PIDS, "pids", "pids.max", 64, 2, 4096, false, 0 },
-	[REPRO_NPROC] = { "nproc", "an unprivileged uid with a small RLIMIT_NPROC, filled by forks", "fork",
-			  LIMIT_USER_NPROC, "pids", "RLIMIT_NPROC", 32, 2, 4096, false, 0 },
-	[REPRO_DEAD_PIDNS_INIT] = { "dead-pidns-init",
-				    "unshare --pid without --fork: the namespace's init exits, later forks fail with ENOMEM",
-				    "fork", LIMIT_PIDNS_INIT, "pids", NULL, 0, 0, 0, false, 0 },
-	[REPRO_RLIMIT_AS] = { "rlimit-as", "malloc returns NULL under a small RLIMIT_AS (address space)", "malloc",
-			      LIMIT_RLIMIT_AS, "pids", NULL, 0, 0, 0, true, 64 * MIB },
-	[REPRO_RLIMIT_DATA] = { "rlimit-data", "malloc returns NULL under a small RLIMIT_DATA (data segment)", "malloc",
-				LIMIT_RLIMIT_DATA, "pids", NULL, 0, 0, 0, true, 64 * MIB },
-	[REPRO_MAP_COUNT] = { "map-count", "one process maps regions until mmap fails at vm.max_map_count", "mmap",
-			      LIMIT_MAP_COUNT, "pids", "the bound on mappings tried", 0, 1, 1u << 20, false, 0 },
-	[REPRO_OOM_CGROUP] = { "oom-cgroup",
-			       "a program allocates and touches memory in a memory cgroup until the OOM killer kills it",
-			       "page fault", LIMIT_CGROUP_MEMORY, "memory", NULL, 0, 0, 0, true, 64 * MIB },
-	[REPRO_COMMIT] = { "commit", "what overcommit does to one request larger than memory (explains; changes nothing)",
-			   "mmap", LIMIT_COMMIT, "pids", NULL, 0, 0, 0, false, 0 },
+	[REPRO_PID_MAX] = {
+		.name = "pid-max", .summary = "a child pid namespace with a small kernel.pid_max (6.14+), filled by forks",
+		.call = "fork", .limit = LIMIT_PID_MAX, .where = REPRO_AT_PIDNS, .controller = "pids",
+		.count_what = "the namespace's pid_max", .count_default = 301, .count_min = 301, .count_max = 4096,
+		.pids_per_count = 1, .pids_extra = 64, .program_label = SHELL_PRINTS,
+		.expected = errno_of_pid_max, .check = check_pid_max, .describe = describe_pid_max,
+		.workload = workload_pid_max,
+	},
+	[REPRO_PIDS_CGROUP] = {
+		.name = "pids-cgroup", .summary = "a temporary cgroup with a small pids.max, filled by forks",
+		.call = "fork", .limit = LIMIT_CGROUP_PIDS, .where = REPRO_AT_CGROUP, .controller = "pids",
+		.count_what = "pids.max", .count_default = 64, .count_min = 2, .count_max = 4096,
+		.pids_per_count = 1, .program_label = SHELL_PRINTS,
+		.expected = errno_eagain, .describe = describe_pids, .workload = workload_forks,
+	},
+	[REPRO_THREADS] = {
+		.name = "threads", .summary = "threads created in a temporary pids cgroup until pthread_create fails",
+		.call = "pthread_create", .limit = LIMIT_CGROUP_PIDS, .where = REPRO_AT_CGROUP, .controller = "pids",
+		.count_what = "pids.max", .count_default = 64, .count_min = 2, .count_max = 4096,
+		.pids_per_count = 1, .program_label = "Java prints:",
+		/* glibc turns every ENOMEM of pthread_create into EAGAIN */
+		.expected = errno_eagain, .describe = describe_pids, .workload = workload_threads,
+	},
+	[REPRO_NPROC] = {
+		.name = "nproc", .summary = "an unprivileged uid with a small RLIMIT_NPROC, filled by forks",
+		.call = "fork", .limit = LIMIT_USER_NPROC, .where = REPRO_AT_UID, .controller = "pids",
+		.count_what = "RLIMIT_NPROC", .count_default = 32, .count_min = 2, .count_max = 4096, .takes_uid = true,
+		.pids_per_count = 2, .pids_extra = 64, .program_label = SHELL_PRINTS,
+		.expected = errno_eagain, .describe = describe_nproc, .workload = workload_nproc,
+	},
+	[REPRO_DEAD_PIDNS_INIT] = {
+		.name = "dead-pidns-init",
+		.summary = "unshare --pid without --fork: the namespace's init exits, later forks fail with ENOMEM",
+		.call = "fork", .limit = LIMIT_PIDNS_INIT, .where = REPRO_AT_CHILD_PIDNS, .controller = "pids",
+		.pids_extra = 64, .program_label = SHELL_PRINTS,
+		.expected = errno_enomem, .describe = describe_dead_init, .workload = workload_dead_init,
+	},
+	[REPRO_RLIMIT_AS] = {
+		.name = "rlimit-as", .summary = "malloc returns NULL under a small RLIMIT_AS (address space)",
+		.call = "malloc", .limit = LIMIT_RLIMIT_AS, .where = REPRO_AT_PID, .controller = "pids",
+		.uses_size = true, .size_default = 64 * MIB, .size_min = 8 * MIB, .pids_extra = 64,
+		.program_label = SHELL_PRINTS,
+		.expected = errno_enomem, .describe = describe_rlimit, .workload = workload_rlimit_as,
+	},
+	[REPRO_RLIMIT_DATA] = {
+		.name = "rlimit-data", .summary = "malloc returns NULL under a small RLIMIT_DATA (data segment)",
+		.call = "malloc", .limit = LIMIT_RLIMIT_DATA, .where = REPRO_AT_PID, .controller = "pids",
+		.uses_size = true, .size_default = 64 * MIB, .size_min = 8 * MIB, .pids_extra = 64,
+		.program_label = SHELL_PRINTS,
+		.expected = errno_enomem, .describe = describe_rlimit, .workload = workload_rlimit_data,
+	},
+	[REPRO_MAP_COUNT] = {
+		.name = "map-count", .summary = "one process maps regions until mmap fails at vm.max_map_count",
+		.call = "mmap", .limit = LIMIT_MAP_COUNT, .where = REPRO_AT_PID, .controller = "pids",
+		.count_what = "the bound on mappings tried", .count_default = 0, .count_min = 1, .count_max = 1u << 20,
+		.pids_extra = 64, .program_label = SHELL_PRINTS,
+		.expected = errno_enomem, .check = check_map_count, .describe = describe_maps, .workload = workload_maps,
+	},
+	[REPRO_OOM_CGROUP] = {
+		.name = "oom-cgroup",
+		.summary = "a program allocates and touches memory in a memory cgroup until the OOM killer kills it",
+		.call = "page fault", .limit = LIMIT_CGROUP_MEMORY, .where = REPRO_AT_CGROUP, .controller = "memory",
+		.uses_size = true, .size_default = 64 * MIB, .size_min = 32 * MIB, .ends_in_kill = true,
+		.program_label = SHELL_PRINTS,
+		.expected = errno_none, .describe = describe_oom, .workload = workload_oom,
+	},
+	[REPRO_COMMIT] = {
+		.name = "commit", .summary = "what overcommit does to one request larger than memory (explains; changes nothing)",
+		.call = "mmap", .limit = LIMIT_COMMIT, .where = REPRO_AT_SYSTEM, .controller = "pids", .pids_extra = 64,
+		.informational = true, .program_label = SHELL_PRINTS,
+		.expected = errno_of_commit, .describe = describe_commit, .workload = workload_commit,
+	},
 };
 
 const struct repro_mode *repro_mode_find(const char *name)
@@ -72,27 +152,140 @@ const struct repro_mode *repro_mode_find(const char *name)
 
 int repro_expected_errno(enum repro_mode_id id, const struct kversion *k, int overcommit_mode)
 {
-	switch (id) {
-	case REPRO_PID_MAX:
-		return limit_errno(LIMIT_PID_MAX, k);
-	case REPRO_PIDS_CGROUP:
-	case REPRO_NPROC:
-		return EAGAIN;
-	case REPRO_THREADS:
-		return EAGAIN; /* glibc turns every ENOMEM of pthread_create into EAGAIN */
-	case REPRO_DEAD_PIDNS_INIT:
-	case REPRO_RLIMIT_AS:
-	case REPRO_RLIMIT_DATA:
-	case REPRO_MAP_COUNT:
-		return ENOMEM;
-	case REPRO_OOM_CGROUP:
-		return 0; /* no call fails: the process is killed with SIGKILL */
-	case REPRO_COMMIT:
-		return overcommit_mode == 1 ? 0 : ENOMEM;
-	case REPRO_NMODES:
-		break;
+	return id < REPRO_NMODES ? repro_modes[id].expected(k, overcommit_mode) : 0;
+}
+
+/* Pid exhaustion: ENOMEM before 4.1 and on RHEL 7, EAGAIN since (limit_errno knows which). */
+static int errno_of_pid_max(const struct kversion *k, int overcommit_mode)
+{
+	(void)overcommit_mode;
+	return limit_errno(LIMIT_PID_MAX, k);
+}
+
+static int errno_eagain(const struct kversion *k, int overcommit_mode)
+{
+	(void)k, (void)overcommit_mode;
+	return EAGAIN;
+}
+
+static int errno_enomem(const struct kversion *k, int overcommit_mode)
+{
+	(void)k, (void)overcommit_mode;
+	return ENOMEM;
+}
+
+/* No call fails: the process is killed with SIGKILL. */
+static int errno_none(const struct kversion *k, int overcommit_mode)
+{
+	(void)k, (void)overcommit_mode;
+	return 0;
+}
+
+/* Mode 1 grants every request; modes 0 (a request larger than RAM + swap) and 2 refuse it. */
+static int errno_of_commit(const struct kversion *k, int overcommit_mode)
+{
+	(void)k;
+	return overcommit_mode == 1 ? 0 : ENOMEM;
+}
+
+static int check_pid_max(const struct kversion *k, struct repro_opts *o, char *why, size_t size)
+{
+	(void)o;
+	if (kversion_at_least(k, 6, 14))
+		return 0;
+	snprintf(why, size,
+		 "kernel %s has one kernel.pid_max for the whole machine (it is per pid namespace only since "
+		 "6.14): filling it would make every fork on this machine fail, so this mode is not run",
+		 k->release);
+	return -ENOTSUP;
+}
+
+static int check_map_count(const struct kversion *k, struct repro_opts *o, char *why, size_t size)
+{
+	const struct repro_mode *m = &repro_modes[REPRO_MAP_COUNT];
+	uint64_t max;
+
+	(void)k;
+	if (read_u64_once(NULL, AT_FDCWD, "/proc/sys/vm/max_map_count", &max) < 0) {
+		snprintf(why, size, "cannot read '/proc/sys/vm/max_map_count'");
+		return -ENOTSUP;
+	}
+	if (!o->count)
+		o->count = max + 4096;
+	if (max > m->count_max) {
+		snprintf(why, size,
+			 "vm.max_map_count is %llu here: reaching it would take over a million mappings "
+			 "(this mode stops at %llu)",
+			 (unsigned long long)max, (unsigned long long)m->count_max);
+		return -ENOTSUP;
 	}
 	return 0;
+}
+
+static void describe_pid_max(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	(void)m, (void)oc;
+	snprintf(out, size, "a new pid namespace whose init sets its kernel.pid_max to %llu and forks until it fails",
+		 (unsigned long long)o->count);
+}
+
+static void describe_pids(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	(void)oc;
+	snprintf(out, size, "pids.max = %llu; the workload %s until %s fails", (unsigned long long)o->count,
+		 strcmp(m->call, "fork") == 0 ? "forks" : "creates threads", m->call);
+}
+
+static void describe_nproc(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	(void)m, (void)oc;
+	snprintf(out, size, "uid %u with RLIMIT_NPROC = %llu (the cgroup only bounds and cleans up); it forks until fork fails",
+		 o->uid, (unsigned long long)o->count);
+}
+
+static void describe_dead_init(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out,
+			       size_t size)
+{
+	(void)m, (void)o, (void)oc;
+	snprintf(out, size,
+		 "unshare(CLONE_NEWPID) without a forked init: the first child becomes the namespace's init and "
+		 "exits, then the workload forks again");
+}
+
+static void describe_rlimit(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	char sz[32];
+
+	(void)oc;
+	snprintf(out, size, "%s soft limit = what the workload uses + %s; it mallocs 1 MiB at a time until malloc returns NULL",
+		 m->limit == LIMIT_RLIMIT_AS ? "RLIMIT_AS" : "RLIMIT_DATA", human_bytes(o->size, sz, sizeof(sz)));
+}
+
+static void describe_maps(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	(void)m, (void)oc;
+	snprintf(out, size, "the workload maps one page at a time (at most %llu) until mmap fails",
+		 (unsigned long long)o->count);
+}
+
+static void describe_oom(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	char sz[32];
+
+	(void)m, (void)oc;
+	snprintf(out, size,
+		 "memory limit %s, no swap; a holder fills it to about 1 MiB under the limit, then an allocator "
+		 "(oom_score_adj 1000) touches 1 MiB at a time until the OOM killer kills it",
+		 human_bytes(o->size, sz, sizeof(sz)));
+}
+
+static void describe_commit(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
+{
+	(void)m, (void)o;
+	snprintf(out, size,
+		 "vm.overcommit_memory is %llu (left as it is); one private writable mapping larger than RAM + "
+		 "swap and CommitLimit is requested and never touched",
+		 (unsigned long long)oc);
 }
 
 void repro_messages(const struct repro_mode *m, int err, char *libc, size_t libc_size, char *shell, size_t shell_size)
@@ -494,6 +687,62 @@ static void run_commit(int fd, struct repro_result *r)
 	}
 }
 
+/* The workloads in the shape of the table's operation. */
+static void workload_pid_max(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	run_pid_max(o, fd, r);
+}
+
+static void workload_forks(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	(void)fd;
+	fill_forks(o->count + 16, r);
+}
+
+static void workload_threads(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	(void)fd;
+	fill_threads(o->count + 16, r);
+}
+
+static void workload_nproc(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	run_nproc(o, fd, r);
+}
+
+static void workload_dead_init(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	(void)o;
+	run_dead_init(fd, r);
+}
+
+static void workload_rlimit_as(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	fill_malloc(RLIMIT_AS, o, fd, r);
+}
+
+static void workload_rlimit_data(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	fill_malloc(RLIMIT_DATA, o, fd, r);
+}
+
+static void workload_maps(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	(void)fd;
+	fill_maps(o->count, r);
+}
+
+static void workload_oom(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	run_oom(o, o->usage_file, fd, r);
+}
+
+static void workload_commit(const struct repro_opts *o, int fd, struct repro_result *r)
+{
+	(void)o;
+	run_commit(fd, r);
+}
+
 void repro_workload(const struct repro_mode *m, const struct repro_opts *o, int fd)
 {
 	struct repro_result r = { 0 };
@@ -502,40 +751,7 @@ void repro_workload(const struct repro_mode *m, const struct repro_opts *o, int 
 	alarm(hold_timeout);
 	prctl(PR_SET_NAME, "repro-workload");
 	r.subject = getpid();
-	switch ((enum repro_mode_id)(m - repro_modes)) {
-	case REPRO_PID_MAX:
-		run_pid_max(o, fd, &r);
-		break;
-	case REPRO_PIDS_CGROUP:
-		fill_forks(o->count + 16, &r);
-		break;
-	case REPRO_THREADS:
-		fill_threads(o->count + 16, &r);
-		break;
-	case REPRO_NPROC:
-		run_nproc(o, fd, &r);
-		break;
-	case REPRO_DEAD_PIDNS_INIT:
-		run_dead_init(fd, &r);
-		break;
-	case REPRO_RLIMIT_AS:
-		fill_malloc(RLIMIT_AS, o, fd, &r);
-		break;
-	case REPRO_RLIMIT_DATA:
-		fill_malloc(RLIMIT_DATA, o, fd, &r);
-		break;
-	case REPRO_MAP_COUNT:
-		fill_maps(o->count, &r);
-		break;
-	case REPRO_OOM_CGROUP:
-		run_oom(o, o->usage_file, fd, &r);
-		break;
-	case REPRO_COMMIT:
-		run_commit(fd, &r);
-		break;
-	case REPRO_NMODES:
-		break;
-	}
+	m->workload(o, fd, &r);
 	report(fd, &r);
 	close(fd);
 	hold();

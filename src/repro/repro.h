@@ -3,6 +3,7 @@
 #define HEADROOM_REPRO_REPRO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,16 +30,46 @@ enum repro_mode_id {
 	REPRO_NMODES
 };
 
+struct repro_opts;
+struct repro_result;
+
+/* Where the mode's limit is in the report. */
+enum repro_where {
+	REPRO_AT_SYSTEM,         /* "system" */
+	REPRO_AT_CGROUP,         /* the sandbox cgroup */
+	REPRO_AT_UID,            /* the unprivileged uid */
+	REPRO_AT_PID,            /* the workload process */
+	REPRO_AT_PIDNS,          /* the namespace the workload's init is in */
+	REPRO_AT_CHILD_PIDNS,    /* the namespace the workload's children go to */
+};
+
+/* A failure mode: one line of repro_modes[], its data and its operations. */
 struct repro_mode {
 	const char *name;
 	const char *summary;     /* one line for --list */
 	const char *call;        /* the call that fails, as a program names it in its message */
 	enum limit_id limit;     /* the limit the report must name */
+	enum repro_where where;  /* and where */
 	const char *controller;  /* the sandbox cgroup's controller: "pids" or "memory" */
 	const char *count_what;  /* what --count sets, NULL when it sets nothing */
 	uint64_t count_default, count_min, count_max;
 	bool uses_size;          /* --size applies */
-	uint64_t size_default;   /* bytes */
+	uint64_t size_default, size_min; /* bytes */
+	bool takes_uid;          /* --uid applies: it runs as an unprivileged uid */
+	/* pids.max of a pids sandbox: per_count x --count + extra (the mode's own limit, or a bound above it) */
+	uint64_t pids_per_count, pids_extra;
+	bool ends_in_kill;       /* the failure is the OOM killer's SIGKILL, not an errno */
+	bool informational;      /* the report names the limit for information: present is enough (commit) */
+	const char *program_label; /* who prints the second message: "a shell prints:", "Java prints:" */
+	/* the errno on kernel k with vm.overcommit_memory overcommit_mode; 0 when no call fails with one */
+	int (*expected)(const struct kversion *k, int overcommit_mode);
+	/* refuses what kernel k lacks (-ENOTSUP, why filled); may set o->count; NULL: runs anywhere */
+	int (*check)(const struct kversion *k, struct repro_opts *o, char *why, size_t size);
+	/* what the workload does, in words */
+	void (*describe)(const struct repro_mode *m, const struct repro_opts *o, uint64_t overcommit_mode, char *out,
+			 size_t size);
+	/* runs in the sandbox: makes the failure happen and fills r (repro_workload reports and holds it) */
+	void (*workload)(const struct repro_opts *o, int fd, struct repro_result *r);
 };
 
 extern const struct repro_mode repro_modes[REPRO_NMODES];

@@ -25,11 +25,6 @@
 #include "parse/oom_log.h"
 #include "probe/probe.h"
 
-enum repro_mode_id repro_run_mode(const struct repro_run *run)
-{
-	return (enum repro_mode_id)(run->m - repro_modes);
-}
-
 void repro_run_init(struct repro_run *run, const struct repro_mode *m, const volatile sig_atomic_t *stop)
 {
 	struct buf b;
@@ -43,7 +38,7 @@ void repro_run_init(struct repro_run *run, const struct repro_mode *m, const vol
 		snprintf(run->kernel.release, sizeof(run->kernel.release), "unknown");
 	buf_free(&b);
 	(void)read_u64_once(NULL, AT_FDCWD, "/proc/sys/vm/overcommit_memory", &run->overcommit);
-	run->expected = repro_expected_errno(repro_run_mode(run), &run->kernel, (int)run->overcommit);
+	run->expected = m->expected(&run->kernel, (int)run->overcommit);
 }
 
 /* The inode of a process's namespace link ("pid", "pid_for_children"); 0 unknown. */
@@ -140,108 +135,26 @@ static void oom_log_free(struct repro_oom_log *k)
 }
 
 
-/* Refusals: the kernel or system lacks what the mode needs. Returns 0, or fills why. */
 int repro_run_check_support(struct repro_run *run, char *why, size_t size)
 {
-	enum repro_mode_id id = repro_run_mode(run);
-
-	if (id == REPRO_PID_MAX && !kversion_at_least(&run->kernel, 6, 14)) {
-		snprintf(why, size,
-			 "kernel %s has one kernel.pid_max for the whole machine (it is per pid namespace only since "
-			 "6.14): filling it would make every fork on this machine fail, so this mode is not run",
-			 run->kernel.release);
-		return -ENOTSUP;
-	}
-	if (id == REPRO_MAP_COUNT) {
-		uint64_t max;
-
-		if (read_u64_once(NULL, AT_FDCWD, "/proc/sys/vm/max_map_count", &max) < 0) {
-			snprintf(why, size, "cannot read '/proc/sys/vm/max_map_count'");
-			return -ENOTSUP;
-		}
-		if (!run->o.count)
-			run->o.count = max + 4096;
-		if (max > run->m->count_max) {
-			snprintf(why, size,
-				 "vm.max_map_count is %llu here: reaching it would take over a million mappings "
-				 "(this mode stops at %llu)",
-				 (unsigned long long)max, (unsigned long long)run->m->count_max);
-			return -ENOTSUP;
-		}
-	}
-	return 0;
+	return run->m->check ? run->m->check(&run->kernel, &run->o, why, size) : 0;
 }
-
 
 static void describe_setup(struct repro_run *run)
 {
-	enum repro_mode_id id = repro_run_mode(run);
 	const struct sandbox_cgroup *c = run->cg >= 0 ? &run->sb.cg[run->cg] : NULL;
-	char sz[32];
 
 	if (c)
 		snprintf(run->setup[0], sizeof(run->setup[0]), "cgroup %s (%s %s)%s", c->dir, c->v2 ? "v2" : "v1",
 			 c->controller, run->place.own ? "" : ", under the nearest cgroup with the controller enabled");
-	switch (id) {
-	case REPRO_PID_MAX:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "a new pid namespace whose init sets its kernel.pid_max to %llu and forks until it fails",
-			 (unsigned long long)run->o.count);
-		break;
-	case REPRO_PIDS_CGROUP:
-		snprintf(run->setup[1], sizeof(run->setup[1]), "pids.max = %llu; the workload forks until fork fails",
-			 (unsigned long long)run->o.count);
-		break;
-	case REPRO_THREADS:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "pids.max = %llu; the workload creates threads until pthread_create fails",
-			 (unsigned long long)run->o.count);
-		break;
-	case REPRO_NPROC:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "uid %u with RLIMIT_NPROC = %llu (the cgroup only bounds and cleans up); it forks until fork fails",
-			 run->o.uid, (unsigned long long)run->o.count);
-		break;
-	case REPRO_DEAD_PIDNS_INIT:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "unshare(CLONE_NEWPID) without a forked init: the first child becomes the namespace's init and "
-			 "exits, then the workload forks again");
-		break;
-	case REPRO_RLIMIT_AS:
-	case REPRO_RLIMIT_DATA:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "%s soft limit = what the workload uses + %s; it mallocs 1 MiB at a time until malloc returns NULL",
-			 id == REPRO_RLIMIT_AS ? "RLIMIT_AS" : "RLIMIT_DATA", human_bytes(run->o.size, sz, sizeof(sz)));
-		break;
-	case REPRO_MAP_COUNT:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "the workload maps one page at a time (at most %llu) until mmap fails",
-			 (unsigned long long)run->o.count);
-		break;
-	case REPRO_OOM_CGROUP:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "memory limit %s, no swap; a holder fills it to about 1 MiB under the limit, then an allocator "
-			 "(oom_score_adj 1000) touches 1 MiB at a time until the OOM killer kills it",
-			 human_bytes(run->o.size, sz, sizeof(sz)));
-		break;
-	case REPRO_COMMIT:
-		snprintf(run->setup[1], sizeof(run->setup[1]),
-			 "vm.overcommit_memory is %llu (left as it is); one private writable mapping larger than RAM + "
-			 "swap and CommitLimit is requested and never touched",
-			 (unsigned long long)run->overcommit);
-		break;
-	case REPRO_NMODES:
-		break;
-	}
+	run->m->describe(run->m, &run->o, run->overcommit, run->setup[1], sizeof(run->setup[1]));
 }
-
 
 int repro_run_sandbox(struct repro_run *run, char *why, size_t size)
 {
 	struct hr_root root;
 	int placed;
 
-	enum repro_mode_id id = repro_run_mode(run);
 	const char *ctl = run->m->controller;
 	char num[32];
 	int r;
@@ -263,10 +176,7 @@ int repro_run_sandbox(struct repro_run *run, char *why, size_t size)
 	run->cg = r;
 	if (strcmp(ctl, "pids") == 0) {
 		/* the mode's own limit for pids-cgroup and threads; elsewhere a bound well above what the mode makes */
-		uint64_t max = id == REPRO_PIDS_CGROUP || id == REPRO_THREADS ? run->o.count
-			       : id == REPRO_PID_MAX			     ? run->o.count + 64
-			       : id == REPRO_NPROC			     ? 2 * run->o.count + 64
-									     : 64;
+		uint64_t max = run->m->pids_per_count * run->o.count + run->m->pids_extra;
 
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)max);
 		r = sandbox_cgroup_write(&run->sb, run->cg, "pids.max", num);
@@ -303,7 +213,7 @@ int repro_run_workload(struct repro_run *run, unsigned wait_s, char *why, size_t
 	pid_t w, parent = getpid();
 	size_t got = 0;
 
-	if (repro_run_mode(run) == REPRO_OOM_CGROUP)
+	if (run->m->ends_in_kill)
 		oom_log_start(&run->klog);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		snprintf(why, size, "cannot create a pipe: %s", strerror(errno));
@@ -385,29 +295,13 @@ static void find_scope(struct repro_run *run)
 {
 	struct scope where = scope_system();
 
-	switch (repro_run_mode(run)) {
-	case REPRO_PID_MAX:
-		where = scope_pidns(ns_of(run->res.subject, "pid"));
-		break;
-	case REPRO_DEAD_PIDNS_INIT:
-		where = scope_pidns(ns_of(run->res.subject, "pid_for_children"));
-		break;
-	case REPRO_PIDS_CGROUP:
-	case REPRO_THREADS:
-	case REPRO_OOM_CGROUP:
-		where = scope_cgroup(run->sb.cg[run->cg].path);
-		break;
-	case REPRO_NPROC:
-		where = scope_user(run->o.uid);
-		break;
-	case REPRO_RLIMIT_AS:
-	case REPRO_RLIMIT_DATA:
-	case REPRO_MAP_COUNT:
-		where = scope_pid((int)run->res.subject);
-		break;
-	case REPRO_COMMIT:
-	case REPRO_NMODES:
-		break;
+	switch (run->m->where) {
+	case REPRO_AT_SYSTEM: break;
+	case REPRO_AT_CGROUP: where = scope_cgroup(run->sb.cg[run->cg].path); break;
+	case REPRO_AT_UID: where = scope_user(run->o.uid); break;
+	case REPRO_AT_PID: where = scope_pid((int)run->res.subject); break;
+	case REPRO_AT_PIDNS: where = scope_pidns(ns_of(run->res.subject, "pid")); break;
+	case REPRO_AT_CHILD_PIDNS: where = scope_pidns(ns_of(run->res.subject, "pid_for_children")); break;
 	}
 	scope_format(&where, run->scope, sizeof(run->scope));
 }
@@ -434,22 +328,23 @@ bool repro_run_named(const struct repro_run *run)
 	if (!run->named)
 		return false;
 	/* commit is reported for information unless overcommit mode 2 binds */
-	if (repro_run_mode(run) == REPRO_COMMIT)
+	if (run->m->informational)
 		return true;
 	return run->named->status == STATUS_CRITICAL;
 }
 
 enum repro_outcome repro_run_observe(struct repro_run *run)
 {
-	enum repro_mode_id id = repro_run_mode(run);
+	const struct repro_mode *m = run->m;
 
 	if (!run->got_result || run->res.err < 0)
 		return REPRO_SETUP_FAILED;
 	find_scope(run);
 	take_report(run);
-	if (id == REPRO_OOM_CGROUP)
+	if (m->ends_in_kill)
 		oom_log_collect(&run->klog, run->res.victim, run->sb.cg[run->cg].path);
-	if (id == REPRO_OOM_CGROUP ? run->res.note[0] != '\0' : run->res.err == 0 && id != REPRO_COMMIT)
+	/* a kill that did not come (a note says why), or a call that did not fail */
+	if (m->ends_in_kill ? run->res.note[0] != '\0' : run->res.err == 0 && !m->informational)
 		return REPRO_NO_FAILURE;
 	return repro_run_named(run) ? REPRO_NAMED : REPRO_NOT_NAMED;
 }

@@ -64,7 +64,6 @@ enum repro_outcome {
 };
 
 void repro_run_init(struct repro_run *run, const struct repro_mode *m, const volatile sig_atomic_t *stop);
-enum repro_mode_id repro_run_mode(const struct repro_run *run);
 
 /* Refuses what the kernel or system lacks (-ENOTSUP, why filled); may set run->o.count (map-count). */
 int repro_run_check_support(struct repro_run *run, char *why, size_t size);
