@@ -279,24 +279,11 @@ static uint64_t fixture_pidns_of(const struct hr_root *root, const struct snapsh
 	return probe_ns_inode(root, root->proc_fd, rel, NULL);
 }
 
-void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
+/* Each namespace's parent: where its init's parent lives (live: from the kernel; a tree: from its files). */
+static void link_parents(const struct hr_root *root, struct snapshot *snap, uint64_t own)
 {
-	uint64_t own = snap->sys.own_pidns ? snap->sys.own_pidns : PROC_PID_INIT_INO;
 	const struct tally *t = &snap->tally;
-	struct buf b;
 
-	pidns_add(snap, own);
-	/* in the order first seen */
-	for (size_t i = 0; i < t->ns.n; i++) {
-		const struct tally_ns *tn = TALLY_AT(&t->ns, const struct tally_ns, i);
-		struct pidns_info *ns = pidns_add(snap, tn->inode);
-
-		/* A namespace's init shows in NSpid (readable by all) as pid 1 at a level below the reader's */
-		if (tn->init_pid && !ns->init_pid)
-			ns->init_pid = tn->init_pid;
-		if (tn->max_nspid > ns->max_pid_seen)
-			ns->max_pid_seen = tn->max_nspid;
-	}
 	for (size_t i = 0; i < snap->npidns; i++) {
 		struct pidns_info *ns = &snap->pidns[i];
 		const struct tally_ns *tn = tally_ns_of(t, ns->inode);
@@ -314,7 +301,11 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		if (!ns->parent)
 			ns->parent = own;
 	}
-	/* depth, guarding against cycles in a hostile fixture */
+}
+
+/* Each namespace's depth below the reader's, guarding against cycles in a hostile fixture. */
+static void set_depths(struct snapshot *snap, uint64_t own)
+{
 	for (size_t i = 0; i < snap->npidns; i++) {
 		struct pidns_info *ns = &snap->pidns[i];
 		uint64_t cur = ns->inode;
@@ -330,7 +321,13 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		}
 		ns->depth = d;
 	}
-	/* every task holds a pid in its own namespace and in each one above it */
+}
+
+/* Every task holds a pid in its own namespace and in each one above it. */
+static void count_tasks(struct snapshot *snap, uint64_t own)
+{
+	const struct tally *t = &snap->tally;
+
 	for (size_t i = 0; i < t->ns.n; i++) {
 		const struct tally_ns *tn = TALLY_AT(&t->ns, const struct tally_ns, i);
 		uint64_t cur = tn->inode;
@@ -348,7 +345,13 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 			d++;
 		}
 	}
-	/* namespaces a process forks into although nothing lives in them: their init has exited */
+}
+
+/* Namespaces a process forks into although nothing lives in them: their init has exited. */
+static void mark_dead(struct snapshot *snap)
+{
+	const struct tally *t = &snap->tally;
+
 	for (size_t i = 0; i < t->forks_into.n; i++) {
 		const struct tally_forks_into *f = TALLY_AT(&t->forks_into, const struct tally_forks_into, i);
 		struct pidns_info *ns = snapshot_pidns(snap, f->inode);
@@ -371,8 +374,13 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		ns->dead = true;
 		ns->dead_holders += f->holders;
 	}
+}
 
-	/* each namespace's own pid_max: per namespace only since 6.14 (7863dcc72d0f) */
+/* Each namespace's own pid_max: per namespace only since 6.14 (7863dcc72d0f). */
+static void read_pid_maxes(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap, uint64_t own)
+{
+	struct buf b;
+
 	if (!kversion_at_least(&snap->sys.kernel, 6, 14))
 		return;
 	buf_init(&b);
@@ -403,4 +411,28 @@ void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, stru
 		}
 	}
 	buf_free(&b);
+}
+
+void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
+{
+	uint64_t own = snap->sys.own_pidns ? snap->sys.own_pidns : PROC_PID_INIT_INO;
+	const struct tally *t = &snap->tally;
+
+	pidns_add(snap, own);
+	/* in the order first seen */
+	for (size_t i = 0; i < t->ns.n; i++) {
+		const struct tally_ns *tn = TALLY_AT(&t->ns, const struct tally_ns, i);
+		struct pidns_info *ns = pidns_add(snap, tn->inode);
+
+		/* A namespace's init shows in NSpid (readable by all) as pid 1 at a level below the reader's */
+		if (tn->init_pid && !ns->init_pid)
+			ns->init_pid = tn->init_pid;
+		if (tn->max_nspid > ns->max_pid_seen)
+			ns->max_pid_seen = tn->max_nspid;
+	}
+	link_parents(root, snap, own);
+	set_depths(snap, own);
+	count_tasks(snap, own);
+	mark_dead(snap);
+	read_pid_maxes(root, opts, snap, own);
 }
