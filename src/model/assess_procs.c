@@ -164,6 +164,63 @@ static void nproc_durable(struct limit *l, const char *name, uint32_t uid, uint6
 	xfree(domain);
 }
 
+/* The user's RLIMIT_NPROC when some process has a finite one: the lowest applies to it, and the fixes. */
+static void user_nproc_limited(const struct snapshot *snap, struct limit *l, const struct user_acc *acc, const char *name)
+{
+	const struct tally_leaf *low = acc->lowest;
+	const struct rlim_value *hard = &low->nproc_hard;
+	char used[32], max[32];
+	uint64_t raise;
+
+	l->max = low->nproc_soft.value;
+	/* <= 5.13: processes >= rlimit fails; 5.14+ (ucounts): the incremented count > rlimit fails */
+	l->capacity = l->max;
+	raise = suggest_raise(l->max, l->used, 0);
+	l->source = xasprintf("%s (pid %d) has RLIMIT_NPROC (ulimit -u) %llu, the lowest among the user's "
+			      "processes; every task of the real uid counts against it",
+			      low->nproc_comm, low->nproc_pid, (unsigned long long)l->max);
+	l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
+			       "containers together); a process whose own limit is reached cannot fork",
+			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
+	if (hard->known && !hard->unlimited && hard->value <= l->max) {
+		fix_text(&l->fix_now, xasprintf("stop some of the user's processes, or restart %s (pid %d) with "
+						"a higher limit: its hard limit is %llu too, and raising a "
+						"hard limit needs CAP_SYS_RESOURCE",
+						low->nproc_comm, low->nproc_pid, (unsigned long long)hard->value));
+	} else if (hard->known && !hard->unlimited && hard->value < raise) {
+		fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d) to its hard limit (above that "
+						"needs CAP_SYS_RESOURCE), or stop some of the user's processes",
+						low->nproc_comm, low->nproc_pid));
+		fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid,
+			    (unsigned long long)hard->value);
+	} else {
+		fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d), or stop some of the user's "
+						"processes", low->nproc_comm, low->nproc_pid));
+		fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid, (unsigned long long)raise);
+	}
+	nproc_durable(l, name, acc->uid, raise);
+	fact_u64(l, FACT_LIMIT_PID, (uint64_t)low->nproc_pid);
+	fact_u64(l, FACT_LIMITED_PROCESSES, acc->subject_processes);
+	{
+		unsigned group_rules;
+		const struct limits_rule *r = limits_rule_for(snap, name, acc->uid, "nproc", &group_rules);
+		char *text;
+
+		if (r) {
+			str_appendf(&l->source, "; login sessions of this user get %s from %s line %d ('%s %s "
+				    "nproc %s'), services take their unit's LimitNPROC=",
+				    r->value, r->file, r->line, r->domain, r->type, r->value);
+			text = xasprintf("%s:%d", r->file, r->line);
+			fact_str(l, FACT_CONFIGURED_IN, text);
+			xfree(text);
+			fact_str(l, FACT_CONFIGURED_VALUE, r->value);
+		} else if (group_rules) {
+			str_appendf(&l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
+				    "to its login sessions", group_rules, group_rules == 1 ? "" : "s");
+		}
+	}
+}
+
 void assess_users(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
 	struct consumers *c = &a->consumers;
@@ -180,7 +237,7 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 	for (size_t i = 0; i < n; i++) {
 		const struct user_acc *acc = &u[i];
 		const char *name = snapshot_user_name(snap, acc->uid);
-		char used[32], max[32];
+		char used[32];
 		struct limit *l;
 
 		/* no process whose limit applies could be read: nothing can be said (the reason is listed) */
@@ -220,59 +277,7 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 			fix_text(&l->fix_durable, xstrdup("nothing to do"));
 			continue;
 		}
-		{
-			const struct tally_leaf *low = acc->lowest;
-			const struct rlim_value *hard = &low->nproc_hard;
-			uint64_t raise;
-
-			l->max = low->nproc_soft.value;
-			/* <= 5.13: processes >= rlimit fails; 5.14+ (ucounts): the incremented count > rlimit fails */
-			l->capacity = l->max;
-			raise = suggest_raise(l->max, l->used, 0);
-			l->source = xasprintf("%s (pid %d) has RLIMIT_NPROC (ulimit -u) %llu, the lowest among the user's "
-					      "processes; every task of the real uid counts against it",
-					      low->nproc_comm, low->nproc_pid, (unsigned long long)l->max);
-			l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
-					       "containers together); a process whose own limit is reached cannot fork",
-					       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
-			if (hard->known && !hard->unlimited && hard->value <= l->max) {
-				fix_text(&l->fix_now, xasprintf("stop some of the user's processes, or restart %s (pid %d) with "
-								"a higher limit: its hard limit is %llu too, and raising a "
-								"hard limit needs CAP_SYS_RESOURCE",
-								low->nproc_comm, low->nproc_pid, (unsigned long long)hard->value));
-			} else if (hard->known && !hard->unlimited && hard->value < raise) {
-				fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d) to its hard limit (above that "
-								"needs CAP_SYS_RESOURCE), or stop some of the user's processes",
-								low->nproc_comm, low->nproc_pid));
-				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid,
-					    (unsigned long long)hard->value);
-			} else {
-				fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d), or stop some of the user's "
-								"processes", low->nproc_comm, low->nproc_pid));
-				fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid, (unsigned long long)raise);
-			}
-			nproc_durable(l, name, acc->uid, raise);
-			fact_u64(l, FACT_LIMIT_PID, (uint64_t)low->nproc_pid);
-			fact_u64(l, FACT_LIMITED_PROCESSES, acc->subject_processes);
-			{
-				unsigned group_rules;
-				const struct limits_rule *r = limits_rule_for(snap, name, acc->uid, "nproc", &group_rules);
-				char *text;
-
-				if (r) {
-					str_appendf(&l->source, "; login sessions of this user get %s from %s line %d ('%s %s "
-						    "nproc %s'), services take their unit's LimitNPROC=",
-						    r->value, r->file, r->line, r->domain, r->type, r->value);
-					text = xasprintf("%s:%d", r->file, r->line);
-					fact_str(l, FACT_CONFIGURED_IN, text);
-					xfree(text);
-					fact_str(l, FACT_CONFIGURED_VALUE, r->value);
-				} else if (group_rules) {
-					str_appendf(&l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
-						    "to its login sessions", group_rules, group_rules == 1 ? "" : "s");
-				}
-			}
-		}
+		user_nproc_limited(snap, l, acc, name);
 	}
 	xfree(u);
 }
