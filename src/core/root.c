@@ -105,10 +105,39 @@ static void walk_up_to(struct walk *w, int depth)
 		close(w->stack[w->depth--]);
 }
 
+/*
+ * Follows the symbolic link fd (an O_PATH descriptor of the component just looked at, closed here):
+ * rest becomes the link's text followed by next, the part of the path after the link (it lies in
+ * rest). An absolute link starts again at the root, and only inside it. Returns 0, or -errno.
+ */
+static int follow_link(int fd, const char *next, char *rest, size_t rest_size, struct walk *w, bool in_root, int *links)
+{
+	char link[PATH_MAX];
+	size_t tail = strlen(next);
+	ssize_t len = -1;
+
+	errno = ELOOP;
+	if (++*links <= ROOT_MAX_LINKS)
+		len = readlinkat(fd, "", link, sizeof(link));
+	close(fd);
+	if (len <= 0 || (size_t)len >= sizeof(link))
+		return len < 0 ? -errno : len == 0 ? -ENOENT : -ENAMETOOLONG;
+	if (link[0] == '/') {
+		if (!in_root)
+			return -HR_EOUTSIDE;
+		walk_up_to(w, 0);
+	}
+	if ((size_t)len + tail + 1 > rest_size)
+		return -ENAMETOOLONG;
+	memmove(rest + len, next, tail + 1);
+	memcpy(rest, link, (size_t)len);
+	return 0;
+}
+
 int root_resolve_fallback(int root_fd, int dirfd, const char *rel, int flags)
 {
 	bool in_root = dirfd == root_fd;
-	char rest[PATH_MAX], link[PATH_MAX], name[NAME_MAX + 1];
+	char rest[PATH_MAX], name[NAME_MAX + 1];
 	struct walk w = { .depth = 0 };
 	int links = 0, r;
 	char *p = rest;
@@ -169,31 +198,9 @@ int root_resolve_fallback(int root_fd, int dirfd, const char *rel, int flags)
 			break;
 		}
 		if (S_ISLNK(st.st_mode) && !(last && !dir_slash && (flags & O_NOFOLLOW))) {
-			size_t tail = strlen(next);
-			ssize_t len = -1;
-
-			errno = ELOOP;
-			if (++links <= ROOT_MAX_LINKS)
-				len = readlinkat(fd, "", link, sizeof(link));
-			close(fd);
-			if (len <= 0 || (size_t)len >= sizeof(link)) {
-				r = len < 0 ? -errno : len == 0 ? -ENOENT : -ENAMETOOLONG;
+			r = follow_link(fd, next, rest, sizeof(rest), &w, in_root, &links);
+			if (r < 0)
 				break;
-			}
-			if (link[0] == '/') {
-				if (!in_root) {
-					r = -HR_EOUTSIDE;
-					break;
-				}
-				walk_up_to(&w, 0);
-			}
-			if ((size_t)len + tail + 1 > sizeof(rest)) {
-				r = -ENAMETOOLONG;
-				break;
-			}
-			/* the rest of the path now follows the link's text */
-			memmove(rest + len, next, tail + 1);
-			memcpy(rest, link, (size_t)len);
 			p = rest;
 			continue;
 		}
