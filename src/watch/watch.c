@@ -23,6 +23,7 @@
 #include "core/oom_adj.h"
 #include "core/replace.h"
 #include "core/strtab.h"
+#include "core/text.h"
 #include "parse/kernel_line.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
@@ -569,22 +570,20 @@ static void kernel_events(struct watch *w)
 
 /* ---- metrics ---- */
 
+/* The daemon's resident size (statm's second field, in pages); read in the tick, from its arena. */
 static uint64_t resident_bytes(void)
 {
-	char b[128];
-	unsigned long long size, rss;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	struct buf b;
+	uint64_t size, rss = 0;
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, b, sizeof(b) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	b[n] = '\0';
-	if (sscanf(b, "%llu %llu", &size, &rss) != 2)
-		return 0;
+	buf_init(&b);
+	if (read_file_at(NULL, AT_FDCWD, "/proc/self/statm", &b) > 0) {
+		const char *p = b.data, *end = b.data + b.len;
+
+		if (parse_u64(&p, end, &size) < 0 || parse_u64(&p, end, &rss) < 0)
+			rss = 0;
+	}
+	buf_free(&b);
 	return rss * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
