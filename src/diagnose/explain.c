@@ -418,6 +418,8 @@ void explain_log_feed(void *scan, const struct kmsg_record *r, const char *t)
 			s->ev->commit_refused_usec = r->usec;
 		}
 		break;
+	case KLINE_OOM:         /* headroom oom reads these */
+	case KLINE_MEMCG_USAGE:
 	case KLINE_OTHER:
 		break;
 	}

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "model/scope.h"
+#include "parse/kernel_line.h"
 #include "parse/kmsg.h"
 
 static void start_kill(struct oom_history *h)
@@ -84,10 +85,10 @@ void oom_history_add(struct oom_history *h, const struct oom_line *l, uint64_t u
 
 void oom_history_feed(void *ctx, const struct kmsg_record *r, const char *text)
 {
-	struct oom_line l;
+	struct kernel_line l;
 
-	if (oom_line_parse(text, strlen(text), &l) == 0)
-		oom_history_add(ctx, &l, r->usec);
+	if (kernel_line_classify(text, strlen(text), &l) == KLINE_OOM)
+		oom_history_add(ctx, &l.oom, r->usec);
 }
 
 void oom_history_free(struct oom_history *h)

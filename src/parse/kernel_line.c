@@ -40,6 +40,7 @@ enum kernel_line_kind kernel_line_classify(const char *text, size_t len, struct 
 	static const char rejected[] = "cgroup: fork rejected by pids controller in ";
 	static const char mmap[] = "mmap: ", vmdata[] = "): VmData ", ulimit[] = " exceed data ulimit ";
 	static const char commit[] = "__vm_enough_memory: pid: ";
+	static const char usage[] = "memory: usage ";
 
 	memset(ret, 0, sizeof(*ret));
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\0'))
@@ -73,6 +74,11 @@ enum kernel_line_kind kernel_line_classify(const char *text, size_t len, struct 
 			ret->kind = KLINE_COMMIT_REFUSED;
 			ret->pid = pid;
 		}
+		return ret->kind;
 	}
+	if (starts(text, len, usage, sizeof(usage) - 1))
+		ret->kind = KLINE_MEMCG_USAGE;
+	else if (oom_line_parse(text, len, &ret->oom) == 0)
+		ret->kind = KLINE_OOM;
 	return ret->kind;
 }

@@ -4,11 +4,13 @@
 
 #include <stddef.h>
 
+#include "parse/oom_log.h"
+
 /*
- * The kernel log lines that say a limit refused something, other than the OOM killer's (parse/oom_log.h).
- * One classifier for explain, repro and watch, so that they agree on what a line says. Each format is
- * matched at the start of the message, where the kernel puts it: a line that merely contains the words
- * (a program writing to /dev/kmsg, say) is not taken for it.
+ * The kernel log lines headroom reads: those that say a limit refused something, and the OOM killer's
+ * (parsed by parse/oom_log.c). One classifier for explain, oom, repro and watch, so that they agree on
+ * what a line says. Each format is matched at the start of the message, where the kernel puts it: a
+ * line that merely contains the words (a program writing to /dev/kmsg, say) is not taken for it.
  */
 enum kernel_line_kind {
 	KLINE_OTHER,
@@ -18,6 +20,10 @@ enum kernel_line_kind {
 	KLINE_DATA_ULIMIT,
 	/* mm/util.c, __vm_enough_memory(): "__vm_enough_memory: pid: PID, comm: COMM, bytes: N not enough ..." */
 	KLINE_COMMIT_REFUSED,
+	/* mm/oom_kill.c: one of the OOM killer's lines (struct oom_line says which) */
+	KLINE_OOM,
+	/* mm/memcontrol.c, printed with a memory cgroup's OOM report: "memory: usage NkB, limit NkB, failcnt N" */
+	KLINE_MEMCG_USAGE,
 };
 
 struct kernel_line {
@@ -25,6 +31,7 @@ struct kernel_line {
 	const char *path;  /* KLINE_FORK_REJECTED: the forking task's cgroup, into the text; not terminated */
 	size_t path_len;
 	int pid;           /* KLINE_DATA_ULIMIT, KLINE_COMMIT_REFUSED: the process refused */
+	struct oom_line oom; /* KLINE_OOM */
 };
 
 /* Classifies one message (its text, without the /dev/kmsg header). Always fills *ret; returns its kind. */

@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/human.h"
 #include "core/root.h"
+#include "parse/kernel_line.h"
 #include "parse/kmsg.h"
 #include "parse/oom_log.h"
 #include "probe/probe.h"
@@ -89,23 +90,29 @@ static void oom_log_start(struct repro_oom_log *k)
 /* A log line about the sandbox's kill: the OOM killer's lines for the allocator or the sandbox's cgroup. */
 static bool oom_line_about(const char *t, pid_t victim, const char *cg_path)
 {
-	struct oom_line l;
+	struct kernel_line k;
 
-	if (oom_line_parse(t, strlen(t), &l) < 0)
-		return strncmp(t, "memory: usage", 13) == 0; /* the memcg's usage, printed with the header */
-	switch (l.kind) {
+	switch (kernel_line_classify(t, strlen(t), &k)) {
+	case KLINE_MEMCG_USAGE:
+		return true; /* the memcg's usage, printed with the header */
+	case KLINE_OOM:
+		break;
+	default:
+		return false;
+	}
+	switch (k.oom.kind) {
 	case OOM_LINE_INVOKED:
-		return strcmp(l.comm, "repro-alloc") == 0;
+		return strcmp(k.oom.comm, "repro-alloc") == 0;
 	case OOM_LINE_SUMMARY:
 	case OOM_LINE_TASK_IN:
 	case OOM_LINE_GROUP:
-		return strcmp(l.oom_memcg, cg_path) == 0;
+		return strcmp(k.oom.oom_memcg, cg_path) == 0;
 	case OOM_LINE_SELECTED:
 	case OOM_LINE_KILLED:
 	case OOM_LINE_REAPED:
 		break;
 	}
-	return l.pid == victim;
+	return k.oom.pid == victim;
 }
 
 /* Reads the records written since kernel_log_start(), keeping those about the sandbox's OOM kill. */

@@ -528,13 +528,15 @@ static void kernel_events(struct watch *w)
 {
 	char text[1024], when[64], path[sizeof(text)];
 	struct kmsg_record r;
-	struct oom_line ol;
 	struct kernel_line kl;
+	const struct oom_line *ol = &kl.oom;
 
 	/* bounded per call: a flood of records cannot hold the loop */
 	for (int i = 0; i < 256 && kernel_log_next(&w->klog, &r, text, sizeof(text)) > 0; i++) {
 		human_log_time(r.usec, w->boot_epoch, when, sizeof(when));
-		if (kernel_line_classify(text, strlen(text), &kl) == KLINE_FORK_REJECTED) {
+		enum kernel_line_kind kind = kernel_line_classify(text, strlen(text), &kl);
+
+		if (kind == KLINE_FORK_REJECTED) {
 			snprintf(path, sizeof(path), "%.*s", (int)kl.path_len, kl.path);
 			w->stats.kernel_events[WEVENT_FORK_REJECTED]++;
 			watch_log("fork-rejected: kernel log at %s: the pids controller rejected a fork in cgroup %s (the "
@@ -543,26 +545,26 @@ static void kernel_events(struct watch *w)
 			note_event(w, LIMIT_CGROUP_PIDS, path, "forks rejected in cgroup %s", path);
 			continue;
 		}
-		if (oom_line_parse(text, strlen(text), &ol) < 0)
+		if (kind != KLINE_OOM)
 			continue;
-		if (ol.kind == OOM_LINE_SUMMARY) {
-			w->summary = ol;
+		if (ol->kind == OOM_LINE_SUMMARY) {
+			w->summary = *ol;
 			w->have_summary = true;
-		} else if (ol.kind == OOM_LINE_KILLED) {
-			bool s = w->have_summary && w->summary.pid == ol.pid;
+		} else if (ol->kind == OOM_LINE_KILLED) {
+			bool s = w->have_summary && w->summary.pid == ol->pid;
 			char rss[32], uid[24];
 
 			w->stats.kernel_events[WEVENT_OOM_KILL]++;
-			if (ol.has_uid)
-				snprintf(uid, sizeof(uid), ", uid %u", ol.uid);
+			if (ol->has_uid)
+				snprintf(uid, sizeof(uid), ", uid %u", ol->uid);
 			else
 				uid[0] = '\0';
 			watch_log("oom: kernel log at %s: killed %s (pid %d%s) with %s anonymous memory resident%s%s%s%s%s",
-				  when, ol.comm, ol.pid, uid, human_bytes(ol.anon_rss_kib * 1024, rss, sizeof(rss)),
+				  when, ol->comm, ol->pid, uid, human_bytes(ol->anon_rss_kib * 1024, rss, sizeof(rss)),
 				  s ? " in cgroup " : "", s ? w->summary.task_memcg : "", s ? " (" : "", s ? w->summary.constraint : "",
 				  s ? ")" : "");
 			note_event(w, s ? LIMIT_CGROUP_MEMORY : LIMIT_MEMORY, s ? w->summary.oom_memcg : NULL,
-				   "the OOM killer killed %s (pid %d)", ol.comm, ol.pid);
+				   "the OOM killer killed %s (pid %d)", ol->comm, ol->pid);
 			w->have_summary = false;
 		}
 	}

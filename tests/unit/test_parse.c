@@ -466,6 +466,14 @@ static void kernel_lines(void)
 	t = "__vm_enough_memory: pid: 99999999, comm: hog";
 	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OTHER);
 	CHECK(kernel_line_classify("", 0, &k) == KLINE_OTHER);
+	/* the OOM killer's lines go through the same entry, parsed by oom_line_parse */
+	t = "Memory cgroup out of memory: Killed process 4242 (java) total-vm:4304kB, anon-rss:2836kB, file-rss:268kB, "
+	    "shmem-rss:0kB, UID:1000 pgtables:40kB oom_score_adj:1000";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OOM && k.oom.kind == OOM_LINE_KILLED && k.oom.pid == 4242);
+	t = "memory: usage 65536kB, limit 65536kB, failcnt 77";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_MEMCG_USAGE);
+	t = "myapp: Killed process 1 (init)";
+	CHECK(kernel_line_classify(t, strlen(t), &k) == KLINE_OTHER);
 }
 
 int main(void)
