@@ -170,24 +170,21 @@ static int print_explanation(const struct explain_view *v, bool json, bool color
 	return status;
 }
 
-int cmd_explain(int argc, char **argv)
+/* What the command line says: where it failed, what failed, how to print it. */
+struct explain_args {
+	const char *color, *op_arg, *errno_arg, *cgroup_arg, *root_path;
+	bool json, have_uid, no_fork;
+	uint64_t pid, uid;
+	int first_word;   /* argv index of the message's first word */
+};
+
+/* Reads the options. Returns -1 to go on, or the exit status to end with (after saying why). */
+static int parse_args(int argc, char **argv, struct explain_args *ret)
 {
-	struct probe_opts popts = { .no_fork = false, .map_counts = true, .memcg = true };
-	struct thresholds th = THRESHOLDS_DEFAULT;
-	struct explain_context ctx = { 0 };
 	const char *color = "auto", *op_arg = NULL, *errno_arg = NULL, *cgroup_arg = NULL, *root_path = "/";
-	bool json = false, have_uid = false;
+	bool json = false, have_uid = false, no_fork = false;
 	uint64_t pid = 0, uid = 0;
-	struct failure_msg m;
-	struct log_evidence log;
-	struct explanation e;
-	const struct proc_info *p = NULL;
-	struct hr_root root;
-	struct snapshot snap;
-	struct assessment a;
-	struct buf msg;
-	enum failure_op op;
-	int c, status, err, all_argc = argc;
+	int c;
 
 	argc = options_end(argc, argv);
 	opterr = 0;
@@ -218,7 +215,7 @@ int cmd_explain(int argc, char **argv)
 		case 'e': errno_arg = optarg; break;
 		case 'j': json = true; break;
 		case 'r': root_path = optarg; break;
-		case OPT_NO_FORK: popts.no_fork = true; break;
+		case OPT_NO_FORK: no_fork = true; break;
 		case OPT_COLOR:
 			if (cli_color_option(optarg, &color) < 0)
 				return EXIT_UNKNOWN;
@@ -227,18 +224,50 @@ int cmd_explain(int argc, char **argv)
 			return cli_common_option(c, argv, "headroom explain", usage_text);
 		}
 	}
+	*ret = (struct explain_args){ color, op_arg, errno_arg, cgroup_arg, root_path, json, have_uid, no_fork, pid, uid, optind };
+	return -1;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	struct probe_opts popts = { .no_fork = false, .map_counts = true, .memcg = true };
+	struct thresholds th = THRESHOLDS_DEFAULT;
+	struct explain_context ctx = { 0 };
+	struct explain_args args = { 0 };
+	const char *cgroup_arg, *root_path;
+	bool json;
+	uint64_t pid;
+	struct failure_msg m;
+	struct log_evidence log;
+	struct explanation e;
+	const struct proc_info *p = NULL;
+	struct hr_root root;
+	struct snapshot snap;
+	struct assessment a;
+	struct buf msg;
+	enum failure_op op;
+	int status, err;
+
+	status = parse_args(argc, argv, &args);
+	if (status >= 0)
+		return status;
+	popts.no_fork = args.no_fork;
+	cgroup_arg = args.cgroup_arg;
+	root_path = args.root_path;
+	json = args.json;
+	pid = args.pid;
 	/* the message: the words after the options, then those from the message on (argv stays in order past argc) */
 	buf_init(&msg);
-	for (int i = optind; i < all_argc; i++) {
+	for (int i = args.first_word; i < argc; i++) {
 		if (msg.len)
 			buf_addc(&msg, ' ');
 		buf_adds(&msg, argv[i]);
 	}
-	if (what_failed(&msg, op_arg, errno_arg, &m, &op, &err) < 0) {
+	if (what_failed(&msg, args.op_arg, args.errno_arg, &m, &op, &err) < 0) {
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (strcmp(root_path, "/") != 0 && !pid && !have_uid && !cgroup_arg) {
+	if (strcmp(root_path, "/") != 0 && !pid && !args.have_uid && !cgroup_arg) {
 		cli_error("with --root, say where it failed: --pid, --user or --cgroup");
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
@@ -248,7 +277,7 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	/* the context: what was given, or this process (the shell's own, with exec) */
-	if (!pid && !have_uid && !cgroup_arg)
+	if (!pid && !args.have_uid && !cgroup_arg)
 		pid = (uint64_t)getpid();
 	/* its maps are counted whatever their size; the others' only where they could reach the warning */
 	popts.focus_pid = (int)pid;
@@ -258,9 +287,9 @@ int cmd_explain(int argc, char **argv)
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
 	{
-		uint32_t uid32 = (uint32_t)uid;
+		uint32_t uid32 = (uint32_t)args.uid;
 
-		p = explain_context_build(&snap, (int)pid, have_uid ? &uid32 : NULL, cgroup_arg, &ctx);
+		p = explain_context_build(&snap, (int)pid, args.have_uid ? &uid32 : NULL, cgroup_arg, &ctx);
 	}
 	if (pid && !p && !json)
 		cli_error("no process %llu now: its own limits cannot be read, the others are checked",
@@ -274,7 +303,7 @@ int cmd_explain(int argc, char **argv)
 	explain(&snap, &a, &ctx, &log, op, err, &e);
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log }, json,
-				   cli_use_color(color, STDOUT_FILENO));
+				   cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);
 out:
 	assessment_free(&a);
