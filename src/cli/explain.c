@@ -174,7 +174,8 @@ static int print_explanation(const struct explain_view *v, bool json, bool color
 struct explain_args {
 	const char *color, *op_arg, *errno_arg, *cgroup_arg, *root_path;
 	bool json, have_uid, no_fork;
-	uint64_t pid, uid;
+	uint64_t pid;
+	uint32_t uid;
 	int first_word;   /* argv index of the message's first word */
 };
 
@@ -224,7 +225,8 @@ static int parse_args(int argc, char **argv, struct explain_args *ret)
 			return cli_common_option(c, argv, "headroom explain", usage_text);
 		}
 	}
-	*ret = (struct explain_args){ color, op_arg, errno_arg, cgroup_arg, root_path, json, have_uid, no_fork, pid, uid, optind };
+	*ret = (struct explain_args){ color, op_arg, errno_arg, cgroup_arg, root_path, json,
+				      have_uid, no_fork, pid, (uint32_t)uid, optind };
 	return -1;
 }
 
@@ -234,8 +236,7 @@ int cmd_explain(int argc, char **argv)
 	struct thresholds th = THRESHOLDS_DEFAULT;
 	struct explain_context ctx = { 0 };
 	struct explain_args args = { 0 };
-	const char *cgroup_arg, *root_path;
-	bool json;
+	bool where_given;
 	uint64_t pid;
 	struct failure_msg m;
 	struct log_evidence log;
@@ -252,10 +253,8 @@ int cmd_explain(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	popts.no_fork = args.no_fork;
-	cgroup_arg = args.cgroup_arg;
-	root_path = args.root_path;
-	json = args.json;
 	pid = args.pid;
+	where_given = args.pid || args.have_uid || args.cgroup_arg;
 	/* the message: the words after the options, then those from the message on (argv stays in order past argc) */
 	buf_init(&msg);
 	for (int i = args.first_word; i < argc; i++) {
@@ -267,17 +266,17 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (strcmp(root_path, "/") != 0 && !pid && !args.have_uid && !cgroup_arg) {
+	if (strcmp(args.root_path, "/") != 0 && !where_given) {
 		cli_error("with --root, say where it failed: --pid, --user or --cgroup");
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (cli_open_root(&root, root_path) < 0) {
+	if (cli_open_root(&root, args.root_path) < 0) {
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
 	/* the context: what was given, or this process (the shell's own, with exec) */
-	if (!pid && !args.have_uid && !cgroup_arg)
+	if (!where_given)
 		pid = (uint64_t)getpid();
 	/* its maps are counted whatever their size; the others' only where they could reach the warning */
 	popts.focus_pid = (int)pid;
@@ -286,23 +285,19 @@ int cmd_explain(int argc, char **argv)
 	probe_snapshot(&root, &popts, &snap);
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
-	{
-		uint32_t uid32 = (uint32_t)args.uid;
-
-		p = explain_context_build(&snap, (int)pid, args.have_uid ? &uid32 : NULL, cgroup_arg, &ctx);
-	}
-	if (pid && !p && !json)
+	p = explain_context_build(&snap, (int)pid, args.have_uid ? &args.uid : NULL, args.cgroup_arg, &ctx);
+	if (pid && !p && !args.json)
 		cli_error("no process %llu now: its own limits cannot be read, the others are checked",
 			  (unsigned long long)pid);
-	if (cgroup_arg && !probe_cgroup_exists(&root, &snap, cgroup_arg)) {
-		cli_error("no cgroup '%s' in the cgroup hierarchies of '%s'", cgroup_arg, root_path);
+	if (args.cgroup_arg && !probe_cgroup_exists(&root, &snap, args.cgroup_arg)) {
+		cli_error("no cgroup '%s' in the cgroup hierarchies of '%s'", args.cgroup_arg, args.root_path);
 		status = EXIT_UNKNOWN;
 		goto out;
 	}
 	read_kernel_log(&root, &ctx, &log);
 	explain(&snap, &a, &ctx, &log, op, err, &e);
 
-	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log }, json,
+	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log }, args.json,
 				   cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);
 out:

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
+#include "core/root.h"
 #include "core/text.h"
 
 static void adj_path(int pid, char *out, size_t size)
@@ -35,24 +37,19 @@ int oom_adj_write(int pid, int value)
 
 int oom_adj_read(int pid, int *ret_value)
 {
-	char path[48], b[16];
-	const char *p = b;
+	char path[48];
+	struct buf b;
 	int64_t v;
 	ssize_t n;
-	int fd;
 
 	adj_path(pid, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, b, sizeof(b) - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
+	buf_init(&b);
+	n = read_file_at(NULL, AT_FDCWD, path, &b);
+	if (n >= 0 && (parse_i64_str(b.data, b.len, &v) < 0 || v < -1000 || v > 1000))
+		n = -EINVAL;
+	buf_free(&b);
 	if (n < 0)
 		return (int)n;
-	if (parse_i64(&p, b + n, &v) < 0 || v < -1000 || v > 1000)
-		return -EINVAL;
 	*ret_value = (int)v;
 	return 0;
 }

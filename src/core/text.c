@@ -99,6 +99,24 @@ int parse_u64_str(const char *s, size_t len, uint64_t *ret)
 	return 0;
 }
 
+int parse_i64_str(const char *s, size_t len, int64_t *ret)
+{
+	const char *p = s, *end = s + len;
+	int64_t v;
+	int r;
+
+	r = parse_i64(&p, end, &v);
+	if (r < 0)
+		return r;
+	skip_blanks(&p, end);
+	if (p < end && *p == '\n')
+		p++;
+	if (p != end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 int parse_hex_u64(const char **p, const char *end, uint64_t *ret)
 {
 	const char *s;

@@ -37,6 +37,8 @@ int parse_i64(const char **p, const char *end, int64_t *ret);
 
 /* Parses a whole string (trailing blanks and one newline allowed) as an unsigned decimal. */
 int parse_u64_str(const char *s, size_t len, uint64_t *ret);
+/* The same for a signed number: "-1\n" is -1. */
+int parse_i64_str(const char *s, size_t len, int64_t *ret);
 
 /* Parses an unsigned hexadecimal (no 0x) at [*p, end), skipping leading blanks. */
 int parse_hex_u64(const char **p, const char *end, uint64_t *ret);

@@ -63,7 +63,7 @@ static struct cause *add_cause(struct explanation *e, enum limit_id id, struct s
 	c = &e->causes[e->ncauses++];
 	memset(c, 0, sizeof(*c));
 	c->id = id;
-	c->scope = scope_str(&where);
+	c->scope = scope_str(where);
 	c->order = order;
 	return c;
 }

@@ -84,7 +84,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 
 		v = xcalloc(1, sizeof(*v));
 		d = &v[n++];
-		d->scope = scope_str(&(struct scope){ .kind = SCOPE_SYSTEM });
+		d->scope = scope_str(scope_system());
 		d->subject = xstrdup("the whole machine");
 		d->limit_bytes = (mi->kib[MEMINFO_MEM_TOTAL] + mi->kib[MEMINFO_SWAP_TOTAL]) * 1024;
 		d->usage_bytes = d->limit_bytes -
@@ -107,7 +107,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		d = &v[n++];
 		memset(d, 0, sizeof(*d));
-		d->scope = scope_str(&(struct scope){ .kind = SCOPE_CGROUP, .path = c->path });
+		d->scope = scope_str(scope_cgroup(c->path));
 		d->subject = xasprintf("cgroup %s", c->path);
 		d->limit_bytes = c->mem_max_bytes;
 		d->usage_bytes = c->mem_usage_bytes.known ? c->mem_usage_bytes.v : 0;

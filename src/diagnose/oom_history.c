@@ -65,18 +65,17 @@ void oom_history_add(struct oom_history *h, const struct oom_line *l, uint64_t u
 			k->uid = h->summary.uid;
 		}
 		if (strcmp(h->summary.constraint, "CONSTRAINT_MEMCG") == 0 && h->summary.oom_memcg[0])
-			scope_format(&(struct scope){ .kind = SCOPE_CGROUP, .path = h->summary.oom_memcg }, k->scope,
-				     sizeof(k->scope));
+			scope_format(scope_cgroup(h->summary.oom_memcg), k->scope, sizeof(k->scope));
 		else
-			scope_format(&(struct scope){ .kind = SCOPE_SYSTEM }, k->scope, sizeof(k->scope));
+			scope_format(scope_system(), k->scope, sizeof(k->scope));
 	} else if (strcmp(l->msg, "Memory cgroup out of memory") == 0 || h->has_task_in) {
 		snprintf(k->constraint, sizeof(k->constraint), "CONSTRAINT_MEMCG");
-		scope_format(&(struct scope){ .kind = SCOPE_CGROUP, .unknown = !h->has_task_in, .path = h->limit_path },
-			     k->scope, sizeof(k->scope));
+		scope_format(h->has_task_in ? scope_cgroup(h->limit_path) : scope_unknown(SCOPE_CGROUP), k->scope,
+			     sizeof(k->scope));
 		if (h->has_task_in)
 			snprintf(k->victim_cgroup, sizeof(k->victim_cgroup), "%s", h->task_path);
 	} else {
-		scope_format(&(struct scope){ .kind = SCOPE_SYSTEM }, k->scope, sizeof(k->scope));
+		scope_format(scope_system(), k->scope, sizeof(k->scope));
 	}
 	/* with memory.oom.group every task of the cgroup gets a "Killed process" line: keep the context */
 	if (!k->group)

@@ -413,8 +413,8 @@ bool per_process_closer(double pa, int pida, double pb, int pidb)
 	if (pa != pb)
 		return pa > pb;
 	/* the order of their scope texts, as the report sorts them */
-	scope_format(&(struct scope){ .kind = SCOPE_PID, .id = (uint64_t)pida }, sa, sizeof(sa));
-	scope_format(&(struct scope){ .kind = SCOPE_PID, .id = (uint64_t)pidb }, sb, sizeof(sb));
+	scope_format(scope_pid(pida), sa, sizeof(sa));
+	scope_format(scope_pid(pidb), sb, sizeof(sb));
 	return strcmp(sa, sb) < 0;
 }
 

@@ -94,7 +94,7 @@ uint64_t limit_fact_u64(const struct limit *l, enum fact_id id)
 {
 	const struct fact *f = limit_fact(l, id);
 
-	return f && f->type == FACT_TYPE_U64 ? f->u : 0;
+	return f && fact_kinds[id].type == FACT_TYPE_U64 ? f->u : 0;
 }
 
 const char *status_name(enum status s)
@@ -216,7 +216,7 @@ struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum 
 	l = &a->limits[a->nlimits++];
 	memset(l, 0, sizeof(*l));
 	l->id = id;
-	l->scope = scope_str(&where);
+	l->scope = scope_str(where);
 	l->where = where;
 	/* the path is the scope text's own, so it lives as long as the limit */
 	if (where.kind == SCOPE_CGROUP && !where.unknown)
@@ -238,8 +238,6 @@ static struct fact *fact_new(struct limit *l, enum fact_id id, enum fact_type t)
 	f = &l->facts[l->nfacts++];
 	memset(f, 0, sizeof(*f));
 	f->id = id;
-	f->key = fact_kinds[id].key;
-	f->type = t;
 	return f;
 }
 

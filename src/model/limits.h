@@ -126,9 +126,7 @@ struct fact_kind {
 extern const struct fact_kind fact_kinds[FACT_NIDS];
 
 struct fact {
-	enum fact_id id;
-	const char *key;      /* fact_kinds[id].key */
-	enum fact_type type;  /* fact_kinds[id].type */
+	enum fact_id id;      /* its key and type are fact_kinds[id]'s */
 	uint64_t u;
 	char *s;
 	bool b;

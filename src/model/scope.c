@@ -14,24 +14,24 @@ static const char *const prefixes[] = {
 	[SCOPE_PIDNS] = "pidns:",  [SCOPE_CGROUP] = "cgroup:",
 };
 
-int scope_format(const struct scope *s, char *out, size_t size)
+int scope_format(struct scope s, char *out, size_t size)
 {
 	int n;
 
-	if (s->kind == SCOPE_SYSTEM)
+	if (s.kind == SCOPE_SYSTEM)
 		n = snprintf(out, size, "system");
-	else if (s->unknown)
-		n = snprintf(out, size, "%s?", prefixes[s->kind]);
-	else if (s->kind == SCOPE_CGROUP)
-		n = snprintf(out, size, "cgroup:%s", s->path ? s->path : "?");
-	else if (s->kind == SCOPE_PID)
-		n = snprintf(out, size, "pid:%d", (int)s->id);
+	else if (s.unknown)
+		n = snprintf(out, size, "%s?", prefixes[s.kind]);
+	else if (s.kind == SCOPE_CGROUP)
+		n = snprintf(out, size, "cgroup:%s", s.path ? s.path : "?");
+	else if (s.kind == SCOPE_PID)
+		n = snprintf(out, size, "pid:%d", (int)s.id);
 	else
-		n = snprintf(out, size, "%s%" PRIu64, prefixes[s->kind], s->id);
+		n = snprintf(out, size, "%s%" PRIu64, prefixes[s.kind], s.id);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
 }
 
-char *scope_str(const struct scope *s)
+char *scope_str(struct scope s)
 {
 	char small[64];
 	int n = scope_format(s, small, sizeof(small));
@@ -40,7 +40,7 @@ char *scope_str(const struct scope *s)
 	if (n >= 0)
 		return xstrdup(small);
 	/* a long cgroup path */
-	n = snprintf(NULL, 0, "cgroup:%s", s->path);
+	n = snprintf(NULL, 0, "cgroup:%s", s.path);
 	out = xmalloc((size_t)n + 1);
 	scope_format(s, out, (size_t)n + 1);
 	return out;

@@ -29,10 +29,10 @@ static inline struct scope scope_cgroup(const char *path) { return (struct scope
 static inline struct scope scope_unknown(enum scope_kind k) { return (struct scope){ .kind = k, .unknown = true }; }
 
 /* The text form into out. Returns its length, or -ENAMETOOLONG when it does not fit (out is then cut). */
-int scope_format(const struct scope *s, char *out, size_t size);
+int scope_format(struct scope s, char *out, size_t size);
 
 /* The text form, allocated (xmalloc). */
-char *scope_str(const struct scope *s);
+char *scope_str(struct scope s);
 
 /* Reads a text form. Returns 0 with *ret filled (ret->path points into text), or -EINVAL. */
 int scope_parse(const char *text, struct scope *ret);

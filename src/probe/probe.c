@@ -30,19 +30,10 @@ int read_u64_once(const struct hr_root *root, int dirfd, const char *rel, uint64
 int read_i64_at(const struct hr_root *root, int dirfd, const char *rel, struct buf *scratch, int64_t *ret)
 {
 	ssize_t n = read_file_at(root, dirfd, rel, scratch);
-	const char *p = scratch->data, *end = scratch->data + scratch->len;
-	int64_t v;
 
 	if (n < 0)
 		return (int)n;
-	if (parse_i64(&p, end, &v) < 0)
-		return -EINVAL;
-	if (p < end && *p == '\n')
-		p++;
-	if (p != end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	return parse_i64_str(scratch->data, scratch->len, ret) < 0 ? -EINVAL : 0;
 }
 
 void probe_problem(const struct hr_root *root, struct snapshot *snap, const char *what, int err, bool essential,

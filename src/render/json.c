@@ -61,11 +61,12 @@ void render_limit_json(struct json *j, const char *key, const struct limit *l)
 	}
 	for (int f = 0; f < l->nfacts; f++) {
 		const struct fact *fa = &l->facts[f];
+		const struct fact_kind *fk = &fact_kinds[fa->id];
 
-		switch (fa->type) {
-		case FACT_TYPE_U64: json_u64(j, fa->key, fa->u); break;
-		case FACT_TYPE_BOOL: json_bool(j, fa->key, fa->b); break;
-		case FACT_TYPE_STR: json_str(j, fa->key, fa->s); break;
+		switch (fk->type) {
+		case FACT_TYPE_U64: json_u64(j, fk->key, fa->u); break;
+		case FACT_TYPE_BOOL: json_bool(j, fk->key, fa->b); break;
+		case FACT_TYPE_STR: json_str(j, fk->key, fa->s); break;
 		}
 	}
 	json_object_end(j);

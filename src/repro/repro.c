@@ -40,9 +40,6 @@
 
 /* The operations of the modes, defined below. */
 static int errno_of_pid_max(const struct kversion *k, int overcommit_mode);
-static int errno_eagain(const struct kversion *k, int overcommit_mode);
-static int errno_enomem(const struct kversion *k, int overcommit_mode);
-static int errno_none(const struct kversion *k, int overcommit_mode);
 static int errno_of_commit(const struct kversion *k, int overcommit_mode);
 static int check_pid_max(const struct kversion *k, struct repro_opts *o, char *why, size_t size);
 static int check_map_count(const struct kversion *k, struct repro_opts *o, char *why, size_t size);
@@ -81,7 +78,7 @@ const struct repro_mode repro_modes[REPRO_NMODES] = {
 		.call = "fork", .limit = LIMIT_CGROUP_PIDS, .where = REPRO_AT_CGROUP, .controller = "pids",
 		.count_what = "pids.max", .count_default = 64, .count_min = 2, .count_max = 4096,
 		.pids_per_count = 1, .program_label = SHELL_PRINTS,
-		.expected = errno_eagain, .describe = describe_pids, .workload = workload_forks,
+		.err = EAGAIN, .describe = describe_pids, .workload = workload_forks,
 	},
 	[REPRO_THREADS] = {
 		.name = "threads", .summary = "threads created in a temporary pids cgroup until pthread_create fails",
@@ -89,42 +86,42 @@ const struct repro_mode repro_modes[REPRO_NMODES] = {
 		.count_what = "pids.max", .count_default = 64, .count_min = 2, .count_max = 4096,
 		.pids_per_count = 1, .program_label = "Java prints:",
 		/* glibc turns every ENOMEM of pthread_create into EAGAIN */
-		.expected = errno_eagain, .describe = describe_pids, .workload = workload_threads,
+		.err = EAGAIN, .describe = describe_pids, .workload = workload_threads,
 	},
 	[REPRO_NPROC] = {
 		.name = "nproc", .summary = "an unprivileged uid with a small RLIMIT_NPROC, filled by forks",
 		.call = "fork", .limit = LIMIT_USER_NPROC, .where = REPRO_AT_UID, .controller = "pids",
 		.count_what = "RLIMIT_NPROC", .count_default = 32, .count_min = 2, .count_max = 4096, .takes_uid = true,
 		.pids_per_count = 2, .pids_extra = 64, .program_label = SHELL_PRINTS,
-		.expected = errno_eagain, .describe = describe_nproc, .workload = workload_nproc,
+		.err = EAGAIN, .describe = describe_nproc, .workload = workload_nproc,
 	},
 	[REPRO_DEAD_PIDNS_INIT] = {
 		.name = "dead-pidns-init",
 		.summary = "unshare --pid without --fork: the namespace's init exits, later forks fail with ENOMEM",
 		.call = "fork", .limit = LIMIT_PIDNS_INIT, .where = REPRO_AT_CHILD_PIDNS, .controller = "pids",
 		.pids_extra = 64, .program_label = SHELL_PRINTS,
-		.expected = errno_enomem, .describe = describe_dead_init, .workload = workload_dead_init,
+		.err = ENOMEM, .describe = describe_dead_init, .workload = workload_dead_init,
 	},
 	[REPRO_RLIMIT_AS] = {
 		.name = "rlimit-as", .summary = "malloc returns NULL under a small RLIMIT_AS (address space)",
 		.call = "malloc", .limit = LIMIT_RLIMIT_AS, .where = REPRO_AT_PID, .controller = "pids",
 		.uses_size = true, .size_default = 64 * MIB, .size_min = 8 * MIB, .pids_extra = 64,
 		.program_label = SHELL_PRINTS,
-		.expected = errno_enomem, .describe = describe_rlimit, .workload = workload_rlimit_as,
+		.err = ENOMEM, .describe = describe_rlimit, .workload = workload_rlimit_as,
 	},
 	[REPRO_RLIMIT_DATA] = {
 		.name = "rlimit-data", .summary = "malloc returns NULL under a small RLIMIT_DATA (data segment)",
 		.call = "malloc", .limit = LIMIT_RLIMIT_DATA, .where = REPRO_AT_PID, .controller = "pids",
 		.uses_size = true, .size_default = 64 * MIB, .size_min = 8 * MIB, .pids_extra = 64,
 		.program_label = SHELL_PRINTS,
-		.expected = errno_enomem, .describe = describe_rlimit, .workload = workload_rlimit_data,
+		.err = ENOMEM, .describe = describe_rlimit, .workload = workload_rlimit_data,
 	},
 	[REPRO_MAP_COUNT] = {
 		.name = "map-count", .summary = "one process maps regions until mmap fails at vm.max_map_count",
 		.call = "mmap", .limit = LIMIT_MAP_COUNT, .where = REPRO_AT_PID, .controller = "pids",
 		.count_what = "the bound on mappings tried", .count_default = 0, .count_min = 1, .count_max = 1u << 20,
 		.pids_extra = 64, .program_label = SHELL_PRINTS,
-		.expected = errno_enomem, .check = check_map_count, .describe = describe_maps, .workload = workload_maps,
+		.err = ENOMEM, .check = check_map_count, .describe = describe_maps, .workload = workload_maps,
 	},
 	[REPRO_OOM_CGROUP] = {
 		.name = "oom-cgroup",
@@ -132,7 +129,7 @@ const struct repro_mode repro_modes[REPRO_NMODES] = {
 		.call = "page fault", .limit = LIMIT_CGROUP_MEMORY, .where = REPRO_AT_CGROUP, .controller = "memory",
 		.uses_size = true, .size_default = 64 * MIB, .size_min = 32 * MIB, .ends_in_kill = true,
 		.program_label = SHELL_PRINTS,
-		.expected = errno_none, .describe = describe_oom, .workload = workload_oom,
+		.err = 0, .describe = describe_oom, .workload = workload_oom,
 	},
 	[REPRO_COMMIT] = {
 		.name = "commit", .summary = "what overcommit does to one request larger than memory (explains; changes nothing)",
@@ -152,45 +149,27 @@ const struct repro_mode *repro_mode_find(const char *name)
 
 int repro_expected_errno(enum repro_mode_id id, const struct kversion *k, int overcommit_mode)
 {
-	return id < REPRO_NMODES ? repro_modes[id].expected(k, overcommit_mode) : 0;
+	const struct repro_mode *m = id < REPRO_NMODES ? &repro_modes[id] : NULL;
+
+	if (!m)
+		return 0;
+	return m->expected ? m->expected(k, overcommit_mode) : m->err;
 }
 
 /* Pid exhaustion: ENOMEM before 4.1 and on RHEL 7, EAGAIN since (limit_errno knows which). */
 static int errno_of_pid_max(const struct kversion *k, int overcommit_mode)
 {
-	(void)overcommit_mode;
 	return limit_errno(LIMIT_PID_MAX, k);
-}
-
-static int errno_eagain(const struct kversion *k, int overcommit_mode)
-{
-	(void)k, (void)overcommit_mode;
-	return EAGAIN;
-}
-
-static int errno_enomem(const struct kversion *k, int overcommit_mode)
-{
-	(void)k, (void)overcommit_mode;
-	return ENOMEM;
-}
-
-/* No call fails: the process is killed with SIGKILL. */
-static int errno_none(const struct kversion *k, int overcommit_mode)
-{
-	(void)k, (void)overcommit_mode;
-	return 0;
 }
 
 /* Mode 1 grants every request; modes 0 (a request larger than RAM + swap) and 2 refuse it. */
 static int errno_of_commit(const struct kversion *k, int overcommit_mode)
 {
-	(void)k;
 	return overcommit_mode == 1 ? 0 : ENOMEM;
 }
 
 static int check_pid_max(const struct kversion *k, struct repro_opts *o, char *why, size_t size)
 {
-	(void)o;
 	if (kversion_at_least(k, 6, 14))
 		return 0;
 	snprintf(why, size,
@@ -205,7 +184,6 @@ static int check_map_count(const struct kversion *k, struct repro_opts *o, char 
 	const struct repro_mode *m = &repro_modes[REPRO_MAP_COUNT];
 	uint64_t max;
 
-	(void)k;
 	if (read_u64_once(NULL, AT_FDCWD, "/proc/sys/vm/max_map_count", &max) < 0) {
 		snprintf(why, size, "cannot read '/proc/sys/vm/max_map_count'");
 		return -ENOTSUP;
@@ -224,21 +202,18 @@ static int check_map_count(const struct kversion *k, struct repro_opts *o, char 
 
 static void describe_pid_max(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
 {
-	(void)m, (void)oc;
 	snprintf(out, size, "a new pid namespace whose init sets its kernel.pid_max to %llu and forks until it fails",
 		 (unsigned long long)o->count);
 }
 
 static void describe_pids(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
 {
-	(void)oc;
 	snprintf(out, size, "pids.max = %llu; the workload %s until %s fails", (unsigned long long)o->count,
 		 strcmp(m->call, "fork") == 0 ? "forks" : "creates threads", m->call);
 }
 
 static void describe_nproc(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
 {
-	(void)m, (void)oc;
 	snprintf(out, size, "uid %u with RLIMIT_NPROC = %llu (the cgroup only bounds and cleans up); it forks until fork fails",
 		 o->uid, (unsigned long long)o->count);
 }
@@ -246,7 +221,6 @@ static void describe_nproc(const struct repro_mode *m, const struct repro_opts *
 static void describe_dead_init(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out,
 			       size_t size)
 {
-	(void)m, (void)o, (void)oc;
 	snprintf(out, size,
 		 "unshare(CLONE_NEWPID) without a forked init: the first child becomes the namespace's init and "
 		 "exits, then the workload forks again");
@@ -256,14 +230,12 @@ static void describe_rlimit(const struct repro_mode *m, const struct repro_opts 
 {
 	char sz[32];
 
-	(void)oc;
 	snprintf(out, size, "%s soft limit = what the workload uses + %s; it mallocs 1 MiB at a time until malloc returns NULL",
 		 m->limit == LIMIT_RLIMIT_AS ? "RLIMIT_AS" : "RLIMIT_DATA", human_bytes(o->size, sz, sizeof(sz)));
 }
 
 static void describe_maps(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
 {
-	(void)m, (void)oc;
 	snprintf(out, size, "the workload maps one page at a time (at most %llu) until mmap fails",
 		 (unsigned long long)o->count);
 }
@@ -272,7 +244,6 @@ static void describe_oom(const struct repro_mode *m, const struct repro_opts *o,
 {
 	char sz[32];
 
-	(void)m, (void)oc;
 	snprintf(out, size,
 		 "memory limit %s, no swap; a holder fills it to about 1 MiB under the limit, then an allocator "
 		 "(oom_score_adj 1000) touches 1 MiB at a time until the OOM killer kills it",
@@ -281,7 +252,6 @@ static void describe_oom(const struct repro_mode *m, const struct repro_opts *o,
 
 static void describe_commit(const struct repro_mode *m, const struct repro_opts *o, uint64_t oc, char *out, size_t size)
 {
-	(void)m, (void)o;
 	snprintf(out, size,
 		 "vm.overcommit_memory is %llu (left as it is); one private writable mapping larger than RAM + "
 		 "swap and CommitLimit is requested and never touched",
@@ -695,13 +665,11 @@ static void workload_pid_max(const struct repro_opts *o, int fd, struct repro_re
 
 static void workload_forks(const struct repro_opts *o, int fd, struct repro_result *r)
 {
-	(void)fd;
 	fill_forks(o->count + 16, r);
 }
 
 static void workload_threads(const struct repro_opts *o, int fd, struct repro_result *r)
 {
-	(void)fd;
 	fill_threads(o->count + 16, r);
 }
 
@@ -712,7 +680,6 @@ static void workload_nproc(const struct repro_opts *o, int fd, struct repro_resu
 
 static void workload_dead_init(const struct repro_opts *o, int fd, struct repro_result *r)
 {
-	(void)o;
 	run_dead_init(fd, r);
 }
 
@@ -728,7 +695,6 @@ static void workload_rlimit_data(const struct repro_opts *o, int fd, struct repr
 
 static void workload_maps(const struct repro_opts *o, int fd, struct repro_result *r)
 {
-	(void)fd;
 	fill_maps(o->count, r);
 }
 
@@ -739,7 +705,6 @@ static void workload_oom(const struct repro_opts *o, int fd, struct repro_result
 
 static void workload_commit(const struct repro_opts *o, int fd, struct repro_result *r)
 {
-	(void)o;
 	run_commit(fd, r);
 }
 

@@ -61,7 +61,8 @@ struct repro_mode {
 	bool ends_in_kill;       /* the failure is the OOM killer's SIGKILL, not an errno */
 	bool informational;      /* the report names the limit for information: present is enough (commit) */
 	const char *program_label; /* who prints the second message: "a shell prints:", "Java prints:" */
-	/* the errno on kernel k with vm.overcommit_memory overcommit_mode; 0 when no call fails with one */
+	int err;                 /* the errno of the failing call; 0 when none fails (the OOM killer's SIGKILL) */
+	/* where it depends on the kernel or vm.overcommit_memory: the errno instead of err (see repro_expected_errno) */
 	int (*expected)(const struct kversion *k, int overcommit_mode);
 	/* refuses what kernel k lacks (-ENOTSUP, why filled); may set o->count; NULL: runs anywhere */
 	int (*check)(const struct kversion *k, struct repro_opts *o, char *why, size_t size);

@@ -39,7 +39,7 @@ void repro_run_init(struct repro_run *run, const struct repro_mode *m, const vol
 		snprintf(run->kernel.release, sizeof(run->kernel.release), "unknown");
 	buf_free(&b);
 	(void)read_u64_once(NULL, AT_FDCWD, "/proc/sys/vm/overcommit_memory", &run->overcommit);
-	run->expected = m->expected(&run->kernel, (int)run->overcommit);
+	run->expected = repro_expected_errno((enum repro_mode_id)(m - repro_modes), &run->kernel, (int)run->overcommit);
 }
 
 /* The inode of a process's namespace link ("pid", "pid_for_children"); 0 unknown. */
@@ -310,7 +310,7 @@ static void find_scope(struct repro_run *run)
 	case REPRO_AT_PIDNS: where = scope_pidns(ns_of(run->res.subject, "pid")); break;
 	case REPRO_AT_CHILD_PIDNS: where = scope_pidns(ns_of(run->res.subject, "pid_for_children")); break;
 	}
-	scope_format(&where, run->scope, sizeof(run->scope));
+	scope_format(where, run->scope, sizeof(run->scope));
 }
 
 /* headroom's own report, taken while the failure is held; finds the mode's limit in it. */

@@ -280,8 +280,7 @@ note_event(struct watch *w, enum limit_id id, const char *cgroup, const char *fm
 
 	w->event_pending = true;
 	w->event_limit = id;
-	scope_format(cgroup ? &(struct scope){ .kind = SCOPE_CGROUP, .path = cgroup } : &(struct scope){ .kind = SCOPE_SYSTEM },
-		     w->event_scope, sizeof(w->event_scope));
+	scope_format(cgroup ? scope_cgroup(cgroup) : scope_system(), w->event_scope, sizeof(w->event_scope));
 	va_start(ap, fmt);
 	vsnprintf(w->event_words, sizeof(w->event_words), fmt, ap);
 	va_end(ap);

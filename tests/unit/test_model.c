@@ -677,7 +677,7 @@ static void scope_text_round_trip(void)
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		CHECK(scope_parse(good[i], &s) == 0);
-		CHECK(scope_format(&s, out, sizeof(out)) >= 0 && strcmp(out, good[i]) == 0);
+		CHECK(scope_format(s, out, sizeof(out)) >= 0 && strcmp(out, good[i]) == 0);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(scope_parse(bad[i], &s) == -EINVAL);
@@ -688,8 +688,8 @@ static void scope_text_round_trip(void)
 	memset(long_path, 'a', 4999);
 	long_path[0] = '/';
 	long_path[4999] = '\0';
-	CHECK(scope_format(&(struct scope){ .kind = SCOPE_CGROUP, .path = long_path }, out, sizeof(out)) == -ENAMETOOLONG);
-	text = scope_str(&(struct scope){ .kind = SCOPE_CGROUP, .path = long_path });
+	CHECK(scope_format(scope_cgroup(long_path), out, sizeof(out)) == -ENAMETOOLONG);
+	text = scope_str(scope_cgroup(long_path));
 	CHECK(strlen(text) == 4999 + 7 && scope_parse(text, &s) == 0 && strcmp(s.path, long_path) == 0);
 	xfree(text);
 	xfree(long_path);

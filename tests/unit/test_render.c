@@ -27,7 +27,7 @@ static void prometheus_exposition(void)
 	l[0].status = STATUS_CRITICAL;
 	l[0].listed = true;
 	l[0].nfacts = 1;
-	l[0].facts[0] = (struct fact){ .id = FACT_REJECTED_FORKS, .key = "rejected_forks", .type = FACT_TYPE_U64, .u = 7 };
+	l[0].facts[0] = (struct fact){ .id = FACT_REJECTED_FORKS, .u = 7 };
 	l[1].id = LIMIT_RLIMIT_AS;
 	l[1].scope = (char *)"pid:42";
 	l[1].where = scope_pid(42);
