@@ -81,19 +81,24 @@ int parse_i64(const char **p, const char *end, int64_t *ret)
 	return 0;
 }
 
+/* Nothing but blanks and one newline between p and end: the number was the whole string. */
+static bool only_line_end(const char *p, const char *end)
+{
+	skip_blanks(&p, end);
+	if (p < end && *p == '\n')
+		p++;
+	return p == end;
+}
+
 int parse_u64_str(const char *s, size_t len, uint64_t *ret)
 {
 	const char *p = s, *end = s + len;
 	uint64_t v;
-	int r;
+	int r = parse_u64(&p, end, &v);
 
-	r = parse_u64(&p, end, &v);
 	if (r < 0)
 		return r;
-	skip_blanks(&p, end);
-	if (p < end && *p == '\n')
-		p++;
-	if (p != end)
+	if (!only_line_end(p, end))
 		return -EINVAL;
 	*ret = v;
 	return 0;
@@ -103,15 +108,11 @@ int parse_i64_str(const char *s, size_t len, int64_t *ret)
 {
 	const char *p = s, *end = s + len;
 	int64_t v;
-	int r;
+	int r = parse_i64(&p, end, &v);
 
-	r = parse_i64(&p, end, &v);
 	if (r < 0)
 		return r;
-	skip_blanks(&p, end);
-	if (p < end && *p == '\n')
-		p++;
-	if (p != end)
+	if (!only_line_end(p, end))
 		return -EINVAL;
 	*ret = v;
 	return 0;
