@@ -380,6 +380,16 @@ static void counter_events(struct watch *w, const struct tick_state *cur, const 
  * 10 points of its maximum in one tick above half of it. Returns it, with the reason in words in out,
  * or NULL.
  */
+/* "cgroup_pids cgroup:/a is critical: 16 of 16 tasks (100.0%)" */
+static void status_words(const struct limit *l, char *out, size_t size)
+{
+	char u[32], m[32];
+
+	snprintf(out, size, "%s %s is %s: %s of %s (%.1f%%)", limit_kinds[l->id].id, l->scope, status_name(l->status),
+		 l->unit == UNIT_BYTES ? render_amount(l->unit, l->used, u, sizeof(u)) : human_count(l->used, u, sizeof(u)),
+		 l->unlimited ? "unlimited" : render_amount(l->unit, l->max, m, sizeof(m)), limit_percent(l));
+}
+
 static const struct limit *threshold_trigger(const struct tick_state *cur, const struct tick_state *prev,
 					     bool *ret_worse, char *out, size_t size)
 {
@@ -390,14 +400,9 @@ static const struct limit *threshold_trigger(const struct tick_state *cur, const
 		const struct limit *l = &cur->a.limits[i];
 		const struct limit *p = prev->valid ? limit_index_find(&prev->index, l->id, l->scope) : NULL;
 		double pct = limit_percent(l), ppct = p ? limit_percent(p) : -1;
-		char u[32], m[32];
 
 		if (l->status > STATUS_OK && (!p || l->status > p->status)) {
-			snprintf(out, size, "%s %s is %s: %s of %s (%.1f%%)", limit_kinds[l->id].id, l->scope,
-				 status_name(l->status),
-				 l->unit == UNIT_BYTES ? render_amount(l->unit, l->used, u, sizeof(u)) :
-							 human_count(l->used, u, sizeof(u)),
-				 l->unlimited ? "unlimited" : render_amount(l->unit, l->max, m, sizeof(m)), pct);
+			status_words(l, out, size);
 			*ret_worse = true;
 			return l;
 		}
@@ -697,6 +702,17 @@ static void tick(struct watch *w)
 		 * rejections cannot keep the daemon scanning.
 		 */
 		w->event_pending = false;
+		/*
+		 * Without a crossing in this tick (it may have come during the last evidence scan, whose
+		 * re-measure takes the new state as its base), the event's own limit says where it stands.
+		 */
+		if (!l) {
+			l = limit_index_find(&cur->index, w->event_limit, w->event_scope);
+			if (l && l->status > STATUS_OK)
+				status_words(l, trig, sizeof(trig));
+			else
+				l = NULL;
+		}
 		snprintf(why, sizeof(why), "%s%s%s", w->event_words, l ? "; " : "", l ? trig : "");
 		snprintf(scope, sizeof(scope), "%s", l ? l->scope : w->event_scope);
 		evidence_scan(w, SCAN_EVENT, why, l ? l->id : w->event_limit, scope);
