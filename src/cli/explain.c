@@ -281,7 +281,7 @@ int cmd_explain(int argc, char **argv)
 	/* its maps are counted whatever their size; the others' only where they could reach the warning */
 	popts.focus_pid = (int)pid;
 	popts.map_count_min_pct = th.warning_pct;
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	probe_snapshot(&root, &popts, &snap);
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);

@@ -77,7 +77,7 @@ static int show(int argc, char **argv)
 	}
 	if (cli_open_root(&root, root_path) < 0)
 		return EXIT_UNKNOWN;
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	probe_snapshot(&root, &popts, &snap);
 	oom_view_build(&snap, sysconf(_SC_PAGESIZE), top, &v);
 	/* the kills the log still holds: the running machine's, so not read for a fixture tree */

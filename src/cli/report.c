@@ -131,7 +131,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	/* maps that cannot reach the warning threshold are not counted, unless every limit is listed */
 	popts.map_count_min_pct = ropts.all ? 0 : th.warning_pct;
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	probe_snapshot(&root, &popts, &snap);
 	assess(&snap, &th, &(struct assess_opts){ .every_process = ropts.all }, &a);
 

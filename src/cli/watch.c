@@ -197,14 +197,15 @@ static int on_setting(const char *key, const char *value, int line, void *ctx_)
 	return 0;
 }
 
-static int read_config(struct watch_config *c, const char *path)
+/* Reads the configuration file in mem: the heap at start-up, the daemon's tick arena on a reload. */
+static int read_config(struct watch_config *c, const char *path, struct arena *mem)
 {
 	struct file_ctx ctx = { c, path, 0 };
 	struct buf b;
 	ssize_t n;
 	int bad;
 
-	buf_init(&b);
+	buf_init_in(&b, mem);
 	n = read_file_at(NULL, AT_FDCWD, path, &b);
 	if (n < 0) {
 		cli_error("cannot read '%s': %s", path, root_strerror((int)-n));
@@ -228,7 +229,7 @@ struct args {
 };
 
 /* Defaults, then the file named by --config, then the command line. Returns 0 or -EINVAL after saying why. */
-static int load(struct watch_config *c, struct args *a)
+static int load(struct watch_config *c, struct args *a, struct arena *mem)
 {
 	int opt, r = 0;
 
@@ -241,7 +242,7 @@ static int load(struct watch_config *c, struct args *a)
 	while ((opt = getopt_long(a->argc, a->argv, short_options, long_options, NULL)) != -1)
 		if (opt == 'f' && set_option(c, 'f', "--config", optarg, NULL) < 0)
 			return -EINVAL;
-	if (c->config_path[0] && read_config(c, c->config_path) < 0)
+	if (c->config_path[0] && read_config(c, c->config_path, mem) < 0)
 		return -EINVAL;
 	optind = 0;
 	while ((opt = getopt_long(a->argc, a->argv, short_options, long_options, NULL)) != -1) {
@@ -278,10 +279,10 @@ static int load(struct watch_config *c, struct args *a)
 	return 0;
 }
 
-static int reload(struct watch_config *c, void *ctx)
+static int reload(struct watch_config *c, struct arena *mem, void *ctx)
 {
 	struct watch_config n;
-	int r = load(&n, ctx); /* the same command line: the same --root */
+	int r = load(&n, ctx, mem); /* the same command line: the same --root */
 
 	if (r < 0)
 		return r;
@@ -298,7 +299,7 @@ int cmd_watch(int argc, char **argv)
 
 	a.argc = argc;
 	a.argv = argv;
-	if (load(&c, &a) < 0)
+	if (load(&c, &a, NULL) < 0)
 		return a.exit_now >= 0 ? a.exit_now : EXIT_UNKNOWN;
 	if (cli_open_root(&root, a.root) < 0)
 		return EXIT_UNKNOWN;

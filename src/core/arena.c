@@ -13,7 +13,6 @@
 /* Arenas alive, so that xfree and xrealloc find a block's owner. A daemon needs a handful. */
 #define ARENA_MAX 8
 static struct arena *arenas[ARENA_MAX];
-static struct arena *current;
 
 int arena_init(struct arena *a, size_t size)
 {
@@ -39,8 +38,6 @@ void arena_destroy(struct arena *a)
 	for (size_t i = 0; i < ARENA_MAX; i++)
 		if (arenas[i] == a)
 			arenas[i] = NULL;
-	if (current == a)
-		current = NULL;
 	if (a->base)
 		munmap(a->base, a->size);
 	a->base = NULL;
@@ -54,19 +51,6 @@ void arena_reset(struct arena *a)
 	a->nspill = 0;
 	a->used = 0;
 	a->last = SIZE_MAX;
-}
-
-struct arena *arena_use(struct arena *a)
-{
-	struct arena *old = current;
-
-	current = a;
-	return old;
-}
-
-struct arena *arena_current(void)
-{
-	return current;
 }
 
 static size_t round_up(size_t n)

@@ -8,8 +8,9 @@
 
 /*
  * A bump allocator over address space reserved once (mmap, MAP_NORESERVE): what lets the daemon run
- * the report's whole pipeline in its loop without calling malloc. While an arena is in use
- * (arena_use), xmalloc and its kin take from it, xfree of its blocks does nothing (the last block is
+ * the report's whole pipeline in its loop without calling malloc. There is no arena "in use": the
+ * caller names the arena each new block comes from (mem_alloc and its kin in core/buf.h, through the
+ * snapshot, assessment or buffer being built). xfree of its blocks does nothing (the last block is
  * given back), and arena_reset drops everything at once.
  *
  * Only touched pages count toward the resident size; under mlockall(MCL_ONFAULT) they stay locked
@@ -18,7 +19,8 @@
  * Invariants: base != NULL after arena_init; used <= size; peak is the most ever used.
  * When a block does not fit, the allocators fall back to malloc and count it in *overflows*: the
  * daemon reports that figure rather than failing a scan. Those heap blocks are remembered (up to
- * ARENA_SPILL_MAX) and freed by arena_reset with the rest. Single-threaded only.
+ * ARENA_SPILL_MAX) and freed by arena_reset with the rest. Single-threaded only: the arenas alive are
+ * listed so that a block's arena is found by its address (arena_owner).
  */
 #define ARENA_SPILL_MAX 256
 struct arena {
@@ -37,10 +39,6 @@ int arena_init(struct arena *a, size_t size);
 void arena_destroy(struct arena *a);
 /* Forgets every block. */
 void arena_reset(struct arena *a);
-/* Makes a (or NULL: the heap) where new blocks come from. Returns the one in use before. */
-struct arena *arena_use(struct arena *a);
-/* The arena in use, or NULL. */
-struct arena *arena_current(void);
 
 /* The allocator side, for core/buf.c: NULL when the block does not fit (or when a is NULL). */
 void *arena_alloc(struct arena *a, size_t n);

@@ -16,37 +16,47 @@ static void out_of_memory(void)
 	abort();
 }
 
-/* Blocks come from the arena in use when there is one (see core/arena.h), else from malloc. */
-void *xmalloc(size_t n)
+/* A block of mem, or of the heap when mem is NULL or full (then freed with mem's next reset). */
+void *mem_alloc(struct arena *mem, size_t n)
 {
-	struct arena *a = arena_current();
-	void *p = arena_alloc(a, n);
+	void *p = arena_alloc(mem, n);
 
 	if (p)
 		return p;
 	p = malloc(n ? n : 1);
 	if (!p)
 		out_of_memory();
-	if (a)
-		arena_spill_add(a, p); /* freed with the arena's next reset */
+	if (mem)
+		arena_spill_add(mem, p);
 	return p;
 }
 
-void *xcalloc(size_t n, size_t size)
+void *mem_calloc(struct arena *mem, size_t n, size_t size)
 {
 	void *p;
 
 	if (size && n > SIZE_MAX / size)
 		out_of_memory();
-	p = arena_alloc(arena_current(), n * size);
+	p = arena_alloc(mem, n * size);
 	if (p)
 		return memset(p, 0, n * size);
+	/* calloc, not malloc and memset: a large heap block's pages stay untouched until used */
 	p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		out_of_memory();
-	if (arena_current())
-		arena_spill_add(arena_current(), p);
+	if (mem)
+		arena_spill_add(mem, p);
 	return p;
+}
+
+void *xmalloc(size_t n)
+{
+	return mem_alloc(NULL, n);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	return mem_calloc(NULL, n, size);
 }
 
 void *xrealloc(void *p, size_t n)
@@ -55,7 +65,7 @@ void *xrealloc(void *p, size_t n)
 	void *q;
 
 	if (!p)
-		return xmalloc(n);
+		return mem_alloc(NULL, n);
 	a = arena_owner(p);
 	if (a) {
 		/* A block of an arena grows in its own arena; when it no longer fits, on the heap, in its spill. */
@@ -96,45 +106,79 @@ void xfree(void *p)
 	free(p);
 }
 
-void *xreallocarray(void *p, size_t n, size_t size)
+void *mem_reallocarray(struct arena *mem, void *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		out_of_memory();
-	return xrealloc(p, n * size);
+	return p ? xrealloc(p, n * size) : mem_alloc(mem, n * size);
 }
 
-char *xstrdup(const char *s)
+void *xreallocarray(void *p, size_t n, size_t size)
 {
-	return xstrndup(s, strlen(s));
+	return mem_reallocarray(NULL, p, n, size);
 }
 
-char *xstrndup(const char *s, size_t n)
+char *mem_strndup(struct arena *mem, const char *s, size_t n)
 {
-	char *p = xmalloc(n + 1);
+	char *p = mem_alloc(mem, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *mem_strdup(struct arena *mem, const char *s)
+{
+	return mem_strndup(mem, s, strlen(s));
+}
+
+char *xstrdup(const char *s)
+{
+	return mem_strndup(NULL, s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	return mem_strndup(NULL, s, n);
+}
+
+static char *mem_vasprintf(struct arena *mem, const char *fmt, va_list ap)
 {
 	struct buf b;
-	va_list ap;
 
-	buf_init(&b);
-	va_start(ap, fmt);
+	buf_init_in(&b, mem);
 	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	return buf_detach(&b);
 }
 
-void str_appendf(char **s, const char *fmt, ...)
+char *mem_asprintf(struct arena *mem, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = mem_vasprintf(mem, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = mem_vasprintf(NULL, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void str_appendf(struct arena *mem, char **s, const char *fmt, ...)
 {
 	struct buf b;
 	va_list ap;
 
-	buf_init(&b);
+	buf_init_in(&b, mem);
 	if (*s)
 		buf_adds(&b, *s);
 	va_start(ap, fmt);
@@ -144,12 +188,18 @@ void str_appendf(char **s, const char *fmt, ...)
 	*s = buf_detach(&b);
 }
 
-void buf_init(struct buf *b)
+void buf_init_in(struct buf *b, struct arena *mem)
 {
+	b->mem = mem;
 	b->cap = 64;
 	b->len = 0;
-	b->data = xmalloc(b->cap);
+	b->data = mem_alloc(mem, b->cap);
 	b->data[0] = '\0';
+}
+
+void buf_init(struct buf *b)
+{
+	buf_init_in(b, NULL);
 }
 
 void buf_free(struct buf *b)

@@ -70,11 +70,11 @@ void shell_quote(struct buf *b, const char *s, size_t len)
 		buf_addc(b, '\'');
 }
 
-char *shell_vcommandf(const char *fmt, va_list ap)
+char *shell_vcommandf(struct arena *mem, const char *fmt, va_list ap)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_in(&b, mem);
 	for (const char *f = fmt; *f;) {
 		size_t n = strcspn(f, "%");
 		int longs = 0, sizes = 0;
@@ -122,13 +122,13 @@ char *shell_vcommandf(const char *fmt, va_list ap)
 	return buf_detach(&b);
 }
 
-char *shell_commandf(const char *fmt, ...)
+char *shell_commandf(struct arena *mem, const char *fmt, ...)
 {
 	va_list ap;
 	char *cmd;
 
 	va_start(ap, fmt);
-	cmd = shell_vcommandf(fmt, ap);
+	cmd = shell_vcommandf(mem, fmt, ap);
 	va_end(ap);
 	return cmd;
 }

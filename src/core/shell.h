@@ -30,8 +30,9 @@ void shell_quote(struct buf *b, const char *s, size_t len);
  * option. Numbers (%d, %u, %ld, %lu, %lld, %llu, %zu) are formatted as printf does; %% is a '%'.
  * Returns a malloc'ed string. Any other conversion is a programming error and aborts.
  */
-char *shell_commandf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *shell_vcommandf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+struct arena;
+char *shell_commandf(struct arena *mem, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *shell_vcommandf(struct arena *mem, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* True when cmd holds printable ASCII only, as every command built by shell_commandf does. */
 bool shell_command_showable(const char *cmd);

@@ -39,13 +39,13 @@ static void msort(char *a, size_t n, size_t size, char *tmp, int (*cmp)(const vo
 		merge(a, na, n, size, tmp, cmp);
 }
 
-void xsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+void xsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *), struct arena *mem)
 {
 	char *tmp;
 
 	if (n < 2 || !size)
 		return;
-	tmp = xmalloc(n * size);
+	tmp = mem_alloc(mem, n * size);
 	msort(base, n, size, tmp, cmp);
 	xfree(tmp);
 }

@@ -6,9 +6,10 @@
 
 /*
  * A stable merge sort, qsort's interface. glibc's qsort sorts the same way but takes its scratch
- * space from malloc once the array passes 1 KiB; this one takes it from xmalloc, so in the daemon it
- * comes from the arena in use.
+ * space from malloc once the array passes 1 KiB; this one takes it from mem (NULL: the heap), so in the
+ * daemon it comes from the arena of the scan or tick.
  */
-void xsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+struct arena;
+void xsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *), struct arena *mem);
 
 #endif

@@ -17,9 +17,10 @@ uint64_t hash_bytes(const char *s, size_t len)
 	return h;
 }
 
-void strtab_init(struct strtab *t)
+void strtab_init(struct strtab *t, struct arena *mem)
 {
 	memset(t, 0, sizeof(*t));
+	t->mem = mem;
 }
 
 void strtab_free(struct strtab *t)
@@ -27,13 +28,13 @@ void strtab_free(struct strtab *t)
 	for (size_t i = 0; i < t->cap; i++)
 		xfree(t->slots[i]);
 	xfree(t->slots);
-	memset(t, 0, sizeof(*t));
+	strtab_init(t, t->mem);
 }
 
 static void strtab_rehash(struct strtab *t)
 {
 	size_t ncap = t->cap ? t->cap * 2 : 64;
-	char **nslots = xcalloc(ncap, sizeof(*nslots));
+	char **nslots = mem_calloc(t->mem, ncap, sizeof(*nslots));
 
 	for (size_t i = 0; i < t->cap; i++) {
 		char *s = t->slots[i];
@@ -63,7 +64,7 @@ const char *strtab_intern(struct strtab *t, const char *s, size_t len)
 			return t->slots[j];
 		j = (j + 1) & (t->cap - 1);
 	}
-	t->slots[j] = xstrndup(s, len);
+	t->slots[j] = mem_strndup(t->mem, s, len);
 	t->n++;
 	return t->slots[j];
 }

@@ -63,7 +63,7 @@ static struct cause *add_cause(struct explanation *e, enum limit_id id, struct s
 	c = &e->causes[e->ncauses++];
 	memset(c, 0, sizeof(*c));
 	c->id = id;
-	c->scope = scope_str(where);
+	c->scope = scope_str(NULL, where);
 	c->order = order;
 	return c;
 }
@@ -74,7 +74,7 @@ static void append_when(char **s, const struct log_evidence *log, uint64_t usec)
 	char when[64];
 
 	if (usec && log->boot_epoch)
-		str_appendf(s, ", last at %s", human_log_time(usec, log->boot_epoch, when, sizeof(when)));
+		str_appendf(NULL, s, ", last at %s", human_log_time(usec, log->boot_epoch, when, sizeof(when)));
 }
 
 /* The verdict of one limit of the report, and its evidence. */
@@ -117,15 +117,15 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	if (l->status == STATUS_CRITICAL) {
 		c->verdict = VERDICT_CONFIRMED;
 		if (l->forced || (l->has_basis ? l->basis : l->used) >= l->capacity)
-			str_appendf(&c->evidence, "; at its maximum now");
+			str_appendf(NULL, &c->evidence, "; at its maximum now");
 		else
-			str_appendf(&c->evidence, "; critical now: %.1f%% of it used", limit_percent(l));
+			str_appendf(NULL, &c->evidence, "; critical now: %.1f%% of it used", limit_percent(l));
 	} else if (fired) {
 		c->verdict = VERDICT_CONFIRMED;
-		str_appendf(&c->evidence, "; it fired: %" PRIu64 " %s", fired, counter);
+		str_appendf(NULL, &c->evidence, "; it fired: %" PRIu64 " %s", fired, counter);
 	} else if (l->status == STATUS_WARNING) {
 		c->verdict = VERDICT_LIKELY;
-		str_appendf(&c->evidence, "; within the warning margin");
+		str_appendf(NULL, &c->evidence, "; within the warning margin");
 	} else {
 		c->verdict = VERDICT_RULED_OUT;
 	}
@@ -133,18 +133,18 @@ static void judge(struct cause *c, const struct limit *l, enum failure_op op, co
 	if (c->verdict == VERDICT_CONFIRMED && l->has_top && (l->unit == UNIT_TASKS || l->unit == UNIT_PIDS)) {
 		char words[256];
 
-		str_appendf(&c->evidence, "; top consumer: %s", task_top_words(&l->top, words, sizeof(words)));
+		str_appendf(NULL, &c->evidence, "; top consumer: %s", task_top_words(&l->top, words, sizeof(words)));
 	}
 	if (log && log->read && c->verdict != VERDICT_CONFIRMED) {
 		if (l->id == LIMIT_RLIMIT_DATA && log->data_exceeded) {
 			c->verdict = VERDICT_CONFIRMED;
-			str_appendf(&c->evidence, "; the kernel log has %u \"exceed data ulimit\" line%s", log->data_exceeded,
-				    log->data_exceeded == 1 ? "" : "s");
+			str_appendf(NULL, &c->evidence, "; the kernel log has %u \"exceed data ulimit\" line%s",
+				    log->data_exceeded, log->data_exceeded == 1 ? "" : "s");
 			append_when(&c->evidence, log, log->data_exceeded_usec);
 		} else if (l->id == LIMIT_COMMIT && log->commit_refused) {
 			c->verdict = VERDICT_CONFIRMED;
-			str_appendf(&c->evidence, "; the kernel log has %u \"__vm_enough_memory\" refusal%s", log->commit_refused,
-				    log->commit_refused == 1 ? "" : "s");
+			str_appendf(NULL, &c->evidence, "; the kernel log has %u \"__vm_enough_memory\" refusal%s",
+				    log->commit_refused, log->commit_refused == 1 ? "" : "s");
 			append_when(&c->evidence, log, log->commit_refused_usec);
 		}
 	}
@@ -207,7 +207,8 @@ static void add_cgroups(struct explanation *e, const struct assessment *a, const
 
 			c->verdict = VERDICT_CONFIRMED;
 			/* printed once per cgroup, when its limit is first hit */
-			str_appendf(&c->evidence, "; the kernel log says \"cgroup: fork rejected by pids controller in %s\"",
+			str_appendf(NULL, &c->evidence,
+				    "; the kernel log says \"cgroup: fork rejected by pids controller in %s\"",
 				    log->pids_rejected_path);
 			append_when(&c->evidence, log, log->pids_rejected_usec);
 		}
@@ -341,7 +342,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;
 	if (ret->ncauses > 1)
-		xsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause);
+		xsort(ret->causes, ret->ncauses, sizeof(*ret->causes), cmp_cause, NULL);
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order /= 1000;
 }

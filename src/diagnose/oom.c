@@ -59,7 +59,7 @@ static int cmp_badness(const void *x, const void *y)
 static void rank(struct oom_domain *d)
 {
 	if (d->ncands > 1)
-		xsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness);
+		xsort(d->cands, d->ncands, sizeof(*d->cands), cmp_badness, NULL);
 	d->victim = d->ncands && d->cands[0].badness != OOM_BADNESS_NEVER ? 0 : -1;
 }
 
@@ -84,7 +84,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 
 		v = xcalloc(1, sizeof(*v));
 		d = &v[n++];
-		d->scope = scope_str(scope_system());
+		d->scope = scope_str(NULL, scope_system());
 		d->subject = xstrdup("the whole machine");
 		d->limit_bytes = (mi->kib[MEMINFO_MEM_TOTAL] + mi->kib[MEMINFO_SWAP_TOTAL]) * 1024;
 		d->usage_bytes = d->limit_bytes -
@@ -107,7 +107,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		d = &v[n++];
 		memset(d, 0, sizeof(*d));
-		d->scope = scope_str(scope_cgroup(c->path));
+		d->scope = scope_str(NULL, scope_cgroup(c->path));
 		d->subject = xasprintf("cgroup %s", c->path);
 		d->limit_bytes = c->mem_max_bytes;
 		d->usage_bytes = c->mem_usage_bytes.known ? c->mem_usage_bytes.v : 0;

@@ -257,9 +257,14 @@ static void owner_of(const struct cgroup_info *c, struct owner *o)
 		o->kind = OWNER_CONTAINER_VIEW;
 }
 
+/* Seen from inside a container (its cgroup namespace), the limit is set on the host. */
+static const char container_view_fix[] = "from inside the container it cannot be raised; on the host, raise the "
+					 "container's limit (put its name or id for CONTAINER; podman update likewise)";
+
 static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *t, struct assessment *a,
 			       const struct cgroup_info *c)
 {
+	struct arena *mem = snap->mem;
 	const struct cgroup_hier *h = &snap->hiers[c->hier];
 	char used[32], max[32], ow[200];
 	struct owner o;
@@ -270,90 +275,96 @@ static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *
 	char *file;
 
 	owner_of(c, &o);
-	l = limit_add(a, snap, LIMIT_CGROUP_PIDS, scope_cgroup(c->path), xasprintf("cgroup %s", c->path));
+	l = limit_add(a, snap, LIMIT_CGROUP_PIDS, scope_cgroup(c->path), mem_asprintf(mem, "cgroup %s", c->path));
 	l->used = c->pids_current.known ? c->pids_current.v : 0;
 	l->max = c->pids_max;
 	l->capacity = c->pids_max; /* pids_try_charge: fails when current + 1 > max */
 	limit_set_top(l, t, in_cgroup, c->path);
-	l->source = xasprintf("pids.max of the cgroup (%s), set by %s", h->label, owner_words(&o, ow, sizeof(ow)));
+	l->source = mem_asprintf(mem, "pids.max of the cgroup (%s), set by %s",
+				      h->label, owner_words(&o, ow, sizeof(ow)));
 	rejected = subtree_rejected(snap, c, &rejected_known);
-	l->meaning = xasprintf("%s of %s tasks in the cgroup and its children", human_count(l->used, used, sizeof(used)),
-			       human_count(l->max, max, sizeof(max)));
+	l->meaning = mem_asprintf(mem, "%s of %s tasks in the cgroup and its children",
+				       human_count(l->used, used, sizeof(used)),
+				       human_count(l->max, max, sizeof(max)));
 	if (rejected_known && rejected) {
-		str_appendf(&l->meaning, "; %llu fork%s by its tasks %s rejected since it was created (pids.events)",
+		str_appendf(mem, &l->meaning, "; %llu fork%s by its tasks %s rejected since it was created (pids.events)",
 			    (unsigned long long)rejected, rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
 	}
 	raise = suggest_raise(l->max, l->used, 0);
 	r = (unsigned long long)raise;
-	file = xasprintf("%s/pids.max", c->dir);
+	file = mem_asprintf(mem, "%s/pids.max", c->dir);
 	switch (o.kind) {
 	case OWNER_SYSTEMD:
-		fix_text(&l->fix_now, xstrdup("raise pids.max now, or through systemd, which also keeps it"));
-		fix_command(&l->fix_now, "echo %llu > %s", r, file);
-		fix_command(&l->fix_now, "systemctl set-property %s TasksMax=%llu", o.name, r);
-		fix_text(&l->fix_durable, xstrdup("TasksMax= of the unit: set-property keeps it in a drop-in, or edit the unit; "
-						  "DefaultTasksMax= in /etc/systemd/system.conf sets every unit's default"));
-		fix_command(&l->fix_durable, "systemctl set-property %s TasksMax=%llu", o.name, r);
-		fix_command(&l->fix_durable, "systemctl edit %s", o.name);
+		fix_text(&l->fix_now, mem_strdup(mem, "raise pids.max now, or through systemd, which also keeps it"));
+		fix_command(mem, &l->fix_now, "echo %llu > %s", r, file);
+		fix_command(mem, &l->fix_now, "systemctl set-property %s TasksMax=%llu", o.name, r);
+		fix_text(&l->fix_durable, mem_strdup(mem, "TasksMax= of the unit: set-property keeps it in a drop-in, "
+							  "or edit the unit; DefaultTasksMax= in "
+							  "/etc/systemd/system.conf sets every unit's default"));
+		fix_command(mem, &l->fix_durable, "systemctl set-property %s TasksMax=%llu", o.name, r);
+		fix_command(mem, &l->fix_durable, "systemctl edit %s", o.name);
 		break;
 	case OWNER_DOCKER:
 	case OWNER_PODMAN:
-		fix_text(&l->fix_now, xstrdup("raise the container's limit"));
-		fix_command(&l->fix_now, "%s update --pids-limit %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman", r,
+		fix_text(&l->fix_now, mem_strdup(mem, "raise the container's limit"));
+		fix_command(mem, &l->fix_now, "%s update --pids-limit %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman", r,
 			    o.name);
 		if (o.kind == OWNER_DOCKER)
-			fix_text(&l->fix_durable, xasprintf("start the container with --pids-limit %llu (compose: pids_limit: "
-							    "%llu)", r, r));
+			fix_text(&l->fix_durable, mem_asprintf(mem, "start the container with --pids-limit %llu "
+								    "(compose: pids_limit: %llu)", r, r));
 		else
-			fix_text(&l->fix_durable, xasprintf("start the container with --pids-limit %llu, or set pids_limit in "
-							    "containers.conf (its default is 2048)", r));
+			fix_text(&l->fix_durable, mem_asprintf(mem, "start the container with --pids-limit %llu, or "
+								    "set pids_limit in containers.conf (its default is "
+								    "2048)", r));
 		break;
 	case OWNER_KUBERNETES:
-		fix_text(&l->fix_now, xstrdup(o.name[0] ? "none that lasts: the kubelet owns this cgroup; stop runaway "
-							  "processes in the pod" :
-							  "none that lasts: the kubelet owns this cgroup; stop runaway "
-							  "processes in its pods"));
+		fix_text(&l->fix_now, mem_strdup(mem, o.name[0] ? "none that lasts: the kubelet owns this cgroup; stop "
+								  "runaway processes in the pod" :
+								  "none that lasts: the kubelet owns this cgroup; stop "
+								  "runaway processes in its pods"));
 		if (o.name[0])
-			fix_text(&l->fix_durable, xasprintf("raise podPidsLimit in the kubelet configuration (--pod-max-pids) to "
-							    "%llu or more and restart the kubelet", r));
+			fix_text(&l->fix_durable, mem_asprintf(mem, "raise podPidsLimit in the kubelet configuration "
+								    "(--pod-max-pids) to %llu or more and restart the "
+								    "kubelet", r));
 		else
-			fix_text(&l->fix_durable, xstrdup("the kubelet sizes it from the node's pids less systemReserved and "
-							  "kubeReserved pid: change those in the kubelet configuration"));
+			fix_text(&l->fix_durable, mem_strdup(mem, "the kubelet sizes it from the node's pids less "
+								  "systemReserved and kubeReserved pid: change those "
+								  "in the kubelet configuration"));
 		break;
 	case OWNER_LXC:
-		fix_text(&l->fix_now, xstrdup("raise pids.max now"));
-		fix_command(&l->fix_now, "echo %llu > %s", r, file);
-		fix_text(&l->fix_durable, xasprintf("lxc.cgroup2.pids.max = %llu (lxc.cgroup.pids.max on cgroup v1) in the "
-						    "container's configuration", r));
+		fix_text(&l->fix_now, mem_strdup(mem, "raise pids.max now"));
+		fix_command(mem, &l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, mem_asprintf(mem, "lxc.cgroup2.pids.max = %llu (lxc.cgroup.pids.max on "
+							    "cgroup v1) in the container's configuration", r));
 		break;
 	case OWNER_CONTAINER_VIEW:
-		fix_text(&l->fix_now, xstrdup("from inside the container it cannot be raised; on the host, raise the "
-					      "container's limit (put its name or id for CONTAINER; podman update likewise)"));
-		fix_command(&l->fix_now, "docker update --pids-limit %llu CONTAINER", r);
-		fix_text(&l->fix_durable, xasprintf("start the container with --pids-limit %llu, or raise podPidsLimit for a "
-						    "Kubernetes pod", r));
+		fix_text(&l->fix_now, mem_strdup(mem, container_view_fix));
+		fix_command(mem, &l->fix_now, "docker update --pids-limit %llu CONTAINER", r);
+		fix_text(&l->fix_durable, mem_asprintf(mem, "start the container with --pids-limit %llu, or raise "
+							    "podPidsLimit for a Kubernetes pod", r));
 		break;
 	case OWNER_NONE:
-		fix_text(&l->fix_now, xstrdup("raise pids.max now"));
-		fix_command(&l->fix_now, "echo %llu > %s", r, file);
-		fix_text(&l->fix_durable, xstrdup("raise pids.max where the cgroup is created (the service manager or tool "
-						  "that makes it)"));
+		fix_text(&l->fix_now, mem_strdup(mem, "raise pids.max now"));
+		fix_command(mem, &l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, mem_strdup(mem, "raise pids.max where the cgroup is created (the service "
+							  "manager or tool that makes it)"));
 		break;
 	}
 	xfree(file);
-	fact_str(l, FACT_DIR, c->dir);
-	fact_str(l, FACT_HIERARCHY, h->label);
+	fact_str(mem, l, FACT_DIR, c->dir);
+	fact_str(mem, l, FACT_HIERARCHY, h->label);
 	if (rejected_known)
 		fact_u64(l, FACT_REJECTED_FORKS, rejected);
 	if (c->pids_peak.known)
 		fact_u64(l, FACT_PEAK, c->pids_peak.v);
-	fact_str(l, FACT_OWNER_KIND, owner_kind_name(o.kind));
+	fact_str(mem, l, FACT_OWNER_KIND, owner_kind_name(o.kind));
 	if (o.name[0])
-		fact_str(l, FACT_OWNER, o.name);
+		fact_str(mem, l, FACT_OWNER, o.name);
 }
 
 static void assess_cgroup_memory(const struct snapshot *snap, struct assessment *a, const struct cgroup_info *c)
 {
+	struct arena *mem = snap->mem;
 	const struct cgroup_hier *h = &snap->hiers[c->hier];
 	char b1[32], b2[32], b3[32], ow[200];
 	uint64_t ws, raise;
@@ -365,7 +376,7 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 	if (!c->mem_usage_bytes.known)
 		return;
 	owner_of(c, &o);
-	l = limit_add(a, snap, LIMIT_CGROUP_MEMORY, scope_cgroup(c->path), xasprintf("cgroup %s", c->path));
+	l = limit_add(a, snap, LIMIT_CGROUP_MEMORY, scope_cgroup(c->path), mem_asprintf(mem, "cgroup %s", c->path));
 	l->used = c->mem_usage_bytes.v;
 	l->max = c->mem_max_bytes;
 	l->capacity = c->mem_max_bytes;
@@ -375,64 +386,68 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 		ws = ws > c->mem_inactive_file_bytes.v ? ws - c->mem_inactive_file_bytes.v : 0;
 	l->basis = ws;
 	l->has_basis = true;
-	l->source = xasprintf("the cgroup's memory limit (%s %s), set by %s", h->label,
-			      h->kind == CG_HIER_V1 ? "memory.limit_in_bytes" : "memory.max", owner_words(&o, ow, sizeof(ow)));
-	l->meaning = xasprintf("%s used of %s (working set %s, without reclaimable page cache)",
-			       human_bytes(l->used, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)),
-			       human_bytes(ws, b3, sizeof(b3)));
+	l->source = mem_asprintf(mem, "the cgroup's memory limit (%s %s), set by %s", h->label,
+				      h->kind == CG_HIER_V1 ? "memory.limit_in_bytes" : "memory.max",
+				      owner_words(&o, ow, sizeof(ow)));
+	l->meaning = mem_asprintf(mem, "%s used of %s (working set %s, without reclaimable page cache)",
+				       human_bytes(l->used, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)),
+				       human_bytes(ws, b3, sizeof(b3)));
 	if (c->mem_oom_kill.known && c->mem_oom_kill.v)
-		str_appendf(&l->meaning, "; the OOM killer killed %llu task%s in it since it was created (%s oom_kill)",
+		str_appendf(mem, &l->meaning,
+			    "; the OOM killer killed %llu task%s in it since it was created (%s oom_kill)",
 			    (unsigned long long)c->mem_oom_kill.v, c->mem_oom_kill.v == 1 ? "" : "s",
 			    h->kind == CG_HIER_V1 ? "memory.oom_control" : "memory.events");
 	raise = suggest_raise(l->max, l->used, 0);
 	r = (unsigned long long)raise;
-	file = xasprintf("%s/%s", c->dir, h->kind == CG_HIER_V1 ? "memory.limit_in_bytes" : "memory.max");
+	file = mem_asprintf(mem, "%s/%s", c->dir, h->kind == CG_HIER_V1 ? "memory.limit_in_bytes" : "memory.max");
 	switch (o.kind) {
 	case OWNER_SYSTEMD:
-		fix_text(&l->fix_now, xstrdup("raise the limit now, or through systemd, which also keeps it"));
-		fix_command(&l->fix_now, "echo %llu > %s", r, file);
-		fix_command(&l->fix_now, h->kind == CG_HIER_V1 ? "systemctl set-property %s MemoryLimit=%llu" :
-								 "systemctl set-property %s MemoryMax=%llu", o.name, r);
-		fix_text(&l->fix_durable, xstrdup(h->kind == CG_HIER_V1 ? "MemoryLimit= of the unit, kept in a drop-in" :
-									  "MemoryMax= of the unit, kept in a drop-in"));
-		fix_command(&l->fix_durable, h->kind == CG_HIER_V1 ? "systemctl set-property %s MemoryLimit=%llu" :
-								     "systemctl set-property %s MemoryMax=%llu", o.name, r);
+		fix_text(&l->fix_now, mem_strdup(mem, "raise the limit now, or through systemd, which also keeps it"));
+		fix_command(mem, &l->fix_now, "echo %llu > %s", r, file);
+		fix_command(mem, &l->fix_now, h->kind == CG_HIER_V1 ? "systemctl set-property %s MemoryLimit=%llu" :
+								      "systemctl set-property %s MemoryMax=%llu", o.name, r);
+		fix_text(&l->fix_durable, mem_strdup(mem, h->kind == CG_HIER_V1 ?
+							  "MemoryLimit= of the unit, kept in a drop-in" :
+							  "MemoryMax= of the unit, kept in a drop-in"));
+		fix_command(mem, &l->fix_durable, h->kind == CG_HIER_V1 ? "systemctl set-property %s MemoryLimit=%llu" :
+									  "systemctl set-property %s MemoryMax=%llu", o.name, r);
 		break;
 	case OWNER_DOCKER:
 	case OWNER_PODMAN:
-		fix_text(&l->fix_now, xstrdup("raise the container's limit"));
-		fix_command(&l->fix_now, "%s update --memory %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman", r,
+		fix_text(&l->fix_now, mem_strdup(mem, "raise the container's limit"));
+		fix_command(mem, &l->fix_now, "%s update --memory %llu %s", o.kind == OWNER_DOCKER ? "docker" : "podman", r,
 			    o.name);
-		fix_text(&l->fix_durable, xasprintf("start the container with --memory %llu", r));
+		fix_text(&l->fix_durable, mem_asprintf(mem, "start the container with --memory %llu", r));
 		break;
 	case OWNER_KUBERNETES:
-		fix_text(&l->fix_now, xstrdup("none that lasts: the kubelet owns this cgroup"));
-		fix_text(&l->fix_durable, xstrdup(o.name[0] ? "raise resources.limits.memory of the pod's containers" :
-						  "the kubelet sizes it from the node's memory less systemReserved, "
-						  "kubeReserved and the hard eviction threshold: change those in the kubelet "
-						  "configuration"));
+		fix_text(&l->fix_now, mem_strdup(mem, "none that lasts: the kubelet owns this cgroup"));
+		fix_text(&l->fix_durable, mem_strdup(mem, o.name[0] ?
+							  "raise resources.limits.memory of the pod's containers" :
+							  "the kubelet sizes it from the node's memory less "
+							  "systemReserved, kubeReserved and the hard eviction "
+							  "threshold: change those in the kubelet configuration"));
 		break;
 	case OWNER_LXC:
-		fix_text(&l->fix_now, xstrdup("raise the limit now"));
-		fix_command(&l->fix_now, "echo %llu > %s", r, file);
-		fix_text(&l->fix_durable, xasprintf("lxc.cgroup2.memory.max = %llu in the container's configuration", r));
+		fix_text(&l->fix_now, mem_strdup(mem, "raise the limit now"));
+		fix_command(mem, &l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, mem_asprintf(mem, "lxc.cgroup2.memory.max = %llu in the container's "
+							    "configuration", r));
 		break;
 	case OWNER_CONTAINER_VIEW:
-		fix_text(&l->fix_now, xstrdup("from inside the container it cannot be raised; on the host, raise the "
-					      "container's limit (put its name or id for CONTAINER; podman update likewise)"));
-		fix_command(&l->fix_now, "docker update --memory %llu CONTAINER", r);
-		fix_text(&l->fix_durable, xasprintf("start the container with --memory %llu, or raise resources.limits.memory",
-						    r));
+		fix_text(&l->fix_now, mem_strdup(mem, container_view_fix));
+		fix_command(mem, &l->fix_now, "docker update --memory %llu CONTAINER", r);
+		fix_text(&l->fix_durable, mem_asprintf(mem, "start the container with --memory %llu, or raise "
+							    "resources.limits.memory", r));
 		break;
 	case OWNER_NONE:
-		fix_text(&l->fix_now, xstrdup("raise the limit now"));
-		fix_command(&l->fix_now, "echo %llu > %s", r, file);
-		fix_text(&l->fix_durable, xstrdup("raise the limit where the cgroup is created"));
+		fix_text(&l->fix_now, mem_strdup(mem, "raise the limit now"));
+		fix_command(mem, &l->fix_now, "echo %llu > %s", r, file);
+		fix_text(&l->fix_durable, mem_strdup(mem, "raise the limit where the cgroup is created"));
 		break;
 	}
 	xfree(file);
-	fact_str(l, FACT_DIR, c->dir);
-	fact_str(l, FACT_HIERARCHY, h->label);
+	fact_str(mem, l, FACT_DIR, c->dir);
+	fact_str(mem, l, FACT_HIERARCHY, h->label);
 	fact_u64(l, FACT_WORKING_SET_BYTES, ws);
 	if (c->mem_peak_bytes.known)
 		fact_u64(l, FACT_PEAK_BYTES, c->mem_peak_bytes.v);
@@ -442,9 +457,9 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 		fact_u64(l, FACT_EVENTS_MAX, c->mem_events_max.v);
 	if (c->mem_oom_kill.known)
 		fact_u64(l, FACT_OOM_KILL, c->mem_oom_kill.v);
-	fact_str(l, FACT_OWNER_KIND, owner_kind_name(o.kind));
+	fact_str(mem, l, FACT_OWNER_KIND, owner_kind_name(o.kind));
 	if (o.name[0])
-		fact_str(l, FACT_OWNER, o.name);
+		fact_str(mem, l, FACT_OWNER, o.name);
 }
 
 void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct assessment *a)

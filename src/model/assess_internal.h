@@ -12,14 +12,14 @@ struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum 
 			char *subject);
 
 void fact_u64(struct limit *l, enum fact_id id, uint64_t v);
-void fact_str(struct limit *l, enum fact_id id, const char *s);
+void fact_str(struct arena *mem, struct limit *l, enum fact_id id, const char *s);
 void fact_bool(struct limit *l, enum fact_id id, bool b);
 /* Sets the words of a fix (taking text, which may be NULL); fix_command adds a command, see shell_commandf. */
 void fix_text(struct fix *f, char *text);
-void fix_command(struct fix *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fix_command(struct arena *mem, struct fix *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The fixes of a sysctl (name) raised to value: sysctl -w now, a file in /etc/sysctl.d/ durably. */
-void sysctl_fixes(struct limit *l, const char *name, uint64_t value);
+void sysctl_fixes(struct arena *mem, struct limit *l, const char *name, uint64_t value);
 
 /* Whether a leaf of the tally (its processes) is in a limit's scope. */
 typedef bool (*leaf_match_fn)(const struct tally_leaf *leaf, const void *ctx);

@@ -93,7 +93,7 @@ static bool leaf_of_uid(const struct tally_leaf *l, const void *ctx)
 }
 
 /* The users' totals, from the tally's leaves. */
-static struct user_acc *collect_users(const struct tally *t, size_t *ret_n)
+static struct user_acc *collect_users(struct arena *mem, const struct tally *t, size_t *ret_n)
 {
 	struct user_acc *u = NULL;
 	size_t n = 0;
@@ -108,7 +108,7 @@ static struct user_acc *collect_users(const struct tally *t, size_t *ret_n)
 				break;
 			}
 		if (!acc) {
-			u = xreallocarray(u, n + 1, sizeof(*u));
+			u = mem_reallocarray(mem, u, n + 1, sizeof(*u));
 			acc = &u[n++];
 			memset(acc, 0, sizeof(*acc));
 			acc->uid = l->uid;
@@ -125,7 +125,7 @@ static struct user_acc *collect_users(const struct tally *t, size_t *ret_n)
 			acc->lowest = l;
 	}
 	if (n)
-		xsort(u, n, sizeof(*u), cmp_uid);
+		xsort(u, n, sizeof(*u), cmp_uid, mem);
 	*ret_n = n;
 	return u;
 }
@@ -137,28 +137,29 @@ static int cmp_user_consumer(const void *x, const void *y);
  * A limits.conf(5) domain for a user: the name when it is one word pam_limits reads as a user, else
  * the uid as a range of one ("1000:1000").
  */
-static char *limits_domain(const char *name, uint32_t uid)
+static char *limits_domain(struct arena *mem, const char *name, uint32_t uid)
 {
 	bool plain = name && *name && *name != '@' && *name != '%' && *name != '*';
 
 	for (const char *p = name; plain && *p; p++)
 		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 			strchr("._-$", *p);
-	return plain ? xstrdup(name) : xasprintf("%u:%u", uid, uid);
+	return plain ? mem_strdup(mem, name) : mem_asprintf(mem, "%u:%u", uid, uid);
 }
 
 /* RLIMIT_NPROC durably: limits.d for login sessions, LimitNPROC= for services, --ulimit for containers. */
-static void nproc_durable(struct limit *l, const char *name, uint32_t uid, uint64_t raise)
+static void nproc_durable(struct arena *mem, struct limit *l, const char *name, uint32_t uid, uint64_t raise)
 {
-	char *domain = limits_domain(name, uid), *soft, *hard;
+	char *domain = limits_domain(mem, name, uid), *soft, *hard;
 
-	fix_text(&l->fix_durable, xasprintf("login sessions: the lines below in /etc/security/limits.d/ (pam_limits); "
-					    "services: LimitNPROC=%llu in the systemd unit; containers: docker run "
-					    "--ulimit nproc=%llu",
-					    (unsigned long long)raise, (unsigned long long)raise));
-	soft = xasprintf("%s soft nproc %llu", domain, (unsigned long long)raise);
-	hard = xasprintf("%s hard nproc %llu", domain, (unsigned long long)raise);
-	fix_command(&l->fix_durable, "printf '%%s\\n' %s %s >> /etc/security/limits.d/90-headroom-nproc.conf", soft, hard);
+	fix_text(&l->fix_durable, mem_asprintf(mem, "login sessions: the lines below in /etc/security/limits.d/ "
+						    "(pam_limits); services: LimitNPROC=%llu in the systemd unit; "
+						    "containers: docker run --ulimit nproc=%llu",
+						    (unsigned long long)raise, (unsigned long long)raise));
+	soft = mem_asprintf(mem, "%s soft nproc %llu", domain, (unsigned long long)raise);
+	hard = mem_asprintf(mem, "%s hard nproc %llu", domain, (unsigned long long)raise);
+	fix_command(mem, &l->fix_durable, "printf '%%s\\n' %s %s >> /etc/security/limits.d/90-headroom-nproc.conf",
+					  soft, hard);
 	xfree(hard);
 	xfree(soft);
 	xfree(domain);
@@ -167,6 +168,7 @@ static void nproc_durable(struct limit *l, const char *name, uint32_t uid, uint6
 /* The user's RLIMIT_NPROC when some process has a finite one: the lowest applies to it, and the fixes. */
 static void user_nproc_limited(const struct snapshot *snap, struct limit *l, const struct user_acc *acc, const char *name)
 {
+	struct arena *mem = snap->mem;
 	const struct tally_leaf *low = acc->lowest;
 	const struct rlim_value *hard = &low->nproc_hard;
 	char used[32], max[32];
@@ -176,29 +178,30 @@ static void user_nproc_limited(const struct snapshot *snap, struct limit *l, con
 	/* <= 5.13: processes >= rlimit fails; 5.14+ (ucounts): the incremented count > rlimit fails */
 	l->capacity = l->max;
 	raise = suggest_raise(l->max, l->used, 0);
-	l->source = xasprintf("%s (pid %d) has RLIMIT_NPROC (ulimit -u) %llu, the lowest among the user's "
-			      "processes; every task of the real uid counts against it",
-			      low->nproc_comm, low->nproc_pid, (unsigned long long)l->max);
-	l->meaning = xasprintf("%s of %s tasks of this uid (threads included, zombies until reaped, all "
-			       "containers together); a process whose own limit is reached cannot fork",
-			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
+	l->source = mem_asprintf(mem, "%s (pid %d) has RLIMIT_NPROC (ulimit -u) %llu, the lowest among the user's "
+				      "processes; every task of the real uid counts against it",
+				      low->nproc_comm, low->nproc_pid, (unsigned long long)l->max);
+	l->meaning = mem_asprintf(mem, "%s of %s tasks of this uid (threads included, zombies until reaped, all "
+				       "containers together); a process whose own limit is reached cannot fork",
+				       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)));
 	if (hard->known && !hard->unlimited && hard->value <= l->max) {
-		fix_text(&l->fix_now, xasprintf("stop some of the user's processes, or restart %s (pid %d) with "
-						"a higher limit: its hard limit is %llu too, and raising a "
-						"hard limit needs CAP_SYS_RESOURCE",
-						low->nproc_comm, low->nproc_pid, (unsigned long long)hard->value));
+		fix_text(&l->fix_now, mem_asprintf(mem, "stop some of the user's processes, or restart %s (pid %d) "
+							"with a higher limit: its hard limit is %llu too, and raising "
+							"a hard limit needs CAP_SYS_RESOURCE",
+							low->nproc_comm, low->nproc_pid, (unsigned long long)hard->value));
 	} else if (hard->known && !hard->unlimited && hard->value < raise) {
-		fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d) to its hard limit (above that "
-						"needs CAP_SYS_RESOURCE), or stop some of the user's processes",
-						low->nproc_comm, low->nproc_pid));
-		fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid,
+		fix_text(&l->fix_now, mem_asprintf(mem, "raise the limit of %s (pid %d) to its hard limit (above that "
+							"needs CAP_SYS_RESOURCE), or stop some of the user's processes",
+							low->nproc_comm, low->nproc_pid));
+		fix_command(mem, &l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid,
 			    (unsigned long long)hard->value);
 	} else {
-		fix_text(&l->fix_now, xasprintf("raise the limit of %s (pid %d), or stop some of the user's "
-						"processes", low->nproc_comm, low->nproc_pid));
-		fix_command(&l->fix_now, "prlimit --pid %d --nproc=%llu", low->nproc_pid, (unsigned long long)raise);
+		fix_text(&l->fix_now, mem_asprintf(mem, "raise the limit of %s (pid %d), or stop some of the user's "
+							"processes", low->nproc_comm, low->nproc_pid));
+		fix_command(mem, &l->fix_now, "prlimit --pid %d --nproc=%llu",
+					      low->nproc_pid, (unsigned long long)raise);
 	}
-	nproc_durable(l, name, acc->uid, raise);
+	nproc_durable(mem, l, name, acc->uid, raise);
 	fact_u64(l, FACT_LIMIT_PID, (uint64_t)low->nproc_pid);
 	fact_u64(l, FACT_LIMITED_PROCESSES, acc->subject_processes);
 	{
@@ -207,15 +210,15 @@ static void user_nproc_limited(const struct snapshot *snap, struct limit *l, con
 		char *text;
 
 		if (r) {
-			str_appendf(&l->source, "; login sessions of this user get %s from %s line %d ('%s %s "
+			str_appendf(mem, &l->source, "; login sessions of this user get %s from %s line %d ('%s %s "
 				    "nproc %s'), services take their unit's LimitNPROC=",
 				    r->value, r->file, r->line, r->domain, r->type, r->value);
-			text = xasprintf("%s:%d", r->file, r->line);
-			fact_str(l, FACT_CONFIGURED_IN, text);
+			text = mem_asprintf(mem, "%s:%d", r->file, r->line);
+			fact_str(mem, l, FACT_CONFIGURED_IN, text);
 			xfree(text);
-			fact_str(l, FACT_CONFIGURED_VALUE, r->value);
+			fact_str(mem, l, FACT_CONFIGURED_VALUE, r->value);
 		} else if (group_rules) {
-			str_appendf(&l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
+			str_appendf(mem, &l->source, "; limits.conf has %u nproc rule%s for groups, which may apply "
 				    "to its login sessions", group_rules, group_rules == 1 ? "" : "s");
 		}
 	}
@@ -223,16 +226,17 @@ static void user_nproc_limited(const struct snapshot *snap, struct limit *l, con
 
 void assess_users(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
+	struct arena *mem = snap->mem;
 	struct consumers *c = &a->consumers;
 	size_t n;
-	struct user_acc *u = collect_users(t, &n);
+	struct user_acc *u = collect_users(mem, t, &n);
 
-	c->users = xcalloc(n, sizeof(*c->users));
+	c->users = mem_calloc(mem, n, sizeof(*c->users));
 	for (size_t i = 0; i < n; i++)
 		c->users[i] = (struct user_consumer){ u[i].uid, u[i].tasks, u[i].processes };
 	c->nusers = n;
 	if (c->nusers)
-		xsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer);
+		xsort(c->users, c->nusers, sizeof(*c->users), cmp_user_consumer, mem);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct user_acc *acc = &u[i];
@@ -245,36 +249,39 @@ void assess_users(const struct snapshot *snap, const struct tally *t, struct ass
 			continue;
 
 		l = limit_add(a, snap, LIMIT_USER_NPROC, scope_user(acc->uid),
-			      name ? xasprintf("uid %u (%s)", acc->uid, name) : xasprintf("uid %u", acc->uid));
+			      name ? mem_asprintf(mem, "uid %u (%s)", acc->uid, name) : mem_asprintf(mem, "uid %u", acc->uid));
 		l->used = acc->tasks;
 		limit_set_top(l, t, leaf_of_uid, &acc->uid);
 		fact_u64(l, FACT_UID, acc->uid);
 		if (name)
-			fact_str(l, FACT_USER, name);
+			fact_str(mem, l, FACT_USER, name);
 		fact_u64(l, FACT_PROCESSES, acc->processes);
 		bool root = acc->uid == 0 && snap->sys.uid0_is_host_root;
 
 		if (root || !acc->any_limits) {
 			l->exempt = true;
 			l->unlimited = true;
-			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user");
+			l->source = mem_strdup(mem, "RLIMIT_NPROC (ulimit -u) of each process of the user");
 			l->meaning = root ?
-				xasprintf("%s tasks; uid 0 is exempt: the kernel never applies RLIMIT_NPROC to root",
-					  human_count(l->used, used, sizeof(used))) :
-				xasprintf("%s tasks; every process of this user has CAP_SYS_RESOURCE or CAP_SYS_ADMIN, "
-					  "which exempts it", human_count(l->used, used, sizeof(used)));
-			fact_str(l, FACT_EXEMPT_REASON, root ? "root" : "capabilities");
-			fix_text(&l->fix_now, xstrdup("nothing to do"));
-			fix_text(&l->fix_durable, xstrdup("nothing to do"));
+				mem_asprintf(mem, "%s tasks; uid 0 is exempt: the kernel never applies RLIMIT_NPROC to "
+						  "root",
+						  human_count(l->used, used, sizeof(used))) :
+				mem_asprintf(mem, "%s tasks; every process of this user has CAP_SYS_RESOURCE or "
+						  "CAP_SYS_ADMIN, which exempts it",
+						  human_count(l->used, used, sizeof(used)));
+			fact_str(mem, l, FACT_EXEMPT_REASON, root ? "root" : "capabilities");
+			fix_text(&l->fix_now, mem_strdup(mem, "nothing to do"));
+			fix_text(&l->fix_durable, mem_strdup(mem, "nothing to do"));
 			continue;
 		}
 		if (!acc->lowest) {
 			l->unlimited = true;
-			l->source = xstrdup("RLIMIT_NPROC (ulimit -u) of each process of the user: unlimited for all");
-			l->meaning = xasprintf("%s tasks; no process of this user has a finite RLIMIT_NPROC",
-					       human_count(l->used, used, sizeof(used)));
-			fix_text(&l->fix_now, xstrdup("nothing to do"));
-			fix_text(&l->fix_durable, xstrdup("nothing to do"));
+			l->source = mem_strdup(mem, "RLIMIT_NPROC (ulimit -u) of each process of the user: unlimited "
+						    "for all");
+			l->meaning = mem_asprintf(mem, "%s tasks; no process of this user has a finite RLIMIT_NPROC",
+						       human_count(l->used, used, sizeof(used)));
+			fix_text(&l->fix_now, mem_strdup(mem, "nothing to do"));
+			fix_text(&l->fix_durable, mem_strdup(mem, "nothing to do"));
 			continue;
 		}
 		user_nproc_limited(snap, l, acc, name);
@@ -335,7 +342,8 @@ bool per_process_numbers(const struct snapshot *snap, const struct proc_info *p,
 static struct limit *add_numbers(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
 				 const struct limit *n)
 {
-	struct limit *l = limit_add(a, snap, n->id, scope_pid(p->pid), xasprintf("pid %d (%s)", p->pid, p->comm));
+	struct limit *l = limit_add(a, snap, n->id, scope_pid(p->pid),
+				    mem_asprintf(snap->mem, "pid %d (%s)", p->pid, p->comm));
 
 	l->used = n->used;
 	l->max = n->max;
@@ -347,6 +355,7 @@ static struct limit *add_numbers(const struct snapshot *snap, struct assessment 
 static void add_map_count(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
 			  const struct limit *n)
 {
+	struct arena *mem = snap->mem;
 	char used[32], max[32];
 	struct limit *l = add_numbers(snap, a, p, n);
 	uint64_t raise;
@@ -355,19 +364,21 @@ static void add_map_count(const struct snapshot *snap, struct assessment *a, con
 	raise = suggest_raise(l->max, l->used, 0);
 	if (raise < 262144)
 		raise = 262144;
-	l->source = xstrdup("the vm.max_map_count sysctl, per process");
-	l->meaning = xasprintf("%s of %s memory mappings (lines of /proc/%d/maps); each thread stack takes one or two",
-			       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
-	sysctl_fixes(l, "vm.max_map_count", raise);
+	l->source = mem_strdup(mem, "the vm.max_map_count sysctl, per process");
+	l->meaning = mem_asprintf(mem, "%s of %s memory mappings (lines of /proc/%d/maps); each thread stack takes one "
+				       "or two",
+				       human_count(l->used, used, sizeof(used)), human_count(l->max, max, sizeof(max)), p->pid);
+	sysctl_fixes(mem, l, "vm.max_map_count", raise);
 	sysctl_origin_note(l, snap, SYSCTL_MAX_MAP_COUNT, l->max);
 	fact_u64(l, FACT_PID, (uint64_t)p->pid);
-	fact_str(l, FACT_COMM, p->comm);
+	fact_str(mem, l, FACT_COMM, p->comm);
 	fact_u64(l, FACT_THREADS, p->threads);
 }
 
 static void add_rlimit(const struct snapshot *snap, struct assessment *a, const struct proc_info *p,
 		       const struct limit *n)
 {
+	struct arena *mem = snap->mem;
 	bool as = n->id == LIMIT_RLIMIT_AS;
 	enum pid_rlimit which = as ? PID_RLIMIT_AS : PID_RLIMIT_DATA;
 	const struct rlim_value *soft = &p->limits.soft[which], *hard = &p->limits.hard[which];
@@ -376,34 +387,35 @@ static void add_rlimit(const struct snapshot *snap, struct assessment *a, const 
 	struct limit *l = add_numbers(snap, a, p, n);
 
 	limit_set_top_process(l, p);
-	l->source = xasprintf("%s of the process (prlimit --pid %d)", as ? "RLIMIT_AS (ulimit -v)" : "RLIMIT_DATA (ulimit -d)",
-			      p->pid);
-	l->meaning = xasprintf("%s %s of %s allowed", human_bytes(used_bytes, b1, sizeof(b1)),
-			       as ? "of address space (VmSize, PROT_NONE reservations included)" :
-				    "of private writable memory (VmData)",
-			       human_bytes(l->max, b2, sizeof(b2)));
+	l->source = mem_asprintf(mem, "%s of the process (prlimit --pid %d)",
+				      as ? "RLIMIT_AS (ulimit -v)" : "RLIMIT_DATA (ulimit -d)", p->pid);
+	l->meaning = mem_asprintf(mem, "%s %s of %s allowed", human_bytes(used_bytes, b1, sizeof(b1)),
+				       as ? "of address space (VmSize, PROT_NONE reservations included)" :
+					    "of private writable memory (VmData)",
+				       human_bytes(l->max, b2, sizeof(b2)));
 	if (!l->enforced) {
 		xfree(l->meaning);
-		l->meaning = xasprintf("%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
-				       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
+		l->meaning = mem_asprintf(mem, "%s of VmData; before 4.7 RLIMIT_DATA (%s) limits brk only, not mmap",
+					       human_bytes(used_bytes, b1, sizeof(b1)), human_bytes(l->max, b2, sizeof(b2)));
 	}
 	if (!as && soft->value == 0 && l->max == hard->value) {
-		str_appendf(&l->source, "; its soft limit is 0, which the kernel reads as its hard limit");
-		fix_text(&l->fix_now, xasprintf("restart pid %d with a higher hard RLIMIT_DATA: raising a hard limit needs "
-						"CAP_SYS_RESOURCE", p->pid));
+		str_appendf(mem, &l->source, "; its soft limit is 0, which the kernel reads as its hard limit");
+		fix_text(&l->fix_now, mem_asprintf(mem, "restart pid %d with a higher hard RLIMIT_DATA: raising a hard "
+							"limit needs CAP_SYS_RESOURCE", p->pid));
 	} else if (hard->known && hard->unlimited) {
-		fix_text(&l->fix_now, xstrdup("lift the process's limit"));
-		fix_command(&l->fix_now, "prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
+		fix_text(&l->fix_now, mem_strdup(mem, "lift the process's limit"));
+		fix_command(mem, &l->fix_now, "prlimit --pid %d --%s=unlimited", p->pid, as ? "as" : "data");
 	} else {
-		fix_text(&l->fix_now, xstrdup("raise the process's limit to its hard limit (above that needs CAP_SYS_RESOURCE)"));
-		fix_command(&l->fix_now, "prlimit --pid %d --%s=%llu", p->pid, as ? "as" : "data",
+		fix_text(&l->fix_now, mem_strdup(mem, "raise the process's limit to its hard limit (above that needs "
+						      "CAP_SYS_RESOURCE)"));
+		fix_command(mem, &l->fix_now, "prlimit --pid %d --%s=%llu", p->pid, as ? "as" : "data",
 			    (unsigned long long)(hard->known ? hard->value : l->max));
 	}
-	fix_text(&l->fix_durable, xasprintf("remove or raise the '%s' item in /etc/security/limits.conf or limits.d, or "
-					    "%s= in the systemd unit",
-					    as ? "as" : "data", as ? "LimitAS" : "LimitDATA"));
+	fix_text(&l->fix_durable, mem_asprintf(mem, "remove or raise the '%s' item in /etc/security/limits.conf or "
+						    "limits.d, or %s= in the systemd unit",
+						    as ? "as" : "data", as ? "LimitAS" : "LimitDATA"));
 	fact_u64(l, FACT_PID, (uint64_t)p->pid);
-	fact_str(l, FACT_COMM, p->comm);
+	fact_str(mem, l, FACT_COMM, p->comm);
 }
 
 bool per_process_closer(double pa, int pida, double pb, int pidb)
@@ -497,10 +509,11 @@ static int cmp_cgroup_consumer(const void *x, const void *y)
 
 void assess_consumers(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
+	struct arena *mem = snap->mem;
 	struct consumers *c = &a->consumers;
 
 	/* a folded scan kept those with the most threads, and a few more for other reasons */
-	c->procs = xcalloc(snap->nprocs ? snap->nprocs : 1, sizeof(*c->procs));
+	c->procs = mem_calloc(mem, snap->nprocs ? snap->nprocs : 1, sizeof(*c->procs));
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		const struct proc_info *p = &snap->procs[i];
 
@@ -509,7 +522,7 @@ void assess_consumers(const struct snapshot *snap, const struct tally *t, struct
 				(struct proc_consumer){ p->pid, p->comm, p->threads, p->uid, p->cgroup, p->kernel_thread };
 	}
 	if (c->nprocs)
-		xsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer);
+		xsort(c->procs, c->nprocs, sizeof(*c->procs), cmp_proc_consumer, mem);
 
 	/* interned paths compare by pointer */
 	for (size_t i = 0; i < t->leaves.n; i++) {
@@ -524,7 +537,7 @@ void assess_consumers(const struct snapshot *snap, const struct tally *t, struct
 				break;
 			}
 		if (!cc) {
-			c->cgroups = xreallocarray(c->cgroups, c->ncgroups + 1, sizeof(*c->cgroups));
+			c->cgroups = mem_reallocarray(mem, c->cgroups, c->ncgroups + 1, sizeof(*c->cgroups));
 			cc = &c->cgroups[c->ncgroups++];
 			*cc = (struct cgroup_consumer){ l->cgroup, 0, 0 };
 		}
@@ -532,6 +545,6 @@ void assess_consumers(const struct snapshot *snap, const struct tally *t, struct
 		cc->processes += l->processes;
 	}
 	if (c->ncgroups)
-		xsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer);
+		xsort(c->cgroups, c->ncgroups, sizeof(*c->cgroups), cmp_cgroup_consumer, mem);
 	task_groups_consumers(t, c);
 }

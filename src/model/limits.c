@@ -207,16 +207,17 @@ uint64_t suggest_raise(uint64_t max, uint64_t used, uint64_t cap)
 struct limit *limit_add(struct assessment *a, const struct snapshot *snap, enum limit_id id, struct scope where,
 			char *subject)
 {
+	struct arena *mem = snap->mem;
 	struct limit *l;
 
 	if (a->nlimits == a->limits_cap) {
 		a->limits_cap = a->limits_cap ? 2 * a->limits_cap : 32;
-		a->limits = xreallocarray(a->limits, a->limits_cap, sizeof(*a->limits));
+		a->limits = mem_reallocarray(mem, a->limits, a->limits_cap, sizeof(*a->limits));
 	}
 	l = &a->limits[a->nlimits++];
 	memset(l, 0, sizeof(*l));
 	l->id = id;
-	l->scope = scope_str(where);
+	l->scope = scope_str(mem, where);
 	l->where = where;
 	/* the path is the scope text's own, so it lives as long as the limit */
 	if (where.kind == SCOPE_CGROUP && !where.unknown)
@@ -246,9 +247,9 @@ void fact_u64(struct limit *l, enum fact_id id, uint64_t v)
 	fact_new(l, id, FACT_TYPE_U64)->u = v;
 }
 
-void fact_str(struct limit *l, enum fact_id id, const char *s)
+void fact_str(struct arena *mem, struct limit *l, enum fact_id id, const char *s)
 {
-	fact_new(l, id, FACT_TYPE_STR)->s = xstrdup(s);
+	fact_new(l, id, FACT_TYPE_STR)->s = mem_strdup(mem, s);
 }
 
 void fact_bool(struct limit *l, enum fact_id id, bool b)
@@ -262,14 +263,14 @@ void fix_text(struct fix *f, char *text)
 	f->text = text;
 }
 
-void fix_command(struct fix *f, const char *fmt, ...)
+void fix_command(struct arena *mem, struct fix *f, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (f->ncommands >= FIX_MAX_COMMANDS)
 		abort(); /* a programming error: raise FIX_MAX_COMMANDS */
 	va_start(ap, fmt);
-	f->commands[f->ncommands++] = shell_vcommandf(fmt, ap);
+	f->commands[f->ncommands++] = shell_vcommandf(mem, fmt, ap);
 	va_end(ap);
 }
 
@@ -327,28 +328,30 @@ static void mark_listed(struct assessment *a)
  * A limit whose tasks are mostly zombies: what frees them is their parent's wait(), not a kill of the
  * zombies (they are dead already). Killing or restarting the parent reparents them to init, which reaps them.
  */
-static void zombie_fix(struct limit *l)
+static void zombie_fix(struct arena *mem, struct limit *l)
 {
 	char count[32];
 
 	if (!l->has_top || l->top.kind != TOP_ZOMBIES || l->fix_now.ncommands >= FIX_MAX_COMMANDS)
 		return;
-	str_appendf(&l->fix_now.text, "; %s of its tasks are zombies of %s (pid %d), which does not wait() for its "
-		    "children: killing or restarting it frees their pids (init reaps them), killing the zombies does nothing",
+	str_appendf(mem, &l->fix_now.text, "; %s of its tasks are zombies of %s (pid %d), which does not wait() for "
+		    "its children: killing or restarting it frees their pids (init reaps them), killing the zombies "
+		    "does nothing",
 		    human_count(l->top.count, count, sizeof(count)), l->top.comm ? l->top.comm : "a process", l->top.pid);
-	fix_command(&l->fix_now, "kill %d", l->top.pid);
+	fix_command(mem, &l->fix_now, "kill %d", l->top.pid);
 }
 
 void assess(const struct snapshot *snap, const struct thresholds *th, const struct assess_opts *opts,
 	    struct assessment *ret)
 {
+	struct arena *mem = snap->mem;
 	static const struct assess_opts defaults;
 	struct assessment *a = ret;
 	struct tally local;
 	const struct tally *t = &snap->tally;
 
 	/* a snapshot made by hand (tests) has its processes but no tally: folded here */
-	tally_init(&local);
+	tally_init(&local, mem);
 	if (!snap->tally.built) {
 		tally_build(&local, snap);
 		t = &local;
@@ -368,13 +371,13 @@ void assess(const struct snapshot *snap, const struct thresholds *th, const stru
 
 		if (!l->has_basis)
 			l->basis = l->used;
-		zombie_fix(l);
+		zombie_fix(mem, l);
 		l->status = limit_status(l, th);
 		if (l->status > a->worst)
 			a->worst = l->status;
 	}
 	if (a->nlimits)
-		xsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits);
+		xsort(a->limits, a->nlimits, sizeof(*a->limits), cmp_limits, mem);
 	mark_listed(a);
 	for (size_t i = 0; i < snap->nproblems; i++)
 		if (snap->problems[i].essential)

@@ -31,17 +31,17 @@ int scope_format(struct scope s, char *out, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
 }
 
-char *scope_str(struct scope s)
+char *scope_str(struct arena *mem, struct scope s)
 {
 	char small[64];
 	int n = scope_format(s, small, sizeof(small));
 	char *out;
 
 	if (n >= 0)
-		return xstrdup(small);
+		return mem_strdup(mem, small);
 	/* a long cgroup path */
 	n = snprintf(NULL, 0, "cgroup:%s", s.path);
-	out = xmalloc((size_t)n + 1);
+	out = mem_alloc(mem, (size_t)n + 1);
 	scope_format(s, out, (size_t)n + 1);
 	return out;
 }

@@ -32,7 +32,8 @@ static inline struct scope scope_unknown(enum scope_kind k) { return (struct sco
 int scope_format(struct scope s, char *out, size_t size);
 
 /* The text form, allocated (xmalloc). */
-char *scope_str(struct scope s);
+struct arena;
+char *scope_str(struct arena *mem, struct scope s);
 
 /* Reads a text form. Returns 0 with *ret filled (ret->path points into text), or -EINVAL. */
 int scope_parse(const char *text, struct scope *ret);

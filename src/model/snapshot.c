@@ -8,12 +8,13 @@
 
 #include "core/buf.h"
 
-void snapshot_init(struct snapshot *s)
+void snapshot_init(struct snapshot *s, struct arena *mem)
 {
 	memset(s, 0, sizeof(*s));
+	s->mem = mem;
 	s->sys.uid0_is_host_root = true;
-	strtab_init(&s->strings);
-	tally_init(&s->tally);
+	strtab_init(&s->strings, mem);
+	tally_init(&s->tally, mem);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -56,10 +57,10 @@ static void add_problem(struct snapshot *s, const char *what, const char *path, 
 			return;
 		}
 	}
-	s->problems = xreallocarray(s->problems, s->nproblems + 1, sizeof(*s->problems));
+	s->problems = mem_reallocarray(s->mem, s->problems, s->nproblems + 1, sizeof(*s->problems));
 	p = &s->problems[s->nproblems++];
-	p->what = xstrdup(what);
-	p->path = xstrdup(path ? path : "");
+	p->what = mem_strdup(s->mem, what);
+	p->path = mem_strdup(s->mem, path ? path : "");
 	p->err = err;
 	p->malformed = malformed;
 	p->count = 1;

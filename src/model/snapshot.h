@@ -222,9 +222,14 @@ struct snapshot {
 	bool cgroups_deferred; /* processes' cgroups come from cgroup.procs (probe_procs_cgroups), not /proc/PID/cgroup */
 	bool memcg_v1;         /* a v1 memory hierarchy is mounted and probe_opts.memcg asked: processes have a memcg path */
 	bool live;
+	/*
+	 * Where every block of the snapshot comes from, and those of an assessment of it (assess): an
+	 * arena of the daemon's loop, or NULL for the heap (snapshot_free frees them).
+	 */
+	struct arena *mem;
 };
 
-void snapshot_init(struct snapshot *s);
+void snapshot_init(struct snapshot *s, struct arena *mem);
 void snapshot_free(struct snapshot *s);
 
 /* Records a problem, merging it with an earlier one of the same what and errno. */

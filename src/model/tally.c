@@ -14,17 +14,18 @@
 
 /* ---- the tables ---- */
 
-static void table_init(struct tally_table *t, size_t size)
+static void table_init(struct tally_table *t, size_t size, struct arena *mem)
 {
 	memset(t, 0, sizeof(*t));
 	t->size = size;
+	t->mem = mem;
 }
 
 static void table_free(struct tally_table *t)
 {
 	xfree(t->entries);
 	xfree(t->slots);
-	memset(t, 0, sizeof(*t));
+	table_init(t, t->size, t->mem);
 }
 
 static uint64_t entry_hash(const struct tally_table *t, size_t i)
@@ -38,7 +39,7 @@ static uint64_t entry_hash(const struct tally_table *t, size_t i)
 static void table_rehash(struct tally_table *t, size_t nslots)
 {
 	xfree(t->slots);
-	t->slots = xcalloc(nslots, sizeof(*t->slots));
+	t->slots = mem_calloc(t->mem, nslots, sizeof(*t->slots));
 	t->mask = nslots - 1;
 	for (size_t i = 0; i < t->n; i++) {
 		size_t s = entry_hash(t, i) & t->mask;
@@ -76,7 +77,7 @@ static void *table_get(struct tally_table *t, uint64_t hash, entry_eq_fn eq, con
 		return e;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 16;
-		t->entries = xreallocarray(t->entries, t->cap, t->size);
+		t->entries = mem_reallocarray(t->mem, t->entries, t->cap, t->size);
 	}
 	if (!t->slots || 4 * (t->n + 1) > 3 * (t->mask + 1))
 		table_rehash(t, t->slots ? 2 * (t->mask + 1) : 32);
@@ -135,15 +136,16 @@ static bool inode_eq(const void *e, const void *key)
 	return a->inode == *(const uint64_t *)key;
 }
 
-void tally_init(struct tally *t)
+void tally_init(struct tally *t, struct arena *mem)
 {
 	memset(t, 0, sizeof(*t));
-	table_init(&t->leaves, sizeof(struct tally_leaf));
-	table_init(&t->parents, sizeof(struct tally_parent));
-	table_init(&t->commands, sizeof(struct tally_command));
-	table_init(&t->names, sizeof(struct tally_name));
-	table_init(&t->ns, sizeof(struct tally_ns));
-	table_init(&t->forks_into, sizeof(struct tally_forks_into));
+	t->mem = mem;
+	table_init(&t->leaves, sizeof(struct tally_leaf), mem);
+	table_init(&t->parents, sizeof(struct tally_parent), mem);
+	table_init(&t->commands, sizeof(struct tally_command), mem);
+	table_init(&t->names, sizeof(struct tally_name), mem);
+	table_init(&t->ns, sizeof(struct tally_ns), mem);
+	table_init(&t->forks_into, sizeof(struct tally_forks_into), mem);
 	t->pidns_all_known = true;
 }
 
@@ -156,7 +158,7 @@ void tally_free(struct tally *t)
 	table_free(&t->ns);
 	table_free(&t->forks_into);
 	xfree(t->kept);
-	tally_init(t);
+	tally_init(t, t->mem);
 }
 
 /* Whether p goes before q in the consumers' table of processes: more threads, user before kernel, lower pid. */
@@ -437,7 +439,7 @@ void tally_retain(struct tally *t, const struct snapshot *snap, const struct thr
 	if (!why)
 		return;
 	if (!t->kept)
-		t->kept = xcalloc(TALLY_KEEP_THREADS + TALLY_KINDS * (TALLY_KEEP_NOT_OK + 1) + 1, sizeof(*t->kept));
+		t->kept = mem_calloc(t->mem, TALLY_KEEP_THREADS + TALLY_KINDS * (TALLY_KEEP_NOT_OK + 1) + 1, sizeof(*t->kept));
 	t->kept[t->nkept] = *p;
 	t->kept[t->nkept++].kept = why;
 }
@@ -457,5 +459,5 @@ void tally_take_kept(struct tally *t, struct snapshot *snap)
 	t->kept = NULL;
 	t->nkept = 0;
 	if (snap->nprocs)
-		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid, snap->mem);
 }

@@ -30,6 +30,7 @@ struct tally_table {
 	size_t n, cap, size;
 	uint32_t *slots; /* entry index + 1, 0 empty; mask + 1 slots, a power of two */
 	size_t mask;
+	struct arena *mem; /* where entries and slots live (NULL: the heap) */
 };
 
 struct tally_leaf {
@@ -122,9 +123,11 @@ struct tally {
 	struct proc_info *kept;     /* their kept member says why */
 	size_t nkept;
 	uint64_t per_process_limits;
+	struct arena *mem;          /* where its tables live (NULL: the heap) */
 };
 
-void tally_init(struct tally *t);
+/* Starts t empty; its tables grow in mem (NULL: the heap). */
+void tally_init(struct tally *t, struct arena *mem);
 void tally_free(struct tally *t);
 
 /* Folds p in; comm is p's name where it lives as long as the snapshot. */

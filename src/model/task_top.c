@@ -68,13 +68,14 @@ static size_t table_cap(size_t entries)
  * One block for both tables and the leaves' marks (nleaves of them after the tables), released at once:
  * the daemon's arena takes back only its last block, and a scope's tables are as large as the tally's.
  */
-static bool *tables_init(struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands, size_t nleaves)
+static bool *tables_init(struct arena *mem, struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands,
+			 size_t nleaves)
 {
 	char *block;
 
 	pt->cap = table_cap(nparents);
 	ct->cap = table_cap(ncommands);
-	block = xcalloc(1, pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g) + nleaves + 1);
+	block = mem_calloc(mem, 1, pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g) + nleaves + 1);
 	pt->g = (struct parent_group *)(void *)block;
 	ct->g = (struct command_group *)(void *)(block + pt->cap * sizeof(*pt->g));
 	return (bool *)(block + pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g));
@@ -164,7 +165,7 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 	struct parents parents;
 	struct commands commands;
 	struct task_top cand[4];
-	bool *in = tables_init(&parents, &commands, t->parents.n, t->commands.n, t->leaves.n);
+	bool *in = tables_init(t->mem, &parents, &commands, t->parents.n, t->commands.n, t->leaves.n);
 	int n = 0;
 	uint64_t most = 0;
 
@@ -254,13 +255,13 @@ void task_groups_consumers(const struct tally *t, struct consumers *c)
 	struct commands commands;
 	size_t np = 0, nc = 0;
 
-	tables_init(&parents, &commands, t->parents.n, t->commands.n, 0);
+	tables_init(t->mem, &parents, &commands, t->parents.n, t->commands.n, 0);
 	merge_groups(t, NULL, &parents, &commands);
 	for (size_t i = 0; i < parents.cap; i++)
 		np += parents.g[i].pid != 0;
 	for (size_t i = 0; i < commands.cap; i++)
 		nc += commands.g[i].comm != NULL;
-	c->parents = xcalloc(np ? np : 1, sizeof(*c->parents));
+	c->parents = mem_calloc(t->mem, np ? np : 1, sizeof(*c->parents));
 	c->nparents = 0;
 	for (size_t i = 0; i < parents.cap; i++) {
 		const struct parent_group *g = &parents.g[i];
@@ -269,7 +270,7 @@ void task_groups_consumers(const struct tally *t, struct consumers *c)
 			c->parents[c->nparents++] = (struct parent_consumer){ g->pid, tally_name_of(t, g->pid), g->live,
 									      g->zombies, g->tasks };
 	}
-	c->commands = xcalloc(nc ? nc : 1, sizeof(*c->commands));
+	c->commands = mem_calloc(t->mem, nc ? nc : 1, sizeof(*c->commands));
 	c->ncommands = 0;
 	for (size_t i = 0; i < commands.cap; i++) {
 		const struct command_group *g = &commands.g[i];
@@ -278,9 +279,9 @@ void task_groups_consumers(const struct tally *t, struct consumers *c)
 			c->commands[c->ncommands++] = (struct command_consumer){ g->comm, g->processes, g->tasks };
 	}
 	if (c->nparents)
-		xsort(c->parents, c->nparents, sizeof(*c->parents), cmp_parent);
+		xsort(c->parents, c->nparents, sizeof(*c->parents), cmp_parent, t->mem);
 	if (c->ncommands)
-		xsort(c->commands, c->ncommands, sizeof(*c->commands), cmp_command);
+		xsort(c->commands, c->ncommands, sizeof(*c->commands), cmp_command, t->mem);
 	tables_free(&parents, &commands);
 }
 

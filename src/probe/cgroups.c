@@ -69,11 +69,11 @@ static int on_mount(const struct mountinfo_entry *e, void *ctx_)
 	}
 	if (hier_known(snap, e->mount_point))
 		return 0;
-	h.mount_point = xstrdup(e->mount_point);
-	h.mount_root = xstrdup(e->root);
-	h.label = xstrdup(h.kind == CG_HIER_V2 ? "v2" : h.has_pids && h.has_memory ? "v1 pids,memory" :
-							h.has_pids ? "v1 pids" : "v1 memory");
-	snap->hiers = xreallocarray(snap->hiers, snap->nhiers + 1, sizeof(*snap->hiers));
+	h.mount_point = mem_strdup(snap->mem, e->mount_point);
+	h.mount_root = mem_strdup(snap->mem, e->root);
+	h.label = mem_strdup(snap->mem, h.kind == CG_HIER_V2 ? "v2" : h.has_pids && h.has_memory ? "v1 pids,memory" :
+								      h.has_pids ? "v1 pids" : "v1 memory");
+	snap->hiers = mem_reallocarray(snap->mem, snap->hiers, snap->nhiers + 1, sizeof(*snap->hiers));
 	snap->hiers[snap->nhiers++] = h;
 	return 0;
 }
@@ -84,7 +84,7 @@ void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap)
 	struct buf b;
 	ssize_t n;
 
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 	n = read_file_at(root, root->proc_fd, "self/mountinfo", &b);
 	if (n < 0)
 		probe_problem(root, snap, "cgroup mounts (mountinfo)", (int)n, false, "proc/self/mountinfo");
@@ -254,11 +254,11 @@ static void add_cgroup(struct walk *w, const char *path, const char *dir, const 
 	struct snapshot *snap = w->snap;
 	struct cgroup_info *n;
 
-	snap->cgroups = xreallocarray(snap->cgroups, snap->ncgroups + 1, sizeof(*snap->cgroups));
+	snap->cgroups = mem_reallocarray(snap->mem, snap->cgroups, snap->ncgroups + 1, sizeof(*snap->cgroups));
 	n = &snap->cgroups[snap->ncgroups++];
 	*n = *c;
-	n->path = xstrdup(path);
-	n->dir = xstrdup(dir);
+	n->path = mem_strdup(snap->mem, path);
+	n->dir = mem_strdup(snap->mem, dir);
 	n->hier = w->hier;
 }
 
@@ -340,7 +340,7 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	fd2 = root_openat(w->root, dirfd, ".", O_RDONLY | O_DIRECTORY);
 	if (fd2 < 0)
 		return;
-	d = xmalloc(sizeof(*d));
+	d = mem_alloc(w->snap->mem, sizeof(*d));
 	dir_list_start(d, fd2);
 	while ((name = dir_list_next(d, &type, &err))) {
 		struct buf cpath, cdir;
@@ -351,8 +351,8 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 		cfd = root_openat(w->root, dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 		if (cfd < 0)
 			continue;
-		buf_init(&cpath);
-		buf_init(&cdir);
+		buf_init_in(&cpath, w->snap->mem);
+		buf_init_in(&cdir, w->snap->mem);
 		path_join(&cpath, path, name);
 		path_join(&cdir, dir, name);
 		walk_dir(w, cfd, cpath.data, cdir.data, depth + 1);
@@ -397,7 +397,7 @@ void probe_cgroups(const struct hr_root *root, const struct probe_opts *opts, st
 		w.hier = (int)i;
 		w.assign_cgroup = by_procs && (h->kind == CG_HIER_V1 ? h->has_pids : !v1_pids);
 		w.assign_memcg = by_procs && snap->memcg_v1 && h->kind == CG_HIER_V1 && h->has_memory;
-		buf_init(&w.b);
+		buf_init_in(&w.b, snap->mem);
 		if (h->kind == CG_HIER_V2) {
 			/* Only controllers listed at the mount's root can appear below it. */
 			ssize_t n = read_file_at(root, fd, "cgroup.controllers", &w.b);
@@ -436,7 +436,7 @@ int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const
 	w.root = root;
 	w.snap = snap;
 	w.hier = old->hier;
-	buf_init(&w.b);
+	buf_init_in(&w.b, snap->mem);
 	memset(&c, 0, sizeof(c));
 	if (h->has_pids)
 		read_pids(&w, fd, old->dir, &w.b, &c);
@@ -477,7 +477,7 @@ bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap
 	if (path[0] != '/' || strstr(path, "/./") || strstr(path, "/../") || ends_with_component(path, ".") ||
 	    ends_with_component(path, ".."))
 		return false;
-	buf_init(&rel);
+	buf_init_in(&rel, snap->mem);
 	for (size_t i = 0; i < snap->nhiers && !found; i++) {
 		const struct cgroup_hier *h = &snap->hiers[i];
 		size_t n = strcmp(h->mount_root, "/") ? strlen(h->mount_root) : 0;

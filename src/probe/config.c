@@ -57,7 +57,7 @@ static size_t list_conf(const struct hr_root *root, struct snapshot *snap, const
 			probe_problem(root, snap, "configuration directory", fd, false, "%s", dir);
 		return n;
 	}
-	d = xmalloc(sizeof(*d));
+	d = mem_alloc(snap->mem, sizeof(*d));
 	dir_list_start(d, fd);
 	while (n < CONF_MAX_FILES && (name = dir_list_next(d, &type, &err))) {
 		size_t len = strlen(name);
@@ -113,14 +113,14 @@ static int on_sysctl(const char *key, const char *value, int line, void *ctx_)
 
 static void read_sysctl_conf(const struct hr_root *root, struct snapshot *snap, struct buf *b)
 {
-	struct conf_file *files = xcalloc(CONF_MAX_FILES + 1, sizeof(*files));
+	struct conf_file *files = mem_calloc(snap->mem, CONF_MAX_FILES + 1, sizeof(*files));
 	struct conf_ctx ctx = { .snap = snap };
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(sysctl_dirs) / sizeof(sysctl_dirs[0]); i++)
 		n = list_conf(root, snap, sysctl_dirs[i], files, n);
 	if (n)
-		xsort(files, n, sizeof(*files), cmp_conf);
+		xsort(files, n, sizeof(*files), cmp_conf, snap->mem);
 	/* procps' sysctl --system applies /etc/sysctl.conf last */
 	snprintf(files[n].name, sizeof(files[n].name), "sysctl.conf");
 	snprintf(files[n].path, sizeof(files[n].path), "etc/sysctl.conf");
@@ -144,7 +144,8 @@ static int on_limit(const char *domain, const char *type, const char *item, cons
 		return 0;
 	if (snap->nlimits_rules >= 1024)
 		return -1;
-	snap->limits_rules = xreallocarray(snap->limits_rules, snap->nlimits_rules + 1, sizeof(*snap->limits_rules));
+	snap->limits_rules = mem_reallocarray(snap->mem, snap->limits_rules, snap->nlimits_rules + 1,
+					      sizeof(*snap->limits_rules));
 	r = &snap->limits_rules[snap->nlimits_rules++];
 	snprintf(r->domain, sizeof(r->domain), "%s", domain);
 	snprintf(r->type, sizeof(r->type), "%s", type);
@@ -157,7 +158,7 @@ static int on_limit(const char *domain, const char *type, const char *item, cons
 
 static void read_limits_conf(const struct hr_root *root, struct snapshot *snap, struct buf *b)
 {
-	struct conf_file *files = xcalloc(CONF_MAX_FILES + 1, sizeof(*files));
+	struct conf_file *files = mem_calloc(snap->mem, CONF_MAX_FILES + 1, sizeof(*files));
 	struct conf_ctx ctx = { .snap = snap };
 	size_t n;
 
@@ -166,7 +167,7 @@ static void read_limits_conf(const struct hr_root *root, struct snapshot *snap, 
 	snprintf(files[0].path, sizeof(files[0].path), "etc/security/limits.conf");
 	n = list_conf(root, snap, "etc/security/limits.d", files + 1, 0);
 	if (n)
-		xsort(files + 1, n, sizeof(*files), cmp_conf);
+		xsort(files + 1, n, sizeof(*files), cmp_conf, snap->mem);
 	for (size_t i = 0; i <= n; i++) {
 		if (read_conf(root, snap, files[i].path, b) < 0)
 			continue;
@@ -180,7 +181,7 @@ void probe_config(const struct hr_root *root, struct snapshot *snap)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 	read_sysctl_conf(root, snap, &b);
 	read_limits_conf(root, snap, &b);
 	buf_free(&b);

@@ -12,7 +12,9 @@
  * Counting memory mappings: the lines of /proc/PID/maps, minus the x86-64 [vsyscall] gate VMA that is
  * not in mm->map_count. The kernel formats one line per VMA (~0.4 us each: 15 ms for a process with
  * 20,000 threads and 40,000 VMAs), and no cheaper interface gives the count, so the report counts on a
- * worker thread while the scan goes on, largest processes first.
+ * worker thread while the scan goes on, largest processes first. Its blocks come from the heap: malloc
+ * is thread-safe and an arena is not. The daemon, whose loop takes blocks only from its arenas, counts
+ * inline (probe_opts.no_threads).
  */
 
 /* Counts the mappings of the process whose /proc/PID directory (under root) is pfd. Returns the count or -errno. */

@@ -38,7 +38,7 @@ static struct pidns_info *pidns_add(struct snapshot *snap, uint64_t inode)
 
 	if (ns)
 		return ns;
-	snap->pidns = xreallocarray(snap->pidns, snap->npidns + 1, sizeof(*snap->pidns));
+	snap->pidns = mem_reallocarray(snap->mem, snap->pidns, snap->npidns + 1, sizeof(*snap->pidns));
 	ns = &snap->pidns[snap->npidns++];
 	memset(ns, 0, sizeof(*ns));
 	ns->inode = inode;
@@ -140,7 +140,7 @@ static void probe_child(int out, int nsfd, const struct hr_root *root, long long
 	g = fork();
 	if (g == 0) {
 		alarm(PROBE_TIMEOUT_S);
-		buf_init(&b);
+		buf_init(&b); /* in the child: its own heap */
 		r = read_u64_at(root, root->proc_fd, "sys/kernel/pid_max", &b, &v);
 		if (r == 0)
 			probe_write(out, "read", (long long)v);
@@ -383,7 +383,7 @@ static void read_pid_maxes(const struct hr_root *root, const struct probe_opts *
 
 	if (!kversion_at_least(&snap->sys.kernel, 6, 14))
 		return;
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 	for (size_t i = 0; i < snap->npidns; i++) {
 		struct pidns_info *ns = &snap->pidns[i];
 		char what[96];

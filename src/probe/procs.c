@@ -163,7 +163,7 @@ static void scan_problem(struct scan *s, const char *what, const char *pid, cons
 
 	if (s->nproblems == s->problems_cap) {
 		s->problems_cap = s->problems_cap ? 2 * s->problems_cap : 16;
-		s->problems = xreallocarray(s->problems, s->problems_cap, sizeof(*s->problems));
+		s->problems = mem_reallocarray(s->snap->mem, s->problems, s->problems_cap, sizeof(*s->problems));
 	}
 	sp = &s->problems[s->nproblems++];
 	sp->what = what;
@@ -238,7 +238,7 @@ static void add_proc(struct scan *s, struct proc_info *p)
 	}
 	if (s->nprocs == s->procs_cap) {
 		s->procs_cap = s->procs_cap ? 2 * s->procs_cap : 256;
-		s->procs = xreallocarray(s->procs, s->procs_cap, sizeof(*s->procs));
+		s->procs = mem_reallocarray(s->snap->mem, s->procs, s->procs_cap, sizeof(*s->procs));
 	}
 	s->procs[s->nprocs++] = *p;
 }
@@ -645,7 +645,7 @@ void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 	for (size_t i = 0; snap->cgroups_deferred && i < snap->nprocs; i++) {
 		struct proc_info *p = &snap->procs[i];
 		char name[16];
@@ -692,7 +692,7 @@ static void merge_scan(struct scan *s, struct snapshot *snap)
 		snap->procs = s->procs;
 		snap->nprocs = s->nprocs;
 	} else if (s->nprocs) {
-		snap->procs = xreallocarray(snap->procs, snap->nprocs + s->nprocs, sizeof(*snap->procs));
+		snap->procs = mem_reallocarray(snap->mem, snap->procs, snap->nprocs + s->nprocs, sizeof(*snap->procs));
 		memcpy(snap->procs + snap->nprocs, s->procs, s->nprocs * sizeof(*s->procs));
 		snap->nprocs += s->nprocs;
 		xfree(s->procs);
@@ -726,12 +726,12 @@ static void scan_sorted(struct scan *s, struct pid_list *l, int *ret_err)
 	while ((name = pid_list_next(l, ret_err))) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
-			names = xreallocarray(names, cap, sizeof(*names));
+			names = mem_reallocarray(s->snap->mem, names, cap, sizeof(*names));
 		}
-		names[n++] = xstrdup(name);
+		names[n++] = mem_strdup(s->snap->mem, name);
 	}
 	if (n)
-		xsort(names, n, sizeof(*names), cmp_pid_name);
+		xsort(names, n, sizeof(*names), cmp_pid_name, s->snap->mem);
 	for (size_t i = 0; i < n; i++) {
 		scan_one(s, names[i]);
 		xfree(names[i]);
@@ -741,9 +741,9 @@ static void scan_sorted(struct scan *s, struct pid_list *l, int *ret_err)
 
 struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap)
 {
-	struct procs_scan *ps = xcalloc(1, sizeof(*ps));
+	struct procs_scan *ps = mem_calloc(snap->mem, 1, sizeof(*ps));
 	struct scan *s = &ps->s;
-	struct pid_list *l = xmalloc(sizeof(*l));
+	struct pid_list *l = mem_alloc(snap->mem, sizeof(*l));
 	const char *name;
 	int err;
 
@@ -751,8 +751,8 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	/* reading /proc/PID/cgroup for every process costs more than each cgroup's cgroup.procs (but folding needs it at once) */
 	snap->cgroups_deferred = root->live && !opts->fold;
 	snap->folded = opts->fold != NULL;
-	buf_init(&s->b);
-	buf_init(&s->scratch);
+	buf_init_in(&s->b, snap->mem);
+	buf_init_in(&s->scratch, snap->mem);
 	if (opts->map_counts && !opts->no_threads && !opts->fold)
 		s->mc = mapcount_start(root);
 	queue_newest(s);
@@ -778,7 +778,7 @@ struct procs_scan *probe_procs(const struct hr_root *root, const struct probe_op
 	if (opts->fold)
 		tally_take_kept(&snap->tally, snap); /* sorted by pid */
 	else if (snap->nprocs)
-		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid);
+		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid, snap->mem);
 	return ps;
 }
 

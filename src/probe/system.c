@@ -68,7 +68,7 @@ void probe_system(const struct hr_root *root, struct snapshot *snap)
 	ssize_t n;
 	int r;
 
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 
 	n = read_file_at(root, root->proc_fd, "sys/kernel/osrelease", &b);
 	if (n < 0)
@@ -166,7 +166,7 @@ void probe_oom_sysctls(const struct hr_root *root, struct snapshot *snap)
 	struct buf b;
 	ssize_t n;
 
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct opt_i64 *o = (struct opt_i64 *)((char *)oom + files[i].offset);
 		int r = read_i64_at(root, root->proc_fd, files[i].rel, &b, &o->v);

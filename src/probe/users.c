@@ -14,7 +14,7 @@ static int on_user(const char *name, size_t len, uint32_t uid, void *ctx)
 		wanted = tally_leaf_at(&snap->tally, i)->uid == uid;
 	if (!wanted || snapshot_user_name(snap, uid))
 		return 0;
-	snap->user_names = xreallocarray(snap->user_names, snap->nuser_names + 1, sizeof(*snap->user_names));
+	snap->user_names = mem_reallocarray(snap->mem, snap->user_names, snap->nuser_names + 1, sizeof(*snap->user_names));
 	{
 		struct user_name *u = &snap->user_names[snap->nuser_names++];
 
@@ -32,7 +32,7 @@ void probe_users(const struct hr_root *root, struct snapshot *snap)
 	struct buf b;
 	ssize_t n;
 
-	buf_init(&b);
+	buf_init_in(&b, snap->mem);
 	n = read_file_at(root, root->fd, "etc/passwd", &b);
 	if (n >= 0)
 		passwd_parse(b.data, b.len, on_user, snap);

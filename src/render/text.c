@@ -172,7 +172,7 @@ static void limit_details(struct buf *out, const struct limit *l, bool color)
 		buf_adds(out, COLOR_OFF);
 	buf_addc(out, '\n');
 	detail_field(out, "what", l->meaning);
-	buf_init(&t);
+	buf_init_in(&t, out->mem);
 	buf_printf(&t, "%s, with %s (\"%s\")", k->fails, errno_name(l->err), strerror(l->err));
 	detail_field(out, "fails", t.data);
 	detail_field(out, "from", l->source);

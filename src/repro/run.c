@@ -64,7 +64,7 @@ int repro_free_uid(uint32_t *ret)
 		struct probe_opts po = { .no_fork = true, .map_counts = false };
 		struct procs_scan *ps;
 
-		snapshot_init(&snap);
+		snapshot_init(&snap, NULL);
 		ps = probe_procs(&root, &po, &snap);
 		probe_procs_finish(ps);
 		for (size_t i = 0; i < snap.nprocs; i++)
@@ -322,7 +322,7 @@ static void take_report(struct repro_run *run)
 
 	if (root_open(&root, "/") < 0)
 		return;
-	snapshot_init(&run->snap);
+	snapshot_init(&run->snap, NULL);
 	probe_snapshot(&root, &po, &run->snap);
 	assess(&run->snap, &th, NULL, &run->a);
 	root_close(&root);

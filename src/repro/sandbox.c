@@ -30,7 +30,7 @@ static void find_mount(const struct hr_root *root, const char *controller, struc
 	struct snapshot snap;
 
 	memset(f, 0, sizeof(*f));
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	probe_cgroup_hiers(root, &snap);
 	for (size_t i = 0; i < snap.nhiers; i++) {
 		const struct cgroup_hier *h = &snap.hiers[i];

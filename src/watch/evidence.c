@@ -73,7 +73,7 @@ int evidence_open(struct evidence_dir *e, const char *dir, unsigned max_files, s
 			snprintf(e->names[e->n++], EVIDENCE_NAME_MAX, "%s", name);
 	xfree(l);
 	lseek(e->fd, 0, SEEK_SET);
-	xsort(e->names, e->n, EVIDENCE_NAME_MAX, cmp_name);
+	xsort(e->names, e->n, EVIDENCE_NAME_MAX, cmp_name, NULL); /* at start-up */
 	prune(e, max_files);
 	e->on = true;
 	return 0;
@@ -115,7 +115,7 @@ static void compose(const struct snapshot *snap, const struct assessment *a, con
 }
 
 int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const struct assessment *a, const char *reason,
-		   const char *why, const char *top, char *ret_path, size_t size)
+		   const char *why, const char *top, struct arena *mem, char *ret_path, size_t size)
 {
 	char stamp[40], base[32], name[EVIDENCE_NAME_MAX];
 	struct tm tm;
@@ -136,7 +136,7 @@ int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const st
 	}
 	if (e->n && strcmp(name, e->names[e->n - 1]) <= 0)
 		return -EEXIST; /* a hundred in one second: the rest of that second is not written */
-	buf_init(&out);
+	buf_init_in(&out, mem);
 	compose(snap, a, reason, why, top, stamp, 10, true, &out);
 	if (out.len > e->max_bytes)
 		compose(snap, a, reason, why, top, stamp, 0, true, &out);

@@ -33,9 +33,9 @@ void evidence_close(struct evidence_dir *e);
 
 /*
  * Writes one snapshot: reason ("threshold", "event"), why (in words), top (the top consumer in words,
- * may be empty). The file's path goes to ret_path. Returns 0 or -errno.
+ * may be empty), composed in mem (the daemon's scan arena). The file's path goes to ret_path. Returns 0 or -errno.
  */
 int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const struct assessment *a, const char *reason,
-		   const char *why, const char *top, char *ret_path, size_t size);
+		   const char *why, const char *top, struct arena *mem, char *ret_path, size_t size);
 
 #endif

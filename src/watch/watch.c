@@ -152,14 +152,14 @@ static size_t limit_hash(enum limit_id id, const char *scope)
 	return (size_t)(hash_bytes(scope, strlen(scope)) ^ ((uint64_t)id * 0x9E3779B97F4A7C15ULL));
 }
 
-/* Indexes a's limits, in the arena in use. */
-static void limit_index_build(struct limit_index *x, const struct assessment *a)
+/* Indexes a's limits, in mem. */
+static void limit_index_build(struct limit_index *x, const struct assessment *a, struct arena *mem)
 {
 	size_t cap = 16;
 
 	while (cap < 2 * a->nlimits)
 		cap *= 2;
-	x->slots = xcalloc(cap, sizeof(*x->slots));
+	x->slots = mem_calloc(mem, cap, sizeof(*x->slots));
 	x->mask = cap - 1;
 	for (size_t i = 0; i < a->nlimits; i++) {
 		size_t h = limit_hash(a->limits[i].id, a->limits[i].scope) & x->mask;
@@ -230,18 +230,18 @@ void watch_log(const char *fmt, ...)
 
 /* ---- the constant-cost pass ---- */
 
-/* Measures the machine and the watched cgroups into t, in the arena in use. Cost: the cgroups, not the processes. */
-static void measure(struct watch *w, struct tick_state *t)
+/* Measures the machine and the watched cgroups into t, in mem (the tick's arena). Cost: the cgroups, not the processes. */
+static void measure(struct watch *w, struct tick_state *t, struct arena *mem)
 {
 	struct snapshot *s = &t->snap;
 
 	memset(t, 0, sizeof(*t));
-	snapshot_init(s);
+	snapshot_init(s, mem);
 	s->live = w->root->live;
 	probe_system(w->root, s);
 	s->hiers = w->scan.hiers;
 	s->nhiers = w->scan.nhiers;
-	s->cgroups = xcalloc(w->nwatched ? w->nwatched : 1, sizeof(*s->cgroups));
+	s->cgroups = mem_calloc(mem, w->nwatched ? w->nwatched : 1, sizeof(*s->cgroups));
 	for (size_t i = 0; i < w->nwatched; i++) {
 		const struct cgroup_info *old = &w->scan.cgroups[w->watched[i]];
 		struct cgroup_info *c = &s->cgroups[s->ncgroups];
@@ -249,12 +249,12 @@ static void measure(struct watch *w, struct tick_state *t)
 		if (probe_cgroup_reread(w->root, s, old, c) < 0)
 			continue; /* removed since the scan */
 		/* own copies: the scan's memory is reused by the next scan */
-		c->path = xstrdup(old->path);
-		c->dir = xstrdup(old->dir);
+		c->path = mem_strdup(mem, old->path);
+		c->dir = mem_strdup(mem, old->dir);
 		s->ncgroups++;
 	}
 	assess(s, &w->cfg.th, NULL, &t->a);
-	limit_index_build(&t->index, &t->a);
+	limit_index_build(&t->index, &t->a, mem);
 	t->valid = true;
 }
 
@@ -421,21 +421,19 @@ static void full_scan(struct watch *w, enum watch_scan_reason reason)
 {
 	struct probe_opts po = { .no_fork = true, .no_threads = true, .map_counts = w->cfg.map_counts,
 				 .map_count_min_pct = w->cfg.th.warning_pct, .memcg = true, .fold = &w->cfg.th };
-	struct arena *prev = arena_use(&w->scan_arena);
 	double t0 = mono_now();
 	size_t n = 0;
 
 	/* the last measured tick's counters, by value: its strings are in the arena about to be reused */
 	carry_save(w, &w->ticks[w->parity]);
 	arena_reset(&w->scan_arena);
-	snapshot_init(&w->scan);
+	snapshot_init(&w->scan, &w->scan_arena);
 	probe_snapshot(w->root, &po, &w->scan);
 	assess(&w->scan, &w->cfg.th, NULL, &w->scan_a);
-	w->watched = xcalloc(w->scan.ncgroups ? w->scan.ncgroups : 1, sizeof(*w->watched));
+	w->watched = mem_calloc(&w->scan_arena, w->scan.ncgroups ? w->scan.ncgroups : 1, sizeof(*w->watched));
 	for (size_t i = 0; i < w->scan.ncgroups && n < w->cfg.max_cgroups; i++)
 		w->watched[n++] = i;
 	w->nwatched = n;
-	arena_use(prev);
 	w->stats.scans[reason]++;
 	w->stats.scan_seconds = mono_now() - t0;
 	w->stats.last_scan_time = wall_now();
@@ -498,7 +496,6 @@ static void evidence_scan(struct watch *w, enum watch_scan_reason reason, const 
 			  const char *scope)
 {
 	char top[512], path[PATH_MAX + 64], when[32];
-	struct arena *prev;
 	struct tm tm;
 	time_t t = time(NULL);
 	int r;
@@ -512,10 +509,8 @@ static void evidence_scan(struct watch *w, enum watch_scan_reason reason, const 
 		watch_log("evidence: at %s %s%s%s", when, why, top[0] ? "; top consumer: " : "", top);
 		return;
 	}
-	prev = arena_use(&w->scan_arena);
 	r = evidence_write(&w->evidence, &w->scan, &w->scan_a, reason == SCAN_EVENT ? "event" : "threshold", why, top,
-			   path, sizeof(path));
-	arena_use(prev);
+			   &w->scan_arena, path, sizeof(path));
 	if (r < 0) {
 		w->stats.evidence_failed++;
 		watch_log("evidence: at %s %s%s%s; cannot write it to '%s': %s", when, why, top[0] ? "; top consumer: " : "",
@@ -576,13 +571,13 @@ static void kernel_events(struct watch *w)
 
 /* ---- metrics ---- */
 
-/* The daemon's resident size (statm's second field, in pages); read in the tick, from its arena. */
-static uint64_t resident_bytes(void)
+/* The daemon's resident size (statm's second field, in pages); read in the tick, in its arena (mem). */
+static uint64_t resident_bytes(struct arena *mem)
 {
 	struct buf b;
 	uint64_t size, rss = 0;
 
-	buf_init(&b);
+	buf_init_in(&b, mem);
 	if (read_file_at(NULL, AT_FDCWD, "/proc/self/statm", &b) > 0) {
 		const char *p = b.data, *end = b.data + b.len;
 
@@ -597,12 +592,12 @@ static uint64_t resident_bytes(void)
  * The report's limits as of this tick: the machine and the watched cgroups from the tick, everything
  * else (users, processes, namespaces, cgroups beyond max_cgroups) from the last full scan.
  */
-static void merged(const struct watch *w, const struct tick_state *t, struct assessment *ret)
+static void merged(const struct watch *w, const struct tick_state *t, struct arena *mem, struct assessment *ret)
 {
 	size_t n = 0;
 
 	*ret = t->a;
-	ret->limits = xcalloc(t->a.nlimits + w->scan_a.nlimits + 1, sizeof(*ret->limits));
+	ret->limits = mem_calloc(mem, t->a.nlimits + w->scan_a.nlimits + 1, sizeof(*ret->limits));
 	for (size_t i = 0; i < t->a.nlimits; i++)
 		ret->limits[n++] = t->a.limits[i];
 	for (size_t i = 0; i < w->scan_a.nlimits; i++) {
@@ -618,26 +613,27 @@ static void merged(const struct watch *w, const struct tick_state *t, struct ass
 	ret->unknown = t->a.unknown || w->scan_a.unknown;
 }
 
-static void render_metrics(struct watch *w, const struct tick_state *t)
+/* The metrics of this tick, in its arena (mem): served until the tick after next reuses it. */
+static void render_metrics(struct watch *w, const struct tick_state *t, struct arena *mem)
 {
 	struct assessment m;
 	struct buf out;
 	const struct psi *psi = &t->snap.sys.psi_memory;
 
-	merged(w, t, &m);
+	merged(w, t, mem, &m);
 	w->stats.have_oom_kill = t->snap.sys.vmstat_oom_kill.known;
 	w->stats.oom_kill = t->snap.sys.vmstat_oom_kill.v;
 	w->stats.have_psi = t->snap.sys.have_psi_memory && psi->some.present;
 	w->stats.psi_some_us = psi->some.total_us;
 	w->stats.have_psi_full = psi->full.present;
 	w->stats.psi_full_us = psi->full.total_us;
-	w->stats.resident_bytes = resident_bytes();
+	w->stats.resident_bytes = resident_bytes(mem);
 	w->stats.scan_memory_peak_bytes = w->scan_arena.peak;
 	w->stats.heap_fallbacks = w->scan_arena.overflows + w->tick_arena[0].overflows + w->tick_arena[1].overflows;
 	w->stats.kernel_log_open = w->klog_on;
 	memcpy(w->stats.http_requests, w->http.requests, sizeof(w->stats.http_requests));
 	memcpy(w->stats.http_rejected, w->http.rejected, sizeof(w->stats.http_rejected));
-	buf_init(&out);
+	buf_init_in(&out, mem);
 	buf_grow(&out, 64 << 10);
 	/* what could not be read: the scan's and this tick's */
 	render_report_prometheus(&m, w->scan.nproblems + t->snap.nproblems, &out);
@@ -691,8 +687,7 @@ static void tick(struct watch *w)
 	prev = &w->ticks[w->parity ^ 1];
 	a = &w->tick_arena[w->parity];
 	arena_reset(a);
-	arena_use(a);
-	measure(w, cur);
+	measure(w, cur, a);
 	counter_events(w, cur, prev);
 	l = threshold_trigger(cur, prev, &worse, trig, sizeof(trig));
 	if (w->event_pending && t0 - w->last_triggered_mono >= w->cfg.scan_gap_s) {
@@ -726,16 +721,14 @@ static void tick(struct watch *w)
 	if (!cur->valid) {
 		/* a scan ran: measure again against its cgroups, and see what rose since the measure before it */
 		arena_reset(a);
-		arena_use(a);
-		measure(w, cur);
+		measure(w, cur, a);
 		carried_events(w, cur);
 	}
 	w->stats.ticks++;
 	w->stats.interval_seconds = next_interval(w, cur);
-	render_metrics(w, cur);
+	render_metrics(w, cur, a);
 	if (w->textfile_fd >= 0)
 		write_textfile(w);
-	arena_use(NULL);
 	w->stats.tick_seconds = mono_now() - t0;
 }
 
@@ -863,7 +856,6 @@ static void stop(struct watch *w)
 	}
 	if (w->sigfd >= 0)
 		close(w->sigfd);
-	arena_use(NULL);
 	arena_destroy(&w->scan_arena);
 	arena_destroy(&w->tick_arena[0]);
 	arena_destroy(&w->tick_arena[1]);
@@ -875,10 +867,9 @@ static void stop(struct watch *w)
 static void reload(struct watch *w, watch_reload_fn fn, void *ctx)
 {
 	struct watch_config c = w->cfg;
-	struct arena *prev = arena_use(&w->tick_arena[w->parity]);
-	int r = fn ? fn(&c, ctx) : -ENOTSUP;
+	/* the file is read in this tick's arena: a reload calls no malloc either */
+	int r = fn ? fn(&c, &w->tick_arena[w->parity], ctx) : -ENOTSUP;
 
-	arena_use(prev);
 	if (r < 0) {
 		watch_log("reload: kept the running configuration");
 		return;

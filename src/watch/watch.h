@@ -42,10 +42,10 @@ struct watch_config {
 void watch_config_defaults(struct watch_config *c);
 
 /*
- * Reloads the configuration on SIGHUP into *c (the fields that can change while running); returns 0,
- * or -errno after saying why, leaving *c as it was.
+ * Reloads the configuration on SIGHUP into *c (the fields that can change while running), reading
+ * in mem (an arena of the daemon's loop); returns 0, or -errno after saying why, leaving *c as it was.
  */
-typedef int (*watch_reload_fn)(struct watch_config *c, void *ctx);
+typedef int (*watch_reload_fn)(struct watch_config *c, struct arena *mem, void *ctx);
 
 /* Runs until SIGTERM or SIGINT (or cfg->count ticks). Returns 0, or -errno when it cannot start. */
 int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload, void *ctx);

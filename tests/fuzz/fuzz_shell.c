@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(word.len == len && memcmp(word.data, s, len) == 0);
 
 	/* a command: the format's text, then the operand, guarded by -- when it looks like an option */
-	cmd = shell_commandf("systemctl set-property %s TasksMax=%llu", s, 80ULL);
+	cmd = shell_commandf(NULL, "systemctl set-property %s TasksMax=%llu", s, 80ULL);
 	{
 		const char *prefix = "systemctl set-property ", *suffix = " TasksMax=80";
 		size_t pl = strlen(prefix), sl = strlen(suffix), cl = strlen(cmd);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # headroom watch allocates nothing after start-up: a full scan every tick, 100 ticks, scrapes between
-# them, and the calls to malloc and its kin counted by an interposer (the sanitizer build: its hooks).
+# them, a reload of its file whose thresholds make evidence scans write snapshots, and the calls to
+# malloc and its kin counted by an interposer (the sanitizer build: its hooks).
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/watch-lib.sh"
 T="headroom watch allocations"
@@ -13,8 +14,14 @@ else
 	bin=$PWD/${BUILD:-build}/headroom-dynamic preload=$PWD/${BUILD:-build}/shim/alloc_count.so
 	[ -x "$bin" ] && [ -f "$preload" ] || { not_ok "$T" "build the counting pair first: make alloc-count"; exit 0; }
 fi
-HEADROOM=$bin LD_PRELOAD=$preload start_watch "$tmp/log" --interval 0.02 --scan-interval 0 --count 100 --state-dir "$tmp/state" ||
-	{ not_ok "$T" "it did not start"; exit 0; }
+: >"$tmp/watch.conf"
+HEADROOM=$bin LD_PRELOAD=$preload start_watch "$tmp/log" --interval 0.02 --scan-interval 0 --count 100 --state-dir "$tmp/state" \
+	--config "$tmp/watch.conf" || { not_ok "$T" "it did not start"; exit 0; }
+# tiny thresholds make the machine's pid_max critical: an evidence scan, and its snapshot written, each tick
+printf 'warning = 0.001\ncritical = 0.002\nscan-gap = 0\n' >"$tmp/watch.conf"
+kill -HUP "$WATCH_PID"
+check "SIGHUP reloaded the file" wait_for_line "$tmp/log" "reload: .*warning 0.001%, critical 0.002%" 5
+check "evidence scans wrote snapshots" wait_for_line "$tmp/log" "evidence: at .* snapshot in $tmp/state/" 5
 # the last scrape answered is kept: on a slow machine the daemon may end its 100 ticks before the 20th
 for i in $(seq 1 20); do scrape >"$tmp/m.new" && mv "$tmp/m.new" "$tmp/m" || break; done
 check "scrapes were served meanwhile" grep -q '^headroom_watch_full_scans_total{reason="periodic"} ' "$tmp/m"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The daemon's allocation: arenas under xmalloc and its kin, the stable sort, the directory lister. */
+/* The daemon's allocation: arenas named by each caller, the stable sort, the directory lister. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -17,18 +17,17 @@ static bool in_arena(const struct arena *a, const void *p)
 	return (const char *)p >= a->base && (const char *)p < a->base + a->size;
 }
 
-static void blocks_come_from_the_arena_in_use(void)
+static void blocks_come_from_the_arena_named(void)
 {
 	struct arena a;
 	char *p, *q;
 	struct buf b;
 
 	CHECK(arena_init(&a, 1 << 20) == 0);
-	CHECK(arena_use(&a) == NULL);
-	p = xmalloc(10);
+	p = mem_alloc(&a, 10);
 	CHECK(in_arena(&a, p));
 	CHECK((uintptr_t)p % 16 == 0);
-	q = xcalloc(4, 8);
+	q = mem_calloc(&a, 4, 8);
 	CHECK(in_arena(&a, q));
 	for (int i = 0; i < 32; i++)
 		CHECK(q[i] == 0);
@@ -39,24 +38,35 @@ static void blocks_come_from_the_arena_in_use(void)
 	q = xrealloc(p, 64);
 	CHECK(q != p && in_arena(&a, q));
 	CHECK_STR(q, "arena-ok!");
-	/* a growing buffer stays in the arena */
-	buf_init(&b);
+	/* a growing buffer stays in its arena */
+	buf_init_in(&b, &a);
 	for (int i = 0; i < 1000; i++)
 		buf_printf(&b, "%d,", i);
 	CHECK(in_arena(&a, b.data));
 	CHECK(b.len > 2000);
 	buf_free(&b);
+	/* strings too */
+	p = mem_asprintf(&a, "%s-%d", "pid", 42);
+	CHECK(in_arena(&a, p));
+	CHECK_STR(p, "pid-42");
+	str_appendf(&a, &p, "; %s", "more");
+	CHECK(in_arena(&a, p));
+	CHECK_STR(p, "pid-42; more");
+	p = mem_reallocarray(&a, NULL, 3, 8);
+	CHECK(in_arena(&a, p));
 	/* giving back the last block reuses its space */
 	{
 		size_t used = a.used;
-		char *r = xmalloc(100);
+		char *r = mem_alloc(&a, 100);
 
 		xfree(r);
 		CHECK_U64(a.used, used);
 	}
-	arena_use(NULL);
-	/* without an arena in use, the heap */
+	/* the x helpers and a NULL arena: the heap, whatever was allocated before */
 	p = xmalloc(10);
+	CHECK(!in_arena(&a, p));
+	xfree(p);
+	p = mem_strdup(NULL, "heap");
 	CHECK(!in_arena(&a, p));
 	xfree(p);
 	CHECK(a.peak >= a.used && a.peak > 4000);
@@ -65,16 +75,41 @@ static void blocks_come_from_the_arena_in_use(void)
 	arena_destroy(&a);
 }
 
+/* Two arenas in turn, as the daemon's two ticks and its scan: each block goes where it is asked. */
+static void two_arenas_do_not_mix(void)
+{
+	struct arena x, y;
+	char *p, *q, *r;
+
+	CHECK(arena_init(&x, 1 << 16) == 0);
+	CHECK(arena_init(&y, 1 << 16) == 0);
+	p = mem_strdup(&x, "x");
+	q = mem_strdup(&y, "y");
+	r = mem_strdup(&x, "x again");
+	CHECK(in_arena(&x, p) && in_arena(&y, q) && in_arena(&x, r));
+	CHECK(arena_owner(p) == &x && arena_owner(q) == &y && arena_owner(r) == &x);
+	/* a block grows where it lives, not where the last one was taken */
+	p = xrealloc(p, 5000);
+	CHECK(in_arena(&x, p));
+	q = mem_strdup(&y, "y again");
+	CHECK(in_arena(&y, q));
+	/* resetting one leaves the other's blocks alone */
+	arena_reset(&x);
+	CHECK_STR(q, "y again");
+	CHECK(arena_owner(mem_alloc(&x, 8)) == &x);
+	arena_destroy(&x);
+	arena_destroy(&y);
+}
+
 static void a_full_arena_spills_to_the_heap_and_gets_it_back(void)
 {
 	struct arena a;
 	char *big, *p, *q;
 
 	CHECK(arena_init(&a, 8192) == 0);
-	arena_use(&a);
-	big = xmalloc(6000);
+	big = mem_alloc(&a, 6000);
 	CHECK(in_arena(&a, big));
-	p = xmalloc(6000); /* does not fit */
+	p = mem_alloc(&a, 6000); /* does not fit */
 	CHECK(!in_arena(&a, p));
 	CHECK_U64(a.overflows, 1);
 	CHECK_U64(a.nspill, 1);
@@ -82,7 +117,7 @@ static void a_full_arena_spills_to_the_heap_and_gets_it_back(void)
 	/* a spilled block that moves is still remembered; one freed by its user is forgotten */
 	p = xrealloc(p, 100000);
 	CHECK_U64(a.nspill, 1);
-	q = xmalloc(7000);
+	q = mem_calloc(&a, 1, 7000);
 	CHECK_U64(a.nspill, 2);
 	xfree(q);
 	CHECK_U64(a.nspill, 1);
@@ -92,7 +127,6 @@ static void a_full_arena_spills_to_the_heap_and_gets_it_back(void)
 	CHECK(!in_arena(&a, q));
 	CHECK_STR(q, "kept");
 	CHECK_U64(a.nspill, 2);
-	arena_use(NULL);
 	/* the reset frees what spilled (the sanitizer build would report a leak or a double free) */
 	arena_reset(&a);
 	CHECK_U64(a.nspill, 0);
@@ -118,12 +152,28 @@ static void the_sort_is_stable(void)
 	srand(7);
 	for (int i = 0; i < 2000; i++)
 		v[i] = (struct item){ rand() % 50, i };
-	xsort(v, 2000, sizeof(v[0]), cmp_key);
+	xsort(v, 2000, sizeof(v[0]), cmp_key, NULL);
 	for (int i = 1; i < 2000; i++)
 		ok &= v[i - 1].key < v[i].key || (v[i - 1].key == v[i].key && v[i - 1].order < v[i].order);
 	CHECK(ok);
-	xsort(v, 0, sizeof(v[0]), cmp_key);
-	xsort(v, 1, sizeof(v[0]), cmp_key);
+	xsort(v, 0, sizeof(v[0]), cmp_key, NULL);
+	xsort(v, 1, sizeof(v[0]), cmp_key, NULL);
+	/* its scratch space from an arena: sorted the same, and given back (it is the last block) */
+	{
+		struct arena a;
+
+		CHECK(arena_init(&a, 1 << 20) == 0);
+		for (int i = 0; i < 2000; i++)
+			v[i] = (struct item){ rand() % 50, i };
+		xsort(v, 2000, sizeof(v[0]), cmp_key, &a);
+		ok = true;
+		for (int i = 1; i < 2000; i++)
+			ok &= v[i - 1].key < v[i].key || (v[i - 1].key == v[i].key && v[i - 1].order < v[i].order);
+		CHECK(ok);
+		CHECK(a.peak >= 2000 * sizeof(v[0]));
+		CHECK_U64(a.used, 0);
+		arena_destroy(&a);
+	}
 }
 
 static void the_directory_lister_sees_every_entry(void)
@@ -165,7 +215,8 @@ static void the_directory_lister_sees_every_entry(void)
 
 int main(void)
 {
-	RUN(blocks_come_from_the_arena_in_use);
+	RUN(blocks_come_from_the_arena_named);
+	RUN(two_arenas_do_not_mix);
 	RUN(a_full_arena_spills_to_the_heap_and_gets_it_back);
 	RUN(the_sort_is_stable);
 	RUN(the_directory_lister_sees_every_entry);

@@ -14,7 +14,7 @@ static void context_from_process_and_overrides(void)
 	struct explain_context c;
 	uint32_t uid = 1000;
 
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	p.pid = 42;
 	p.uid = 33;
 	p.cgroup = "/system.slice/app.service";

@@ -14,7 +14,7 @@ static const struct thresholds TH = { 80, 95 };
 
 static void snap_base(struct snapshot *s, const char *release)
 {
-	snapshot_init(s);
+	snapshot_init(s, NULL);
 	kversion_parse(release, strlen(release), &s->sys.kernel);
 	s->sys.have_loadavg = true;
 	s->sys.loadavg.nr_threads = 100;
@@ -267,7 +267,7 @@ static bool top_of(struct snapshot *s, struct task_top *t)
 	struct tally tl;
 	bool found;
 
-	tally_init(&tl);
+	tally_init(&tl, NULL);
 	tally_build(&tl, s);
 	found = task_top_find(&tl, NULL, NULL, t);
 	tally_free(&tl);
@@ -360,7 +360,7 @@ static void task_hogs(void)
 		struct tally tl;
 		uint32_t uid = 4242;
 
-		tally_init(&tl);
+		tally_init(&tl, NULL);
 		tally_build(&tl, &s);
 		CHECK(task_top_find(&tl, leaf_of_uid, &uid, &t) == false);
 		uid = s.procs[0].uid;
@@ -689,7 +689,7 @@ static void scope_text_round_trip(void)
 	long_path[0] = '/';
 	long_path[4999] = '\0';
 	CHECK(scope_format(scope_cgroup(long_path), out, sizeof(out)) == -ENAMETOOLONG);
-	text = scope_str(scope_cgroup(long_path));
+	text = scope_str(NULL, scope_cgroup(long_path));
 	CHECK(strlen(text) == 4999 + 7 && scope_parse(text, &s) == 0 && strcmp(s.path, long_path) == 0);
 	xfree(text);
 	xfree(long_path);

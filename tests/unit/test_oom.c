@@ -143,7 +143,7 @@ static void domain_actions(void)
 	struct snapshot snap;
 	struct cgroup_info cg = { 0 };
 
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	snap.sys.have_meminfo = true;
 	snap.sys.meminfo.kib[MEMINFO_MEM_TOTAL] = 1 << 20;
 	cg.path = "/a";
@@ -217,7 +217,7 @@ static void sysctls_read(void)
 	put("proc/sys/kernel/panic", "-1\n");
 	put("proc/sys/kernel/core_pattern", "|/usr/lib/systemd/systemd-coredump %P %u\n");
 	CHECK(root_open(&root, tree) == 0);
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	probe_oom_sysctls(&root, &snap);
 	CHECK(snap.sys.oom.panic_on_oom.known && snap.sys.oom.panic_on_oom.v == 2);
 	CHECK(snap.sys.oom.panic.known && snap.sys.oom.panic.v == -1);
@@ -239,7 +239,7 @@ static void formula_on_5_4(void)
 	struct proc_info p = { 0 };
 	struct kversion k;
 
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	kversion_parse(S("5.4.100\n"), &snap.sys.kernel);
 	p.pid = 42;
 	p.has_mm = p.has_oom = true;

@@ -14,7 +14,7 @@ static void prometheus_exposition(void)
 	struct limit l[2];
 	struct buf out;
 
-	snapshot_init(&snap);
+	snapshot_init(&snap, NULL);
 	memset(l, 0, sizeof(l));
 	l[0].id = LIMIT_CGROUP_PIDS;
 	l[0].scope = (char *)"cgroup:/a\"b\\c\nd";

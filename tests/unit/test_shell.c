@@ -44,16 +44,16 @@ static void command_format(void)
 {
 	char *c;
 
-	c = shell_commandf("systemctl set-property %s TasksMax=%llu", "x;touch y;.service", 80ULL);
+	c = shell_commandf(NULL, "systemctl set-property %s TasksMax=%llu", "x;touch y;.service", 80ULL);
 	CHECK_STR(c, "systemctl set-property 'x;touch y;.service' TasksMax=80");
 	free(c);
-	c = shell_commandf("echo %llu > %s", 20ULL, "/sys/fs/cgroup/pids/a'$(id>f)'/pids.max");
+	c = shell_commandf(NULL, "echo %llu > %s", 20ULL, "/sys/fs/cgroup/pids/a'$(id>f)'/pids.max");
 	CHECK_STR(c, "echo 20 > '/sys/fs/cgroup/pids/a'\\''$(id>f)'\\''/pids.max'");
 	free(c);
-	c = shell_commandf("systemctl edit %s", "-x.service");
+	c = shell_commandf(NULL, "systemctl edit %s", "-x.service");
 	CHECK_STR(c, "systemctl edit -- -x.service");
 	free(c);
-	c = shell_commandf("printf '%%s\\n' %s; kill %d %u %ld %zu", "a b", -1, 2u, 3L, (size_t)4);
+	c = shell_commandf(NULL, "printf '%%s\\n' %s; kill %d %u %ld %zu", "a b", -1, 2u, 3L, (size_t)4);
 	CHECK_STR(c, "printf '%s\\n' 'a b'; kill -1 2 3 4");
 	free(c);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/root.h"
 #include "model/assess_internal.h"
@@ -30,7 +31,7 @@ static uint64_t rnd(uint64_t n)
 
 static void snap_base(struct snapshot *s)
 {
-	snapshot_init(s);
+	snapshot_init(s, NULL);
 	kversion_parse(S("6.18.0"), &s->sys.kernel);
 	s->sys.have_loadavg = true;
 	s->sys.loadavg.nr_threads = 20000;
@@ -238,6 +239,78 @@ static void folded_keeps_the_closest(void)
 	snapshot_free(&full);
 }
 
+/*
+ * Calls to the heap, counted by wrapping glibc's allocator in this test program (as tests/shim does for
+ * the daemon). Where a sanitizer owns malloc, 0: that build's own checks cover it.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+static unsigned long heap_calls(void)
+{
+	return 0;
+}
+#else
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+static unsigned long heap_count;
+
+void *malloc(size_t n)
+{
+	heap_count++;
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	heap_count++;
+	return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	heap_count++;
+	return __libc_realloc(p, n);
+}
+
+static unsigned long heap_calls(void)
+{
+	return heap_count;
+}
+#endif
+
+/*
+ * The daemon's way: scan, assess and render in an arena. The report is the heap's, and the heap was
+ * not called: every block was taken from the arena the caller named.
+ */
+static void report_in_arena(const struct hr_root *root, struct probe_opts po, const char *heap_report, const char *name)
+{
+	struct render_opts ro = { .top = 10 };
+	struct arena mem;
+	struct snapshot snap;
+	struct assessment a;
+	struct buf out;
+	unsigned long before;
+
+	CHECK(arena_init(&mem, 64 << 20) == 0);
+	before = heap_calls();
+	snapshot_init(&snap, &mem);
+	probe_snapshot(root, &po, &snap);
+	assess(&snap, &TH, NULL, &a);
+	buf_init_in(&out, &mem);
+	render_report_json(&snap, &a, &ro, &out);
+	render_report_text(&snap, &a, &ro, &out);
+	CHECK_U64(heap_calls(), before);
+	CHECK_U64(mem.nspill, 0);
+	CHECK(arena_owner(out.data) == &mem && arena_owner(a.limits) == &mem);
+	CHECK(!snap.ncgroups || arena_owner(snap.cgroups) == &mem);
+	if (strcmp(out.data, heap_report) != 0) {
+		fprintf(stdout, "    fixture %s, in an arena:\n", name);
+		show_difference(heap_report, out.data);
+		unit_failures++;
+	}
+	arena_destroy(&mem);
+}
+
 /* Every fixture tree through the real readers: the folded scan reports what the full one does. */
 static void fixtures_fold_alike(void)
 {
@@ -260,8 +333,8 @@ static void fixtures_fold_alike(void)
 		snprintf(dir, sizeof(dir), "tests/fixtures/%s/root", e->d_name);
 		if (root_open(&root, dir) < 0)
 			continue;
-		snapshot_init(&full);
-		snapshot_init(&folded);
+		snapshot_init(&full, NULL);
+		snapshot_init(&folded, NULL);
 		probe_snapshot(&root, &po, &full);
 		po.fold = &TH;
 		probe_snapshot(&root, &po, &folded);
@@ -274,6 +347,7 @@ static void fixtures_fold_alike(void)
 			show_difference(a.data, b.data);
 			unit_failures++;
 		}
+		report_in_arena(&root, po, b.data, e->d_name);
 		trees++;
 		buf_free(&a);
 		buf_free(&b);
