@@ -2,8 +2,10 @@
 #include "parse/failure_msg.h"
 
 #include <errno.h>
-#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "parse/kernel_line.h"
 
 /* A pattern of a known program's message: what failed and, when the message implies it, the errno. */
 struct pattern {
@@ -15,32 +17,65 @@ struct pattern {
 
 /*
  * Most specific first: the first match decides the program and the operation. glibc's pthread_create
- * reports every failure as EAGAIN, so the thread messages imply it.
+ * reports every failure as EAGAIN, so the thread messages imply it. Each shape is in the corpus of lines
+ * captured from the programs themselves (tests/messages/corpus), or cited where a program could not be
+ * run here.
  */
 static const struct pattern patterns[] = {
 	{ "unable to create native thread", "Java", OP_THREAD, EAGAIN },
 	{ "unable to create new native thread", "Java", OP_THREAD, EAGAIN }, /* Java 8 */
+	{ "failed to start the native thread", "Java", OP_THREAD, EAGAIN },
+	{ "failed to start thread", "Java", OP_THREAD, EAGAIN },
 	{ "outofmemoryerror: java heap space", "Java (the JVM's own heap, -Xmx)", OP_ALLOC, 0 },
 	{ "outofmemoryerror: metaspace", "Java (the JVM's metaspace, -XX:MaxMetaspaceSize)", OP_ALLOC, 0 },
+	{ "os::commit_memory", "Java (committing memory it reserved)", OP_ALLOC, 0 },
+	{ "insufficient memory for the java runtime", "Java", OP_ALLOC, 0 },
+	{ "native memory allocation", "Java", OP_ALLOC, 0 },
+	{ "could not reserve enough space for", "Java (reserving its heap)", OP_ALLOC, ENOMEM },
 	{ "outofmemoryerror", "Java", OP_ALLOC, 0 },
+	{ "system.outofmemoryexception", ".NET", OP_ALLOC, 0 },
 	{ "failed to create new os thread", "Go", OP_THREAD, 0 },
 	{ "runtime/cgo: pthread_create failed", "Go (cgo)", OP_THREAD, EAGAIN },
+	{ "fatal error: newosproc", "Go", OP_THREAD, 0 },
 	{ "runtime: out of memory", "Go", OP_ALLOC, ENOMEM },
+	{ "fatal error: out of memory", "Go", OP_ALLOC, ENOMEM },
+	{ "failed to reserve page summary memory", "Go (reserving its address space at start)", OP_ALLOC, 0 },
+	{ "runtime: cannot allocate memory", "Go", OP_ALLOC, ENOMEM },
 	{ "can't start new thread", "Python", OP_THREAD, EAGAIN },
 	{ "blockingioerror", "Python", OP_FORK, 0 },
 	{ "memoryerror", "Python", OP_ALLOC, ENOMEM },
 	{ "javascript heap out of memory", "Node.js (V8's heap, --max-old-space-size)", OP_ALLOC, 0 },
-	{ "spawn eagain", "Node.js", OP_FORK, EAGAIN },
-	{ "spawn enomem", "Node.js", OP_FORK, ENOMEM },
+	{ "error: spawn ", "Node.js (child_process)", OP_FORK, 0 }, /* "Error: spawn sleep EAGAIN" */
+	{ "spawn eagain", "Node.js (child_process)", OP_FORK, EAGAIN },
+	{ "spawn enomem", "Node.js (child_process)", OP_FORK, ENOMEM },
+	{ "err_worker_init_failed", "Node.js (worker_threads)", OP_THREAD, 0 },
+	{ "err_worker_out_of_memory", "Node.js (worker_threads)", OP_ALLOC, 0 },
 	{ "uv_thread_create", "Node.js (libuv)", OP_THREAD, EAGAIN },
+	{ "blas_thread_init", "OpenBLAS", OP_THREAD, EAGAIN },
+	{ "max virtual memory areas", "Elasticsearch (its bootstrap check)", OP_ALLOC, 0 },
+	{ "could not fork new process for connection", "PostgreSQL", OP_FORK, 0 },
+	{ "fork() failed while spawning", "nginx", OP_FORK, 0 },
+	{ "can't save in background", "Redis", OP_FORK, 0 },
+	{ "can't create thread to handle", "MariaDB or MySQL", OP_THREAD, 0 },
+	{ "can't create a new thread", "MariaDB or MySQL (its client)", OP_THREAD, 0 },
+	{ "fork of unprivileged child failed", "sshd", OP_FORK, 0 },
+	{ "(threaderror)", "Ruby", OP_THREAD, 0 },
+	{ "fork(2) (errno::", "Ruby", OP_FORK, 0 },
+	{ "(nomemoryerror)", "Ruby", OP_ALLOC, ENOMEM },
+	{ "failed to map segment from shared object", "the dynamic loader (ld.so), starting a program", OP_ALLOC, 0 },
 	{ "pthread_create", "", OP_THREAD, EAGAIN },
+	{ "can't create thread", "", OP_THREAD, 0 },
 	{ "std::bad_alloc", "C++", OP_ALLOC, ENOMEM },
 	{ "xmalloc: cannot allocate", "bash", OP_ALLOC, ENOMEM },
+	{ "out of memory!", "Perl", OP_ALLOC, ENOMEM },
 	{ "fork: retry:", "bash", OP_FORK, 0 },
 	{ "bash: fork:", "bash", OP_FORK, 0 },
-	{ "cannot fork", "dash or another shell", OP_FORK, 0 },
-	{ "fork:", "", OP_FORK, 0 },
+	{ "could not fork", "", OP_FORK, 0 },
+	{ "cannot fork", "", OP_FORK, 0 },
+	{ "can't fork", "", OP_FORK, 0 },
+	{ "fork() failed", "", OP_FORK, 0 },
 	{ "fork failed", "", OP_FORK, 0 },
+	{ "fork:", "", OP_FORK, 0 },
 	{ "vfork", "", OP_FORK, 0 },
 	{ "posix_spawn", "", OP_FORK, 0 },
 	{ "malloc", "", OP_ALLOC, 0 },
@@ -66,9 +101,52 @@ static const struct {
 	{ "eperm", EPERM },
 };
 
+/*
+ * A limit the line names (a sysctl, an rlimit, a cgroup file), as the report's limit id, and the
+ * operation it limits, for a line that says nothing else (none for the task limits: fork and thread
+ * creation both count against them, and Go names ulimit -u when a thread could not be made).
+ */
+static const struct {
+	const char *text;
+	const char *limit;
+	enum failure_op op;
+} named_limits[] = {
+	{ "vm.max_map_count", "map_count", OP_ALLOC },
+	{ "max_map_count", "map_count", OP_ALLOC },
+	{ "kernel.pid_max", "pid_max", OP_UNKNOWN },
+	{ "kernel.threads-max", "threads_max", OP_UNKNOWN },
+	{ "rlimit_nproc", "user_nproc", OP_UNKNOWN },
+	{ "max user processes", "user_nproc", OP_UNKNOWN },
+	{ "ulimit -u", "user_nproc", OP_UNKNOWN },
+	{ "pids controller", "cgroup_pids", OP_UNKNOWN },
+	{ "pids.max", "cgroup_pids", OP_UNKNOWN },
+	{ "tasksmax", "cgroup_pids", OP_UNKNOWN },
+	{ "exceed data ulimit", "rlimit_data", OP_ALLOC },
+	{ "rlimit_data", "rlimit_data", OP_ALLOC },
+	{ "rlimit_as", "rlimit_as", OP_ALLOC },
+	{ "ulimit -v", "rlimit_as", OP_ALLOC },
+	{ "__vm_enough_memory", "commit", OP_ALLOC },
+	{ "memory cgroup out of memory", "cgroup_memory", OP_ALLOC },
+	{ "memory.max", "cgroup_memory", OP_ALLOC },
+	{ "memory.limit_in_bytes", "cgroup_memory", OP_ALLOC },
+};
+
+/* The message lowercased, for the patterns. */
+struct scan {
+	char s[FAILURE_MSG_MAX + 1];
+	size_t n;
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static bool is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 /* Finds word as a whole word in s (not inside a longer identifier). */
@@ -82,33 +160,36 @@ static const char *find_word(const char *s, const char *word)
 	return NULL;
 }
 
-/* A number right after prefix ("errno=", "[errno ", "errno "), from 1 to 4095; 0 when absent. */
-static int number_after(const char *s, const char *prefix)
+/* The decimal number at p (after spaces), from 1 to max; 0 when there is none or it is larger. */
+static uint64_t number_at(const char *p, uint64_t max)
 {
-	const char *p = strstr(s, prefix);
-	int v = 0;
+	uint64_t v = 0;
 
-	if (!p)
+	while (*p == ' ')
+		p++;
+	if (!is_digit(*p))
 		return 0;
-	for (p += strlen(prefix); *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > 4095)
+	for (; is_digit(*p); p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
 			return 0;
 	}
 	return v;
 }
 
-int failure_msg_parse(const char *text, size_t len, struct failure_msg *ret)
+/* The number right after prefix ("errno=", "[errno "), from 1 to max; 0 when absent. */
+static uint64_t number_after(const char *s, const char *prefix, uint64_t max)
 {
-	char s[FAILURE_MSG_MAX + 1];
-	size_t n = 0, start, end;
-	int err = 0;
+	const char *p = strstr(s, prefix);
 
-	ret->op = OP_UNKNOWN;
-	ret->err = 0;
-	ret->program = "";
-	/* lowercase; terminal escape sequences dropped (a pasted coloured message); NULs and other control bytes become spaces */
-	for (size_t i = 0; i < len && n < FAILURE_MSG_MAX; i++) {
+	return p ? number_at(p + strlen(prefix), max) : 0;
+}
+
+/* Lowercase; terminal escape sequences dropped (a pasted coloured message); NULs and control bytes become spaces. */
+static void scan_init(struct scan *sc, const char *text, size_t len)
+{
+	sc->n = 0;
+	for (size_t i = 0; i < len && sc->n < FAILURE_MSG_MAX; i++) {
 		unsigned char c = (unsigned char)text[i];
 
 		if (c == 0x1b && i + 1 < len && text[i + 1] == '[') {
@@ -116,59 +197,248 @@ int failure_msg_parse(const char *text, size_t len, struct failure_msg *ret)
 				;
 			continue;
 		}
-		s[n++] = c < 0x20 || c == 0x7f ? ' ' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+		sc->s[sc->n++] = c < 0x20 || c == 0x7f ? ' ' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
 	}
-	s[n] = '\0';
+	sc->s[sc->n] = '\0';
+}
 
-	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+/*
+ * Where the kernel's message starts in a line pasted from dmesg or a journal: after a "[  12.345678]" or
+ * "[Tue Dec  1 08:00:00 2026]" stamp, or after "kernel: " (syslog, journalctl).
+ */
+static size_t kernel_text_start(const char *text, size_t len)
+{
+	size_t i = 0;
+	const char *k;
+
+	while (i < len && text[i] == ' ')
+		i++;
+	if (i < len && text[i] == '[') {
+		const char *end = memchr(text + i, ']', len - i < 64 ? len - i : 64);
+
+		if (end) {
+			for (i = (size_t)(end - text) + 1; i < len && text[i] == ' ';)
+				i++;
+			return i;
+		}
+	}
+	k = memmem(text, len < 200 ? len : 200, "kernel: ", 8);
+	return k ? (size_t)(k - text) + 8 : i;
+}
+
+/* An OOM line: the kill, its victim and whether a memory cgroup's limit caused it. */
+static void kernel_oom(const struct kernel_line *kl, struct failure_msg *ret)
+{
+	const struct oom_line *o = &kl->oom;
+
+	ret->oom_kill = true;
+	ret->op = OP_ALLOC;
+	ret->program = "the kernel (the OOM killer)";
+	if (kl->kind == KLINE_MEMCG_USAGE) {
+		ret->oom_memcg = true;
+		return;
+	}
+	if (o->kind != OOM_LINE_INVOKED && o->pid > 0 && !ret->oom_victim)
+		ret->oom_victim = o->pid;
+	ret->oom_memcg |= strstr(o->msg, "Memory cgroup") || strcmp(o->constraint, "CONSTRAINT_MEMCG") == 0 ||
+			  o->kind == OOM_LINE_TASK_IN || o->kind == OOM_LINE_GROUP;
+	if (ret->oom_memcg && o->oom_memcg[0] && !ret->cgroup[0])
+		snprintf(ret->cgroup, sizeof(ret->cgroup), "%s", o->oom_memcg);
+}
+
+/*
+ * One of the kernel's own lines, as parse/kernel_line.c classifies them for every command; what it adds
+ * to ret (what an earlier line of the same paste gave is kept). Returns the errno the line implies (0 for
+ * a kill), or -1 when it is not one of them.
+ */
+static int kernel_line(const char *text, size_t len, struct failure_msg *ret)
+{
+	struct kernel_line kl;
+	size_t start = kernel_text_start(text, len);
+
+	switch (kernel_line_classify(text + start, len - start, &kl)) {
+	case KLINE_FORK_REJECTED:
+		/* kernel/cgroup/pids.c, pids_can_fork(): the fork gets EAGAIN; printed once per cgroup */
+		if (!ret->cgroup[0])
+			snprintf(ret->cgroup, sizeof(ret->cgroup), "%.*s", (int)kl.path_len, kl.path);
+		ret->op = OP_FORK;
+		ret->program = "the kernel (the pids controller)";
+		return EAGAIN;
+	case KLINE_DATA_ULIMIT:
+	case KLINE_COMMIT_REFUSED:
+		/* mm/mmap.c and mm/util.c: the allocation of that process is refused with ENOMEM */
+		if (kl.pid > 0 && !ret->pid)
+			ret->pid = kl.pid;
+		ret->op = OP_ALLOC;
+		ret->program = "the kernel";
+		return ENOMEM;
+	case KLINE_OOM:
+	case KLINE_MEMCG_USAGE:
+		kernel_oom(&kl, ret);
+		return 0;
+	case KLINE_OTHER:
+		break;
+	}
+	return -1;
+}
+
+/* The kernel's lines of a paste, each line alone (the kernel logs one record a line). Returns the first one's errno, or -1. */
+static int kernel_lines(const char *text, size_t len, struct failure_msg *ret)
+{
+	int first = -1;
+
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - text) - i : len - i;
+		int r = kernel_line(text + i, n, ret);
+
+		if (first < 0)
+			first = r;
+		i += n + 1;
+	}
+	return first;
+}
+
+/* The OOM killer's words in a line cut short or retyped, which the kernel's formats do not match whole. */
+static bool oom_words(const struct scan *sc, struct failure_msg *ret)
+{
+	const char *p = strstr(sc->s, "out of memory: kill");
+
+	if (!p)
+		return false;
+	ret->oom_kill = true;
+	ret->oom_memcg = strstr(sc->s, "memory cgroup out of memory") != NULL;
+	p = strstr(p, "process ");
+	ret->oom_victim = p ? (int)number_at(p + strlen("process "), 0x3fffffff) : 0;
+	ret->op = OP_ALLOC;
+	ret->program = "the kernel (the OOM killer)";
+	return true;
+}
+
+/* "dash: 1: Cannot fork", "sh: 12: Cannot fork": the shape of dash's error. */
+static bool dash_shape(const char *s, const char *at)
+{
+	const char *p = at;
+
+	if (p - s < 4 || p[-1] != ' ' || p[-2] != ':')
+		return false;
+	for (p -= 3; p > s && is_digit(*p); p--)
+		;
+	return p < at - 3 && p[0] == ' ' && p > s && p[-1] == ':';
+}
+
+/* The first pattern that matches: the program and the operation. Returns the errno it implies. */
+static int program_pattern(const struct scan *sc, struct failure_msg *ret)
+{
+	for (size_t i = 0; i < COUNT(patterns); i++) {
 		const struct pattern *p = &patterns[i];
-		const char *at = strstr(s, p->text);
+		const char *at = strstr(sc->s, p->text);
 
 		/* the short words (fork:, brk, mmap, malloc) only as words */
 		if (at && strlen(p->text) <= 7)
-			at = find_word(s, p->text[strlen(p->text) - 1] == ':' ? "fork" : p->text);
-		if (at) {
-			ret->op = p->op;
-			ret->program = p->program;
-			err = p->err;
-			break;
-		}
+			at = find_word(sc->s, p->text[strlen(p->text) - 1] == ':' ? "fork" : p->text);
+		if (!at)
+			continue;
+		ret->op = p->op;
+		ret->program = p->program;
+		if (strcmp(p->text, "cannot fork") == 0 && dash_shape(sc->s, at))
+			ret->program = "dash or another shell";
+		return p->err;
 	}
+	return 0;
+}
 
-	/* an explicit errno overrides what the message implies */
-	for (size_t i = 0; i < sizeof(errno_words) / sizeof(errno_words[0]); i++) {
+/* A limit named in the line, and the values it gives ("vm.max_map_count [65530] ... at least [262144]"). */
+static void named_limit(const struct scan *sc, struct failure_msg *ret)
+{
+	for (size_t i = 0; i < COUNT(named_limits); i++) {
+		const char *at = strstr(sc->s, named_limits[i].text);
+
+		if (!at)
+			continue;
+		ret->limit = named_limits[i].limit;
+		if (ret->op == OP_UNKNOWN)
+			ret->op = named_limits[i].op;
+		at += strlen(named_limits[i].text);
+		if (*at == ' ' && at[1] == '[')
+			ret->limit_value = number_at(at + 2, UINT64_MAX / 10);
+		ret->limit_needed = number_after(at, "at least [", UINT64_MAX / 10);
+		if (!ret->limit_needed)
+			ret->limit_needed = number_after(at, "at least ", UINT64_MAX / 10);
+		return;
+	}
+}
+
+/* A syslog or journal prefix, "sshd[1234]: ": the process that printed the line. */
+static int syslog_pid(const char *s)
+{
+	for (const char *p = s; (p = strchr(p, '[')) && p - s < 200; p++) {
+		const char *q = p + 1;
+		uint64_t v;
+
+		if (p == s || !(is_alnum(p[-1]) || p[-1] == '-' || p[-1] == '.' || p[-1] == '/'))
+			continue;
+		v = number_at(q, 0x3fffffff);
+		while (is_digit(*q))
+			q++;
+		if (v && *q == ']' && q[1] == ':')
+			return (int)v;
+	}
+	return 0;
+}
+
+/* An errno the line spells out: it overrides what the message implies. */
+static int errno_given(const struct scan *sc)
+{
+	const char *s = sc->s;
+	size_t start, end;
+	int v;
+
+	for (size_t i = 0; i < COUNT(errno_words); i++)
 		if (errno_words[i].text[0] == 'e' ? find_word(s, errno_words[i].text) != NULL :
-						    strstr(s, errno_words[i].text) != NULL) {
-			err = errno_words[i].err;
-			break;
-		}
-	}
-	{
-		int v = number_after(s, "errno=");
-
-		if (!v)
-			v = number_after(s, "[errno ");
-		if (!v)
-			v = number_after(s, "errno ");
-		if (v)
-			err = v;
-	}
+						    strstr(s, errno_words[i].text) != NULL)
+			return errno_words[i].err;
+	v = (int)number_after(s, "errno=", 4095);
+	if (!v)
+		v = (int)number_after(s, "[errno ", 4095);
+	if (!v)
+		v = (int)number_after(s, "errno ", 4095);
+	if (v)
+		return v;
 	/* the whole message is a number: an errno */
-	for (start = 0; start < n && s[start] == ' '; start++)
+	for (start = 0; start < sc->n && s[start] == ' '; start++)
 		;
-	for (end = n; end > start && s[end - 1] == ' '; end--)
+	for (end = sc->n; end > start && s[end - 1] == ' '; end--)
 		;
 	if (end > start && end - start <= 4) {
-		int v = 0;
 		size_t i;
 
-		for (i = start; i < end && s[i] >= '0' && s[i] <= '9'; i++)
+		v = 0;
+		for (i = start; i < end && is_digit(s[i]); i++)
 			v = v * 10 + (s[i] - '0');
 		if (i == end && v > 0 && v <= 4095)
-			err = v;
+			return v;
 	}
-	ret->err = err;
-	return ret->op != OP_UNKNOWN || ret->err ? 0 : -EINVAL;
+	return 0;
+}
+
+int failure_msg_parse(const char *text, size_t len, struct failure_msg *ret)
+{
+	struct scan scan, *sc = &scan;
+	int err, given;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->program = "";
+	scan_init(sc, text, len);
+	err = kernel_lines(text, len < FAILURE_MSG_MAX ? len : FAILURE_MSG_MAX, ret);
+	if (err < 0)
+		err = oom_words(sc, ret) ? 0 : program_pattern(sc, ret);
+	named_limit(sc, ret);
+	if (!ret->pid)
+		ret->pid = syslog_pid(sc->s);
+	given = errno_given(sc);
+	ret->err = given ? given : err;
+	return ret->op != OP_UNKNOWN || ret->err || ret->oom_kill || ret->limit ? 0 : -EINVAL;
 }
 
 const char *failure_op_name(enum failure_op op)

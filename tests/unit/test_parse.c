@@ -345,7 +345,7 @@ static void failure_messages(void)
 		{ "runtime/cgo: pthread_create failed: Resource temporarily unavailable", OP_THREAD, EAGAIN, "Go (cgo)" },
 		{ "runtime: failed to create new OS thread (have 12 already; errno=11)", OP_THREAD, EAGAIN, "Go" },
 		{ "pthread_create failed: Resource temporarily unavailable", OP_THREAD, EAGAIN, "" },
-		{ "Error: spawn ENOMEM", OP_FORK, ENOMEM, "Node.js" },
+		{ "Error: spawn ENOMEM", OP_FORK, ENOMEM, "Node.js (child_process)" },
 		{ "BlockingIOError: [Errno 11] Resource temporarily unavailable", OP_FORK, EAGAIN, "Python" },
 		{ "RuntimeError: can't start new thread", OP_THREAD, EAGAIN, "Python" },
 		{ "MemoryError", OP_ALLOC, ENOMEM, "Python" },
@@ -373,6 +373,53 @@ static void failure_messages(void)
 	/* NUL bytes and control characters in the middle do not stop the reading */
 	CHECK(failure_msg_parse(S("\x1b[31mfork:\0 Cannot allocate memory"), &m) == 0 && m.op == OP_FORK && m.err == ENOMEM);
 	CHECK(failure_msg_parse(S(""), &m) == -EINVAL && m.op == OP_UNKNOWN && m.err == 0);
+}
+
+/*
+ * What a line says beyond the operation: the process that printed it, a cgroup, a limit with its values,
+ * an OOM kill. The server lines are quoted as issue 15 gives them; the corpus holds those captured here.
+ */
+static void failure_message_context(void)
+{
+	struct failure_msg m;
+
+	CHECK(failure_msg_parse(S("Dec  1 08:00:00 host sshd[1234]: fatal: fork of unprivileged child failed"), &m) == 0);
+	CHECK(m.op == OP_FORK && m.pid == 1234 && strcmp(m.program, "sshd") == 0);
+	CHECK(failure_msg_parse(S("FATAL:  could not fork new process for connection: Resource temporarily unavailable"),
+				&m) == 0);
+	CHECK(m.op == OP_FORK && m.err == EAGAIN && strcmp(m.program, "PostgreSQL") == 0 && m.pid == 0);
+	CHECK(failure_msg_parse(S("fork() failed while spawning \"worker process\" (11: Resource temporarily unavailable)"),
+				&m) == 0);
+	CHECK(m.op == OP_FORK && m.err == EAGAIN && strcmp(m.program, "nginx") == 0);
+	CHECK(failure_msg_parse(S("OpenJDK 64-Bit Server VM warning: INFO: os::commit_memory(0x00000000c0000000, "
+				  "1073741824, 0) failed; error='Cannot allocate memory' (errno=12)"), &m) == 0);
+	CHECK(m.op == OP_ALLOC && m.err == ENOMEM);
+	/* a limit by name, with its value and the one asked for */
+	CHECK(failure_msg_parse(S("max virtual memory areas vm.max_map_count [65530] is too low, increase to at least "
+				  "[262144]"), &m) == 0);
+	CHECK(m.op == OP_ALLOC && m.limit && strcmp(m.limit, "map_count") == 0);
+	CHECK(m.limit_value == 65530 && m.limit_needed == 262144);
+	/* the kernel's lines, with a dmesg stamp or a journal prefix: the one classifier reads them */
+	CHECK(failure_msg_parse(S("[ 1234.567890] cgroup: fork rejected by pids controller in /system.slice/app.service"),
+				&m) == 0);
+	CHECK(m.op == OP_FORK && m.err == EAGAIN && strcmp(m.cgroup, "/system.slice/app.service") == 0);
+	CHECK(m.limit && strcmp(m.limit, "cgroup_pids") == 0);
+	CHECK(failure_msg_parse(S("Dec 01 08:00:00 host kernel: Memory cgroup out of memory: Killed process 77 (java) "
+				  "total-vm:4304kB, anon-rss:2836kB, file-rss:268kB, shmem-rss:0kB, UID:0 pgtables:40kB "
+				  "oom_score_adj:0"), &m) == 0);
+	CHECK(m.oom_kill && m.oom_memcg && m.oom_victim == 77 && m.op == OP_ALLOC && m.err == 0);
+	CHECK(failure_msg_parse(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+				  "oom_memcg=/a,task_memcg=/a/b,task=java,pid=1234,uid=0"), &m) == 0);
+	CHECK(m.oom_kill && m.oom_memcg && m.oom_victim == 1234 && strcmp(m.cgroup, "/a") == 0);
+	CHECK(failure_msg_parse(S("Out of memory: Killed process 1234 (java) total-vm:1kB"), &m) == 0); /* cut short */
+	CHECK(m.oom_kill && !m.oom_memcg && m.oom_victim == 1234);
+	CHECK(failure_msg_parse(S("java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"), &m) == 0);
+	CHECK(m.oom_kill && m.oom_victim == 0);
+	/* a program's own words in brackets are not a syslog pid; a kernel stamp is not either */
+	CHECK(failure_msg_parse(S("BlockingIOError: [Errno 11] Resource temporarily unavailable"), &m) == 0 && m.pid == 0);
+	CHECK(failure_msg_parse(S("[12.5]: fork: retry: Resource temporarily unavailable"), &m) == 0 && m.pid == 0);
+	/* the words alone are not a kernel line: "fork rejected" inside a program's message names no cgroup */
+	CHECK(failure_msg_parse(S("app: fork rejected by pids controller in /x"), &m) == 0 && m.cgroup[0] == '\0');
 }
 
 /* The OOM killer's lines in each kernel's format (mm/oom_kill.c: dump_header and oom_kill_process by version). */
@@ -494,6 +541,7 @@ int main(void)
 	RUN(passwd_lines);
 	RUN(sysctl_and_limits_conf);
 	RUN(failure_messages);
+	RUN(failure_message_context);
 	RUN(oom_log_lines);
 	return 0;
 }
