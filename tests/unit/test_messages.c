@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Every line of tests/messages/corpus, captured from a real program made to fail in a sandbox
+ * (tests/messages/capture), read by failure_msg_parse as its file's "# expect:" line says: the
+ * operation (or an OOM kill), the errno, and what the line names of where it failed.
+ *
+ * The lines of a file, pasted together, must read exactly as expected. Each line alone must not
+ * contradict it (a line may not determine everything: Node.js prints "Error: EAGAIN" and, lines later,
+ * "code: 'ERR_WORKER_INIT_FAILED'"), and a field the file expects (a cgroup, a victim, a limit) must be
+ * read the same from every line that has it, and from one line at least.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "model/limits.h"
+#include "parse/failure_msg.h"
+#include "unit.h"
+
+#define CORPUS "tests/messages/corpus"
+
+struct expect {
+	char op[16];       /* fork, thread, alloc or kill */
+	int err;           /* 0: the lines may not give one */
+	char cgroup[512];  /* "" none */
+	int victim;        /* kill: the victim's pid; 0 none */
+	char limit[32];    /* "" none */
+	unsigned long long needed;
+};
+
+static int errno_by_name(const char *s)
+{
+	for (int e = 1; e < 256; e++)
+		if (strcmp(errno_name(e), s) == 0)
+			return e;
+	return -1;
+}
+
+/* "op=fork errno=EAGAIN cgroup=/a victim=12 limit=map_count needed=262144" */
+static int expect_parse(const char *line, struct expect *x)
+{
+	char buf[FAILURE_MSG_MAX + 2], *save = NULL;
+
+	memset(x, 0, sizeof(*x));
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+		if (strncmp(t, "op=", 3) == 0)
+			snprintf(x->op, sizeof(x->op), "%s", t + 3);
+		else if (strncmp(t, "errno=", 6) == 0 && (x->err = errno_by_name(t + 6)) < 0)
+			return -1;
+		else if (strncmp(t, "cgroup=", 7) == 0)
+			snprintf(x->cgroup, sizeof(x->cgroup), "%s", t + 7);
+		else if (strncmp(t, "victim=", 7) == 0)
+			x->victim = atoi(t + 7);
+		else if (strncmp(t, "limit=", 6) == 0)
+			snprintf(x->limit, sizeof(x->limit), "%s", t + 6);
+		else if (strncmp(t, "needed=", 7) == 0)
+			x->needed = strtoull(t + 7, NULL, 10);
+		else if (strncmp(t, "op=", 3) != 0 && strncmp(t, "errno=", 6) != 0)
+			return -1;
+	}
+	return x->op[0] ? 0 : -1;
+}
+
+static bool limit_known(const char *id)
+{
+	for (int i = 0; i < LIMIT_NIDS; i++)
+		if (strcmp(limit_kinds[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+struct seen {
+	bool cgroup, victim, limit;
+};
+
+/*
+ * One captured line, or all of them (exact): what it reads must be what the file expects, where it reads
+ * anything. Notes in *seen the context fields it gave.
+ */
+static bool reads_as(const char *file, const char *text, const struct expect *x, bool exact, struct seen *seen)
+{
+	struct failure_msg m;
+	bool kill = strcmp(x->op, "kill") == 0, ok;
+
+	ok = failure_msg_parse(text, strlen(text), &m) == 0 || !exact;
+	if (kill)
+		ok &= m.oom_kill || (!exact && m.op == OP_UNKNOWN);
+	else
+		ok &= !m.oom_kill && (strcmp(failure_op_name(m.op), x->op) == 0 || (!exact && m.op == OP_UNKNOWN));
+	ok &= !x->err || m.err == x->err || (!exact && m.err == 0);
+	if (m.cgroup[0])
+		ok &= strcmp(m.cgroup, x->cgroup) == 0, seen->cgroup = true;
+	if (m.oom_victim)
+		ok &= m.oom_victim == x->victim, seen->victim = true;
+	if (m.limit) {
+		ok &= limit_known(m.limit) && (!x->limit[0] || strcmp(m.limit, x->limit) == 0);
+		seen->limit |= x->limit[0] && strcmp(m.limit, x->limit) == 0 && m.limit_needed == x->needed;
+	}
+	if (!ok)
+		fprintf(stdout, "    %s: %s'%.160s' read as op %s%s, errno %d, cgroup '%s', victim %d, limit %s (%llu)\n",
+			file, exact ? "all its lines, " : "", text, failure_op_name(m.op), m.oom_kill ? " (an OOM kill)" : "",
+			m.err, m.cgroup, m.oom_victim, m.limit ? m.limit : "none", (unsigned long long)m.limit_needed);
+	return ok;
+}
+
+static void check_file(const char *name, unsigned *ret_lines)
+{
+	char path[512], line[FAILURE_MSG_MAX + 2];
+	char *all = NULL;
+	struct expect x;
+	struct seen seen = { 0 }, ignored = { 0 };
+	bool have_expect = false;
+	unsigned lines = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CORPUS "/%s", name);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "# expect: ", 10) == 0) {
+			have_expect = expect_parse(line + 10, &x) == 0;
+			if (!have_expect)
+				fprintf(stdout, "    %s: a bad expect line: %s\n", name, line);
+			CHECK(have_expect);
+		} else if (strncmp(line, "| ", 2) == 0 && have_expect) {
+			if (!reads_as(name, line + 2, &x, false, &seen))
+				unit_failures++;
+			str_appendf(NULL, &all, "%s%s", all ? "\n" : "", line + 2);
+			lines++;
+		}
+	}
+	fclose(f);
+	CHECK(have_expect && lines > 0);
+	if (have_expect && all && !reads_as(name, all, &x, true, &ignored))
+		unit_failures++;
+	xfree(all);
+	if (x.cgroup[0] && !seen.cgroup)
+		fprintf(stdout, "    %s: no line gave the cgroup %s\n", name, x.cgroup), unit_failures++;
+	if (x.victim && !seen.victim)
+		fprintf(stdout, "    %s: no line gave the victim %d\n", name, x.victim), unit_failures++;
+	if (x.limit[0] && !seen.limit)
+		fprintf(stdout, "    %s: no line gave the limit %s (%llu)\n", name, x.limit, x.needed), unit_failures++;
+	*ret_lines += lines;
+}
+
+static void every_captured_line_is_read(void)
+{
+	DIR *d = opendir(CORPUS);
+	struct dirent *e;
+	unsigned files = 0, lines = 0;
+
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) {
+			check_file(e->d_name, &lines);
+			files++;
+		}
+	}
+	if (d)
+		closedir(d);
+	printf("    %u captured lines in %u files\n", lines, files);
+	CHECK(files >= 15);
+}
+
+int main(void)
+{
+	RUN(every_captured_line_is_read);
+	return 0;
+}
