@@ -78,7 +78,7 @@ static int parse_errno(const char *s)
 static int what_failed(const struct buf *msg, const char *op_arg, const char *errno_arg, struct failure_msg *ret_msg,
 		       enum failure_op *ret_op, int *ret_err)
 {
-	struct failure_msg m = { OP_UNKNOWN, 0, "" };
+	struct failure_msg m = { .op = OP_UNKNOWN, .program = "" };
 	enum failure_op op;
 	int err;
 
@@ -99,7 +99,7 @@ static int what_failed(const struct buf *msg, const char *op_arg, const char *er
 		cli_error("invalid --errno value '%s': expected a name such as EAGAIN or a number", errno_arg);
 		return -EINVAL;
 	}
-	if (op == OP_UNKNOWN && !err) {
+	if (op == OP_UNKNOWN && !err && !m.oom_kill) {
 		if (msg->len)
 			cli_error("cannot tell what failed from '%.200s': give --op fork|thread|alloc or --errno", msg->data);
 		else
@@ -236,6 +236,7 @@ int cmd_explain(int argc, char **argv)
 	struct thresholds th = THRESHOLDS_DEFAULT;
 	struct explain_context ctx = { 0 };
 	struct explain_args args = { 0 };
+	const char *cgroup = NULL;
 	bool where_given;
 	uint64_t pid;
 	struct failure_msg m;
@@ -266,7 +267,7 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (strcmp(args.root_path, "/") != 0 && !where_given) {
+	if (strcmp(args.root_path, "/") != 0 && !where_given && !m.pid && !m.cgroup[0]) {
 		cli_error("with --root, say where it failed: --pid, --user or --cgroup");
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
@@ -275,9 +276,14 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	/* the context: what was given, or this process (the shell's own, with exec) */
-	if (!where_given)
-		pid = (uint64_t)getpid();
+	/* the context: what was given, else what the message names ("sshd[1234]:", a cgroup), else this process */
+	cgroup = args.cgroup_arg;
+	if (!where_given && (m.pid || m.cgroup[0])) {
+		pid = (uint64_t)m.pid;
+		cgroup = m.cgroup[0] ? m.cgroup : NULL;
+	} else if (!where_given) {
+		pid = (uint64_t)getpid(); /* the shell's own, with exec */
+	}
 	/* its maps are counted whatever their size; the others' only where they could reach the warning */
 	popts.focus_pid = (int)pid;
 	popts.map_count_min_pct = th.warning_pct;
@@ -285,7 +291,13 @@ int cmd_explain(int argc, char **argv)
 	probe_snapshot(&root, &popts, &snap);
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
-	p = explain_context_build(&snap, (int)pid, args.have_uid ? &args.uid : NULL, args.cgroup_arg, &ctx);
+	if (cgroup && !args.cgroup_arg && !probe_cgroup_exists(&root, &snap, cgroup)) {
+		/* a line from the log may name a cgroup removed since: the others are still checked */
+		if (!args.json)
+			cli_error("the cgroup the message names is not there now: its limits cannot be read");
+		cgroup = NULL;
+	}
+	p = explain_context_build(&snap, (int)pid, args.have_uid ? &args.uid : NULL, cgroup, &ctx);
 	if (pid && !p && !args.json)
 		cli_error("no process %llu now: its own limits cannot be read, the others are checked",
 			  (unsigned long long)pid);
@@ -295,7 +307,7 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	read_kernel_log(&root, &ctx, &log);
-	explain(&snap, &a, &ctx, &log, op, err, &e);
+	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log }, args.json,
 				   cli_use_color(args.color, STDOUT_FILENO));

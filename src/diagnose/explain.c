@@ -270,8 +270,61 @@ static bool gives(enum limit_id id, enum failure_op op, int err, const struct kv
 	return limit_errno(id, k) == err;
 }
 
+/* Where a limit applies, for a cause the message names that the steps did not list. */
+static struct scope natural_scope(enum limit_id id)
+{
+	switch (id) {
+	case LIMIT_MAP_COUNT:
+	case LIMIT_RLIMIT_AS:
+	case LIMIT_RLIMIT_DATA:
+		return scope_unknown(SCOPE_PID);
+	case LIMIT_USER_NPROC:
+		return scope_unknown(SCOPE_USER);
+	case LIMIT_CGROUP_PIDS:
+	case LIMIT_CGROUP_MEMORY:
+		return scope_unknown(SCOPE_CGROUP);
+	case LIMIT_PIDNS_INIT:
+		return scope_unknown(SCOPE_PIDNS);
+	default:
+		return scope_system();
+	}
+}
+
+/*
+ * The limit the message names. A program's own check that gives the limit's value and the value it
+ * needs ("vm.max_map_count [65530] is too low, increase to at least [262144]") confirms it; a name alone
+ * is said, not weighed (Go names ulimit -u for any failed thread).
+ */
+static void message_limit(struct explanation *e, const struct failure_msg *msg)
+{
+	struct cause *c = NULL;
+	int id = -1;
+
+	for (int i = 0; msg && msg->limit && i < LIMIT_NIDS; i++)
+		if (strcmp(limit_kinds[i].id, msg->limit) == 0)
+			id = i;
+	if (id < 0)
+		return;
+	for (size_t i = 0; i < e->ncauses && !c; i++)
+		if (e->causes[i].id == (enum limit_id)id)
+			c = &e->causes[i];
+	if (!c) {
+		c = add_cause(e, (enum limit_id)id, natural_scope((enum limit_id)id), 99);
+		c->verdict = VERDICT_POSSIBLE;
+		c->evidence = xstrdup("not among the checks of this operation");
+	}
+	if (msg->limit_value && msg->limit_needed > msg->limit_value) {
+		c->verdict = VERDICT_CONFIRMED;
+		str_appendf(NULL, &c->evidence, "; the message says it is %llu and must be at least %llu",
+			    (unsigned long long)msg->limit_value, (unsigned long long)msg->limit_needed);
+	} else {
+		str_appendf(NULL, &c->evidence, "; the message names it");
+	}
+}
+
 void explain(const struct snapshot *snap, const struct assessment *a, const struct explain_context *ctx,
-	     const struct log_evidence *log, enum failure_op op, int err, struct explanation *ret)
+	     const struct log_evidence *log, const struct failure_msg *msg, enum failure_op op, int err,
+	     struct explanation *ret)
 {
 	const struct step *steps;
 	size_t nsteps;
@@ -338,6 +391,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 			break;
 		}
 	}
+	message_limit(ret, msg);
 	/* most likely first; the kernel's order within a verdict (qsort is not stable: order is unique enough) */
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;

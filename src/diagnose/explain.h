@@ -61,8 +61,10 @@ struct explanation {
 	size_t ncauses;
 };
 
+/* msg: what the message said (NULL: nothing); a limit it names is weighed with its values. */
 void explain(const struct snapshot *snap, const struct assessment *a, const struct explain_context *ctx,
-	     const struct log_evidence *log, enum failure_op op, int err, struct explanation *ret);
+	     const struct log_evidence *log, const struct failure_msg *msg, enum failure_op op, int err,
+	     struct explanation *ret);
 void explanation_free(struct explanation *e);
 
 const char *verdict_name(enum verdict v);

@@ -8,6 +8,33 @@
 #include "model/limits.h"
 #include "render/render.h"
 
+/* What the message itself says (documented in headroom(1) with the schema). */
+static void render_message_says_json(struct json *j, const struct failure_msg *m)
+{
+	json_object_begin(j, "message_says");
+	if (m->pid)
+		json_i64(j, "pid", m->pid);
+	else
+		json_null(j, "pid");
+	json_str(j, "cgroup", m->cgroup[0] ? m->cgroup : NULL);
+	json_str(j, "limit", m->limit);
+	if (m->limit_value)
+		json_u64(j, "limit_value", m->limit_value);
+	else
+		json_null(j, "limit_value");
+	if (m->limit_needed)
+		json_u64(j, "limit_needed", m->limit_needed);
+	else
+		json_null(j, "limit_needed");
+	json_bool(j, "oom_kill", m->oom_kill);
+	json_bool(j, "oom_memcg", m->oom_memcg);
+	if (m->oom_victim)
+		json_i64(j, "oom_victim", m->oom_victim);
+	else
+		json_null(j, "oom_victim");
+	json_object_end(j);
+}
+
 void render_explain_json(const struct explain_view *v, struct buf *out)
 {
 	const struct snapshot *snap = v->snap;
@@ -40,6 +67,7 @@ void render_explain_json(const struct explain_view *v, struct buf *out)
 		json_null(&j, "pidns");
 	json_object_end(&j);
 	json_bool(&j, "kernel_log_read", v->log->read);
+	render_message_says_json(&j, v->msg);
 	json_array_begin(&j, "causes");
 	for (size_t i = 0; i < e->ncauses; i++) {
 		const struct cause *c = &e->causes[i];

@@ -8,6 +8,45 @@
 #include "model/limits.h"
 #include "render/render.h"
 
+/* What the message itself says of where and why: a process, a cgroup, a limit with its values, a kill. */
+static void message_says(const struct failure_msg *m, struct buf *out)
+{
+	const char *sep = "From the message: ";
+
+	if (m->oom_kill) {
+		buf_printf(out, "%sthe OOM killer %s", sep, m->oom_victim ? "killed" : "was at work");
+		if (m->oom_victim)
+			buf_printf(out, " pid %d", m->oom_victim);
+		buf_adds(out, m->oom_memcg ? ", at a memory cgroup's limit" : "");
+		buf_adds(out, " (headroom oom shows the kills the kernel log still holds)");
+		sep = "; ";
+	}
+	if (m->pid) {
+		buf_printf(out, "%spid %d printed it", sep, m->pid);
+		sep = "; ";
+	}
+	if (m->cgroup[0]) {
+		buf_printf(out, "%scgroup ", sep);
+		escape_text_str(out, m->cgroup);
+		sep = "; ";
+	}
+	if (m->limit) {
+		const char *title = m->limit;
+
+		for (int i = 0; i < LIMIT_NIDS; i++)
+			if (strcmp(limit_kinds[i].id, m->limit) == 0)
+				title = limit_kinds[i].title;
+		buf_printf(out, "%sit names %s", sep, title);
+		if (m->limit_value)
+			buf_printf(out, ", at %llu", (unsigned long long)m->limit_value);
+		if (m->limit_needed)
+			buf_printf(out, ", needing at least %llu", (unsigned long long)m->limit_needed);
+		sep = "; ";
+	}
+	if (strcmp(sep, "; ") == 0)
+		buf_adds(out, ".\n");
+}
+
 void render_explain_text(const struct explain_view *v, bool color, struct buf *out)
 {
 	const struct snapshot *snap = v->snap;
@@ -48,6 +87,7 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 	buf_adds(out, "; kernel ");
 	escape_text_str(out, snap->sys.kernel.release);
 	buf_addc(out, '\n');
+	message_says(m, out);
 	if (!v->log->read && snap->live)
 		buf_adds(out, "The kernel log (/dev/kmsg) could not be read: run as root for the evidence it keeps.\n");
 	if (e->op == OP_UNKNOWN)
