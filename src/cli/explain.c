@@ -11,6 +11,7 @@
 #include "core/root.h"
 #include "core/text.h"
 #include "diagnose/explain.h"
+#include "diagnose/oom_history.h"
 #include "model/limits.h"
 #include "parse/failure_msg.h"
 #include "probe/kernel_log.h"
@@ -136,11 +137,27 @@ static int options_end(int argc, char **argv)
 	return argc;
 }
 
-/* The kernel log's evidence for the context; the log is the running machine's, so a fixture tree has none. */
-static void read_kernel_log(const struct hr_root *root, const struct explain_context *ctx, struct log_evidence *ret)
+/* One pass over the kernel log: the evidence for the context, and the OOM kills when the message is one. */
+struct log_pass {
+	struct explain_log_scan scan;
+	struct oom_history *kills; /* NULL: not wanted */
+};
+
+static void log_pass_feed(void *ctx, const struct kmsg_record *r, const char *text)
+{
+	struct log_pass *p = ctx;
+
+	explain_log_feed(&p->scan, r, text);
+	if (p->kills)
+		oom_history_feed(p->kills, r, text);
+}
+
+/* The kernel log's evidence; the log is the running machine's, so a fixture tree has none. */
+static void read_kernel_log(const struct hr_root *root, const struct explain_context *ctx, struct log_evidence *ret,
+			    struct oom_history *kills)
 {
 	memset(ret, 0, sizeof(*ret));
-	if (root->live && kernel_log_read_all(explain_log_feed, &(struct explain_log_scan){ ret, ctx }, 1000000) >= 0) {
+	if (root->live && kernel_log_read_all(log_pass_feed, &(struct log_pass){ { ret, ctx }, kills }, 1000000) >= 0) {
 		ret->read = true;
 		ret->boot_epoch = kernel_log_boot_epoch();
 	}
@@ -241,6 +258,8 @@ int cmd_explain(int argc, char **argv)
 	uint64_t pid;
 	struct failure_msg m;
 	struct log_evidence log;
+	struct oom_history kills = { 0 };
+	const struct oom_kill *kill;
 	struct explanation e;
 	const struct proc_info *p = NULL;
 	struct hr_root root;
@@ -281,8 +300,8 @@ int cmd_explain(int argc, char **argv)
 	if (!where_given && (m.pid || m.cgroup[0])) {
 		pid = (uint64_t)m.pid;
 		cgroup = m.cgroup[0] ? m.cgroup : NULL;
-	} else if (!where_given) {
-		pid = (uint64_t)getpid(); /* the shell's own, with exec */
+	} else if (!where_given && !m.oom_kill) {
+		pid = (uint64_t)getpid(); /* the shell's own, with exec; not for a kill: the victim's is found below */
 	}
 	/* its maps are counted whatever their size; the others' only where they could reach the warning */
 	popts.focus_pid = (int)pid;
@@ -306,12 +325,16 @@ int cmd_explain(int argc, char **argv)
 		status = EXIT_UNKNOWN;
 		goto out;
 	}
-	read_kernel_log(&root, &ctx, &log);
+	read_kernel_log(&root, &ctx, &log, m.oom_kill ? &kills : NULL);
+	kill = explain_oom_kill(&kills, &m);
+	if (kill && !ctx.cgroup && strncmp(kill->scope, "cgroup:", 7) == 0 && probe_cgroup_exists(&root, &snap, kill->scope + 7))
+		ctx.cgroup = ctx.memcg = kill->scope + 7; /* the kill's cgroup, when the line named only its victim */
 	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
 
-	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log }, args.json,
-				   cli_use_color(args.color, STDOUT_FILENO));
+	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill },
+				   args.json, cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);
+	oom_history_free(&kills);
 out:
 	assessment_free(&a);
 	snapshot_free(&snap);

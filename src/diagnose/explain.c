@@ -7,6 +7,7 @@
  */
 #include "core/sort.h"
 #include "diagnose/explain.h"
+#include "diagnose/oom_history.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -47,6 +48,22 @@ static const struct step alloc_steps[] = {
 	{ LIMIT_RLIMIT_AS, 1 }, { LIMIT_RLIMIT_DATA, 2 },   { LIMIT_MAP_COUNT, 3 },
 	{ LIMIT_COMMIT, 4 },	{ LIMIT_CGROUP_MEMORY, 5 }, { LIMIT_MEMORY, 6 },
 };
+
+const struct oom_kill *explain_oom_kill(const struct oom_history *h, const struct failure_msg *m)
+{
+	char scope[sizeof(m->cgroup) + 8];
+
+	if (!m->oom_kill || (!m->oom_victim && !m->cgroup[0]))
+		return NULL;
+	snprintf(scope, sizeof(scope), "cgroup:%s", m->cgroup);
+	for (size_t i = h->n; i-- > 0;) {
+		const struct oom_kill *k = &h->kills[i];
+
+		if (m->oom_victim ? k->pid == m->oom_victim : strcmp(k->scope, scope) == 0)
+			return k;
+	}
+	return NULL;
+}
 
 const char *verdict_name(enum verdict v)
 {
@@ -322,16 +339,77 @@ static void message_limit(struct explanation *e, const struct failure_msg *msg)
 	}
 }
 
-void explain(const struct snapshot *snap, const struct assessment *a, const struct explain_context *ctx,
-	     const struct log_evidence *log, const struct failure_msg *msg, enum failure_op op, int err,
-	     struct explanation *ret)
+/* One of the kernel's checks: the causes it gives for the context. */
+static void add_step(struct explanation *ret, const struct snapshot *snap, const struct assessment *a,
+		     const struct explain_context *ctx, const struct step *s, enum failure_op op,
+		     const struct log_evidence *log)
+{
+	switch (s->id) {
+	case LIMIT_PID_MAX:
+		add_pid_max(ret, snap, a, ctx, s, op, log);
+		break;
+	case LIMIT_PIDNS_INIT:
+		if (ctx->pidns && ctx->pidns != snap->sys.own_pidns)
+			add_scoped(ret, a, s, scope_pidns(ctx->pidns), "the namespace's init is alive",
+				   VERDICT_RULED_OUT, op, log);
+		else if (ctx->pidns)
+			add_scoped(ret, a, s, scope_pidns(ctx->pidns),
+				   "new processes go to the reader's own namespace, whose init is alive", VERDICT_RULED_OUT,
+				   op, log);
+		break;
+	case LIMIT_CGROUP_PIDS:
+		add_cgroups(ret, a, ctx->cgroup, s, op, log);
+		break;
+	case LIMIT_CGROUP_MEMORY:
+		add_cgroups(ret, a, ctx->memcg ? ctx->memcg : ctx->cgroup, s, op, log);
+		break;
+	case LIMIT_USER_NPROC:
+		if (ctx->has_uid)
+			add_scoped(ret, a, s, scope_user(ctx->uid),
+				   "no process of this uid has a finite RLIMIT_NPROC", VERDICT_RULED_OUT, op, log);
+		break;
+	case LIMIT_RLIMIT_AS:
+	case LIMIT_RLIMIT_DATA:
+	case LIMIT_MAP_COUNT:
+		add_process(ret, snap, a, ctx, s, op, log);
+		break;
+	case LIMIT_THREADS_MAX:
+	case LIMIT_MEMORY:
+	case LIMIT_COMMIT:
+		add_scoped(ret, a, s, scope_system(), "could not be read", VERDICT_POSSIBLE, op, log);
+		break;
+	case LIMIT_NIDS:
+		break;
+	}
+}
+
+/* Removes the causes from index from on that repeat one before them (the same limit and scope). */
+static void drop_repeats(struct explanation *e, size_t from)
+{
+	size_t w = from;
+
+	for (size_t i = from; i < e->ncauses; i++) {
+		bool repeat = false;
+
+		for (size_t j = 0; j < from && !repeat; j++)
+			repeat = e->causes[j].id == e->causes[i].id && strcmp(e->causes[j].scope, e->causes[i].scope) == 0;
+		if (repeat) {
+			xfree(e->causes[i].scope);
+			xfree(e->causes[i].evidence);
+		} else {
+			e->causes[w++] = e->causes[i];
+		}
+	}
+	e->ncauses = w;
+}
+
+/* The kernel's checks for op, in its order, as causes of ret; a cause already there (the same limit and scope) is not added twice. */
+static void add_steps(struct explanation *ret, const struct snapshot *snap, const struct assessment *a,
+		      const struct explain_context *ctx, const struct log_evidence *log, enum failure_op op, int err)
 {
 	const struct step *steps;
-	size_t nsteps;
+	size_t nsteps, before = ret->ncauses;
 
-	memset(ret, 0, sizeof(*ret));
-	ret->op = op;
-	ret->err = err;
 	switch (op) {
 	case OP_THREAD:
 		steps = thread_steps;
@@ -353,44 +431,22 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 
 		if (!gives(s->id, op, err, &snap->sys.kernel))
 			continue;
-		switch (s->id) {
-		case LIMIT_PID_MAX:
-			add_pid_max(ret, snap, a, ctx, s, op, log);
-			break;
-		case LIMIT_PIDNS_INIT:
-			if (ctx->pidns && ctx->pidns != snap->sys.own_pidns)
-				add_scoped(ret, a, s, scope_pidns(ctx->pidns), "the namespace's init is alive",
-					   VERDICT_RULED_OUT, op, log);
-			else if (ctx->pidns)
-				add_scoped(ret, a, s, scope_pidns(ctx->pidns),
-					   "new processes go to the reader's own namespace, whose init is alive", VERDICT_RULED_OUT,
-					   op, log);
-			break;
-		case LIMIT_CGROUP_PIDS:
-			add_cgroups(ret, a, ctx->cgroup, s, op, log);
-			break;
-		case LIMIT_CGROUP_MEMORY:
-			add_cgroups(ret, a, ctx->memcg ? ctx->memcg : ctx->cgroup, s, op, log);
-			break;
-		case LIMIT_USER_NPROC:
-			if (ctx->has_uid)
-				add_scoped(ret, a, s, scope_user(ctx->uid),
-					   "no process of this uid has a finite RLIMIT_NPROC", VERDICT_RULED_OUT, op, log);
-			break;
-		case LIMIT_RLIMIT_AS:
-		case LIMIT_RLIMIT_DATA:
-		case LIMIT_MAP_COUNT:
-			add_process(ret, snap, a, ctx, s, op, log);
-			break;
-		case LIMIT_THREADS_MAX:
-		case LIMIT_MEMORY:
-		case LIMIT_COMMIT:
-			add_scoped(ret, a, s, scope_system(), "could not be read", VERDICT_POSSIBLE, op, log);
-			break;
-		case LIMIT_NIDS:
-			break;
-		}
+		add_step(ret, snap, a, ctx, s, op, log);
 	}
+	drop_repeats(ret, before);
+}
+
+void explain(const struct snapshot *snap, const struct assessment *a, const struct explain_context *ctx,
+	     const struct log_evidence *log, const struct failure_msg *msg, enum failure_op op, int err,
+	     struct explanation *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->op = op;
+	ret->err = err;
+	add_steps(ret, snap, a, ctx, log, op, err);
+	/* a runtime's "out of memory" that it also throws when a thread cannot be made (.NET, Java): both weighed */
+	if (msg && msg->also_thread && op == OP_ALLOC)
+		add_steps(ret, snap, a, ctx, log, OP_THREAD, err);
 	message_limit(ret, msg);
 	/* most likely first; the kernel's order within a verdict (qsort is not stable: order is unique enough) */
 	for (size_t i = 0; i < ret->ncauses; i++)

@@ -91,6 +91,15 @@ struct explain_log_scan {
 struct kmsg_record;
 void explain_log_feed(void *scan, const struct kmsg_record *r, const char *text);
 
+/*
+ * The kill an OOM-kill line is about, in the history of the kernel log: the newest of its victim's pid,
+ * else the newest at its memory cgroup's limit; NULL when the log no longer holds it or the line names
+ * neither.
+ */
+struct oom_history;
+struct oom_kill;
+const struct oom_kill *explain_oom_kill(const struct oom_history *h, const struct failure_msg *m);
+
 /* Everything headroom explain shows. */
 struct explain_view {
 	const struct snapshot *snap;
@@ -100,6 +109,7 @@ struct explain_view {
 	const struct explain_context *ctx;
 	const struct proc_info *proc;      /* the context's process; NULL when none */
 	const struct log_evidence *log;
+	const struct oom_kill *kill;       /* the kill an OOM-kill message is about, from the log; NULL none */
 };
 
 #endif

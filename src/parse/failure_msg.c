@@ -13,6 +13,7 @@ struct pattern {
 	const char *program;
 	enum failure_op op;
 	int err;          /* implied errno, 0 when the message does not say */
+	bool also_thread; /* the runtime says the same when a thread could not be made */
 };
 
 /*
@@ -32,8 +33,8 @@ static const struct pattern patterns[] = {
 	{ "insufficient memory for the java runtime", "Java", OP_ALLOC, 0 },
 	{ "native memory allocation", "Java", OP_ALLOC, 0 },
 	{ "could not reserve enough space for", "Java (reserving its heap)", OP_ALLOC, ENOMEM },
-	{ "outofmemoryerror", "Java", OP_ALLOC, 0 },
-	{ "system.outofmemoryexception", ".NET", OP_ALLOC, 0 },
+	{ "outofmemoryerror", "Java", OP_ALLOC, 0, true },
+	{ "system.outofmemoryexception", ".NET (also thrown when a thread cannot be made)", OP_ALLOC, 0, true },
 	{ "failed to create new os thread", "Go", OP_THREAD, 0 },
 	{ "runtime/cgo: pthread_create failed", "Go (cgo)", OP_THREAD, EAGAIN },
 	{ "fatal error: newosproc", "Go", OP_THREAD, 0 },
@@ -341,6 +342,7 @@ static int program_pattern(const struct scan *sc, struct failure_msg *ret)
 			continue;
 		ret->op = p->op;
 		ret->program = p->program;
+		ret->also_thread = p->also_thread;
 		if (strcmp(p->text, "cannot fork") == 0 && dash_shape(sc->s, at))
 			ret->program = "dash or another shell";
 		return p->err;

@@ -31,6 +31,7 @@ enum failure_op { OP_UNKNOWN, OP_FORK, OP_THREAD, OP_ALLOC };
 
 struct failure_msg {
 	enum failure_op op;  /* OP_UNKNOWN when the text does not say */
+	bool also_thread;    /* OP_ALLOC in a runtime's words that it also uses for a thread it could not make */
 	int err;             /* EAGAIN, ENOMEM, ...; 0 when the text gives none */
 	const char *program; /* who printed it, e.g. "bash", "Java", "the kernel"; "" when not recognised */
 	/*

@@ -26,6 +26,7 @@ static void render_message_says_json(struct json *j, const struct failure_msg *m
 		json_u64(j, "limit_needed", m->limit_needed);
 	else
 		json_null(j, "limit_needed");
+	json_bool(j, "also_thread", m->also_thread);
 	json_bool(j, "oom_kill", m->oom_kill);
 	json_bool(j, "oom_memcg", m->oom_memcg);
 	if (m->oom_victim)
@@ -68,6 +69,10 @@ void render_explain_json(const struct explain_view *v, struct buf *out)
 	json_object_end(&j);
 	json_bool(&j, "kernel_log_read", v->log->read);
 	render_message_says_json(&j, v->msg);
+	if (v->kill)
+		render_oom_kill_json(&j, "oom_kill", v->kill, v->log->boot_epoch);
+	else
+		json_null(&j, "oom_kill");
 	json_array_begin(&j, "causes");
 	for (size_t i = 0; i < e->ncauses; i++) {
 		const struct cause *c = &e->causes[i];

@@ -18,7 +18,6 @@ static void message_says(const struct failure_msg *m, struct buf *out)
 		if (m->oom_victim)
 			buf_printf(out, " pid %d", m->oom_victim);
 		buf_adds(out, m->oom_memcg ? ", at a memory cgroup's limit" : "");
-		buf_adds(out, " (headroom oom shows the kills the kernel log still holds)");
 		sep = "; ";
 	}
 	if (m->pid) {
@@ -36,7 +35,7 @@ static void message_says(const struct failure_msg *m, struct buf *out)
 		for (int i = 0; i < LIMIT_NIDS; i++)
 			if (strcmp(limit_kinds[i].id, m->limit) == 0)
 				title = limit_kinds[i].title;
-		buf_printf(out, "%sit names %s", sep, title);
+		buf_printf(out, "%sthe limit it names: %s", sep, title);
 		if (m->limit_value)
 			buf_printf(out, ", at %llu", (unsigned long long)m->limit_value);
 		if (m->limit_needed)
@@ -45,6 +44,21 @@ static void message_says(const struct failure_msg *m, struct buf *out)
 	}
 	if (strcmp(sep, "; ") == 0)
 		buf_adds(out, ".\n");
+}
+
+/* The kill an OOM-kill message is about, as headroom oom lists it, or why it is not shown. */
+static void the_kill(const struct explain_view *v, struct buf *out)
+{
+	if (!v->msg->oom_kill)
+		return;
+	if (v->kill) {
+		buf_adds(out, "The kill, from the kernel log: ");
+		render_oom_kill_text(v->kill, v->log->boot_epoch, out);
+	} else if (v->log->read) {
+		buf_adds(out, v->msg->oom_victim || v->msg->cgroup[0] ?
+				      "The kernel log no longer holds that kill (headroom oom lists those it holds).\n" :
+				      "The line names no victim and no cgroup: headroom oom lists the kills the kernel log holds.\n");
+	}
 }
 
 void render_explain_text(const struct explain_view *v, bool color, struct buf *out)
@@ -57,10 +71,13 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 	static const char *const words[] = { "CONFIRMED", "likely", "possible", "ruled out" };
 	static const char *const colors[] = { COLOR_CRITICAL, COLOR_WARNING, "", COLOR_DIM };
 
-	buf_printf(out, "headroom explain: %s failed", e->op == OP_UNKNOWN ? "an operation" : failure_op_name(e->op));
+	if (m->oom_kill)
+		buf_adds(out, "headroom explain: an OOM kill; the causes of an allocation that failed follow");
+	else
+		buf_printf(out, "headroom explain: %s failed", e->op == OP_UNKNOWN ? "an operation" : failure_op_name(e->op));
 	if (e->err)
 		buf_printf(out, " with %s (%s)", errno_name(e->err), strerror(e->err));
-	if (m->program[0]) {
+	if (m->program[0] && !m->oom_kill) {
 		buf_adds(out, ", as ");
 		escape_text_str(out, m->program);
 		buf_adds(out, " prints it");
@@ -84,12 +101,17 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 	}
 	if (ctx->pidns)
 		buf_printf(out, ", new processes in pid namespace %" PRIu64, ctx->pidns);
+	if (!p && !ctx->has_uid && !ctx->cgroup && !ctx->memcg && !ctx->pidns)
+		buf_adds(out, " none known (give --pid, --user or --cgroup)");
 	buf_adds(out, "; kernel ");
 	escape_text_str(out, snap->sys.kernel.release);
 	buf_addc(out, '\n');
 	message_says(m, out);
+	the_kill(v, out);
 	if (!v->log->read && snap->live)
 		buf_adds(out, "The kernel log (/dev/kmsg) could not be read: run as root for the evidence it keeps.\n");
+	if (m->also_thread && e->op == OP_ALLOC)
+		buf_adds(out, "The runtime says this also when it could not create a thread: the causes of both are weighed.\n");
 	if (e->op == OP_UNKNOWN)
 		buf_adds(out, "The message does not say what failed: the causes of a failed fork are listed; give --op "
 			      "thread or --op alloc for the others.\n");

@@ -37,12 +37,12 @@ static void candidate_json(struct json *j, const struct oom_candidate *cd)
 	json_object_end(j);
 }
 
-static void kill_json(struct json *j, const struct oom_kill *k, int64_t boot_epoch)
+void render_oom_kill_json(struct json *j, const char *key, const struct oom_kill *k, int64_t boot_epoch)
 {
 	char when[64];
 
 	human_log_time(k->usec, boot_epoch, when, sizeof(when));
-	json_object_begin(j, NULL);
+	json_object_begin(j, key);
 	json_str(j, "time", when);
 	json_i64(j, "pid", k->pid);
 	json_str(j, "comm", k->comm);
@@ -118,7 +118,7 @@ void render_oom_json(const struct oom_view *v, struct buf *out)
 		json_u64(&j, "vmstat_oom_kill", v->snap->sys.vmstat_oom_kill.v);
 	json_array_begin(&j, "kills");
 	for (size_t i = 0; i < v->hist.n; i++)
-		kill_json(&j, &v->hist.kills[i], v->boot_epoch);
+		render_oom_kill_json(&j, NULL, &v->hist.kills[i], v->boot_epoch);
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_addc(out, '\n');

@@ -68,6 +68,23 @@ static void candidate_text(const struct oom_candidate *c, bool victim, struct bu
 	buf_addc(out, '\n');
 }
 
+void render_oom_kill_text(const struct oom_kill *k, int64_t boot_epoch, struct buf *out)
+{
+	char when[64], rss[32];
+	struct scope s;
+
+	human_log_time(k->usec, boot_epoch, when, sizeof(when));
+	buf_printf(out, "%s  pid %d (", when, k->pid);
+	escape_text_str(out, k->comm);
+	buf_printf(out, "), rss %s, in ", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)));
+	escape_text_str(out, scope_parse(k->scope, &s) == 0 && s.kind == SCOPE_SYSTEM ? "a machine-wide OOM" : k->scope);
+	if (k->trigger[0]) {
+		buf_adds(out, ", triggered by ");
+		escape_text_str(out, k->trigger);
+	}
+	buf_addc(out, '\n');
+}
+
 void render_oom_text(const struct oom_view *v, struct buf *out)
 {
 	char b1[32], b2[32];
@@ -105,24 +122,8 @@ void render_oom_text(const struct oom_view *v, struct buf *out)
 	else
 		buf_addc(out, '\n');
 	for (size_t i = 0; i < v->hist.n; i++) {
-		const struct oom_kill *k = &v->hist.kills[i];
-		char when[64], rss[32];
-
-		human_log_time(k->usec, v->boot_epoch, when, sizeof(when));
-		buf_printf(out, "  %s  pid %d (", when, k->pid);
-		escape_text_str(out, k->comm);
-		buf_printf(out, "), rss %s, in ", human_bytes(k->rss_kib * 1024, rss, sizeof(rss)));
-		{
-			struct scope s;
-
-			escape_text_str(out, scope_parse(k->scope, &s) == 0 && s.kind == SCOPE_SYSTEM ? "a machine-wide OOM"
-													: k->scope);
-		}
-		if (k->trigger[0]) {
-			buf_adds(out, ", triggered by ");
-			escape_text_str(out, k->trigger);
-		}
-		buf_addc(out, '\n');
+		buf_adds(out, "  ");
+		render_oom_kill_text(&v->hist.kills[i], v->boot_epoch, out);
 	}
 	if (v->snap->sys.vmstat_oom_kill.known && v->log_read && v->snap->sys.vmstat_oom_kill.v > v->hist.n)
 		buf_printf(out, "  (/proc/vmstat counts %" PRIu64 " OOM kills since boot; the log no longer holds the "

@@ -49,6 +49,11 @@ void render_repro_json(const struct repro_run *run, int exit_status, struct buf 
 struct oom_view;
 void render_oom_text(const struct oom_view *v, struct buf *out);
 void render_oom_json(const struct oom_view *v, struct buf *out);
+/* One OOM kill of the kernel log, as headroom oom lists it (also in explain): a line, or an object (key: NULL in an array). */
+struct oom_kill;
+struct json;
+void render_oom_kill_text(const struct oom_kill *k, int64_t boot_epoch, struct buf *out);
+void render_oom_kill_json(struct json *j, const char *key, const struct oom_kill *k, int64_t boot_epoch);
 
 /* The report as Prometheus metrics, text exposition format 0.0.4 (headroom(1), METRICS). */
 /* unreadable: how many things could not be read (snapshot.nproblems). */

@@ -139,6 +139,13 @@ if read -r ver dir < <(cgroup_parent_for memory); then
 		check_eq "the kernel's oom-kill line: its cgroup is the context" "/${M##*/}" "$(jq -r .context.cgroup <<<"$j")"
 		check_eq "the kernel's oom-kill line: explained by cgroup_memory, confirmed" "cgroup_memory confirmed" \
 			"$(first "$j")"
+		# the victim's line alone names no cgroup: the kill in the log gives it
+		victim=$(grep -o ',pid=[0-9]*' <<<"$line" | tr -dc 0-9)
+		line=$(dmesg 2>/dev/null | grep -o "Memory cgroup out of memory: Killed process $victim (.*" | tail -n1)
+		j=$("$HEADROOM" explain --json "$line")
+		check_eq "the victim's line: the kill is found in the log" "$victim" "$(jq -r .oom_kill.pid <<<"$j")"
+		check_eq "the victim's line: the kill's cgroup is the context" "/${M##*/}" "$(jq -r .context.cgroup <<<"$j")"
+		check_eq "the victim's line: explained by cgroup_memory, confirmed" "cgroup_memory confirmed" "$(first "$j")"
 	else
 		not_ok "the kernel's oom-kill line" "the kernel did not log a kill in ${M##*/}"
 	fi

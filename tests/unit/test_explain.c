@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diagnose/explain.h"
+#include "diagnose/oom_history.h"
 #include "parse/kmsg.h"
 #include "unit.h"
 
@@ -95,10 +96,70 @@ static void strongest_verdict(void)
 	CHECK(explanation_strongest(&e) == VERDICT_RULED_OUT);
 }
 
+/* The kill an OOM-kill line is about: its victim's newest, else the newest at its cgroup's limit. */
+static void the_kill_of_a_message(void)
+{
+	struct oom_kill kills[3] = { { .usec = 1, .pid = 70, .scope = "cgroup:/a" }, { .usec = 2, .pid = 71, .scope = "system" },
+				     { .usec = 3, .pid = 72, .scope = "cgroup:/a" } };
+	struct oom_history h = { .kills = kills, .n = 3 };
+	struct failure_msg m;
+
+	CHECK(failure_msg_parse(S("Memory cgroup out of memory: Killed process 70 (x) total-vm:1kB"), &m) == 0);
+	CHECK(explain_oom_kill(&h, &m) == &kills[0]);
+	CHECK(failure_msg_parse(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+				  "oom_memcg=/a,task_memcg=/a,task=x,pid=99,uid=0"), &m) == 0);
+	CHECK(explain_oom_kill(&h, &m) == NULL); /* its victim is not in the log: not another kill of the cgroup */
+	m.oom_victim = 0;
+	CHECK(explain_oom_kill(&h, &m) == &kills[2]);
+	CHECK(failure_msg_parse(S("x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"), &m) == 0);
+	CHECK(explain_oom_kill(&h, &m) == NULL); /* names neither */
+	CHECK(failure_msg_parse(S("fork: Resource temporarily unavailable"), &m) == 0);
+	CHECK(explain_oom_kill(&h, &m) == NULL);
+}
+
+/* .NET's OutOfMemoryException: the causes of an allocation and of a thread, each limit and scope once. */
+static void both_causes_of_a_runtime_out_of_memory(void)
+{
+	static const struct thresholds th = { 80, 95 };
+	struct snapshot snap;
+	struct assessment a;
+	struct explain_context ctx = { 0 };
+	struct log_evidence log = { 0 };
+	struct explanation e;
+	struct failure_msg m;
+	bool memory = false, threads_max = false, repeated = false;
+
+	snapshot_init(&snap, NULL);
+	snap.sys.threads_max = (struct opt_u64){ true, 1000 };
+	assess(&snap, &th, NULL, &a);
+	CHECK(failure_msg_parse(S("System.OutOfMemoryException"), &m) == 0 && m.also_thread);
+	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
+	for (size_t i = 0; i < e.ncauses; i++) {
+		memory |= e.causes[i].id == LIMIT_MEMORY;
+		threads_max |= e.causes[i].id == LIMIT_THREADS_MAX;
+		for (size_t j = 0; j < i; j++)
+			repeated |= e.causes[j].id == e.causes[i].id && strcmp(e.causes[j].scope, e.causes[i].scope) == 0;
+	}
+	CHECK(memory && threads_max && !repeated);
+	explanation_free(&e);
+	/* without it, an allocation's causes only */
+	m.also_thread = false;
+	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
+	threads_max = false;
+	for (size_t i = 0; i < e.ncauses; i++)
+		threads_max |= e.causes[i].id == LIMIT_THREADS_MAX;
+	CHECK(!threads_max);
+	explanation_free(&e);
+	assessment_free(&a);
+	snapshot_free(&snap);
+}
+
 int main(void)
 {
 	RUN(context_from_process_and_overrides);
 	RUN(log_evidence_for_the_context);
 	RUN(strongest_verdict);
+	RUN(the_kill_of_a_message);
+	RUN(both_causes_of_a_runtime_out_of_memory);
 	return unit_failures ? 1 : 0;
 }

@@ -415,6 +415,13 @@ static void failure_message_context(void)
 	CHECK(m.oom_kill && !m.oom_memcg && m.oom_victim == 1234);
 	CHECK(failure_msg_parse(S("java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"), &m) == 0);
 	CHECK(m.oom_kill && m.oom_victim == 0);
+	/* a runtime's out-of-memory that it also throws for a thread: an allocation, with thread creation weighed too */
+	CHECK(failure_msg_parse(S("Unhandled exception. System.OutOfMemoryException: Exception of type "
+				  "'System.OutOfMemoryException' was thrown."), &m) == 0);
+	CHECK(m.op == OP_ALLOC && m.also_thread);
+	CHECK(failure_msg_parse(S("java.lang.OutOfMemoryError: Java heap space"), &m) == 0 && !m.also_thread);
+	CHECK(failure_msg_parse(S("java.lang.OutOfMemoryError: unable to create native thread"), &m) == 0);
+	CHECK(m.op == OP_THREAD && !m.also_thread);
 	/* a program's own words in brackets are not a syslog pid; a kernel stamp is not either */
 	CHECK(failure_msg_parse(S("BlockingIOError: [Errno 11] Resource temporarily unavailable"), &m) == 0 && m.pid == 0);
 	CHECK(failure_msg_parse(S("[12.5]: fork: retry: Resource temporarily unavailable"), &m) == 0 && m.pid == 0);
