@@ -18,7 +18,7 @@ declare -A HOLD=(
 	[ruby_fork]=pids [ruby_thread]=pids [go_threads]=pids [openblas_numpy]=pids [redis_bgsave]=pids
 	[nginx_workers]=pids [php_fpm]=pids [postgresql_connection]=pids [mariadb_connection]=pids
 	[sshd_connection]=pids
-	[python_memory]=as [perl_memory]=as [ruby_memory]=as [go_memory]=as [go_reserve]=as
+	[python_memory]=as [perl_memory]=as [ruby_memory]=as [go_memory]=as [go_reserve]=as [loader_rlimit_as]=as
 	[java_heap_commit]=data
 	[bash_nproc]=nproc [bash_dead_pidns]=pidns
 	[kernel_pids_rejected]=kernel [kernel_memcg_oom]=kernel
