@@ -261,6 +261,7 @@ int cmd_explain(int argc, char **argv)
 	struct log_evidence log;
 	struct oom_history kills = { 0 };
 	const struct oom_kill *kill;
+	struct scope kill_scope;
 	struct explanation e;
 	const struct proc_info *p = NULL;
 	struct hr_root root;
@@ -328,8 +329,10 @@ int cmd_explain(int argc, char **argv)
 	}
 	read_kernel_log(&root, &ctx, &log, m.oom_kill ? &kills : NULL);
 	kill = explain_oom_kill(&kills, &m);
-	if (kill && !ctx.cgroup && strncmp(kill->scope, "cgroup:", 7) == 0 && probe_cgroup_exists(&root, &snap, kill->scope + 7))
-		ctx.cgroup = ctx.memcg = kill->scope + 7; /* the kill's cgroup, when the line named only its victim */
+	/* the kill's cgroup, when the line named only its victim */
+	if (kill && !ctx.cgroup && scope_parse(kill->scope, &kill_scope) == 0 && kill_scope.kind == SCOPE_CGROUP &&
+	    !kill_scope.unknown && probe_cgroup_exists(&root, &snap, kill_scope.path))
+		ctx.cgroup = ctx.memcg = kill_scope.path;
 	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill },

@@ -51,15 +51,15 @@ static const struct step alloc_steps[] = {
 
 const struct oom_kill *explain_oom_kill(const struct oom_history *h, const struct failure_msg *m)
 {
-	char scope[sizeof(m->cgroup) + 8];
-
 	if (!m->oom_kill || (!m->oom_victim && !m->cgroup[0]))
 		return NULL;
-	snprintf(scope, sizeof(scope), "cgroup:%s", m->cgroup);
 	for (size_t i = h->n; i-- > 0;) {
 		const struct oom_kill *k = &h->kills[i];
+		struct scope s;
 
-		if (m->oom_victim ? k->pid == m->oom_victim : strcmp(k->scope, scope) == 0)
+		if (m->oom_victim ? k->pid == m->oom_victim :
+				    scope_parse(k->scope, &s) == 0 && s.kind == SCOPE_CGROUP && !s.unknown &&
+					    strcmp(s.path, m->cgroup) == 0)
 			return k;
 	}
 	return NULL;
@@ -315,11 +315,8 @@ static struct scope natural_scope(enum limit_id id)
 static void message_limit(struct explanation *e, const struct failure_msg *msg)
 {
 	struct cause *c = NULL;
-	int id = -1;
+	int id = msg ? limit_id_find(msg->limit) : -1;
 
-	for (int i = 0; msg && msg->limit && i < LIMIT_NIDS; i++)
-		if (strcmp(limit_kinds[i].id, msg->limit) == 0)
-			id = i;
 	if (id < 0)
 		return;
 	for (size_t i = 0; i < e->ncauses && !c; i++)

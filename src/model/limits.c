@@ -97,6 +97,14 @@ uint64_t limit_fact_u64(const struct limit *l, enum fact_id id)
 	return f && fact_kinds[id].type == FACT_TYPE_U64 ? f->u : 0;
 }
 
+int limit_id_find(const char *id)
+{
+	for (int i = 0; id && i < LIMIT_NIDS; i++)
+		if (strcmp(limit_kinds[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
 const char *status_name(enum status s)
 {
 	return s == STATUS_CRITICAL ? "critical" : s == STATUS_WARNING ? "warning" : "ok";

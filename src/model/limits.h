@@ -320,6 +320,8 @@ const struct fact *limit_fact(const struct limit *l, enum fact_id id);
 /* A number fact's value, or 0 when l has no such fact. */
 uint64_t limit_fact_u64(const struct limit *l, enum fact_id id);
 
+/* The limit whose report id is id ("map_count"), or -1. */
+int limit_id_find(const char *id);
 const char *status_name(enum status s);
 const char *errno_name(int err);
 const char *unit_name(enum unit u);

@@ -30,12 +30,9 @@ static void message_says(const struct failure_msg *m, struct buf *out)
 		sep = "; ";
 	}
 	if (m->limit) {
-		const char *title = m->limit;
+		int id = limit_id_find(m->limit);
 
-		for (int i = 0; i < LIMIT_NIDS; i++)
-			if (strcmp(limit_kinds[i].id, m->limit) == 0)
-				title = limit_kinds[i].title;
-		buf_printf(out, "%sthe limit it names: %s", sep, title);
+		buf_printf(out, "%sthe limit it names: %s", sep, id >= 0 ? limit_kinds[id].title : m->limit);
 		if (m->limit_value)
 			buf_printf(out, ", at %llu", (unsigned long long)m->limit_value);
 		if (m->limit_needed)

@@ -65,14 +65,6 @@ static int expect_parse(const char *line, struct expect *x)
 	return x->op[0] ? 0 : -1;
 }
 
-static bool limit_known(const char *id)
-{
-	for (int i = 0; i < LIMIT_NIDS; i++)
-		if (strcmp(limit_kinds[i].id, id) == 0)
-			return true;
-	return false;
-}
-
 struct seen {
 	bool cgroup, victim, limit;
 };
@@ -97,7 +89,7 @@ static bool reads_as(const char *file, const char *text, const struct expect *x,
 	if (m.oom_victim)
 		ok &= m.oom_victim == x->victim, seen->victim = true;
 	if (m.limit) {
-		ok &= limit_known(m.limit) && (!x->limit[0] || strcmp(m.limit, x->limit) == 0);
+		ok &= limit_id_find(m.limit) >= 0 && (!x->limit[0] || strcmp(m.limit, x->limit) == 0);
 		seen->limit |= x->limit[0] && strcmp(m.limit, x->limit) == 0 && m.limit_needed == x->needed;
 	}
 	if (!ok)
