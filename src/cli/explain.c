@@ -267,7 +267,7 @@ int cmd_explain(int argc, char **argv)
 	struct hr_root root;
 	struct snapshot snap;
 	struct assessment a;
-	struct buf msg;
+	struct buf msg, unit_cgroup;
 	enum failure_op op;
 	int status, err;
 
@@ -279,6 +279,7 @@ int cmd_explain(int argc, char **argv)
 	where_given = args.pid || args.have_uid || args.cgroup_arg;
 	/* the message: the words after the options, then those from the message on (argv stays in order past argc) */
 	buf_init(&msg);
+	buf_init(&unit_cgroup);
 	for (int i = args.first_word; i < argc; i++) {
 		if (msg.len)
 			buf_addc(&msg, ' ');
@@ -312,6 +313,15 @@ int cmd_explain(int argc, char **argv)
 	probe_snapshot(&root, &popts, &snap);
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
+	/* a systemd unit's line: its cgroup, when the unit still has one */
+	if (!where_given && !m.pid && !m.cgroup[0] && m.unit[0]) {
+		if (probe_cgroup_named(&root, &snap, m.unit, &unit_cgroup) == 0) {
+			cgroup = unit_cgroup.data;
+			pid = 0;
+		} else if (!args.json && !m.oom_kill) {
+			cli_error("no cgroup of the unit the message names now: its limits cannot be read");
+		}
+	}
 	if (cgroup && !args.cgroup_arg && !probe_cgroup_exists(&root, &snap, cgroup)) {
 		/* a line from the log may name a cgroup removed since: the others are still checked */
 		if (!args.json)
@@ -344,5 +354,6 @@ out:
 	snapshot_free(&snap);
 	root_close(&root);
 	buf_free(&msg);
+	buf_free(&unit_cgroup);
 	return status;
 }

@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "core/human.h"
+#include "core/shell.h"
 #include "parse/kernel_line.h"
 #include "parse/kmsg.h"
 
@@ -49,17 +50,28 @@ static const struct step alloc_steps[] = {
 	{ LIMIT_COMMIT, 4 },	{ LIMIT_CGROUP_MEMORY, 5 }, { LIMIT_MEMORY, 6 },
 };
 
+/* The kill's cgroup is the one the line names, or its last component is the unit the line names. */
+static bool kill_in(const struct oom_kill *k, const struct failure_msg *m)
+{
+	struct scope s;
+	const char *last;
+
+	if (scope_parse(k->scope, &s) < 0 || s.kind != SCOPE_CGROUP || s.unknown)
+		return false;
+	if (m->cgroup[0])
+		return strcmp(s.path, m->cgroup) == 0;
+	last = strrchr(s.path, '/');
+	return last && strcmp(last + 1, m->unit) == 0;
+}
+
 const struct oom_kill *explain_oom_kill(const struct oom_history *h, const struct failure_msg *m)
 {
-	if (!m->oom_kill || (!m->oom_victim && !m->cgroup[0]))
+	if (!m->oom_kill || (!m->oom_victim && !m->cgroup[0] && !m->unit[0]))
 		return NULL;
 	for (size_t i = h->n; i-- > 0;) {
 		const struct oom_kill *k = &h->kills[i];
-		struct scope s;
 
-		if (m->oom_victim ? k->pid == m->oom_victim :
-				    scope_parse(k->scope, &s) == 0 && s.kind == SCOPE_CGROUP && !s.unknown &&
-					    strcmp(s.path, m->cgroup) == 0)
+		if (m->oom_victim ? k->pid == m->oom_victim : kill_in(k, m))
 			return k;
 	}
 	return NULL;
@@ -308,11 +320,50 @@ static struct scope natural_scope(enum limit_id id)
 }
 
 /*
+ * A limit the line implies (systemd's "Failed at step EXEC spawning ...: Resource temporarily
+ * unavailable": execve(2) fails with EAGAIN only when the set*uid() before it left the user over
+ * RLIMIT_NPROC, PF_NPROC_EXCEEDED, Linux 3.1+): confirmed by the line itself. The limit was the failed
+ * process's own (the unit's LimitNPROC=), so the live processes of the user may be under theirs; the
+ * user is the unit's User=, which the line does not name, unless --user named it.
+ */
+static void implied_limit(struct explanation *e, struct cause *c, const struct failure_msg *msg,
+			  const struct explain_context *ctx)
+{
+	static const char why[] = "execve() after a change of user fails with EAGAIN only when that user has more "
+				  "processes than the RLIMIT_NPROC of the process changing to it (Linux 3.1+): here "
+				  "the unit's User= against its LimitNPROC=";
+
+	if (c && c->verdict == VERDICT_CONFIRMED) {
+		str_appendf(NULL, &c->evidence, "; the message implies it: %s", why);
+		return;
+	}
+	if (!c)
+		c = add_cause(e, LIMIT_USER_NPROC, natural_scope(LIMIT_USER_NPROC), 0);
+	if (!ctx->uid_given) {
+		xfree(c->scope);
+		c->scope = scope_str(NULL, natural_scope(LIMIT_USER_NPROC));
+		c->limit = NULL;
+	}
+	c->verdict = VERDICT_CONFIRMED;
+	xfree(c->evidence);
+	c->evidence = xstrdup(why);
+	if (msg->unit[0]) {
+		char *edit = shell_commandf(NULL, "systemctl edit %s", msg->unit);
+		char *user = shell_commandf(NULL, "systemctl show -p User -p LimitNPROC %s", msg->unit);
+
+		str_appendf(NULL, &c->evidence, ". Its user and limit: %s. The fix: raise LimitNPROC= under [Service] "
+			    "(%s), or run fewer processes as that user", user, edit);
+		xfree(edit);
+		xfree(user);
+	}
+}
+
+/*
  * The limit the message names. A program's own check that gives the limit's value and the value it
  * needs ("vm.max_map_count [65530] is too low, increase to at least [262144]") confirms it; a name alone
  * is said, not weighed (Go names ulimit -u for any failed thread).
  */
-static void message_limit(struct explanation *e, const struct failure_msg *msg)
+static void message_limit(struct explanation *e, const struct failure_msg *msg, const struct explain_context *ctx)
 {
 	struct cause *c = NULL;
 	int id = msg ? limit_id_find(msg->limit) : -1;
@@ -322,6 +373,10 @@ static void message_limit(struct explanation *e, const struct failure_msg *msg)
 	for (size_t i = 0; i < e->ncauses && !c; i++)
 		if (e->causes[i].id == (enum limit_id)id)
 			c = &e->causes[i];
+	if (msg->limit_implied && id == LIMIT_USER_NPROC) {
+		implied_limit(e, c, msg, ctx);
+		return;
+	}
 	if (!c) {
 		c = add_cause(e, (enum limit_id)id, natural_scope((enum limit_id)id), 99);
 		c->verdict = VERDICT_POSSIBLE;
@@ -444,7 +499,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 	/* a runtime's "out of memory" that it also throws when a thread cannot be made (.NET, Java): both weighed */
 	if (msg && msg->also_thread && op == OP_ALLOC)
 		add_steps(ret, snap, a, ctx, log, OP_THREAD, err);
-	message_limit(ret, msg);
+	message_limit(ret, msg, ctx);
 	/* most likely first; the kernel's order within a verdict (qsort is not stable: order is unique enough) */
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;
@@ -489,7 +544,7 @@ const struct proc_info *explain_context_build(const struct snapshot *snap, int p
 		ret->pidns = p->pidns_children ? p->pidns_children : p->pidns;
 	}
 	if (uid) {
-		ret->has_uid = true;
+		ret->has_uid = ret->uid_given = true;
 		ret->uid = *uid;
 	}
 	if (cgroup)

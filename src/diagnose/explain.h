@@ -27,6 +27,7 @@ enum verdict {
 struct explain_context {
 	int pid;              /* 0: none */
 	bool has_uid;
+	bool uid_given;       /* the uid is the one asked about (--user), not the context process's */
 	uint32_t uid;
 	const char *cgroup;   /* path in the pids (primary) hierarchy */
 	const char *memcg;    /* path in the memory hierarchy; NULL: same as cgroup */
@@ -93,8 +94,8 @@ void explain_log_feed(void *scan, const struct kmsg_record *r, const char *text)
 
 /*
  * The kill an OOM-kill line is about, in the history of the kernel log: the newest of its victim's pid,
- * else the newest at its memory cgroup's limit; NULL when the log no longer holds it or the line names
- * neither.
+ * else the newest in its cgroup, else the newest in a cgroup named as the systemd unit it names; NULL
+ * when the log no longer holds it or the line names none of them.
  */
 struct oom_history;
 struct oom_kill;

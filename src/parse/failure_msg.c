@@ -64,6 +64,8 @@ static const struct pattern patterns[] = {
 	{ "fork(2) (errno::", "Ruby", OP_FORK, 0 },
 	{ "(nomemoryerror)", "Ruby", OP_ALLOC, ENOMEM },
 	{ "failed to map segment from shared object", "the dynamic loader (ld.so), starting a program", OP_ALLOC, 0 },
+	/* a unit's process, after its setuid to User=: see exec_after_setuid() */
+	{ "failed at step exec spawning", "systemd (starting a unit's process)", OP_FORK, 0 },
 	{ "pthread_create", "", OP_THREAD, EAGAIN },
 	{ "can't create thread", "", OP_THREAD, 0 },
 	{ "std::bad_alloc", "C++", OP_ALLOC, ENOMEM },
@@ -300,13 +302,27 @@ static int kernel_lines(const char *text, size_t len, struct failure_msg *ret)
 	return first;
 }
 
+/*
+ * systemd's words for a unit's OOM kill (src/core/unit.c, unit_check_oom(): the cgroup's memory.events
+ * oom_kill grew; 248+) and the result it then gives the unit. The victim is not named.
+ */
+static bool systemd_oom_words(const struct scan *sc, struct failure_msg *ret)
+{
+	if (!strstr(sc->s, "has been killed by the oom killer") && !strstr(sc->s, "failed with result 'oom-kill'"))
+		return false;
+	ret->oom_kill = true;
+	ret->op = OP_ALLOC;
+	ret->program = "systemd (the kernel's OOM killer, in a unit)";
+	return true;
+}
+
 /* The OOM killer's words in a line cut short or retyped, which the kernel's formats do not match whole. */
 static bool oom_words(const struct scan *sc, struct failure_msg *ret)
 {
 	const char *p = strstr(sc->s, "out of memory: kill");
 
 	if (!p)
-		return false;
+		return systemd_oom_words(sc, ret);
 	ret->oom_kill = true;
 	ret->oom_memcg = strstr(sc->s, "memory cgroup out of memory") != NULL;
 	p = strstr(p, "process ");
@@ -368,6 +384,58 @@ static void named_limit(const struct scan *sc, struct failure_msg *ret)
 		if (!ret->limit_needed)
 			ret->limit_needed = number_after(at, "at least ", UINT64_MAX / 10);
 		return;
+	}
+}
+
+static bool is_unit_char(char c)
+{
+	/* systemd also allows ':', which ends the name here */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || (c && strchr("_.\\@-", c));
+}
+
+/*
+ * The unit a systemd message is about: systemd starts a unit's messages with its name, "app.service: "
+ * (log_unit_*()), after the journal's or syslog's prefix. The types that have a cgroup.
+ */
+static void unit_named(const char *text, size_t len, struct failure_msg *ret)
+{
+	static const char *const types[] = { ".service", ".scope", ".slice", ".socket", ".mount", ".swap" };
+
+	for (size_t i = 0; i < len && i < 300 && !ret->unit[0]; i++) {
+		size_t start = i, n;
+
+		if (i > 0 && text[i - 1] != ' ' && text[i - 1] != '\n')
+			continue;
+		while (i < len && is_unit_char(text[i]))
+			i++;
+		if (i >= len || text[i] != ':' || (i + 1 < len && text[i + 1] != ' ' && text[i + 1] != '\n'))
+			continue;
+		n = i - start;
+		for (size_t t = 0; t < COUNT(types); t++) {
+			size_t tn = strlen(types[t]);
+
+			if (n > tn && n < sizeof(ret->unit) && memcmp(text + i - tn, types[t], tn) == 0) {
+				memcpy(ret->unit, text + start, n);
+				ret->unit[n] = '\0';
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * "Failed at step EXEC spawning ...: Resource temporarily unavailable": execve(2) fails with EAGAIN only
+ * when the set*uid() before it left the user over RLIMIT_NPROC (PF_NPROC_EXCEEDED, Linux 3.1+), so the
+ * line implies that limit, of the unit's User= (which it does not name).
+ */
+static void exec_after_setuid(const struct scan *sc, struct failure_msg *ret)
+{
+	if (ret->err == EAGAIN && !ret->limit &&
+	    (strstr(sc->s, "failed at step exec spawning") || (ret->unit[0] && strstr(sc->s, "failed to execute ")))) {
+		ret->op = OP_FORK;
+		ret->program = "systemd (starting a unit's process)";
+		ret->limit = "user_nproc";
+		ret->limit_implied = true;
 	}
 }
 
@@ -436,10 +504,13 @@ int failure_msg_parse(const char *text, size_t len, struct failure_msg *ret)
 	if (err < 0)
 		err = oom_words(sc, ret) ? 0 : program_pattern(sc, ret);
 	named_limit(sc, ret);
-	if (!ret->pid)
+	unit_named(text, len < FAILURE_MSG_MAX ? len : FAILURE_MSG_MAX, ret);
+	/* systemd's line about a unit: the unit is where, not systemd[1] or the "(sleep)[194]" it forked */
+	if (!ret->pid && !ret->unit[0])
 		ret->pid = syslog_pid(sc->s);
 	given = errno_given(sc);
 	ret->err = given ? given : err;
+	exec_after_setuid(sc, ret);
 	return ret->op != OP_UNKNOWN || ret->err || ret->oom_kill || ret->limit ? 0 : -EINVAL;
 }
 

@@ -21,6 +21,9 @@
  *           [262144]" (Elasticsearch)
  *   the kernel: "cgroup: fork rejected by pids controller in /system.slice/app.service",
  *           "Memory cgroup out of memory: Killed process 1234 (java) ...", "oom-kill:constraint=..."
+ *   systemd: "app.service: A process of this unit has been killed by the OOM killer.",
+ *           "app.service: Failed at step EXEC spawning /usr/bin/x: Resource temporarily unavailable"
+ *   with a journal's or syslog's prefix, "Dec 01 10:44:13 host bash[248]: ...", or dmesg's "[  12.3]".
  *   or an errno name or number alone: "EAGAIN", "12".
  * Untrusted text: any bytes, any length; only the first FAILURE_MSG_MAX bytes are read.
  */
@@ -42,7 +45,10 @@ struct failure_msg {
 	char cgroup[FAILURE_MSG_MAX + 1]; /* as printed; "" none */
 	const char *limit;                /* the report's id of the limit ("map_count"); NULL none */
 	uint64_t limit_value, limit_needed; /* the value the line gives the limit, and the one it asks for; 0 none */
-	/* An OOM kill the kernel logged ("Killed process", "oom-kill:"), or its start ("invoked oom-killer"). */
+	bool limit_implied;               /* not named but implied: nothing else gives what the line says */
+	char unit[256];                   /* a systemd unit whose message it is ("app.service: ..."); "" none */
+	/* An OOM kill the kernel logged ("Killed process", "oom-kill:"), or its start ("invoked oom-killer"),
+	 * or that systemd logged of a unit ("... has been killed by the OOM killer", "result 'oom-kill'"). */
 	bool oom_kill;
 	bool oom_memcg;                   /* in a memory cgroup: the cgroup's limit, not the machine's memory */
 	int oom_victim;                   /* the killed process, 0 when the line does not say */

@@ -496,3 +496,76 @@ bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap
 	buf_free(&rel);
 	return found;
 }
+
+/* find_named's walk: the first directory called name below dirfd (hierarchy path in path), bounded. */
+struct find_walk {
+	const struct hr_root *root;
+	struct arena *mem;
+	const char *name;
+	size_t visited;
+	struct buf *ret;
+};
+
+static bool find_named(struct find_walk *w, int dirfd, const char *path, int depth)
+{
+	struct dir_list *d;
+	const char *name;
+	unsigned char type;
+	bool found = false;
+	int fd2, err;
+
+	if (depth >= CG_MAX_DEPTH || (fd2 = root_openat(w->root, dirfd, ".", O_RDONLY | O_DIRECTORY)) < 0)
+		return false;
+	d = mem_alloc(w->mem, sizeof(*d));
+	dir_list_start(d, fd2);
+	while (!found && w->visited < CG_MAX_CGROUPS && (name = dir_list_next(d, &type, &err))) {
+		struct buf cpath;
+		int cfd;
+
+		if (name[0] == '.' || (type != DT_DIR && type != DT_UNKNOWN))
+			continue;
+		cfd = root_openat(w->root, dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+		if (cfd < 0)
+			continue;
+		w->visited++;
+		buf_init_in(&cpath, w->mem);
+		path_join(&cpath, path, name);
+		if (strcmp(name, w->name) == 0) {
+			buf_reset(w->ret);
+			buf_adds(w->ret, cpath.data);
+			found = true;
+		} else {
+			found = find_named(w, cfd, cpath.data, depth + 1);
+		}
+		buf_free(&cpath);
+		close(cfd);
+	}
+	xfree(d);
+	close(fd2);
+	return found;
+}
+
+int probe_cgroup_named(const struct hr_root *root, const struct snapshot *snap, const char *name, struct buf *ret)
+{
+	struct find_walk w = { root, snap->mem, name, 0, ret };
+
+	if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < snap->nhiers; i++) {
+		const struct cgroup_hier *h = &snap->hiers[i];
+		const char *rel = h->mount_point;
+		bool found;
+		int fd;
+
+		while (*rel == '/')
+			rel++;
+		fd = root_openat(root, root->fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY);
+		if (fd < 0)
+			continue;
+		found = find_named(&w, fd, h->mount_root, 0);
+		close(fd);
+		if (found)
+			return 0;
+	}
+	return -ENOENT;
+}

@@ -68,6 +68,13 @@ int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const
 			struct cgroup_info *ret);
 /* Whether the cgroup path (as in /proc/PID/cgroup) is a directory of one of snap's hierarchies. */
 bool probe_cgroup_exists(const struct hr_root *root, const struct snapshot *snap, const char *path);
+struct buf;
+/*
+ * The first cgroup called name (one component: a systemd unit's, "app.service") in snap's hierarchies,
+ * its path into ret; a bounded walk. Returns 0, -ENOENT when there is none, -EINVAL for a name that is
+ * not one component.
+ */
+int probe_cgroup_named(const struct hr_root *root, const struct snapshot *snap, const char *name, struct buf *ret);
 void probe_users(const struct hr_root *root, struct snapshot *snap);
 void probe_config(const struct hr_root *root, struct snapshot *snap);
 void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);

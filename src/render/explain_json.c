@@ -17,7 +17,9 @@ static void render_message_says_json(struct json *j, const struct failure_msg *m
 	else
 		json_null(j, "pid");
 	json_str(j, "cgroup", m->cgroup[0] ? m->cgroup : NULL);
+	json_str(j, "unit", m->unit[0] ? m->unit : NULL);
 	json_str(j, "limit", m->limit);
+	json_bool(j, "limit_implied", m->limit_implied);
 	if (m->limit_value)
 		json_u64(j, "limit_value", m->limit_value);
 	else

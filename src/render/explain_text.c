@@ -6,6 +6,7 @@
 #include "core/escape.h"
 #include "diagnose/explain.h"
 #include "model/limits.h"
+#include "model/scope.h"
 #include "render/render.h"
 
 /* What the message itself says of where and why: a process, a cgroup, a limit with its values, a kill. */
@@ -29,10 +30,16 @@ static void message_says(const struct failure_msg *m, struct buf *out)
 		escape_text_str(out, m->cgroup);
 		sep = "; ";
 	}
+	if (m->unit[0]) {
+		buf_printf(out, "%ssystemd unit ", sep);
+		escape_text_str(out, m->unit);
+		sep = "; ";
+	}
 	if (m->limit) {
 		int id = limit_id_find(m->limit);
 
-		buf_printf(out, "%sthe limit it names: %s", sep, id >= 0 ? limit_kinds[id].title : m->limit);
+		buf_printf(out, "%sthe limit it %s: %s", sep, m->limit_implied ? "implies" : "names",
+			   id >= 0 ? limit_kinds[id].title : m->limit);
 		if (m->limit_value)
 			buf_printf(out, ", at %llu", (unsigned long long)m->limit_value);
 		if (m->limit_needed)
@@ -54,8 +61,27 @@ static void the_kill(const struct explain_view *v, struct buf *out)
 	} else if (v->log->read) {
 		buf_adds(out, v->msg->oom_victim || v->msg->cgroup[0] ?
 				      "The kernel log no longer holds that kill (headroom oom lists those it holds).\n" :
+			      v->msg->unit[0] ? "The kernel log holds no kill in a cgroup named as the unit (headroom oom "
+						"lists those it holds).\n" :
 				      "The line names no victim and no cgroup: headroom oom lists the kills the kernel log holds.\n");
 	}
+}
+
+/* Where a cause applies, in words: its limit's subject, else its scope; a scope the message leaves open said so. */
+static void cause_subject(const struct cause *c, struct buf *out)
+{
+	static const char *const open[] = { [SCOPE_USER] = "a user the message does not name",
+					     [SCOPE_PID] = "a process the message does not name",
+					     [SCOPE_PIDNS] = "a pid namespace the message does not name",
+					     [SCOPE_CGROUP] = "a cgroup the message does not name" };
+	struct scope s;
+
+	if (c->limit)
+		escape_text_str(out, c->limit->subject);
+	else if (scope_parse(c->scope, &s) == 0 && s.unknown && s.kind < sizeof(open) / sizeof(open[0]) && open[s.kind])
+		buf_adds(out, open[s.kind]);
+	else
+		escape_text_str(out, c->scope);
 }
 
 void render_explain_text(const struct explain_view *v, bool color, struct buf *out)
@@ -124,7 +150,7 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 		buf_adds(out, " ");
 		buf_adds(out, limit_kinds[c->id].title);
 		buf_adds(out, " of ");
-		escape_text_str(out, c->limit ? c->limit->subject : c->scope);
+		cause_subject(c, out);
 		buf_addc(out, '\n');
 		buf_adds(out, "           ");
 		escape_text_str(out, c->evidence);

@@ -117,6 +117,60 @@ static void the_kill_of_a_message(void)
 	CHECK(explain_oom_kill(&h, &m) == NULL);
 }
 
+/* systemd's line names the unit only: the newest kill in a cgroup of that name, not one whose name ends so. */
+static void the_kill_of_a_unit(void)
+{
+	struct oom_kill kills[3] = { { .usec = 1, .pid = 70, .scope = "cgroup:/system.slice/app.service" },
+				     { .usec = 2, .pid = 71, .scope = "cgroup:/system.slice/myapp.service" },
+				     { .usec = 3, .pid = 72, .scope = "system" } };
+	struct oom_history h = { .kills = kills, .n = 3 };
+	struct failure_msg m;
+
+	CHECK(failure_msg_parse(S("app.service: A process of this unit has been killed by the OOM killer."), &m) == 0);
+	CHECK(explain_oom_kill(&h, &m) == &kills[0]);
+	CHECK(failure_msg_parse(S("other.service: Failed with result 'oom-kill'."), &m) == 0);
+	CHECK(explain_oom_kill(&h, &m) == NULL);
+}
+
+/* systemd's EXEC step with EAGAIN: RLIMIT_NPROC confirmed by the line, of the unit's user, not the reader's. */
+static void the_limit_a_line_implies(void)
+{
+	static const struct thresholds th = { 80, 95 };
+	struct snapshot snap;
+	struct assessment a;
+	struct explain_context ctx = { .has_uid = true, .uid = 0 };
+	struct log_evidence log = { 0 };
+	struct explanation e;
+	struct failure_msg m;
+	const struct cause *nproc = NULL;
+
+	snapshot_init(&snap, NULL);
+	snap.sys.threads_max = (struct opt_u64){ true, 1000 };
+	assess(&snap, &th, NULL, &a);
+	CHECK(failure_msg_parse(S("app.service: Failed at step EXEC spawning /bin/x: Resource temporarily unavailable"),
+				&m) == 0);
+	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
+	for (size_t i = 0; i < e.ncauses; i++)
+		if (e.causes[i].id == LIMIT_USER_NPROC)
+			nproc = &e.causes[i];
+	CHECK(nproc && nproc->verdict == VERDICT_CONFIRMED && strcmp(nproc->scope, "user:?") == 0);
+	CHECK(nproc && strstr(nproc->evidence, "systemctl edit app.service") != NULL);
+	CHECK(e.ncauses > 0 && e.causes[0].id == LIMIT_USER_NPROC);
+	explanation_free(&e);
+	/* the user asked about (--user) keeps its scope */
+	ctx.uid_given = true;
+	ctx.uid = 65534;
+	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
+	nproc = NULL;
+	for (size_t i = 0; i < e.ncauses; i++)
+		if (e.causes[i].id == LIMIT_USER_NPROC)
+			nproc = &e.causes[i];
+	CHECK(nproc && nproc->verdict == VERDICT_CONFIRMED && strcmp(nproc->scope, "user:65534") == 0);
+	explanation_free(&e);
+	assessment_free(&a);
+	snapshot_free(&snap);
+}
+
 /* .NET's OutOfMemoryException: the causes of an allocation and of a thread, each limit and scope once. */
 static void both_causes_of_a_runtime_out_of_memory(void)
 {
@@ -160,6 +214,8 @@ int main(void)
 	RUN(log_evidence_for_the_context);
 	RUN(strongest_verdict);
 	RUN(the_kill_of_a_message);
+	RUN(the_kill_of_a_unit);
+	RUN(the_limit_a_line_implies);
 	RUN(both_causes_of_a_runtime_out_of_memory);
 	return unit_failures ? 1 : 0;
 }

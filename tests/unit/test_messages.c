@@ -28,6 +28,7 @@ struct expect {
 	char cgroup[512];  /* "" none */
 	int victim;        /* kill: the victim's pid; 0 none */
 	char limit[32];    /* "" none */
+	char unit[256];    /* a systemd unit; "" none */
 	unsigned long long needed;
 };
 
@@ -39,7 +40,7 @@ static int errno_by_name(const char *s)
 	return -1;
 }
 
-/* "op=fork errno=EAGAIN cgroup=/a victim=12 limit=map_count needed=262144" */
+/* "op=fork errno=EAGAIN cgroup=/a victim=12 limit=map_count needed=262144 unit=app.service" */
 static int expect_parse(const char *line, struct expect *x)
 {
 	char buf[FAILURE_MSG_MAX + 2], *save = NULL;
@@ -57,6 +58,8 @@ static int expect_parse(const char *line, struct expect *x)
 			x->victim = atoi(t + 7);
 		else if (strncmp(t, "limit=", 6) == 0)
 			snprintf(x->limit, sizeof(x->limit), "%s", t + 6);
+		else if (strncmp(t, "unit=", 5) == 0)
+			snprintf(x->unit, sizeof(x->unit), "%s", t + 5);
 		else if (strncmp(t, "needed=", 7) == 0)
 			x->needed = strtoull(t + 7, NULL, 10);
 		else if (strncmp(t, "op=", 3) != 0 && strncmp(t, "errno=", 6) != 0)
@@ -66,7 +69,7 @@ static int expect_parse(const char *line, struct expect *x)
 }
 
 struct seen {
-	bool cgroup, victim, limit;
+	bool cgroup, victim, limit, unit;
 };
 
 /*
@@ -88,6 +91,8 @@ static bool reads_as(const char *file, const char *text, const struct expect *x,
 		ok &= strcmp(m.cgroup, x->cgroup) == 0, seen->cgroup = true;
 	if (m.oom_victim)
 		ok &= m.oom_victim == x->victim, seen->victim = true;
+	if (m.unit[0])
+		ok &= strcmp(m.unit, x->unit) == 0, seen->unit = true;
 	if (m.limit) {
 		ok &= limit_id_find(m.limit) >= 0 && (!x->limit[0] || strcmp(m.limit, x->limit) == 0);
 		seen->limit |= x->limit[0] && strcmp(m.limit, x->limit) == 0 && m.limit_needed == x->needed;
@@ -96,6 +101,8 @@ static bool reads_as(const char *file, const char *text, const struct expect *x,
 		fprintf(stdout, "    %s: %s'%.160s' read as op %s%s, errno %d, cgroup '%s', victim %d, limit %s (%llu)\n",
 			file, exact ? "all its lines, " : "", text, failure_op_name(m.op), m.oom_kill ? " (an OOM kill)" : "",
 			m.err, m.cgroup, m.oom_victim, m.limit ? m.limit : "none", (unsigned long long)m.limit_needed);
+	if (!ok && m.unit[0])
+		fprintf(stdout, "    %s: ... and unit '%s'\n", file, m.unit);
 	return ok;
 }
 
@@ -137,6 +144,8 @@ static void check_file(const char *name, unsigned *ret_lines)
 		fprintf(stdout, "    %s: no line gave the cgroup %s\n", name, x.cgroup), unit_failures++;
 	if (x.victim && !seen.victim)
 		fprintf(stdout, "    %s: no line gave the victim %d\n", name, x.victim), unit_failures++;
+	if (x.unit[0] && !seen.unit)
+		fprintf(stdout, "    %s: no line gave the unit %s\n", name, x.unit), unit_failures++;
 	if (x.limit[0] && !seen.limit)
 		fprintf(stdout, "    %s: no line gave the limit %s (%llu)\n", name, x.limit, x.needed), unit_failures++;
 	*ret_lines += lines;

@@ -429,6 +429,44 @@ static void failure_message_context(void)
 	CHECK(failure_msg_parse(S("app: fork rejected by pids controller in /x"), &m) == 0 && m.cgroup[0] == '\0');
 }
 
+/* systemd's lines about a unit: the unit is the context, the kill or the implied limit what they say. */
+static void failure_message_systemd(void)
+{
+	struct failure_msg m;
+	char long_name[400];
+
+	CHECK(failure_msg_parse(S("Dec 01 10:44:10 vm systemd[1]: app.service: A process of this unit has been killed "
+				  "by the OOM killer."), &m) == 0);
+	CHECK(m.oom_kill && m.oom_victim == 0 && !m.oom_memcg && m.pid == 0);
+	CHECK_STR(m.unit, "app.service");
+	CHECK(failure_msg_parse(S("app@1.service: Failed with result 'oom-kill'."), &m) == 0 && m.oom_kill);
+	CHECK_STR(m.unit, "app@1.service");
+	/* execve after setuid: EAGAIN only from RLIMIT_NPROC, so the limit is implied; the forked "(sleep)[194]" is not the context */
+	CHECK(failure_msg_parse(S("Dec 01 10:45:33 vm (sleep)[194]: x-y.service: Failed at step EXEC spawning "
+				  "/usr/bin/sleep: Resource temporarily unavailable"), &m) == 0);
+	CHECK(m.op == OP_FORK && m.err == EAGAIN && m.limit && strcmp(m.limit, "user_nproc") == 0 && m.limit_implied);
+	CHECK(m.pid == 0);
+	CHECK_STR(m.unit, "x-y.service");
+	CHECK(failure_msg_parse(S("x.service: Failed to execute /usr/bin/sleep: Resource temporarily unavailable"), &m) == 0);
+	CHECK(m.limit_implied && m.op == OP_FORK);
+	/* another errno from the same step implies nothing; no unit, no "failed to execute" reading */
+	CHECK(failure_msg_parse(S("x.service: Failed at step EXEC spawning /nope: No such file or directory"), &m) == 0);
+	CHECK(!m.limit && !m.limit_implied);
+	CHECK(failure_msg_parse(S("Failed to execute /bin/x: Resource temporarily unavailable"), &m) == 0 && !m.limit);
+	/* not a unit: no ": " after the name, a name inside a word, a path, a unit type not known */
+	CHECK(failure_msg_parse(S("app.service:x fork failed"), &m) == 0 && m.unit[0] == '\0');
+	CHECK(failure_msg_parse(S("/system.slice/app.service: fork failed"), &m) == 0 && m.unit[0] == '\0');
+	CHECK(failure_msg_parse(S("app.timer: fork failed"), &m) == 0 && m.unit[0] == '\0');
+	/* a name longer than the field is not cut: it is dropped */
+	memset(long_name, 'a', sizeof(long_name));
+	memcpy(long_name + 300, ".service: fork failed", 22);
+	CHECK(failure_msg_parse(long_name, strlen(long_name), &m) == 0 && m.unit[0] == '\0');
+	/* a journal line of the unit's own program: its pid, no unit */
+	CHECK(failure_msg_parse(S("Dec 01 10:44:13 vm bash[248]: /usr/bin/bash: fork: retry: Resource temporarily "
+				  "unavailable"), &m) == 0);
+	CHECK(m.pid == 248 && m.unit[0] == '\0' && m.op == OP_FORK && m.err == EAGAIN);
+}
+
 /* The OOM killer's lines in each kernel's format (mm/oom_kill.c: dump_header and oom_kill_process by version). */
 static void oom_log_lines(void)
 {
@@ -549,6 +587,7 @@ int main(void)
 	RUN(sysctl_and_limits_conf);
 	RUN(failure_messages);
 	RUN(failure_message_context);
+	RUN(failure_message_systemd);
 	RUN(oom_log_lines);
 	return 0;
 }
