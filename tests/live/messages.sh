@@ -22,6 +22,7 @@ declare -A HOLD=(
 	[java_heap_commit]=data
 	[bash_nproc]=nproc [bash_dead_pidns]=pidns
 	[kernel_pids_rejected]=kernel [kernel_memcg_oom]=kernel
+	[systemd_tasksmax]=pids [systemd_oom_kill]=systemd [systemd_nproc_exec]=systemd
 )
 declare -A CAUSE=([pids]=cgroup_pids [as]=rlimit_as [data]=rlimit_data [nproc]=user_nproc [pidns]=pidns_init)
 
@@ -151,5 +152,54 @@ if read -r ver dir < <(cgroup_parent_for memory); then
 	fi
 else
 	skip "oom-kill line" "no memory cgroup hierarchy to make a cgroup in"
+fi
+# systemd's lines about a unit. The EXEC step's EAGAIN confirms RLIMIT_NPROC by itself, wherever it is read;
+# a unit's OOM kill is found in the log by the unit's name. Under systemd both are made afresh.
+j=$("$HEADROOM" explain --json "$(lines_of systemd_nproc_exec)")
+check_eq "systemd_nproc_exec: explained by user_nproc, confirmed" "user_nproc confirmed" "$(first "$j")"
+check_eq "systemd_nproc_exec: of a user the line does not name" "user:?" "$(jq -r '.causes[0].scope' <<<"$j")"
+j=$("$HEADROOM" explain --json "$(lines_of systemd_oom_kill | grep -v kernel:)")
+check "systemd_oom_kill: systemd's lines alone are an OOM kill in the unit" \
+	jq -e '.message_says.oom_kill and (.message_says.unit | endswith("-oom.service"))' <<<"$j"
+if [ -d /run/systemd/system ]; then
+	unit=headroom-test-messages-$$
+	# OOMPolicy=continue: the kill takes the hog, the unit and its cgroup stay
+	systemd-run --quiet --unit="$unit-oom" -p MemoryMax=32M -p MemorySwapMax=0 -p OOMPolicy=continue \
+		bash -c "$HELPERS/hog -m 200 -T 20; exec sleep 60"
+	on_exit "systemctl stop $unit-oom.service; systemctl reset-failed $unit-oom.service"
+	for ((i = 0; i < 100; i++)); do
+		line=$(journalctl -q -o short -u "$unit-oom.service" | grep -m1 'killed by the OOM killer')
+		[ -n "$line" ] && break
+		sleep 0.2
+	done
+	if [ -n "$line" ]; then
+		j=$("$HEADROOM" explain --json "$line")
+		check_eq "systemd's OOM line: the unit's cgroup is the context" "/system.slice/$unit-oom.service" \
+			"$(jq -r .context.cgroup <<<"$j")"
+		check_eq "systemd's OOM line: the kill is found in the log, in the unit's cgroup" \
+			"cgroup:/system.slice/$unit-oom.service hog" "$(jq -r '"\(.oom_kill.scope) \(.oom_kill.comm)"' <<<"$j")"
+		check_eq "systemd's OOM line: explained by cgroup_memory, confirmed" "cgroup_memory confirmed" "$(first "$j")"
+	else
+		not_ok "systemd's OOM line" "journalctl has no OOM line for $unit-oom.service"
+	fi
+	# a second service as nobody, while nobody runs two processes, with LimitNPROC=1: its execve fails
+	systemd-run --quiet --unit="$unit-holder" -p User=nobody bash -c 'sleep 60 & exec sleep 60'
+	on_exit "systemctl stop $unit-holder.service"
+	systemd-run --quiet --unit="$unit-nproc" -p User=nobody -p LimitNPROC=1 sleep 60
+	on_exit "systemctl reset-failed $unit-nproc.service"
+	for ((i = 0; i < 50; i++)); do
+		line=$(journalctl -q -o short -u "$unit-nproc.service" | grep -m1 'Failed at step EXEC')
+		[ -n "$line" ] && break
+		sleep 0.2
+	done
+	if [ -n "$line" ]; then
+		j=$("$HEADROOM" explain --json --user "$(id -u nobody)" "$line")
+		check_eq "systemd's EXEC line: explained by user_nproc of nobody, confirmed" "user_nproc confirmed user:65534" \
+			"$(jq -r '.causes[0] | "\(.id) \(.verdict) \(.scope)"' <<<"$j")"
+	else
+		not_ok "systemd's EXEC line" "journalctl has no EXEC line for $unit-nproc.service"
+	fi
+else
+	skip "systemd's lines made afresh" "systemd is not the init here (make vm-check runs them in its systemd machine)"
 fi
 _run_cleanups
