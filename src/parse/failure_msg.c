@@ -35,6 +35,7 @@ static const struct pattern patterns[] = {
 	{ "could not reserve enough space for", "Java (reserving its heap)", OP_ALLOC, ENOMEM },
 	{ "outofmemoryerror", "Java", OP_ALLOC, 0, true },
 	{ "system.outofmemoryexception", ".NET (also thrown when a thread cannot be made)", OP_ALLOC, 0, true },
+	{ "couldn't create thread", "Mono (.NET)", OP_THREAD, EAGAIN },
 	{ "failed to create new os thread", "Go", OP_THREAD, 0 },
 	{ "runtime/cgo: pthread_create failed", "Go (cgo)", OP_THREAD, EAGAIN },
 	{ "fatal error: newosproc", "Go", OP_THREAD, 0 },

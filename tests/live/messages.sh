@@ -19,6 +19,7 @@ declare -A HOLD=(
 	[nginx_workers]=pids [php_fpm]=pids [postgresql_connection]=pids [mariadb_connection]=pids
 	[sshd_connection]=pids
 	[python_memory]=as [perl_memory]=as [ruby_memory]=as [go_memory]=as [go_reserve]=as [loader_rlimit_as]=as
+	[mono_memory]=as [mono_thread]=pids
 	[java_heap_commit]=data
 	[bash_nproc]=nproc [bash_dead_pidns]=pidns
 	[kernel_pids_rejected]=kernel [kernel_memcg_oom]=kernel
