@@ -363,7 +363,8 @@ static void implied_limit(struct explanation *e, struct cause *c, const struct f
  * needs ("vm.max_map_count [65530] is too low, increase to at least [262144]") confirms it; a name alone
  * is said, not weighed (Go names ulimit -u for any failed thread).
  */
-static void message_limit(struct explanation *e, const struct failure_msg *msg, const struct explain_context *ctx)
+static void message_limit(struct explanation *e, const struct snapshot *snap, const struct failure_msg *msg,
+			  const struct explain_context *ctx)
 {
 	struct cause *c = NULL;
 	int id = msg ? limit_id_find(msg->limit) : -1;
@@ -383,9 +384,19 @@ static void message_limit(struct explanation *e, const struct failure_msg *msg, 
 		c->evidence = xstrdup("not among the checks of this operation");
 	}
 	if (msg->limit_value && msg->limit_needed > msg->limit_value) {
+		/* the program's own check of the setting first; then the setting now, then the context's count */
+		char *here = c->evidence;
+
 		c->verdict = VERDICT_CONFIRMED;
-		str_appendf(NULL, &c->evidence, "; the message says it is %llu and must be at least %llu",
+		c->evidence = NULL;
+		str_appendf(NULL, &c->evidence, "the message says it is %llu and must be at least %llu",
 			    (unsigned long long)msg->limit_value, (unsigned long long)msg->limit_needed);
+		if (id == LIMIT_MAP_COUNT && snap->sys.max_map_count.known)
+			str_appendf(NULL, &c->evidence, "; vm.max_map_count is %llu now%s",
+				    (unsigned long long)snap->sys.max_map_count.v,
+				    snap->sys.max_map_count.v >= msg->limit_needed ? ", as much as it asks: raised since" : "");
+		str_appendf(NULL, &c->evidence, "; here: %s", here);
+		xfree(here);
 	} else {
 		str_appendf(NULL, &c->evidence, "; the message names it");
 	}
@@ -499,7 +510,7 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 	/* a runtime's "out of memory" that it also throws when a thread cannot be made (.NET, Java): both weighed */
 	if (msg && msg->also_thread && op == OP_ALLOC)
 		add_steps(ret, snap, a, ctx, log, OP_THREAD, err);
-	message_limit(ret, msg, ctx);
+	message_limit(ret, snap, msg, ctx);
 	/* most likely first; the kernel's order within a verdict (qsort is not stable: order is unique enough) */
 	for (size_t i = 0; i < ret->ncauses; i++)
 		ret->causes[i].order = ret->causes[i].order * 1000 + (int)i;

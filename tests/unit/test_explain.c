@@ -171,6 +171,43 @@ static void the_limit_a_line_implies(void)
 	snapshot_free(&snap);
 }
 
+/* Elasticsearch's check names the setting with its value and the value it needs: confirmed, and the setting now said. */
+static void the_setting_a_line_names(void)
+{
+	static const struct thresholds th = { 80, 95 };
+	struct snapshot snap;
+	struct assessment a;
+	struct explain_context ctx = { 0 };
+	struct log_evidence log = { 0 };
+	struct explanation e;
+	struct failure_msg m;
+	const struct cause *c = NULL;
+
+	snapshot_init(&snap, NULL);
+	snap.sys.max_map_count = (struct opt_u64){ true, 300000 };
+	assess(&snap, &th, NULL, &a);
+	CHECK(failure_msg_parse(S("max virtual memory areas vm.max_map_count [65530] is too low, increase to at least "
+				  "[262144]"), &m) == 0);
+	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
+	for (size_t i = 0; i < e.ncauses; i++)
+		if (e.causes[i].id == LIMIT_MAP_COUNT)
+			c = &e.causes[i];
+	CHECK(c && c->verdict == VERDICT_CONFIRMED);
+	CHECK(c && strncmp(c->evidence, "the message says it is 65530 and must be at least 262144; ", 58) == 0);
+	CHECK(c && strstr(c->evidence, "; vm.max_map_count is 300000 now, as much as it asks: raised since") != NULL);
+	explanation_free(&e);
+	snap.sys.max_map_count.v = 65530;
+	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
+	c = NULL;
+	for (size_t i = 0; i < e.ncauses; i++)
+		if (e.causes[i].id == LIMIT_MAP_COUNT)
+			c = &e.causes[i];
+	CHECK(c && strstr(c->evidence, "is 65530 now;") && !strstr(c->evidence, "raised since"));
+	explanation_free(&e);
+	assessment_free(&a);
+	snapshot_free(&snap);
+}
+
 /* .NET's OutOfMemoryException: the causes of an allocation and of a thread, each limit and scope once. */
 static void both_causes_of_a_runtime_out_of_memory(void)
 {
@@ -216,6 +253,7 @@ int main(void)
 	RUN(the_kill_of_a_message);
 	RUN(the_kill_of_a_unit);
 	RUN(the_limit_a_line_implies);
+	RUN(the_setting_a_line_names);
 	RUN(both_causes_of_a_runtime_out_of_memory);
 	return unit_failures ? 1 : 0;
 }
