@@ -40,6 +40,13 @@ check_eq "6.18 v1: dash's fork failure in a dead namespace" "pidns_init pidns:40
 j=$(ex -r "$FX/6.18-cgroup-v1/root" --user 48001 "BlockingIOError: [Errno 11] Resource temporarily unavailable")
 check_eq "6.18 v1: Python's EAGAIN for a user near RLIMIT_NPROC is likely" "user_nproc user:48001 likely" "$(first "$j")"
 
+# --user by name: the root's own /etc/passwd (the fixture has root only)
+j=$(ex -r "$FX/6.18-cgroup-v1/root" --user root "EAGAIN")
+check_eq "--user by name: the uid from the root's /etc/passwd" 0 "$(jq -r .context.uid <<<"$j")"
+out=$("$HEADROOM" explain -r "$FX/6.18-cgroup-v1/root" --user nobody EAGAIN 2>&1)
+check_eq "--user with a name the root's /etc/passwd lacks: exit 3" 3 "$?"
+check "--user with a name the root's /etc/passwd lacks: said" grep -qF "no user 'nobody' in $FX/6.18-cgroup-v1/root/etc/passwd" <<<"$out"
+
 # cgroup v2 (6.8): a docker container at pids.max and at its memory limit
 cg=/system.slice/docker-3f1c6a0e5b7d4c2a9e8f1b0c3d5e7f9a1b2c3d4e5f60718293a4b5c6d7e8f901.scope
 j=$(ex -r "$FX/6.8-cgroup-v2/root" --cgroup "$cg" "runtime/cgo: pthread_create failed: Resource temporarily unavailable")

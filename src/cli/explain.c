@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"\n"
 	"  -p, --pid PID        where it failed: this process (default: the process, cgroup or systemd unit\n"
 	"                       the message names, else this shell)\n"
-	"  -u, --user UID       where it failed: this user's processes\n"
+	"  -u, --user USER      where it failed: this user's processes (a name or a numeric uid)\n"
 	"  -g, --cgroup PATH    where it failed: this cgroup (its path in the hierarchy, e.g. /system.slice/x)\n"
 	"  -o, --op OP          what failed: fork, thread or alloc (default: read from the message)\n"
 	"  -e, --errno ERR      the errno: a name (EAGAIN) or number (default: read from the message)\n"
@@ -192,6 +192,7 @@ static int print_explanation(const struct explain_view *v, bool json, bool color
 struct explain_args {
 	const char *color, *op_arg, *errno_arg, *cgroup_arg, *root_path;
 	bool json, have_uid, no_fork;
+	const char *user_name; /* --user by name: its uid is read from the root's /etc/passwd */
 	uint64_t pid;
 	uint32_t uid;
 	int first_word;   /* argv index of the message's first word */
@@ -201,6 +202,7 @@ struct explain_args {
 static int parse_args(int argc, char **argv, struct explain_args *ret)
 {
 	const char *color = "auto", *op_arg = NULL, *errno_arg = NULL, *cgroup_arg = NULL, *root_path = "/";
+	const char *user_name = NULL;
 	bool json = false, have_uid = false, no_fork = false;
 	uint64_t pid = 0, uid = 0;
 	int c;
@@ -217,9 +219,16 @@ static int parse_args(int argc, char **argv, struct explain_args *ret)
 			}
 			break;
 		case 'u':
-			if (parse_u64_str(optarg, strlen(optarg), &uid) < 0 || uid >= 0xffffffffu) {
-				cli_error("invalid --user value '%s': expected a numeric uid", optarg);
+			if (optarg[0] >= '0' && optarg[0] <= '9') {
+				if (parse_u64_str(optarg, strlen(optarg), &uid) < 0 || uid >= 0xffffffffu) {
+					cli_error("invalid --user value '%s': expected a user name or a numeric uid", optarg);
+					return EXIT_UNKNOWN;
+				}
+			} else if (!optarg[0] || strpbrk(optarg, ":/\n")) {
+				cli_error("invalid --user value '%s': expected a user name or a numeric uid", optarg);
 				return EXIT_UNKNOWN;
+			} else {
+				user_name = optarg;
 			}
 			have_uid = true;
 			break;
@@ -244,7 +253,7 @@ static int parse_args(int argc, char **argv, struct explain_args *ret)
 		}
 	}
 	*ret = (struct explain_args){ color, op_arg, errno_arg, cgroup_arg, root_path, json,
-				      have_uid, no_fork, pid, (uint32_t)uid, optind };
+				      have_uid, no_fork, user_name, pid, (uint32_t)uid, optind };
 	return -1;
 }
 
@@ -295,6 +304,17 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	if (cli_open_root(&root, args.root_path) < 0) {
+		buf_free(&msg);
+		return EXIT_UNKNOWN;
+	}
+	if (args.user_name && (err = probe_user_uid(&root, args.user_name, &args.uid)) < 0) {
+		if (err == -ENOENT)
+			cli_error("no user '%s' in %s/etc/passwd: give the numeric uid", args.user_name,
+				  strcmp(args.root_path, "/") ? args.root_path : "");
+		else
+			cli_error("cannot read %s/etc/passwd for user '%s': %s", strcmp(args.root_path, "/") ? args.root_path : "",
+				  args.user_name, strerror(-err));
+		root_close(&root);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}

@@ -76,6 +76,8 @@ struct buf;
  */
 int probe_cgroup_named(const struct hr_root *root, const struct snapshot *snap, const char *name, struct buf *ret);
 void probe_users(const struct hr_root *root, struct snapshot *snap);
+/* The uid of a user name, from the root's /etc/passwd (no NSS). Returns 0, -ENOENT, or the read's error. */
+int probe_user_uid(const struct hr_root *root, const char *name, uint32_t *uid);
 void probe_config(const struct hr_root *root, struct snapshot *snap);
 void probe_pidns(const struct hr_root *root, const struct probe_opts *opts, struct snapshot *snap);
 

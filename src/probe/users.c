@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Names for the uids that own processes, from the root's /etc/passwd (no NSS: a fixture tree has no daemons). */
+#include <errno.h>
 #include <string.h>
 
 #include "parse/passwd.h"
@@ -39,4 +40,40 @@ void probe_users(const struct hr_root *root, struct snapshot *snap)
 	else if (root_refused((int)n))
 		probe_problem(root, snap, "user names", (int)n, false, "etc/passwd");
 	buf_free(&b);
+}
+
+struct uid_lookup {
+	const char *name;
+	uint32_t uid;
+	bool found;
+};
+
+static int on_named(const char *name, size_t len, uint32_t uid, void *ctx)
+{
+	struct uid_lookup *l = ctx;
+
+	if (len != strlen(l->name) || memcmp(name, l->name, len) != 0)
+		return 0;
+	l->uid = uid;
+	l->found = true;
+	return -1;
+}
+
+int probe_user_uid(const struct hr_root *root, const char *name, uint32_t *uid)
+{
+	struct uid_lookup l = { name, 0, false };
+	struct buf b;
+	ssize_t n;
+
+	buf_init(&b);
+	n = read_file_at(root, root->fd, "etc/passwd", &b);
+	if (n >= 0)
+		passwd_parse(b.data, b.len, on_named, &l);
+	buf_free(&b);
+	if (n < 0)
+		return (int)n;
+	if (!l.found)
+		return -ENOENT;
+	*uid = l.uid;
+	return 0;
 }

@@ -22,6 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(m.pid >= 0 && m.oom_victim >= 0);
 	FUZZ_CHECK(memchr(m.cgroup, '\0', sizeof(m.cgroup)) != NULL && !strchr(m.cgroup, '\n'));
 	FUZZ_CHECK(!m.limit || m.limit[0]);
+	FUZZ_CHECK(!m.limit_implied || m.limit);
+	/* a unit's name is one component of printable characters, and the unit, not a printer's pid, is the context */
+	FUZZ_CHECK(memchr(m.unit, '\0', sizeof(m.unit)) != NULL && !strpbrk(m.unit, "/ \n:"));
+	FUZZ_CHECK(!m.unit[0] || strchr(m.unit, '.'));
 	FUZZ_CHECK(m.oom_kill || (!m.oom_memcg && !m.oom_victim));
 	FUZZ_CHECK(strcmp(failure_op_name(m.op), "") != 0);
 	free(buf);

@@ -194,7 +194,7 @@ if [ -d /run/systemd/system ]; then
 		sleep 0.2
 	done
 	if [ -n "$line" ]; then
-		j=$("$HEADROOM" explain --json --user "$(id -u nobody)" "$line")
+		j=$("$HEADROOM" explain --json --user nobody "$line")
 		check_eq "systemd's EXEC line: explained by user_nproc of nobody, confirmed" "user_nproc confirmed user:65534" \
 			"$(jq -r '.causes[0] | "\(.id) \(.verdict) \(.scope)"' <<<"$j")"
 	else
