@@ -28,7 +28,7 @@ override LDFLAGS += -fsanitize=address,undefined
 BUILD := build/san
 endif
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/parse/*.c src/probe/*.c src/model/*.c src/diagnose/*.c src/render/*.c src/repro/*.c src/watch/*.c src/cli/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/parse/*.c src/probe/*.c src/model/*.c src/diagnose/*.c src/render/*.c src/repro/*.c src/watch/*.c src/top/*.c src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libheadroom.a
 

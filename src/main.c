@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain },
 	{ "oom", cmd_oom },
 	{ "watch", cmd_watch },
+	{ "top", cmd_top },
 };
 
 int main(int argc, char **argv)

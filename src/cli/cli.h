@@ -19,6 +19,7 @@ int cmd_repro(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /*
  * Prints "headroom: <message>" to stderr (git style: lowercase, no final period). The message goes

@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"       headroom oom [OPTION]...               (the OOM killer: victims, history; see headroom oom --help)\n"
 	"       headroom repro [OPTION]... MODE        (reproduce a failure in a sandbox; see headroom repro --help)\n"
 	"       headroom watch [OPTION]...             (watch continuously: metrics, events, evidence; see headroom watch --help)\n"
+	"       headroom top [OPTION]...               (a live view of every limit, its trend and hog; see headroom top --help)\n"
 	"Report every limit that can make fork, thread creation or memory allocation fail:\n"
 	"how close each is, who consumes it, and how to raise it now and durably.\n"
 	"\n"

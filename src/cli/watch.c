@@ -303,7 +303,7 @@ int cmd_watch(int argc, char **argv)
 		return a.exit_now >= 0 ? a.exit_now : EXIT_UNKNOWN;
 	if (cli_open_root(&root, a.root) < 0)
 		return EXIT_UNKNOWN;
-	r = watch_run(&root, &c, reload, &a);
+	r = watch_run(&root, &c, reload, &a, NULL);
 	root_close(&root);
 	return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }

@@ -111,6 +111,17 @@ void render_fix_json(struct json *j, const char *key, const char *commands_key, 
 /* "31,208 tasks", "1.5 GiB", for a value in a limit's unit. */
 const char *render_amount(enum unit u, uint64_t v, char *out, size_t size);
 
+/* headroom top's frame: on a terminal of rows x cols (screen: cursor home, lines cleared), or plain for a pipe. */
+struct top_frame_opts {
+	unsigned rows, cols;
+	bool screen;
+	bool color;
+};
+struct top_view;
+struct watch_frame;
+/* Also notes in v how many limit rows there were and how many fit (for the scroll keys). */
+void render_top_text(struct top_view *v, const struct top_frame_opts *o, const struct watch_frame *f, struct buf *out);
+
 /* The JSON document's schema version, bumped on incompatible change (headroom(1), JSON OUTPUT). */
 #define REPORT_SCHEMA_VERSION 2
 

@@ -127,6 +127,10 @@ struct watch {
 	const char *metrics;
 	size_t metrics_len;
 	unsigned long allocs_at_start;
+	const struct watch_view *view; /* headroom top's, or NULL */
+	struct watch_frame frame;      /* the last frame handed to the view, for a redraw */
+	struct assessment view_limits; /* its merged limits, in the tick's arena */
+	bool view_quit;                /* the view asked to stop */
 	/*
 	 * The event counters of the last tick before a full scan, by cgroup (its path hashed: the tick's
 	 * strings live in the scan's arena, which the scan reuses), so that a kill or a rejection between
@@ -209,6 +213,9 @@ void watch_config_defaults(struct watch_config *c)
 	c->scan_memory = 64u << 20;
 }
 
+/* Where the log goes: stderr, or a view's pane while one runs (one loop a process). */
+static const struct watch_view *log_view;
+
 void watch_log(const char *fmt, ...)
 {
 	char msg[2048], line[4096];
@@ -224,6 +231,10 @@ void watch_log(const char *fmt, ...)
 	va_end(ap);
 	/* the one escaping, at the sink: names from the kernel log, cgroups and options reach no log raw */
 	n += escape_text_fixed(line + n, sizeof(line) - n - 1, msg, strlen(msg));
+	if (log_view) {
+		log_view->log(log_view->ctx, line);
+		return;
+	}
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, n);
 }
@@ -671,6 +682,16 @@ static double next_interval(const struct watch *w, const struct tick_state *t)
 	return min + (base - min) * (100 - worst) / (100 - warn);
 }
 
+/* The view's frame of this tick: the merged limits, kept with it for a redraw before the next tick. */
+static void view_frame(struct watch *w, const struct tick_state *t, struct arena *mem)
+{
+	merged(w, t, mem, &w->view_limits);
+	w->stats.resident_bytes = resident_bytes(mem);
+	w->stats.scan_memory_peak_bytes = w->scan_arena.peak;
+	w->frame = (struct watch_frame){ &w->view_limits, &w->scan_a, &w->scan, &w->stats, mem, mono_now() };
+	w->view_quit |= w->view->frame(w->view->ctx, &w->frame) == VIEW_QUIT;
+}
+
 /* ---- the loop ---- */
 
 static void tick(struct watch *w)
@@ -726,13 +747,17 @@ static void tick(struct watch *w)
 	}
 	w->stats.ticks++;
 	w->stats.interval_seconds = next_interval(w, cur);
-	render_metrics(w, cur, a);
-	if (w->textfile_fd >= 0)
-		write_textfile(w);
+	if (w->view) {
+		view_frame(w, cur, a);
+	} else {
+		render_metrics(w, cur, a);
+		if (w->textfile_fd >= 0)
+			write_textfile(w);
+	}
 	w->stats.tick_seconds = mono_now() - t0;
 }
 
-static int setup_signals(void)
+static int setup_signals(bool view)
 {
 	sigset_t set;
 
@@ -740,6 +765,8 @@ static int setup_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	if (view)
+		sigaddset(&set, SIGWINCH);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
@@ -819,7 +846,7 @@ static int start(struct watch *w)
 			return r;
 		}
 	}
-	w->sigfd = setup_signals();
+	w->sigfd = setup_signals(w->view != NULL);
 	if (w->sigfd < 0) {
 		watch_log("error: cannot set up signals: %s", strerror(-w->sigfd));
 		return w->sigfd;
@@ -834,8 +861,11 @@ static int start(struct watch *w)
 		else
 			w->klog_on = true;
 		w->boot_epoch = kernel_log_boot_epoch();
-		protect_from_oom(w);
-		lock_memory(w);
+		/* the daemon's; a view is the user's, as their shell is */
+		if (!w->view) {
+			protect_from_oom(w);
+			lock_memory(w);
+		}
 	}
 	w->stats.version = HEADROOM_VERSION;
 	w->stats.start_time = wall_now();
@@ -889,10 +919,11 @@ static void reload(struct watch *w, watch_reload_fn fn, void *ctx)
 	full_scan(w, SCAN_RELOAD);
 }
 
-int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload_fn, void *ctx)
+int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload_fn, void *ctx,
+	      const struct watch_view *view)
 {
 	static struct watch w; /* large (the HTTP slots): not on the stack */
-	struct pollfd fds[3 + HTTP_MAX_CONN];
+	struct pollfd fds[4 + HTTP_MAX_CONN];
 	double next_tick;
 	bool running = true;
 	int r;
@@ -903,13 +934,21 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 	w.root = root;
 	w.cfg = *cfg;
 	w.sigfd = -1;
+	w.view = view;
+	if (view) {
+		/* a view serves and writes nothing: only its own screen */
+		w.cfg.listen[0] = w.cfg.state_dir[0] = w.cfg.textfile_dir[0] = '\0';
+		log_view = view;
+	}
 	r = start(&w);
 	if (r < 0) {
 		stop(&w);
+		log_view = NULL;
 		return r;
 	}
 	full_scan(&w, SCAN_STARTUP);
-	watch_log("started: headroom %s, pid %d; %zu cgroup(s) watched each tick; %s%s%s%s%s; memory %s, "
+	if (!view)
+		watch_log("started: headroom %s, pid %d; %zu cgroup(s) watched each tick; %s%s%s%s%s; memory %s, "
 		  "oom_score_adj %d",
 		  HEADROOM_VERSION, (int)getpid(), w.nwatched, w.http_on ? "serving http://" : "no --listen",
 		  w.http_on ? w.http.address : "", w.http_on ? "/metrics" : "", w.evidence.on ? "; evidence in " : "",
@@ -919,13 +958,14 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 	if (count_allocs)
 		w.allocs_at_start = count_allocs();
 	next_tick = mono_now() + w.stats.interval_seconds;
-	while (running && (!w.cfg.count || w.stats.ticks < w.cfg.count)) {
+	while (running && !w.view_quit && (!w.cfg.count || w.stats.ticks < w.cfg.count)) {
 		size_t nfds = 0, nhttp;
 		double now = mono_now();
 		int timeout = now >= next_tick ? 0 : (int)ceil((next_tick - now) * 1000);
 
 		fds[nfds++] = (struct pollfd){ .fd = w.sigfd, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = w.klog_on ? w.klog.fd : -1, .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = view ? view->input_fd : -1, .events = POLLIN };
 		nhttp = w.http_on ? http_poll_fds(&w.http, fds + nfds) : 0;
 		if (w.http_on) {
 			int ht = http_next_timeout(&w.http, (uint64_t)(now * 1000));
@@ -943,14 +983,25 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 			while (read(w.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo == SIGHUP) {
 					reload(&w, reload_fn, ctx);
+				} else if (si.ssi_signo == SIGWINCH) {
+					w.view_quit |= view->frame(view->ctx, &w.frame) == VIEW_QUIT;
 				} else {
-					watch_log("stopping on %s", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+					if (!view)
+						watch_log("stopping on %s", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 					running = false;
 				}
 			}
 		}
 		if (w.klog_on && (fds[1].revents & POLLIN))
 			kernel_events(&w);
+		if (view && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+			enum watch_view_action act = view->input(view->ctx);
+
+			if (act == VIEW_QUIT)
+				running = false;
+			else if (act == VIEW_REDRAW)
+				w.view_quit |= view->frame(view->ctx, &w.frame) == VIEW_QUIT;
+		}
 		if (w.http_on) {
 			struct http_content c = { w.metrics, w.metrics_len };
 
@@ -961,13 +1012,15 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 			next_tick = mono_now() + w.stats.interval_seconds;
 		}
 	}
+	/* the last line to stderr in any case: a view has drawn its last frame (tests read the allocations) */
+	log_view = NULL;
 	if (count_allocs)
 		watch_log("stopped after %llu ticks and %llu full scans; heap allocations at start-up: %lu, after: %lu",
 			  (unsigned long long)w.stats.ticks,
 			  (unsigned long long)(w.stats.scans[0] + w.stats.scans[1] + w.stats.scans[2] + w.stats.scans[3] +
 					       w.stats.scans[4]),
 			  w.allocs_at_start, count_allocs() - w.allocs_at_start);
-	else
+	else if (!view)
 		watch_log("stopped after %llu ticks", (unsigned long long)w.stats.ticks);
 	stop(&w);
 	return 0;

@@ -47,8 +47,38 @@ void watch_config_defaults(struct watch_config *c);
  */
 typedef int (*watch_reload_fn)(struct watch_config *c, struct arena *mem, void *ctx);
 
-/* Runs until SIGTERM or SIGINT (or cfg->count ticks). Returns 0, or -errno when it cannot start. */
-int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload, void *ctx);
+/*
+ * A live view driven by the daemon's loop (headroom top): each tick hands it the limits, its input is
+ * polled with the loop's own descriptors, and the log lines (kernel events, crossings, warnings) go to
+ * it instead of stderr. The view allocates nothing per frame: f->mem is the tick's arena.
+ */
+struct assessment;
+struct snapshot;
+struct watch_stats;
+struct watch_frame {
+	const struct assessment *limits;  /* this tick's, merged with the last full scan's (in the tick's arena) */
+	const struct assessment *scan;    /* the last full scan's: each limit's hog, and the consumers */
+	const struct snapshot *scan_snap; /* the last full scan's snapshot */
+	const struct watch_stats *stats;
+	struct arena *mem;                /* the tick's arena, for the frame's text */
+	double now;                       /* monotonic seconds */
+};
+enum watch_view_action { VIEW_GO_ON, VIEW_REDRAW, VIEW_QUIT };
+struct watch_view {
+	int input_fd;                                /* polled with the loop's; -1 none */
+	enum watch_view_action (*input)(void *ctx);  /* input_fd is readable */
+	enum watch_view_action (*frame)(void *ctx, const struct watch_frame *f); /* VIEW_QUIT: its output is gone */
+	void (*log)(void *ctx, const char *line);    /* a log line, stamped and escaped, without its newline */
+	void *ctx;
+};
+
+/*
+ * Runs until SIGTERM or SIGINT (or cfg->count ticks), or until the view asks to stop. With a view
+ * (NULL for the daemon), SIGWINCH redraws, and nothing is served, written or logged to stderr.
+ * Returns 0, or -errno when it cannot start.
+ */
+int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_reload_fn reload, void *ctx,
+	      const struct watch_view *view);
 
 /* A line to the daemon's log (stderr), stamped with the local time. */
 void watch_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
