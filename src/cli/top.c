@@ -32,6 +32,7 @@ static const char usage_text[] =
 	"  -d, --delay SECONDS    refresh every SECONDS (default 1; 0.1 to 3600)\n"
 	"  -b, --batch            plain frames to standard output, for a pipe or a log (like top -b)\n"
 	"  -n, --iterations N     stop after N frames (default: until q, or forever with -b)\n"
+	"  -a, --all              every limit, not only those the report lists (the key a toggles it)\n"
 	"      --scan-interval SECONDS  a full scan of the processes at least this often (default 30)\n"
 	"  -w, --warning PCT      warning at PCT percent of a limit (default 80)\n"
 	"  -c, --critical PCT     critical at PCT percent of a limit (default 95)\n"
@@ -51,6 +52,7 @@ static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, 'd' },
 	{ "batch", no_argument, NULL, 'b' },
 	{ "iterations", required_argument, NULL, 'n' },
+	{ "all", no_argument, NULL, 'a' },
 	{ "scan-interval", required_argument, NULL, OPT_SCAN_INTERVAL },
 	{ "warning", required_argument, NULL, 'w' },
 	{ "critical", required_argument, NULL, 'c' },
@@ -65,7 +67,7 @@ static const struct option long_options[] = {
 
 struct top_args {
 	struct watch_config cfg;
-	bool batch;
+	bool batch, all;
 	const char *color;
 	const char *root;
 };
@@ -83,7 +85,7 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 	a->root = "/";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":d:bn:w:c:r:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:bn:aw:c:r:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (cli_parse_decimal(optarg, 0.1, 3600, &a->cfg.interval_s) < 0) {
@@ -92,6 +94,7 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			}
 			break;
 		case 'b': a->batch = true; break;
+		case 'a': a->all = true; break;
 		case 'n':
 			if (parse_u64_str(optarg, strlen(optarg), &n) < 0 || n == 0 || n > 100000000) {
 				cli_error("invalid --iterations value '%s': expected a count from 1", optarg);
@@ -282,6 +285,7 @@ int cmd_top(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	top_view_init(&t.view, mono_seconds());
 	t.batch = a.batch;
+	t.view.all = a.all;
 	t.opts = (struct top_frame_opts){ 24, 80, !a.batch, cli_use_color(a.color, STDOUT_FILENO) };
 	if (a.batch) {
 		/* a log's lines are not cut to a terminal: COLUMNS when set, else wide */

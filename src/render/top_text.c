@@ -216,9 +216,9 @@ struct layout {
 static void layout_for(unsigned cols, struct layout *ly)
 {
 	if (cols >= 110)
-		*ly = (struct layout){ 7, 12, 25, 35, 45, 55, 64, 90, true, false, cols >= 150 };
+		*ly = (struct layout){ 7, 12, 25, 35, 45, 55, 64, 92, true, false, cols >= 150 };
 	else
-		*ly = (struct layout){ 7, 0, 12, 22, 32, 42, 50, 63, false, true, false };
+		*ly = (struct layout){ 7, 0, 12, 21, 30, 40, 48, 60, false, true, false };
 }
 
 static void limit_row(struct line *ln, const struct top_frame_opts *o, const struct layout *ly,
