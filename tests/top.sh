@@ -3,6 +3,8 @@
 # errors. The live view under a terminal is tests/live/top.sh.
 . "$(dirname "$0")/lib.sh"
 FX=$TESTS_DIR/fixtures/6.18-cgroup-v1/root
+TMPDIR_TOP=$(mktemp -d)
+on_exit "rm -rf $TMPDIR_TOP"
 
 out=$(COLUMNS=200 "$HEADROOM" top -b -n 3 -d 0.1 -r "$FX")
 check_eq "-b -n 3: exits 0" 0 "$?"
@@ -30,6 +32,21 @@ check "80 columns: no line is wider" test "$(awk '{ if (length($0) > w) w = leng
 out=$(COLUMNS=250 "$HEADROOM" top -b -n 1 -a -r "$TESTS_DIR/fixtures/6.18-cgroup-v1/root" 2>&1)
 check "-a: every limit" grep -q 'RLIMIT_AS' <<<"$out"
 
+# JSON: one object a frame, in the report's order, with the trend's fields
+if need_jq; then
+	out=$("$HEADROOM" top -b --json -n 2 -d 0.1 -r "$FX")
+	check_eq "--json: two objects" 2 "$(jq -s length <<<"$out")"
+	check_eq "--json: the cgroup first, critical, 12 of 12, its hog, no trend yet" \
+		'{"id":"cgroup_pids","scope":"cgroup:/hr-fixture-app","status":"critical","used":12,"max":12,"percent":100,"per_minute":null,"seconds_to_full":null,"crossed":false,"hog":"11 children of forker (pid 25518)"}' \
+		"$(jq -c -s '.[0].limits[0]' <<<"$out")"
+	check "--json: the crossing at start is an event of the first frame only" \
+		jq -e -s '(.[0].events | map(test("evidence: ")) | any) and (.[1].events | length == 0)' <<<"$out"
+	out=$("$HEADROOM" top --json 2>&1 </dev/null)
+	check_eq "--json without -b: exit 3" 3 "$?"
+else
+	skip "top --json" "jq is not installed"
+fi
+
 # errors: exit 3 and a word, nothing drawn
 out=$("$HEADROOM" top -n 0 2>&1)
 check_eq "-n 0: exit 3" 3 "$?"
@@ -48,4 +65,20 @@ check "--help names the keys" grep -qF "Keys: q quit" <<<"$("$HEADROOM" top --he
 start=$(date +%s)
 "$HEADROOM" top -b -d 0.1 -r "$FX" | head -n 1 >/dev/null
 check "a closed pipe stops -b without -n" test $(($(date +%s) - start)) -lt 10
+# no allocation per frame: 40 frames with tiny thresholds (every limit past them: evidence scans) and full
+# scans every second, the calls to malloc and its kin counted by an interposer (the sanitizer build: its hooks)
+if [ "${SANITIZE:-}" = 1 ]; then
+	bin=$HEADROOM preload=
+else
+	bin=$PWD/${BUILD:-build}/headroom-dynamic preload=$PWD/${BUILD:-build}/shim/alloc_count.so
+fi
+if [ -x "$bin" ] && { [ -z "$preload" ] || [ -f "$preload" ]; }; then
+	LD_PRELOAD=$preload "$bin" top -b -n 40 -d 0.1 --scan-interval 1 -w 0.001 -c 0.002 -r "$FX" >"$TMPDIR_TOP/frames" 2>"$TMPDIR_TOP/err"
+	line=$(grep -o 'stopped after 40 ticks and [0-9]* full scans; heap allocations at start-up: [0-9]*, after: [0-9]*' "$TMPDIR_TOP/err")
+	check "40 frames drawn, with full scans among them" grep -qE 'and ([2-9]|[1-9][0-9]+) full scans' <<<"$line"
+	check_eq "no heap allocation after start-up ($line)" 0 "${line##*after: }"
+	check "the frames were drawn" test "$(grep -c '^headroom top - ' "$TMPDIR_TOP/frames")" = 40
+else
+	not_ok "top allocations" "build the counting pair first: make alloc-count"
+fi
 _run_cleanups

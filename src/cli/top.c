@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"  -b, --batch            plain frames to standard output, for a pipe or a log (like top -b)\n"
 	"  -n, --iterations N     stop after N frames (default: until q, or forever with -b)\n"
 	"  -a, --all              every limit, not only those the report lists (the key a toggles it)\n"
+	"  -j, --json             with -b, one JSON object a frame (schema in headroom(1))\n"
 	"      --scan-interval SECONDS  a full scan of the processes at least this often (default 30)\n"
 	"  -w, --warning PCT      warning at PCT percent of a limit (default 80)\n"
 	"  -c, --critical PCT     critical at PCT percent of a limit (default 95)\n"
@@ -53,6 +54,7 @@ static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, 'b' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "all", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, 'j' },
 	{ "scan-interval", required_argument, NULL, OPT_SCAN_INTERVAL },
 	{ "warning", required_argument, NULL, 'w' },
 	{ "critical", required_argument, NULL, 'c' },
@@ -67,7 +69,7 @@ static const struct option long_options[] = {
 
 struct top_args {
 	struct watch_config cfg;
-	bool batch, all;
+	bool batch, all, json;
 	const char *color;
 	const char *root;
 };
@@ -85,7 +87,7 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 	a->root = "/";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":d:bn:aw:c:r:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:bn:ajw:c:r:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (cli_parse_decimal(optarg, 0.1, 3600, &a->cfg.interval_s) < 0) {
@@ -95,6 +97,7 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			break;
 		case 'b': a->batch = true; break;
 		case 'a': a->all = true; break;
+		case 'j': a->json = true; break;
 		case 'n':
 			if (parse_u64_str(optarg, strlen(optarg), &n) < 0 || n == 0 || n > 100000000) {
 				cli_error("invalid --iterations value '%s': expected a count from 1", optarg);
@@ -128,6 +131,10 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 	}
 	if (optind < argc) {
 		cli_error("unexpected argument '%s'; see 'headroom top --help'", argv[optind]);
+		return EXIT_UNKNOWN;
+	}
+	if (a->json && !a->batch) {
+		cli_error("--json needs -b: a terminal gets the view");
 		return EXIT_UNKNOWN;
 	}
 	if (a->cfg.th.warning_pct > a->cfg.th.critical_pct) {
@@ -204,7 +211,7 @@ struct top {
 	struct top_view view;
 	struct top_frame_opts opts;
 	uint64_t noted_tick; /* the last tick whose limits the trends have */
-	bool batch;
+	bool batch, json;
 };
 
 static enum watch_view_action on_frame(void *ctx, const struct watch_frame *f)
@@ -222,9 +229,13 @@ static enum watch_view_action on_frame(void *ctx, const struct watch_frame *f)
 		terminal_size(&t->opts.rows, &t->opts.cols);
 	buf_init_in(&out, f->mem);
 	buf_grow(&out, 16 << 10);
-	render_top_text(&t->view, &t->opts, f, &out);
+	if (t->json)
+		render_top_json(&t->view, f, &out);
+	else
+		render_top_text(&t->view, &t->opts, f, &out);
 	if (t->batch) {
-		buf_addc(&out, '\n');
+		if (!t->json)
+			buf_addc(&out, '\n');
 		/* each frame's events once: the pane starts empty again */
 		t->view.nevents = 0;
 	}
@@ -285,6 +296,7 @@ int cmd_top(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	top_view_init(&t.view, mono_seconds());
 	t.batch = a.batch;
+	t.json = a.json;
 	t.view.all = a.all;
 	t.opts = (struct top_frame_opts){ 24, 80, !a.batch, cli_use_color(a.color, STDOUT_FILENO) };
 	if (a.batch) {

@@ -121,6 +121,8 @@ struct top_view;
 struct watch_frame;
 /* Also notes in v how many limit rows there were and how many fit (for the scroll keys). */
 void render_top_text(struct top_view *v, const struct top_frame_opts *o, const struct watch_frame *f, struct buf *out);
+/* One frame as a JSON object (the schema is in headroom(1), THE LIVE VIEW). */
+void render_top_json(struct top_view *v, const struct watch_frame *f, struct buf *out);
 
 /* The JSON document's schema version, bumped on incompatible change (headroom(1), JSON OUTPUT). */
 #define REPORT_SCHEMA_VERSION 2
