@@ -117,6 +117,15 @@ static void the_kill_of_a_message(void)
 	CHECK(explain_oom_kill(&h, &m) == NULL);
 }
 
+/* The cause of e for limit id, or NULL. */
+static const struct cause *cause_of(const struct explanation *e, enum limit_id id)
+{
+	for (size_t i = 0; i < e->ncauses; i++)
+		if (e->causes[i].id == id)
+			return &e->causes[i];
+	return NULL;
+}
+
 /* systemd's line names the unit only: the newest kill in a cgroup of that name, not one whose name ends so. */
 static void the_kill_of_a_unit(void)
 {
@@ -142,7 +151,7 @@ static void the_limit_a_line_implies(void)
 	struct log_evidence log = { 0 };
 	struct explanation e;
 	struct failure_msg m;
-	const struct cause *nproc = NULL;
+	const struct cause *nproc;
 
 	snapshot_init(&snap, NULL);
 	snap.sys.threads_max = (struct opt_u64){ true, 1000 };
@@ -150,9 +159,7 @@ static void the_limit_a_line_implies(void)
 	CHECK(failure_msg_parse(S("app.service: Failed at step EXEC spawning /bin/x: Resource temporarily unavailable"),
 				&m) == 0);
 	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
-	for (size_t i = 0; i < e.ncauses; i++)
-		if (e.causes[i].id == LIMIT_USER_NPROC)
-			nproc = &e.causes[i];
+	nproc = cause_of(&e, LIMIT_USER_NPROC);
 	CHECK(nproc && nproc->verdict == VERDICT_CONFIRMED && strcmp(nproc->scope, "user:?") == 0);
 	CHECK(nproc && strstr(nproc->evidence, "systemctl edit app.service") != NULL);
 	CHECK(e.ncauses > 0 && e.causes[0].id == LIMIT_USER_NPROC);
@@ -161,10 +168,7 @@ static void the_limit_a_line_implies(void)
 	ctx.uid_given = true;
 	ctx.uid = 65534;
 	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
-	nproc = NULL;
-	for (size_t i = 0; i < e.ncauses; i++)
-		if (e.causes[i].id == LIMIT_USER_NPROC)
-			nproc = &e.causes[i];
+	nproc = cause_of(&e, LIMIT_USER_NPROC);
 	CHECK(nproc && nproc->verdict == VERDICT_CONFIRMED && strcmp(nproc->scope, "user:65534") == 0);
 	explanation_free(&e);
 	assessment_free(&a);
@@ -181,7 +185,7 @@ static void the_setting_a_line_names(void)
 	struct log_evidence log = { 0 };
 	struct explanation e;
 	struct failure_msg m;
-	const struct cause *c = NULL;
+	const struct cause *c;
 
 	snapshot_init(&snap, NULL);
 	snap.sys.max_map_count = (struct opt_u64){ true, 300000 };
@@ -189,19 +193,14 @@ static void the_setting_a_line_names(void)
 	CHECK(failure_msg_parse(S("max virtual memory areas vm.max_map_count [65530] is too low, increase to at least "
 				  "[262144]"), &m) == 0);
 	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
-	for (size_t i = 0; i < e.ncauses; i++)
-		if (e.causes[i].id == LIMIT_MAP_COUNT)
-			c = &e.causes[i];
+	c = cause_of(&e, LIMIT_MAP_COUNT);
 	CHECK(c && c->verdict == VERDICT_CONFIRMED);
 	CHECK(c && strncmp(c->evidence, "the message says it is 65530 and must be at least 262144; ", 58) == 0);
 	CHECK(c && strstr(c->evidence, "; vm.max_map_count is 300000 now, as much as it asks: raised since") != NULL);
 	explanation_free(&e);
 	snap.sys.max_map_count.v = 65530;
 	explain(&snap, &a, &ctx, &log, &m, m.op, m.err, &e);
-	c = NULL;
-	for (size_t i = 0; i < e.ncauses; i++)
-		if (e.causes[i].id == LIMIT_MAP_COUNT)
-			c = &e.causes[i];
+	c = cause_of(&e, LIMIT_MAP_COUNT);
 	CHECK(c && strstr(c->evidence, "is 65530 now;") && !strstr(c->evidence, "raised since"));
 	explanation_free(&e);
 	assessment_free(&a);
