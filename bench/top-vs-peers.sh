@@ -67,9 +67,13 @@ cpu_of() {
 	awk -v c="$((c1 - c0))" 'BEGIN { printf "%.1f\n", c / 1e6 }'
 }
 
-# the report once: ms of CPU (user + system of the child, from bash's times)
+# the report once: ms of CPU (perf stat's task-clock; else the child's times from /proc, in clock ticks)
 report_ms() {
 	local s e
+	if command -v perf >/dev/null && perf stat -x, -e task-clock -o "$tmp/perf" "$HEADROOM" >/dev/null 2>&1; then
+		awk -F, '$3 == "task-clock" { printf "%.1f\n", $1 }' "$tmp/perf"
+		return
+	fi
 	s=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
 	"$HEADROOM" >/dev/null 2>&1
 	e=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
