@@ -61,6 +61,12 @@ out=$("$HEADROOM" top </dev/null 2>&1)
 check_eq "not a terminal, without -b: exit 3" 3 "$?"
 check "not a terminal: -b is named" grep -qF "headroom top -b prints plain frames" <<<"$out"
 check "--help names the keys" grep -qF "Keys: q quit" <<<"$("$HEADROOM" top --help)"
+# a resize redraws a terminal, not a log: SIGWINCH adds no frame to -b
+"$HEADROOM" top -b -n 3 -d 0.5 -r "$FX" >"$TMPDIR_TOP/winch" &
+pid=$!
+for i in 1 2 3 4; do sleep 0.2; kill -WINCH "$pid" 2>/dev/null; done
+wait "$pid"
+check_eq "SIGWINCH adds no frame to -b" 3 "$(grep -c '^headroom top - ' "$TMPDIR_TOP/winch")"
 # a closed pipe ends it (head takes the first frame's first line)
 start=$(date +%s)
 "$HEADROOM" top -b -d 0.1 -r "$FX" | head -n 1 >/dev/null

@@ -219,7 +219,10 @@ static enum watch_view_action on_frame(void *ctx, const struct watch_frame *f)
 	struct top *t = ctx;
 	struct buf out;
 
-	/* a new tick: its limits into the trends (a redraw of the same tick adds nothing) */
+	/* a redraw of the same tick (a key, a resize): a log gets each frame once */
+	if (t->batch && f->stats->ticks == t->noted_tick)
+		return VIEW_GO_ON;
+	/* a new tick: its limits into the trends (a redraw adds nothing) */
 	if (f->stats->ticks != t->noted_tick) {
 		t->noted_tick = f->stats->ticks;
 		for (size_t i = 0; i < f->limits->nlimits; i++)

@@ -139,11 +139,22 @@ struct watch {
 	struct carried_counts {
 		uint64_t path_hash;
 		int hier;
-		struct opt_u64 pids_events_max, mem_oom_kill;
+		struct opt_u64 pids_events_max, mem_oom_kill, mem_max_hits;
 	} *carry;
 	size_t ncarry, carry_cap;
 	bool carry_valid;
 	struct opt_u64 carry_vmstat_oom_kill;
+	/*
+	 * Hits of a memory cgroup's limit (v2 memory.events max, v1 memory.failcnt) are logged once a minute
+	 * a cgroup at most, with the hits in between: under steady pressure they rise every tick.
+	 */
+	struct max_hits_line {
+		uint64_t path_hash;
+		int hier;
+		double logged_at;  /* monotonic; 0 never */
+		uint64_t unlogged; /* hits since the last line */
+	} *max_lines;
+	size_t nmax_lines;
 };
 
 static uint64_t path_hash(const char *path)
@@ -302,9 +313,48 @@ static uint64_t delta(struct opt_u64 now, const struct opt_u64 *before)
 	return before && before->known && now.known && now.v > before->v ? now.v - before->v : 0;
 }
 
-/* Logs the increases of one cgroup's event counters (before: their earlier values), and asks for a scan. */
+/* A memory cgroup's hits of its limit: memory.events max (v2), else memory.failcnt (v1). */
+static struct opt_u64 max_hits(const struct cgroup_info *c)
+{
+	return c->mem_events_max.known ? c->mem_events_max : c->mem_failcnt;
+}
+
+/* d more hits of c's memory limit: a line when the cgroup had none in the last minute (see struct watch). */
+static void max_hits_event(struct watch *w, const struct cgroup_info *c, uint64_t d)
+{
+	uint64_t h = path_hash(c->path);
+	double now = mono_now();
+	struct max_hits_line *m = NULL, *oldest = NULL;
+	char b1[32];
+
+	for (size_t i = 0; i < w->nmax_lines && !m; i++) {
+		if (w->max_lines[i].path_hash == h && w->max_lines[i].hier == c->hier)
+			m = &w->max_lines[i];
+		else if (!oldest || w->max_lines[i].logged_at < oldest->logged_at)
+			oldest = &w->max_lines[i];
+	}
+	if (!m) {
+		/* the table is made at start: when full, the cgroup logged longest ago gives way */
+		m = w->nmax_lines < w->carry_cap ? &w->max_lines[w->nmax_lines++] : oldest;
+		*m = (struct max_hits_line){ h, c->hier, 0, 0 };
+	}
+	m->unlogged += d;
+	if (m->logged_at && now - m->logged_at < 60)
+		return;
+	watch_log("memory: cgroup %s reached its memory limit %s time(s) %s (%s now %llu): the kernel reclaimed to stay "
+		  "under it, and OOM-kills when it cannot",
+		  c->path, human_count(m->unlogged, b1, sizeof(b1)), m->logged_at ? "in the last minute" : "since the last tick",
+		  c->mem_events_max.known ? "memory.events max" : "memory.failcnt", (unsigned long long)max_hits(c).v);
+	m->logged_at = now;
+	m->unlogged = 0;
+}
+
+/*
+ * Logs the increases of one cgroup's event counters (before: their earlier values), and asks for a scan
+ * for a rejected fork or an OOM kill; the hits of a memory limit are logged only.
+ */
 static void cgroup_events(struct watch *w, const struct cgroup_info *c, const struct opt_u64 *events_before,
-			  const struct opt_u64 *kills_before)
+			  const struct opt_u64 *kills_before, const struct opt_u64 *max_hits_before)
 {
 	char b1[32], b2[32];
 	uint64_t d = delta(c->pids_events_max, events_before);
@@ -322,6 +372,9 @@ static void cgroup_events(struct watch *w, const struct cgroup_info *c, const st
 			  human_count(d, b1, sizeof(b1)), c->path, (unsigned long long)c->mem_oom_kill.v);
 		note_event(w, LIMIT_CGROUP_MEMORY, c->path, "OOM kill in cgroup %s", c->path);
 	}
+	d = delta(max_hits(c), max_hits_before);
+	if (d)
+		max_hits_event(w, c, d);
 }
 
 static void vmstat_events(struct watch *w, const struct opt_u64 *now, const struct opt_u64 *before)
@@ -348,7 +401,7 @@ static void carry_save(struct watch *w, const struct tick_state *t)
 		const struct cgroup_info *c = &t->snap.cgroups[i];
 
 		w->carry[w->ncarry++] = (struct carried_counts){ path_hash(c->path), c->hier, c->pids_events_max,
-								 c->mem_oom_kill };
+								 c->mem_oom_kill, max_hits(c) };
 	}
 }
 
@@ -365,7 +418,8 @@ static void carried_events(struct watch *w, const struct tick_state *cur)
 
 		for (size_t k = 0; k < w->ncarry; k++)
 			if (w->carry[k].path_hash == h && w->carry[k].hier == c->hier) {
-				cgroup_events(w, c, &w->carry[k].pids_events_max, &w->carry[k].mem_oom_kill);
+				cgroup_events(w, c, &w->carry[k].pids_events_max, &w->carry[k].mem_oom_kill,
+					      &w->carry[k].mem_max_hits);
 				break;
 			}
 	}
@@ -381,8 +435,11 @@ static void counter_events(struct watch *w, const struct tick_state *cur, const 
 		const struct cgroup_info *c = &cur->snap.cgroups[i];
 		const struct cgroup_info *p = find_cgroup(&prev->snap, i, c->path, c->hier);
 
-		if (p)
-			cgroup_events(w, c, &p->pids_events_max, &p->mem_oom_kill);
+		if (p) {
+			struct opt_u64 before = max_hits(p);
+
+			cgroup_events(w, c, &p->pids_events_max, &p->mem_oom_kill, &before);
+		}
 	}
 }
 
@@ -815,6 +872,7 @@ static int start(struct watch *w)
 	/* the watched cgroups are at most max_cgroups; a larger value after a reload carries that many */
 	w->carry_cap = w->cfg.max_cgroups ? w->cfg.max_cgroups : 1;
 	w->carry = xcalloc(w->carry_cap, sizeof(*w->carry));
+	w->max_lines = xcalloc(w->carry_cap, sizeof(*w->max_lines));
 	if (w->cfg.listen[0]) {
 		r = http_listen(&w->http, w->cfg.listen);
 		if (r < 0) {
@@ -890,6 +948,8 @@ static void stop(struct watch *w)
 	arena_destroy(&w->tick_arena[0]);
 	arena_destroy(&w->tick_arena[1]);
 	xfree(w->carry);
+	xfree(w->max_lines);
+	w->max_lines = NULL;
 	w->carry = NULL;
 }
 
