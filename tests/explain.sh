@@ -42,7 +42,8 @@ check_eq "6.18 v1: Python's EAGAIN for a user near RLIMIT_NPROC is likely" "user
 
 # --user by name: the root's own /etc/passwd (the fixture has root only)
 j=$(ex -r "$FX/6.18-cgroup-v1/root" --user root "EAGAIN")
-check_eq "--user by name: the uid from the root's /etc/passwd" 0 "$(jq -r .context.uid <<<"$j")"
+check_eq "--user by name: the uid from the root's /etc/passwd, the message's errno kept" "0 EAGAIN" \
+	"$(jq -r '"\(.context.uid) \(.errno)"' <<<"$j")"
 out=$("$HEADROOM" explain -r "$FX/6.18-cgroup-v1/root" --user nobody EAGAIN 2>&1)
 check_eq "--user with a name the root's /etc/passwd lacks: exit 3" 3 "$?"
 check "--user with a name the root's /etc/passwd lacks: said" grep -qF "no user 'nobody' in $FX/6.18-cgroup-v1/root/etc/passwd" <<<"$out"

@@ -278,7 +278,7 @@ int cmd_explain(int argc, char **argv)
 	struct assessment a;
 	struct buf msg, unit_cgroup;
 	enum failure_op op;
-	int status, err;
+	int status, err, r;
 
 	status = parse_args(argc, argv, &args);
 	if (status >= 0)
@@ -288,7 +288,6 @@ int cmd_explain(int argc, char **argv)
 	where_given = args.pid || args.have_uid || args.cgroup_arg;
 	/* the message: the words after the options, then those from the message on (argv stays in order past argc) */
 	buf_init(&msg);
-	buf_init(&unit_cgroup);
 	for (int i = args.first_word; i < argc; i++) {
 		if (msg.len)
 			buf_addc(&msg, ' ');
@@ -307,17 +306,18 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (args.user_name && (err = probe_user_uid(&root, args.user_name, &args.uid)) < 0) {
-		if (err == -ENOENT)
+	if (args.user_name && (r = probe_user_uid(&root, args.user_name, &args.uid)) < 0) {
+		if (r == -ENOENT)
 			cli_error("no user '%s' in %s/etc/passwd: give the numeric uid", args.user_name,
 				  strcmp(args.root_path, "/") ? args.root_path : "");
 		else
 			cli_error("cannot read %s/etc/passwd for user '%s': %s", strcmp(args.root_path, "/") ? args.root_path : "",
-				  args.user_name, strerror(-err));
+				  args.user_name, strerror(-r));
 		root_close(&root);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
+	buf_init(&unit_cgroup);
 	/* the context: what was given, else what the message names ("sshd[1234]:", a cgroup), else this process */
 	cgroup = args.cgroup_arg;
 	if (!where_given && (m.pid || m.cgroup[0])) {

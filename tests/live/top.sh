@@ -44,7 +44,7 @@ add_tasks 4
 for ((i = 0; i < 50; i++)); do [ "$(cat "$CG/pids.current")" -ge 4 ] && break; sleep 0.1; done
 
 # a shell in a 200x50 terminal; headroom top in it, then a word about its exit and the terminal's modes
-tm -f /dev/null new-session -d -s hr -x 200 -y 50 "bash --norc --noprofile"
+tm -f /dev/null new-session -d -s hr -x 200 -y 50 "env -u NO_COLOR bash --norc --noprofile"
 tm send-keys -t hr "stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' > $tmp/before; clear" Enter
 sleep 0.5
 tm send-keys -t hr "$HEADROOM top -d 0.5; echo EXIT=\$? > $tmp/exit; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' > $tmp/after" Enter
@@ -65,6 +65,9 @@ check "past the warning, marked as crossed since the view opened" grep -qE '^\* 
 check "its hog is named (the children of the shell that started them, or the sleeps)" \
 	wait_screen "cgroup /$name +hog: ([0-9,]+ children of|[0-9,]+ processes named sleep)" 80
 check "the crossing is in the events pane" wait_screen "evidence: .*cgroup_pids cgroup:/$name is (warning|critical)" 40
+
+# colour on a terminal: the critical or warning word in red or yellow (tmux gives the attributes with -e)
+check "the status words are coloured on a terminal" grep -qE $'\033\\[[0-9;]*3[13]m(CRIT|WARN)' <<<"$(tm capture-pane -p -e -t hr)"
 
 # keys
 tm send-keys -t hr s
@@ -88,6 +91,13 @@ check "q: exit 0" wait_for_line "$tmp/exit" '^EXIT=0$' 5
 wait_file "$tmp/after"
 check_eq "q: the terminal's modes are as before" "$(cat "$tmp/before")" "$(cat "$tmp/after")"
 check_eq "q: the cursor shown again, the alternate screen left" "1 0" "$(tm display -p -t hr '#{cursor_flag} #{alternate_on}')"
+
+# never with NO_COLOR: the same view, no colour at all
+tm send-keys -t hr "clear; NO_COLOR=1 $HEADROOM top -d 0.5" Enter
+wait_screen "cgroup /$name" 100
+check "NO_COLOR: no colour" test "$(tm capture-pane -p -e -t hr | grep -cE $'\033\\[[0-9;]*3[0-7]m')" = 0
+tm send-keys -t hr q
+sleep 0.5
 
 # SIGTERM, and a crash (SIGSEGV): the terminal is put back as well
 for sig in TERM SEGV; do
