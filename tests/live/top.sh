@@ -44,7 +44,8 @@ add_tasks 4
 for ((i = 0; i < 50; i++)); do [ "$(cat "$CG/pids.current")" -ge 4 ] && break; sleep 0.1; done
 
 # a shell in a 200x50 terminal; headroom top in it, then a word about its exit and the terminal's modes
-tm -f /dev/null new-session -d -s hr -x 200 -y 50 "env -u NO_COLOR bash --norc --noprofile"
+tm -f /dev/null new-session -d -s hr -x 200 -y 50 "env -u NO_COLOR bash --norc --noprofile" 2>"$tmp/tmux.err" ||
+	{ not_ok "$T" "tmux cannot start a session: $(cat "$tmp/tmux.err")"; exit 0; }
 tm send-keys -t hr "stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' > $tmp/before; clear" Enter
 sleep 0.5
 tm send-keys -t hr "$HEADROOM top -d 0.5; echo EXIT=\$? > $tmp/exit; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' > $tmp/after" Enter
@@ -99,13 +100,13 @@ check "NO_COLOR: no colour" test "$(tm capture-pane -p -e -t hr | grep -cE $'\03
 tm send-keys -t hr q
 sleep 0.5
 
-# SIGTERM, and a crash (SIGSEGV): the terminal is put back as well
-for sig in TERM SEGV; do
+# Ctrl-C (SIGINT from the terminal), SIGTERM, and a crash (SIGSEGV): the terminal is put back as well
+for sig in INT TERM SEGV; do
 	rm -f "$tmp/exit" "$tmp/after"
 	tm send-keys -t hr "clear; $HEADROOM top -d 0.5; echo EXIT=\$? > $tmp/exit; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' > $tmp/after" Enter
 	wait_screen "^headroom top - " 100
 	pid=$(pgrep -n -f "^$HEADROOM top -d 0.5")
-	kill -"$sig" "$pid"
+	if [ "$sig" = INT ]; then tm send-keys -t hr C-c; else kill -"$sig" "$pid"; fi
 	want=0
 	[ "$sig" = SEGV ] && want=139
 	check "SIG$sig: exit $want" wait_for_line "$tmp/exit" "^EXIT=$want\$" 5
