@@ -257,6 +257,51 @@ static int parse_args(int argc, char **argv, struct explain_args *ret)
 	return -1;
 }
 
+/* The message: the words after the options, then those from the message on (argv stays in order past argc). */
+static void join_message(int argc, char **argv, int first, struct buf *ret)
+{
+	buf_init(ret);
+	for (int i = first; i < argc; i++) {
+		if (ret->len)
+			buf_addc(ret, ' ');
+		buf_adds(ret, argv[i]);
+	}
+}
+
+/* The kill's cgroup as the context, when the line named only its victim and the cgroup is still there (scope holds it). */
+static void kill_cgroup(const struct hr_root *root, const struct snapshot *snap, const struct oom_kill *kill,
+			struct scope *scope, struct explain_context *ctx)
+{
+	if (scope_parse(kill->scope, scope) == 0 && scope->kind == SCOPE_CGROUP && !scope->unknown &&
+	    probe_cgroup_exists(root, snap, scope->path))
+		ctx->cgroup = ctx->memcg = scope->path;
+}
+
+/* --user NAME: its uid into args, from the root's /etc/passwd. Returns 0, or -errno after saying why. */
+static int user_by_name(const struct hr_root *root, struct explain_args *args)
+{
+	const char *where = strcmp(args->root_path, "/") ? args->root_path : "";
+	int r = probe_user_uid(root, args->user_name, &args->uid);
+
+	if (r == -ENOENT)
+		cli_error("no user '%s' in %s/etc/passwd: give the numeric uid", args->user_name, where);
+	else if (r < 0)
+		cli_error("cannot read %s/etc/passwd for user '%s': %s", where, args->user_name, strerror(-r));
+	return r;
+}
+
+/* The cgroup of the systemd unit the message names, into ret; false (said when say) when it has none now. */
+static bool unit_cgroup_of(const struct hr_root *root, const struct snapshot *snap, const struct failure_msg *m,
+			   bool say, struct buf *ret)
+{
+	if (probe_cgroup_named(root, snap, m->unit, ret) == 0)
+		return true;
+	/* a unit OOM-killed is often gone with its cgroup: the kill in the log says where it was */
+	if (say && !m->oom_kill)
+		cli_error("no cgroup of the unit the message names now: its limits cannot be read");
+	return false;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	struct probe_opts popts = { .no_fork = false, .map_counts = true, .memcg = true };
@@ -278,7 +323,7 @@ int cmd_explain(int argc, char **argv)
 	struct assessment a;
 	struct buf msg, unit_cgroup;
 	enum failure_op op;
-	int status, err, r;
+	int status, err;
 
 	status = parse_args(argc, argv, &args);
 	if (status >= 0)
@@ -286,13 +331,7 @@ int cmd_explain(int argc, char **argv)
 	popts.no_fork = args.no_fork;
 	pid = args.pid;
 	where_given = args.pid || args.have_uid || args.cgroup_arg;
-	/* the message: the words after the options, then those from the message on (argv stays in order past argc) */
-	buf_init(&msg);
-	for (int i = args.first_word; i < argc; i++) {
-		if (msg.len)
-			buf_addc(&msg, ' ');
-		buf_adds(&msg, argv[i]);
-	}
+	join_message(argc, argv, args.first_word, &msg);
 	if (what_failed(&msg, args.op_arg, args.errno_arg, &m, &op, &err) < 0) {
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
@@ -306,13 +345,7 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
-	if (args.user_name && (r = probe_user_uid(&root, args.user_name, &args.uid)) < 0) {
-		if (r == -ENOENT)
-			cli_error("no user '%s' in %s/etc/passwd: give the numeric uid", args.user_name,
-				  strcmp(args.root_path, "/") ? args.root_path : "");
-		else
-			cli_error("cannot read %s/etc/passwd for user '%s': %s", strcmp(args.root_path, "/") ? args.root_path : "",
-				  args.user_name, strerror(-r));
+	if (args.user_name && user_by_name(&root, &args) < 0) {
 		root_close(&root);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
@@ -334,13 +367,9 @@ int cmd_explain(int argc, char **argv)
 	/* the context process's own limits are built even when they are far from their maximum */
 	assess(&snap, &th, &(struct assess_opts){ .focus_pid = (int)pid }, &a);
 	/* a systemd unit's line: its cgroup, when the unit still has one */
-	if (!where_given && !m.pid && !m.cgroup[0] && m.unit[0]) {
-		if (probe_cgroup_named(&root, &snap, m.unit, &unit_cgroup) == 0) {
-			cgroup = unit_cgroup.data;
-			pid = 0;
-		} else if (!args.json && !m.oom_kill) {
-			cli_error("no cgroup of the unit the message names now: its limits cannot be read");
-		}
+	if (!where_given && !m.pid && !m.cgroup[0] && m.unit[0] && unit_cgroup_of(&root, &snap, &m, !args.json, &unit_cgroup)) {
+		cgroup = unit_cgroup.data;
+		pid = 0;
 	}
 	if (cgroup && !args.cgroup_arg && !probe_cgroup_exists(&root, &snap, cgroup)) {
 		/* a line from the log may name a cgroup removed since: the others are still checked */
@@ -359,10 +388,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	read_kernel_log(&root, &ctx, &log, m.oom_kill ? &kills : NULL);
 	kill = explain_oom_kill(&kills, &m);
-	/* the kill's cgroup, when the line named only its victim */
-	if (kill && !ctx.cgroup && scope_parse(kill->scope, &kill_scope) == 0 && kill_scope.kind == SCOPE_CGROUP &&
-	    !kill_scope.unknown && probe_cgroup_exists(&root, &snap, kill_scope.path))
-		ctx.cgroup = ctx.memcg = kill_scope.path;
+	if (kill && !ctx.cgroup)
+		kill_cgroup(&root, &snap, kill, &kill_scope, &ctx);
 	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill },
