@@ -3,6 +3,7 @@
 #   make check           build and run every test (tests/run)
 #   make SANITIZE=1 check  the same under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make install         install the binary and man page under $(DESTDIR)$(PREFIX)
+#   make dist            headroom-VERSION.tar.gz, the release tarball (from a git checkout; DISTDIR=where)
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -44,7 +45,7 @@ FLAGS_STAMP := $(BUILD)/.flags
 # ./headroom is shared by both: it is relinked whenever the last build was of the other kind.
 FLAVOR_STAMP := build/.flavor
 
-.PHONY: all check vm-check unit-tests fuzz-replay helpers alloc-count install uninstall clean fuzz
+.PHONY: all check vm-check unit-tests fuzz-replay helpers alloc-count install uninstall clean fuzz dist
 
 all: headroom
 
@@ -127,6 +128,15 @@ install: headroom
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/headroom $(DESTDIR)$(MANDIR)/man1/headroom.1
+
+# The release tarball, headroom-VERSION.tar.gz: every tracked file of the checkout's HEAD, which builds
+# offline with make alone. The version is the binary's (src/version.h).
+VERSION := $(shell sed -n 's/^\#define HEADROOM_VERSION "\(.*\)"$$/\1/p' src/version.h)
+DISTDIR ?= .
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist: needs a git checkout" >&2; exit 1; }
+	git archive --format=tar.gz --prefix=headroom-$(VERSION)/ -o $(DISTDIR)/headroom-$(VERSION).tar.gz HEAD
+	@echo "$(DISTDIR)/headroom-$(VERSION).tar.gz"
 
 clean:
 	rm -rf build headroom
