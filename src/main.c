@@ -16,26 +16,12 @@ const char *__asan_default_options(void)
 }
 #endif
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
-static const struct command commands[] = {
-	{ "report", cmd_report },
-	{ "repro", cmd_repro },
-	{ "explain", cmd_explain },
-	{ "oom", cmd_oom },
-	{ "watch", cmd_watch },
-	{ "top", cmd_top },
-};
-
 int main(int argc, char **argv)
 {
 	if (argc > 1 && argv[1][0] != '-') {
-		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (strcmp(argv[1], commands[i].name) == 0)
-				return commands[i].run(argc - 1, argv + 1);
+		for (const struct cli_command *const *c = cli_commands; *c; c++)
+			if (strcmp(argv[1], (*c)->name) == 0)
+				return (*c)->run(argc - 1, argv + 1);
 		cli_error("unknown command '%s'; see 'headroom --help'", argv[1]);
 		return EXIT_UNKNOWN;
 	}

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct option;
+
 /* Exit statuses, the monitoring-plugin convention (headroom(1) EXIT STATUS). */
 enum {
 	EXIT_OK = 0,
@@ -20,6 +22,35 @@ int cmd_explain(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+/* What a command takes after its options, for the shell completions. */
+enum cli_operands {
+	CLI_OPERANDS_NONE,
+	CLI_OPERANDS_MESSAGE,    /* free text: explain's message */
+	CLI_OPERANDS_REPRO_MODE, /* one of repro_modes[] */
+	CLI_OPERANDS_OOM_ACTION, /* protect PID..., prefer PID..., adj PID VALUE, or nothing */
+	CLI_OPERANDS_SHELL,      /* bash, zsh or fish */
+};
+
+/*
+ * A command: its getopt_long tables and its --help, which the command parses with and the shell
+ * completions are generated from (headroom completion), so that the two cannot differ. usage lists
+ * every option of options on a line of its own ("  -j, --json    print ..."; tests/unit/test_completion).
+ */
+struct cli_command {
+	const char *name;
+	const char *summary;          /* one line, for the completions' list of commands */
+	int (*run)(int argc, char **argv);
+	const struct option *options; /* ends with a NULL name */
+	const char *short_options;    /* getopt_long's, with the leading ':' */
+	const char *usage;
+	enum cli_operands operands;
+};
+
+extern const struct cli_command cli_report, cli_repro, cli_explain, cli_oom, cli_watch, cli_top, cli_completion;
+/* Every command, the default (report) first; ends with NULL. */
+extern const struct cli_command *const cli_commands[];
 
 /*
  * Prints "headroom: <message>" to stderr (git style: lowercase, no final period). The message goes

@@ -57,6 +57,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+static const char short_options[] = ":p:u:g:o:e:jr:hV";
 
 /* An errno given by name (as errno_name() spells it; EWOULDBLOCK is EAGAIN) or number. Returns it, or 0. */
 static int parse_errno(const char *s)
@@ -210,7 +211,7 @@ static int parse_args(int argc, char **argv, struct explain_args *ret)
 	argc = options_end(argc, argv);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:u:g:o:e:jr:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_u64_str(optarg, strlen(optarg), &pid) < 0 || pid == 0 || pid > INT32_MAX) {
@@ -404,3 +405,13 @@ out:
 	buf_free(&unit_cgroup);
 	return status;
 }
+
+const struct cli_command cli_explain = {
+	.name = "explain",
+	.summary = "name the cause of a failure from its error message",
+	.run = cmd_explain,
+	.options = long_options,
+	.short_options = short_options,
+	.usage = usage_text,
+	.operands = CLI_OPERANDS_MESSAGE,
+};

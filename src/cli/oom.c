@@ -42,6 +42,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },   { "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+static const char short_options[] = ":jn:r:hV";
 
 static int show(int argc, char **argv)
 {
@@ -57,7 +58,7 @@ static int show(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jn:r:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'r': root_path = optarg; break;
@@ -164,3 +165,13 @@ int cmd_oom(int argc, char **argv)
 	}
 	return show(argc, argv);
 }
+
+const struct cli_command cli_oom = {
+	.name = "oom",
+	.summary = "the OOM killer: victims, history, oom_score_adj",
+	.run = cmd_oom,
+	.options = long_options,
+	.short_options = short_options,
+	.usage = usage_text,
+	.operands = CLI_OPERANDS_OOM_ACTION,
+};

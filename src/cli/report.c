@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"       headroom repro [OPTION]... MODE        (reproduce a failure in a sandbox; see headroom repro --help)\n"
 	"       headroom watch [OPTION]...             (watch continuously: metrics, events, evidence; see headroom watch --help)\n"
 	"       headroom top [OPTION]...               (a live view of every limit, its trend and hog; see headroom top --help)\n"
+	"       headroom completion SHELL              (the completion script for bash, zsh or fish)\n"
 	"Report every limit that can make fork, thread creation or memory allocation fail:\n"
 	"how close each is, who consumes it, and how to raise it now and durably.\n"
 	"\n"
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+static const char short_options[] = ":jmadn:w:c:r:hV";
 
 int cmd_report(int argc, char **argv)
 {
@@ -76,7 +78,7 @@ int cmd_report(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jmadn:w:c:r:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'm': metrics = true; break;
@@ -156,3 +158,13 @@ int cmd_report(int argc, char **argv)
 	root_close(&root);
 	return status;
 }
+
+const struct cli_command cli_report = {
+	.name = "report",
+	.summary = "report every limit, how close it is and who consumes it",
+	.run = cmd_report,
+	.options = long_options,
+	.short_options = short_options,
+	.usage = usage_text,
+	.operands = CLI_OPERANDS_NONE,
+};

@@ -68,6 +68,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+static const char short_options[] = ":ljn:s:u:t:H:hV";
 
 static volatile sig_atomic_t interrupted;
 
@@ -127,7 +128,7 @@ static int parse_args(int argc, char **argv, struct repro_args *ret)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ljn:s:u:t:H:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'l': return list_modes();
 		case 'j': json = true; break;
@@ -312,3 +313,13 @@ int cmd_repro(int argc, char **argv)
 
 	return status >= 0 ? status : run_mode(&args);
 }
+
+const struct cli_command cli_repro = {
+	.name = "repro",
+	.summary = "reproduce a failure mode in a sandbox",
+	.run = cmd_repro,
+	.options = long_options,
+	.short_options = short_options,
+	.usage = usage_text,
+	.operands = CLI_OPERANDS_REPRO_MODE,
+};

@@ -66,6 +66,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+static const char short_options[] = ":d:bn:ajw:c:r:hV";
 
 struct top_args {
 	struct watch_config cfg;
@@ -87,7 +88,7 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 	a->root = "/";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":d:bn:ajw:c:r:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (cli_parse_decimal(optarg, 0.1, 3600, &a->cfg.interval_s) < 0) {
@@ -329,3 +330,13 @@ int cmd_top(int argc, char **argv)
 	}
 	return EXIT_OK;
 }
+
+const struct cli_command cli_top = {
+	.name = "top",
+	.summary = "a live view of every limit, its trend and hog",
+	.run = cmd_top,
+	.options = long_options,
+	.short_options = short_options,
+	.usage = usage_text,
+	.operands = CLI_OPERANDS_NONE,
+};

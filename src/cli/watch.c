@@ -23,25 +23,25 @@ static const char usage_text[] =
 	"nothing after start-up: serve Prometheus metrics, log kernel events, and write evidence of who\n"
 	"consumed a limit when it crossed a threshold.\n"
 	"\n"
-	"  -l, --listen ADDR:PORT     serve GET /metrics there (PORT alone: 127.0.0.1:PORT)\n"
-	"  -s, --state-dir DIR        write evidence snapshots (JSON) to DIR\n"
-	"  -t, --textfile DIR         write DIR/headroom.prom for node_exporter's textfile collector\n"
-	"  -i, --interval SECONDS     the tick while every limit is ok (default 1)\n"
-	"      --min-interval SECONDS the fastest tick, reached at 100%% of a limit (default 0.1)\n"
+	"  -l, --listen ADDR:PORT       serve GET /metrics there (PORT alone: 127.0.0.1:PORT)\n"
+	"  -s, --state-dir DIR          write evidence snapshots (JSON) to DIR\n"
+	"  -t, --textfile DIR           write DIR/headroom.prom for node_exporter's textfile collector\n"
+	"  -i, --interval SECONDS       the tick while every limit is ok (default 1)\n"
+	"      --min-interval SECONDS   the fastest tick, reached at 100% of a limit (default 0.1)\n"
 	"      --scan-interval SECONDS  a full scan of every process at least this often (default 60; 0: each tick)\n"
-	"      --scan-gap SECONDS     at most one scan for a limit's jump per SECONDS (default 5)\n"
-	"  -w, --warning PCT          warning at PCT percent of a limit (default 80)\n"
-	"  -c, --critical PCT         critical at PCT percent of a limit (default 95)\n"
-	"      --evidence-files N     evidence files kept in the state directory (default 20, at most 1000)\n"
-	"      --evidence-bytes N     the most one evidence file holds (default 1048576)\n"
-	"      --max-cgroups N        cgroups re-read each tick (default 512)\n"
-	"      --scan-memory MIB      memory reserved for a full scan (default 64)\n"
-	"      --no-maps              do not count memory mappings in full scans\n"
-	"      --count N              stop after N ticks (default: run until SIGTERM)\n"
+	"      --scan-gap SECONDS       at most one scan for a limit's jump per SECONDS (default 5)\n"
+	"  -w, --warning PCT            warning at PCT percent of a limit (default 80)\n"
+	"  -c, --critical PCT           critical at PCT percent of a limit (default 95)\n"
+	"      --evidence-files N       evidence files kept in the state directory (default 20, at most 1000)\n"
+	"      --evidence-bytes N       the most one evidence file holds (default 1048576)\n"
+	"      --max-cgroups N          cgroups re-read each tick (default 512)\n"
+	"      --scan-memory MIB        memory reserved for a full scan (default 64)\n"
+	"      --no-maps                do not count memory mappings in full scans\n"
+	"      --count N                stop after N ticks (default: run until SIGTERM)\n"
 	"  -f, --config FILE          read settings from FILE (\"option = value\" lines); reread on SIGHUP\n"
-	"  -r, --root DIR             read DIR/proc, DIR/sys and DIR/etc instead of /proc, /sys and /etc\n"
-	"  -h, --help                 show this help and exit\n"
-	"  -V, --version              show the version and exit\n"
+	"  -r, --root DIR               read DIR/proc, DIR/sys and DIR/etc instead of /proc, /sys and /etc\n"
+	"  -h, --help                   show this help and exit\n"
+	"  -V, --version                show the version and exit\n"
 	"\n"
 	"Options given on the command line override the file. SIGHUP rereads both; SIGTERM stops.\n"
 	"Exit status: 0 stopped by a signal or after --count ticks, 3 could not start (see the message).\n";
@@ -307,3 +307,13 @@ int cmd_watch(int argc, char **argv)
 	root_close(&root);
 	return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }
+
+const struct cli_command cli_watch = {
+	.name = "watch",
+	.summary = "watch continuously: metrics, events, evidence",
+	.run = cmd_watch,
+	.options = long_options,
+	.short_options = short_options,
+	.usage = usage_text,
+	.operands = CLI_OPERANDS_NONE,
+};
