@@ -109,6 +109,25 @@ for sh in bash zsh fish; do
 	check_eq "$T $sh: --color's values" "always auto never " "$(cat "$tmp/got")"
 done
 
+# --json: the data the scripts are made from, against --help and repro --list
+"$HEADROOM" completion --json >"$tmp/completion.json"
+check_eq "$T: --json: exit 0" 0 "$?"
+check "$T: --json: one JSON object" jq -e 'type == "object"' "$tmp/completion.json"
+check_eq "$T: --json: every command of --help" "" \
+	"$(missing "$tmp/commands" <(jq -r '.commands[].name' "$tmp/completion.json"))"
+check_eq "$T: --json: report is the default" report "$(jq -r '.commands[] | select(.default) | .name' "$tmp/completion.json")"
+while read -r cmd; do
+	options_of "$cmd" | grep -- '^--' >"$tmp/want"
+	check_eq "$T: --json: $cmd: every option of its --help" "" \
+		"$(missing "$tmp/want" <(jq -r --arg c "$cmd" '.commands[] | select(.name == $c) | .options[] | "--" + .long' "$tmp/completion.json"))"
+done <"$tmp/commands"
+check_eq "$T: --json: repro's modes" "$(sort "$tmp/modes" | tr '\n' ' ')" \
+	"$(jq -r '.commands[] | select(.name == "repro") | .operand_words[].name' "$tmp/completion.json" | sort | tr '\n' ' ')"
+check_eq "$T: --json: --top takes a required N" "required N any" \
+	"$(jq -r '.commands[] | select(.name == "report") | .options[] | select(.long == "top") | "\(.value) \(.value_name) \(.value_kind)"' "$tmp/completion.json")"
+out=$("$HEADROOM" completion --json bash 2>&1)
+check_eq "$T: --json with a shell: exit 3" 3 "$?"
+
 # the command itself
 out=$("$HEADROOM" completion tcsh 2>&1)
 check_eq "$T: an unknown shell: exit 3" 3 "$?"

@@ -15,28 +15,32 @@
 #include "cli/cli.h"
 #include "cli/completion.h"
 #include "core/buf.h"
+#include "core/json.h"
 #include "repro/repro.h"
 #include "version.h"
 
 static const char usage_text[] =
 	"Usage: headroom completion SHELL\n"
+	"       headroom completion --json\n"
 	"Print the completion script for SHELL (bash, zsh or fish) of headroom's commands, options and\n"
 	"their values. The package installs them; to load one by hand:\n"
 	"  bash: source <(headroom completion bash)\n"
 	"  zsh:  headroom completion zsh > \"${fpath[1]}/_headroom\"\n"
 	"  fish: headroom completion fish > ~/.config/fish/completions/headroom.fish\n"
 	"\n"
+	"  -j, --json           print what the scripts are made from, as one JSON object (schema in headroom(1))\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
 	"Exit status: 0 printed, 3 bad usage or an output error.\n";
 
 static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
-static const char short_options[] = ":hV";
+static const char short_options[] = ":jhV";
 
 const char *const completion_shells[] = { "bash", "zsh", "fish", NULL };
 
@@ -692,6 +696,96 @@ static void generate_fish(struct buf *out)
 	}
 }
 
+/* ---- JSON: what the scripts are made from ---- */
+
+static const char *const value_kind_names[] = {
+	[VALUE_NONE] = "none", [VALUE_ANY] = "any",   [VALUE_DIR] = "directory", [VALUE_FILE] = "file",
+	[VALUE_PID] = "pid",   [VALUE_USER] = "user", [VALUE_WORDS] = "words",
+};
+
+static const char *const operand_names[] = {
+	[CLI_OPERANDS_NONE] = "none",
+	[CLI_OPERANDS_MESSAGE] = "message",
+	[CLI_OPERANDS_REPRO_MODE] = "repro_mode",
+	[CLI_OPERANDS_OOM_ACTION] = "oom_action",
+	[CLI_OPERANDS_SHELL] = "shell",
+};
+
+static void json_word(struct json *j, const char *name, const char *summary)
+{
+	json_object_begin(j, NULL);
+	json_str(j, "name", name);
+	json_str(j, "summary", summary);
+	json_object_end(j);
+}
+
+void completion_json(struct buf *out)
+{
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "version", HEADROOM_VERSION);
+	json_array_begin(&j, "shells");
+	for (const char *const *sh = completion_shells; *sh; sh++)
+		json_str(&j, NULL, *sh);
+	json_array_end(&j);
+	json_array_begin(&j, "commands");
+	for (const struct cli_command *const *c = cli_commands; *c; c++) {
+		struct opt opts[MAX_OPTIONS];
+		size_t n = command_options(*c, opts, MAX_OPTIONS);
+
+		json_object_begin(&j, NULL);
+		json_str(&j, "name", (*c)->name);
+		json_str(&j, "summary", (*c)->summary);
+		json_bool(&j, "default", c == cli_commands);
+		json_array_begin(&j, "options");
+		for (size_t i = 0; i < n; i++) {
+			json_object_begin(&j, NULL);
+			json_str(&j, "long", opts[i].name);
+			if (opts[i].short_name) {
+				char sh[2] = { opts[i].short_name, '\0' };
+
+				json_str(&j, "short", sh);
+			} else {
+				json_null(&j, "short");
+			}
+			json_str(&j, "value", opts[i].has_arg == required_argument   ? "required"
+					      : opts[i].has_arg == optional_argument ? "optional"
+										     : "none");
+			json_str(&j, "value_name", opts[i].metavar[0] ? opts[i].metavar : NULL);
+			json_str(&j, "value_kind", value_kind_names[opts[i].kind]);
+			json_array_begin(&j, "words");
+			for (const char *w = opts[i].words; w && *w;) {
+				size_t len = strcspn(w, " ");
+
+				json_strn(&j, NULL, w, len);
+				w += len + (w[len] ? 1 : 0);
+			}
+			json_array_end(&j);
+			json_str(&j, "description", opts[i].help);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_str(&j, "operands", operand_names[(*c)->operands]);
+		json_array_begin(&j, "operand_words");
+		if ((*c)->operands == CLI_OPERANDS_REPRO_MODE)
+			for (size_t m = 0; m < REPRO_NMODES; m++)
+				json_word(&j, repro_modes[m].name, repro_modes[m].summary);
+		else if ((*c)->operands == CLI_OPERANDS_OOM_ACTION)
+			for (size_t a = 0; a < sizeof(oom_actions) / sizeof(oom_actions[0]); a++)
+				json_word(&j, oom_actions[a].name, oom_actions[a].summary);
+		else if ((*c)->operands == CLI_OPERANDS_SHELL)
+			for (const char *const *sh = completion_shells; *sh; sh++)
+				json_word(&j, *sh, "its completion script");
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_addc(out, '\n');
+}
+
 int completion_generate(const char *shell, struct buf *out)
 {
 	if (strcmp(shell, "bash") == 0)
@@ -708,14 +802,31 @@ int completion_generate(const char *shell, struct buf *out)
 int cmd_completion(int argc, char **argv)
 {
 	struct buf out;
+	bool json = false;
 	int c, r, status = EXIT_OK;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
-		return cli_common_option(c, argv, "headroom completion", usage_text);
-	if (optind != argc - 1) {
-		if (optind == argc)
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else
+			return cli_common_option(c, argv, "headroom completion", usage_text);
+	}
+	if (json && optind == argc) {
+		buf_init(&out);
+		completion_json(&out);
+		if ((r = cli_write_all(STDOUT_FILENO, out.data, out.len)) < 0) {
+			cli_error("cannot write the JSON: %s", strerror(-r));
+			status = EXIT_UNKNOWN;
+		}
+		buf_free(&out);
+		return status;
+	}
+	if (optind != argc - 1 || json) {
+		if (json)
+			cli_error("--json describes every shell's completion: give no shell");
+		else if (optind == argc)
 			cli_error("which shell? headroom completion bash|zsh|fish");
 		else
 			cli_error("too many arguments; see 'headroom completion --help'");

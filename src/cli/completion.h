@@ -17,6 +17,9 @@ extern const char *const completion_shells[];
 /* Appends the completion script for shell to out. Returns 0, or -EINVAL for a shell not listed. */
 int completion_generate(const char *shell, struct buf *out);
 
+/* Appends, as one JSON object, what the scripts are made from (headroom(1), SHELL COMPLETION). */
+void completion_json(struct buf *out);
+
 /*
  * What a command's --help (usage) says of its option --name: the description into help (its
  * continuation lines joined, parenthesised remarks dropped) and the value's placeholder ("N", "DIR",
