@@ -125,6 +125,14 @@ check_eq "$T: --json: repro's modes" "$(sort "$tmp/modes" | tr '\n' ' ')" \
 	"$(jq -r '.commands[] | select(.name == "repro") | .operand_words[].name' "$tmp/completion.json" | sort | tr '\n' ' ')"
 check_eq "$T: --json: --top takes a required N" "required N any" \
 	"$(jq -r '.commands[] | select(.name == "report") | .options[] | select(.long == "top") | "\(.value) \(.value_name) \(.value_kind)"' "$tmp/completion.json")"
+# every option of every command is in the manual (as \-\-name)
+if [ -f "$TESTS_DIR/../man/headroom.1" ]; then
+	undocumented=
+	for o in $(jq -r '.commands[].options[].long' "$tmp/completion.json" | sort -u); do
+		grep -qF -- "\\-\\-$(sed 's/-/\\-/g' <<<"$o")" "$TESTS_DIR/../man/headroom.1" || undocumented="$undocumented --$o"
+	done
+	check_eq "$T: headroom(1) documents every option of every command" "" "$undocumented"
+fi
 out=$("$HEADROOM" completion --json bash 2>&1)
 check_eq "$T: --json with a shell: exit 3" 3 "$?"
 
