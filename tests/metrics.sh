@@ -25,4 +25,5 @@ check "the container's rejected forks are a counter" grep -q '^headroom_cgroup_p
 check "and its OOM kills" grep -q '^headroom_cgroup_oom_kills_total{scope="cgroup:/system.slice/docker-[0-9a-f]*.scope"} 3$' <<<"$out"
 out=$("$HEADROOM" --metrics)
 promtool_accepts "live: promtool check metrics accepts it" "$out"
-check "live: the machine's pid_max" grep -q "^headroom_limit_max_pids{id=\"pid_max\",scope=\"system\"} $(cat /proc/sys/kernel/pid_max)\$" <<<"$out"
+# scope system, or in a child pid namespace (a package build's, 6.14+) that namespace's own
+check "live: the machine's pid_max" grep -qE "^headroom_limit_max_pids\{id=\"pid_max\",scope=\"(system|pidns:$(stat -L -c %i /proc/self/ns/pid))\"\} $(cat /proc/sys/kernel/pid_max)\$" <<<"$out"
