@@ -372,7 +372,7 @@ static void generate_bash(struct buf *out)
 		      "\tfi\n"
 		      "\tif [[ $cur == -* ]] && ((!rest)); then\n"
 		      "\t\t_headroom_reply -W \"$opts\"\n"
-		      "\t\t[[ ${#COMPREPLY[@]} == 1 && $COMPREPLY == *= ]] && compopt -o nospace 2>/dev/null\n"
+		      "\t\t[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null\n"
 		      "\t\treturn 0\n"
 		      "\tfi\n"
 		      "\tif ((COMP_CWORD == 1)); then\n"
