@@ -7,10 +7,10 @@
 # Environment: VM_CACHE, where the pristine root is kept between runs (default /var/cache/headroom-vm).
 . "$(dirname "$0")/lib.sh"
 T=package
-is_root || { skip "$T" "needs root (mmdebstrap, chroot)"; exit 0; }
+is_root || { skip "$T" "needs root (mmdebstrap, chroot)"; exit 77; }
 if [ "${SANITIZE:-}" = 1 ]; then
 	skip "$T" "the package is built without sanitizers: this test runs in the plain make check"
-	exit 0
+	exit 77
 fi
 for c in dpkg-buildpackage dh lintian mmdebstrap; do
 	command -v $c >/dev/null 2>&1 || { not_ok "$T" "$c is missing (tests/install-deps installs it)"; exit 0; }
