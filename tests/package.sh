@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian package: make deb builds it (dpkg-buildpackage -us -uc -b on a copy of the tree), lintian
 # finds nothing, and in a fresh Debian 12 root (mmdebstrap minbase, with man-db, bash-completion, zsh and
-# fish) it installs, works (--version, --json, man, the completions of the three shells, the unit file),
+# fish) it installs with apt, works (--version, --json, man, the completions of the three shells, the unit file),
 # and remove then purge leave nothing behind but, on remove, the state directory. The systemd machine of
 # make vm-check runs the packaged unit (tests/live/package_unit.sh).
 # Environment: VM_CACHE, where the pristine root is kept between runs (default /var/cache/headroom-vm).
@@ -64,15 +64,17 @@ in_root() { unshare --mount --pid --fork --mount-proc="$root/proc" chroot "$root
 # the files of the root, but for what dpkg, apt and man-db keep about themselves
 files_of_root() {
 	(cd "$root" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp -o -path ./run \
-		-o -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache/man -o -path ./var/cache/debconf \) -prune \
+		-o -path ./var/lib/dpkg -o -path ./var/lib/apt -o -path ./var/cache/apt -o -path ./var/log -o -path ./var/cache/man \
+		-o -path ./var/cache/debconf \) -prune \
 		-o -print | sort)
 }
 files_of_root >"$tmp/before"
 
 cp "$deb" "$root/tmp/headroom.deb"
-in_root dpkg -i /tmp/headroom.deb >"$tmp/install.log" 2>&1
+# as the README says, with apt (offline: the package needs nothing the root lacks)
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y /tmp/headroom.deb >"$tmp/install.log" 2>&1
 rc=$?
-check_eq "$T: dpkg -i in the fresh root" 0 "$rc"
+check_eq "$T: apt-get install ./headroom_${version}_ARCH.deb in the fresh root" 0 "$rc"
 [ "$rc" = 0 ] || { sed 's/^/    | /' "$tmp/install.log" | tail -n 20; exit 0; }
 check_eq "$T: headroom --version" "headroom $version" "$(in_root headroom --version)"
 in_root headroom --json --no-fork >"$tmp/report.json" 2>"$tmp/report.err"
