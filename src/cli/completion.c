@@ -253,6 +253,37 @@ static void short_with_value(const struct cli_command *c, struct buf *out)
 			buf_addc(out, *p);
 }
 
+/* The names of every command, separated by sep ("report|explain|..."). */
+static void command_names(struct buf *out, const char *sep)
+{
+	for (const struct cli_command *const *c = cli_commands; *c; c++)
+		buf_printf(out, "%s%s", c == cli_commands ? "" : sep, (*c)->name);
+}
+
+/* The shells there is a completion for, separated by spaces. */
+static void shell_names(struct buf *out)
+{
+	for (const char *const *s = completion_shells; *s; s++)
+		buf_printf(out, "%s%s", s == completion_shells ? "" : " ", *s);
+}
+
+/*
+ * The next word of a space-separated list (an option's words): its start in *ret_word and its
+ * length, 0 at the end of the list; *list moves past it.
+ */
+static size_t next_word(const char **list, const char **ret_word)
+{
+	const char *w = *list;
+	size_t len;
+
+	if (!w || !*w)
+		return 0;
+	len = strcspn(w, " ");
+	*ret_word = w;
+	*list = w + len + (w[len] ? 1 : 0);
+	return len;
+}
+
 static void header(struct buf *out, const char *shell, const char *where)
 {
 	buf_printf(out,
@@ -292,8 +323,7 @@ static void generate_bash(struct buf *out)
 		      "\tlocal opts takes shorts operands=() opt value\n"
 		      "\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
 		      "\tcase ${COMP_WORDS[1]-} in\n\t");
-	for (const struct cli_command *const *c = cli_commands; *c; c++)
-		buf_printf(out, "%s%s", c == cli_commands ? "" : "|", (*c)->name);
+	command_names(out, "|");
 	buf_adds(out, ") ((COMP_CWORD > 1)) && { cmd=${COMP_WORDS[1]}; first=2; } ;;\n\tesac\n"
 		      "\t# its options, those that take a value, and its short options that take one\n"
 		      "\tcase $cmd in\n");
@@ -377,8 +407,7 @@ static void generate_bash(struct buf *out)
 		      "\tfi\n"
 		      "\tif ((COMP_CWORD == 1)); then\n"
 		      "\t\t_headroom_reply -W '");
-	for (const struct cli_command *const *c = cli_commands; *c; c++)
-		buf_printf(out, "%s%s", c == cli_commands ? "" : " ", (*c)->name);
+	command_names(out, " ");
 	buf_adds(out, "'\n\t\treturn 0\n\tfi\n"
 		      "\tcase $cmd in\n");
 	for (const struct cli_command *const *c = cli_commands; *c; c++) {
@@ -401,8 +430,7 @@ static void generate_bash(struct buf *out)
 			break;
 		case CLI_OPERANDS_SHELL:
 			buf_printf(out, "\t%s) ((${#operands[@]} == 0)) && _headroom_reply -W '", (*c)->name);
-			for (const char *const *s = completion_shells; *s; s++)
-				buf_printf(out, "%s%s", s == completion_shells ? "" : " ", *s);
+			shell_names(out);
 			buf_adds(out, "' ;;\n");
 			break;
 		default: break;
@@ -503,8 +531,7 @@ static void generate_zsh(struct buf *out)
 			break;
 		case CLI_OPERANDS_SHELL:
 			buf_adds(out, " \\\n\t\t'1:shell:(");
-			for (const char *const *s = completion_shells; *s; s++)
-				buf_printf(out, "%s%s", s == completion_shells ? "" : " ", *s);
+			shell_names(out);
 			buf_adds(out, ")'\n");
 			break;
 		case CLI_OPERANDS_MESSAGE: buf_adds(out, " \\\n\t\t'*:error message: '\n"); break;
@@ -525,8 +552,7 @@ static void generate_zsh(struct buf *out)
 		      "\t\treturn\n"
 		      "\tfi\n"
 		      "\tcase $words[2] in\n\t");
-	for (const struct cli_command *const *c = cli_commands; *c; c++)
-		buf_printf(out, "%s%s", c == cli_commands ? "" : "|", (*c)->name);
+	command_names(out, "|");
 	buf_adds(out, ")\n"
 		      "\t\tlocal cmd=$words[2]\n"
 		      "\t\tshift words\n"
@@ -551,8 +577,7 @@ static void generate_fish(struct buf *out)
 		      "function __headroom_command\n"
 		      "    set -l words (commandline -opc)\n"
 		      "    if set -q words[2]; and contains -- $words[2] ");
-	for (const struct cli_command *const *c = cli_commands; *c; c++)
-		buf_printf(out, "%s%s", c == cli_commands ? "" : " ", (*c)->name);
+	command_names(out, " ");
 	buf_adds(out, "\n        echo $words[2]\n"
 		      "    else\n"
 		      "        echo report\n"
@@ -637,12 +662,10 @@ static void generate_fish(struct buf *out)
 				buf_printf(out, "\ncomplete -c headroom -n '__headroom_is %s; and string match -q -- \"--%s=*\" "
 						"(commandline -ct)' -a '",
 					   (*c)->name, o->name);
-				for (const char *w = o->words; w && *w;) {
-					size_t len = strcspn(w, " ");
+				const char *list = o->words, *w = NULL;
 
-					buf_printf(out, "--%s=%.*s%s", o->name, (int)len, w, w[len] ? " " : "");
-					w += len + (w[len] ? 1 : 0);
-				}
+				for (size_t len; (len = next_word(&list, &w)) > 0;)
+					buf_printf(out, "--%s=%.*s%s", o->name, (int)len, w, *list ? " " : "");
 				buf_adds(out, "'\n");
 				continue;
 			}
@@ -756,11 +779,11 @@ void completion_json(struct buf *out)
 			json_str(&j, "value_name", opts[i].metavar[0] ? opts[i].metavar : NULL);
 			json_str(&j, "value_kind", value_kind_names[opts[i].kind]);
 			json_array_begin(&j, "words");
-			for (const char *w = opts[i].words; w && *w;) {
-				size_t len = strcspn(w, " ");
+			{
+				const char *list = opts[i].words, *w = NULL;
 
-				json_strn(&j, NULL, w, len);
-				w += len + (w[len] ? 1 : 0);
+				for (size_t len; (len = next_word(&list, &w)) > 0;)
+					json_strn(&j, NULL, w, len);
 			}
 			json_array_end(&j);
 			json_str(&j, "description", opts[i].help);
