@@ -28,6 +28,8 @@ int arena_init(struct arena *a, size_t size)
 	if (p == MAP_FAILED)
 		return -errno;
 	*a = (struct arena){ .base = p, .size = size, .last = SIZE_MAX };
+	a->spill = a->spill_inline;
+	a->spill_cap = ARENA_SPILL_INLINE;
 	arenas[i] = a;
 	return 0;
 }
@@ -38,6 +40,10 @@ void arena_destroy(struct arena *a)
 	for (size_t i = 0; i < ARENA_MAX; i++)
 		if (arenas[i] == a)
 			arenas[i] = NULL;
+	if (a->spill != a->spill_inline)
+		free(a->spill);
+	a->spill = a->spill_inline;
+	a->spill_cap = ARENA_SPILL_INLINE;
 	if (a->base)
 		munmap(a->base, a->size);
 	a->base = NULL;
@@ -133,8 +139,20 @@ void arena_release(struct arena *a, void *p)
 
 void arena_spill_add(struct arena *a, void *p)
 {
-	if (a->nspill < ARENA_SPILL_MAX)
-		a->spill[a->nspill++] = p;
+	if (a->nspill == a->spill_cap) {
+		/* the list moves to the heap, doubling: a block not remembered would never be freed */
+		size_t cap = 2 * a->spill_cap;
+		void **list = malloc(cap * sizeof(*list));
+
+		if (!list)
+			abort();
+		memcpy(list, a->spill, a->nspill * sizeof(*list));
+		if (a->spill != a->spill_inline)
+			free(a->spill);
+		a->spill = list;
+		a->spill_cap = cap;
+	}
+	a->spill[a->nspill++] = p;
 }
 
 static bool spill_forget(struct arena *a, void *p)

@@ -18,11 +18,12 @@
  *
  * Invariants: base != NULL after arena_init; used <= size; peak is the most ever used.
  * When a block does not fit, the allocators fall back to malloc and count it in *overflows*: the
- * daemon reports that figure rather than failing a scan. Those heap blocks are remembered (up to
- * ARENA_SPILL_MAX) and freed by arena_reset with the rest. Single-threaded only: the arenas alive are
- * listed so that a block's arena is found by its address (arena_owner).
+ * daemon reports that figure rather than failing a scan. Those heap blocks are remembered (in spill:
+ * ARENA_SPILL_INLINE of them in the arena itself, then in a list grown on the heap, which is in use
+ * anyway) and freed by arena_reset with the rest, however many there are. Single-threaded only: the
+ * arenas alive are listed so that a block's arena is found by its address (arena_owner).
  */
-#define ARENA_SPILL_MAX 256
+#define ARENA_SPILL_INLINE 256
 struct arena {
 	char *base;
 	size_t size;       /* reserved bytes */
@@ -30,8 +31,9 @@ struct arena {
 	size_t peak;
 	size_t last;       /* offset of the last block's header, for in-place growth; SIZE_MAX none */
 	uint64_t overflows;
-	void *spill[ARENA_SPILL_MAX]; /* heap blocks taken while this arena was in use */
-	size_t nspill;
+	void **spill;      /* heap blocks taken while this arena was in use: spill_inline, or a heap list */
+	size_t nspill, spill_cap;
+	void *spill_inline[ARENA_SPILL_INLINE];
 };
 
 /* Reserves size bytes of address space. Returns 0 or -errno. */

@@ -113,6 +113,24 @@ void *mem_reallocarray(struct arena *mem, void *p, size_t n, size_t size)
 	return p ? xrealloc(p, n * size) : mem_alloc(mem, n * size);
 }
 
+void *mem_array_grow(struct arena *mem, void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap;
+
+	if (p && need <= c)
+		return p;
+	if (c < 8)
+		c = 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			out_of_memory();
+		c *= 2;
+	}
+	p = mem_reallocarray(mem, p, c, size);
+	*cap = c;
+	return p;
+}
+
 void *xreallocarray(void *p, size_t n, size_t size)
 {
 	return mem_reallocarray(NULL, p, n, size);

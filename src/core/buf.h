@@ -51,6 +51,14 @@ void *mem_alloc(struct arena *mem, size_t n);
 void *mem_calloc(struct arena *mem, size_t n, size_t size);
 /* A new block in mem when p is NULL; otherwise p resized where it lives. */
 void *mem_reallocarray(struct arena *mem, void *p, size_t n, size_t size);
+/*
+ * Room for need elements of size bytes in the array p of *cap elements (p NULL: a new array in mem):
+ * returns p, or the array grown geometrically where it lives, with *cap updated. Appending one element
+ * at a time stays linear: an arena copies a block that is not its last one on every resize.
+ */
+void *mem_array_grow(struct arena *mem, void *p, size_t *cap, size_t need, size_t size);
+/* MEM_GROW(mem, arr, cap, need): arr grown (mem_array_grow) to hold need elements. */
+#define MEM_GROW(mem, arr, cap, need) ((arr) = mem_array_grow((mem), (arr), &(cap), (need), sizeof(*(arr))))
 char *mem_strdup(struct arena *mem, const char *s);
 char *mem_strndup(struct arena *mem, const char *s, size_t n);
 char *mem_asprintf(struct arena *mem, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

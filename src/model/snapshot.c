@@ -57,7 +57,7 @@ static void add_problem(struct snapshot *s, const char *what, const char *path, 
 			return;
 		}
 	}
-	s->problems = mem_reallocarray(s->mem, s->problems, s->nproblems + 1, sizeof(*s->problems));
+	MEM_GROW(s->mem, s->problems, s->problems_cap, s->nproblems + 1);
 	p = &s->problems[s->nproblems++];
 	p->what = mem_strdup(s->mem, what);
 	p->path = mem_strdup(s->mem, path ? path : "");

@@ -198,19 +198,20 @@ struct snapshot {
 	struct sys_info sys;
 	struct proc_info *procs;
 	size_t nprocs;
+	/* the arrays grow geometrically (MEM_GROW): each _cap is its room, 0 for an array set whole */
 	struct cgroup_hier *hiers;
-	size_t nhiers;
+	size_t nhiers, hiers_cap;
 	struct cgroup_info *cgroups;
-	size_t ncgroups;
+	size_t ncgroups, cgroups_cap;
 	struct pidns_info *pidns;
-	size_t npidns;
+	size_t npidns, pidns_cap;
 	struct problem *problems;
-	size_t nproblems;
+	size_t nproblems, problems_cap;
 	struct user_name *user_names;
-	size_t nuser_names;
+	size_t nuser_names, user_names_cap;
 	struct config_origin sysctl_origin[SYSCTL_NIDS];
 	struct limits_rule *limits_rules;
-	size_t nlimits_rules;
+	size_t nlimits_rules, limits_rules_cap;
 	struct strtab strings;
 	/*
 	 * The processes folded (model/tally.h). folded: the scan kept only the processes tally_retain()

@@ -73,7 +73,7 @@ static int on_mount(const struct mountinfo_entry *e, void *ctx_)
 	h.mount_root = mem_strdup(snap->mem, e->root);
 	h.label = mem_strdup(snap->mem, h.kind == CG_HIER_V2 ? "v2" : h.has_pids && h.has_memory ? "v1 pids,memory" :
 								      h.has_pids ? "v1 pids" : "v1 memory");
-	snap->hiers = mem_reallocarray(snap->mem, snap->hiers, snap->nhiers + 1, sizeof(*snap->hiers));
+	MEM_GROW(snap->mem, snap->hiers, snap->hiers_cap, snap->nhiers + 1);
 	snap->hiers[snap->nhiers++] = h;
 	return 0;
 }
@@ -93,12 +93,18 @@ void probe_cgroup_hiers(const struct hr_root *root, struct snapshot *snap)
 	buf_free(&b);
 }
 
-/* One walk of a hierarchy. */
+/*
+ * One walk of a hierarchy. Its memory does not grow with the cgroups it visits: one directory lister a
+ * depth, made at the first directory that deep, and one path (and dir) extended by each child's name
+ * and cut back after it.
+ */
 struct walk {
 	const struct hr_root *root;
 	struct snapshot *snap;
 	int hier;
 	struct buf b;
+	struct buf path, dir; /* the cgroup being read: its path in the hierarchy, and where it is read */
+	struct dir_list *lists[CG_MAX_DEPTH];
 	size_t count;
 	bool truncated;
 	bool assign_cgroup; /* the hierarchy /proc/PID/cgroup's primary path is in: read its cgroup.procs */
@@ -254,7 +260,7 @@ static void add_cgroup(struct walk *w, const char *path, const char *dir, const 
 	struct snapshot *snap = w->snap;
 	struct cgroup_info *n;
 
-	snap->cgroups = mem_reallocarray(snap->mem, snap->cgroups, snap->ncgroups + 1, sizeof(*snap->cgroups));
+	MEM_GROW(snap->mem, snap->cgroups, snap->cgroups_cap, snap->ncgroups + 1);
 	n = &snap->cgroups[snap->ncgroups++];
 	*n = *c;
 	n->path = mem_strdup(snap->mem, path);
@@ -294,19 +300,34 @@ static void assign_members(struct walk *w, int dirfd, const char *path)
 	}
 }
 
+/* Appends "/name" to a path ("/" for the root takes no second slash). */
+static void path_push(struct buf *b, const char *name)
+{
+	if (b->len == 0 || b->data[b->len - 1] != '/')
+		buf_addc(b, '/');
+	buf_adds(b, name);
+}
+
+/* Cuts a buffer back to len bytes. */
+static void path_cut(struct buf *b, size_t len)
+{
+	b->len = len;
+	b->data[len] = '\0';
+}
+
 /* Joins a hierarchy path and a child name. */
 static void path_join(struct buf *out, const char *base, const char *name)
 {
 	buf_reset(out);
 	buf_adds(out, base);
-	if (out->len == 0 || out->data[out->len - 1] != '/')
-		buf_addc(out, '/');
-	buf_adds(out, name);
+	path_push(out, name);
 }
 
-static void walk_dir(struct walk *w, int dirfd, const char *path, const char *dir, int depth)
+/* The cgroup at w->path (read at w->dir, open at dirfd), then its children. */
+static void walk_dir(struct walk *w, int dirfd, int depth)
 {
 	const struct cgroup_hier *h = &w->snap->hiers[w->hier];
+	const char *path = w->path.data, *dir = w->dir.data;
 	struct cgroup_info c;
 	bool keep = false;
 	struct dir_list *d;
@@ -340,10 +361,12 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 	fd2 = root_openat(w->root, dirfd, ".", O_RDONLY | O_DIRECTORY);
 	if (fd2 < 0)
 		return;
-	d = mem_alloc(w->snap->mem, sizeof(*d));
+	if (!w->lists[depth])
+		w->lists[depth] = mem_alloc(w->snap->mem, sizeof(*d));
+	d = w->lists[depth];
 	dir_list_start(d, fd2);
 	while ((name = dir_list_next(d, &type, &err))) {
-		struct buf cpath, cdir;
+		size_t plen = w->path.len, dlen = w->dir.len;
 		int cfd;
 
 		if (name[0] == '.' || (type != DT_DIR && type != DT_UNKNOWN))
@@ -351,16 +374,13 @@ static void walk_dir(struct walk *w, int dirfd, const char *path, const char *di
 		cfd = root_openat(w->root, dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 		if (cfd < 0)
 			continue;
-		buf_init_in(&cpath, w->snap->mem);
-		buf_init_in(&cdir, w->snap->mem);
-		path_join(&cpath, path, name);
-		path_join(&cdir, dir, name);
-		walk_dir(w, cfd, cpath.data, cdir.data, depth + 1);
-		buf_free(&cpath);
-		buf_free(&cdir);
+		path_push(&w->path, name);
+		path_push(&w->dir, name);
+		walk_dir(w, cfd, depth + 1);
+		path_cut(&w->path, plen);
+		path_cut(&w->dir, dlen);
 		close(cfd);
 	}
-	xfree(d);
 	close(fd2);
 }
 
@@ -409,10 +429,18 @@ void probe_cgroups(const struct hr_root *root, const struct probe_opts *opts, st
 				probe_problem(root, snap, "cgroup file", (int)n, false, "%s/cgroup.controllers", rel);
 			}
 		}
+		buf_init_in(&w.path, snap->mem);
+		buf_init_in(&w.dir, snap->mem);
+		buf_adds(&w.path, h->mount_root);
+		buf_adds(&w.dir, h->mount_point);
 		if (h->has_pids || h->has_memory)
-			walk_dir(&w, fd, h->mount_root, h->mount_point, 0);
+			walk_dir(&w, fd, 0);
 		if (w.truncated)
 			snapshot_problem(snap, "cgroups beyond the walk's bound", h->mount_point, E2BIG, false);
+		for (size_t k = 0; k < CG_MAX_DEPTH; k++)
+			xfree(w.lists[k]);
+		buf_free(&w.dir);
+		buf_free(&w.path);
 		buf_free(&w.b);
 		close(fd);
 	}

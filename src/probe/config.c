@@ -144,8 +144,7 @@ static int on_limit(const char *domain, const char *type, const char *item, cons
 		return 0;
 	if (snap->nlimits_rules >= 1024)
 		return -1;
-	snap->limits_rules = mem_reallocarray(snap->mem, snap->limits_rules, snap->nlimits_rules + 1,
-					      sizeof(*snap->limits_rules));
+	MEM_GROW(snap->mem, snap->limits_rules, snap->limits_rules_cap, snap->nlimits_rules + 1);
 	r = &snap->limits_rules[snap->nlimits_rules++];
 	snprintf(r->domain, sizeof(r->domain), "%s", domain);
 	snprintf(r->type, sizeof(r->type), "%s", type);

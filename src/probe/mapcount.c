@@ -45,7 +45,7 @@ struct mapcount {
 	size_t njobs;
 	int early_pid;                       /* queued before the scan; 0 none */
 	struct mapcount_result *results;
-	size_t nresults;
+	size_t nresults, results_cap;
 };
 
 static void heap_push(struct mapcount *mc, struct job j)
@@ -91,7 +91,7 @@ static void run_job(struct mapcount *mc, struct buf *scratch)
 	n = mapcount_one(mc->root, j.pfd, scratch);
 	close(j.pfd);
 	pthread_mutex_lock(&mc->lock);
-	mc->results = xreallocarray(mc->results, mc->nresults + 1, sizeof(*mc->results));
+	MEM_GROW(NULL, mc->results, mc->results_cap, mc->nresults + 1);
 	mc->results[mc->nresults++] = (struct mapcount_result){ j.pid, n };
 }
 

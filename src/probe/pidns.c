@@ -38,7 +38,7 @@ static struct pidns_info *pidns_add(struct snapshot *snap, uint64_t inode)
 
 	if (ns)
 		return ns;
-	snap->pidns = mem_reallocarray(snap->mem, snap->pidns, snap->npidns + 1, sizeof(*snap->pidns));
+	MEM_GROW(snap->mem, snap->pidns, snap->pidns_cap, snap->npidns + 1);
 	ns = &snap->pidns[snap->npidns++];
 	memset(ns, 0, sizeof(*ns));
 	ns->inode = inode;

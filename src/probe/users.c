@@ -15,7 +15,7 @@ static int on_user(const char *name, size_t len, uint32_t uid, void *ctx)
 		wanted = tally_leaf_at(&snap->tally, i)->uid == uid;
 	if (!wanted || snapshot_user_name(snap, uid))
 		return 0;
-	snap->user_names = mem_reallocarray(snap->mem, snap->user_names, snap->nuser_names + 1, sizeof(*snap->user_names));
+	MEM_GROW(snap->mem, snap->user_names, snap->user_names_cap, snap->nuser_names + 1);
 	{
 		struct user_name *u = &snap->user_names[snap->nuser_names++];
 

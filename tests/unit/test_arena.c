@@ -213,8 +213,77 @@ static void the_directory_lister_sees_every_entry(void)
 	xfree(l);
 }
 
+/*
+ * Appending one element at a time: the array grows geometrically in its arena, so that the arena holds
+ * a few copies of it, not one per element (the cgroup walk's array was quadratic: 74 MB at 1,000 cgroups).
+ */
+static void an_array_grown_one_at_a_time_stays_linear(void)
+{
+	struct arena a;
+	struct { char pad[200]; } *v = NULL;
+	size_t cap = 0, n = 0, resizes = 0;
+
+	CHECK(arena_init(&a, 64 << 20) == 0);
+	for (n = 0; n < 10000; n++) {
+		void *before = v;
+
+		MEM_GROW(&a, v, cap, n + 1);
+		resizes += v != before;
+		/* a string between two appends: the array is never the arena's last block */
+		(void)mem_strdup(&a, "/kubepods.slice/kubepods-burstable.slice");
+		memset(v[n].pad, (int)(n & 0x7f), sizeof(v[n].pad));
+	}
+	CHECK(cap >= n && cap < 2 * n);
+	CHECK(resizes <= 12);
+	CHECK_U64(v[9999].pad[199], 9999 & 0x7f);
+	CHECK_U64(v[1234].pad[0], 1234 & 0x7f);
+	/* 10,000 elements of 200 bytes are 2 MB: the copies (8, 16, ... 16,384 elements) sum to 6.5 MB; one
+	 * copy per append would be 10 GB */
+	CHECK(a.used < 8u << 20);
+	CHECK_U64(a.overflows, 0);
+	arena_destroy(&a);
+	/* on the heap alike */
+	v = NULL;
+	cap = 0;
+	for (n = 0; n < 100; n++)
+		MEM_GROW(NULL, v, cap, n + 1);
+	CHECK(cap >= 100);
+	xfree(v);
+}
+
+/* More heap blocks than the arena remembers inline: every one is still freed at reset (ASan: no leak). */
+static void every_spilled_block_is_freed_at_reset(void)
+{
+	struct arena a;
+
+	CHECK(arena_init(&a, 4096) == 0);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 3 * ARENA_SPILL_INLINE; i++) {
+			char *p = mem_alloc(&a, 8192);
+
+			CHECK(!in_arena(&a, p));
+			p[0] = 1;
+		}
+		CHECK_U64(a.nspill, 3 * ARENA_SPILL_INLINE);
+		CHECK(a.spill_cap >= 3 * ARENA_SPILL_INLINE);
+		arena_reset(&a);
+		CHECK_U64(a.nspill, 0);
+	}
+	/* a spilled block freed by its user leaves the list */
+	{
+		char *p = mem_alloc(&a, 8192);
+
+		CHECK_U64(a.nspill, 1);
+		xfree(p);
+		CHECK_U64(a.nspill, 0);
+	}
+	arena_destroy(&a);
+}
+
 int main(void)
 {
+	RUN(an_array_grown_one_at_a_time_stays_linear);
+	RUN(every_spilled_block_is_freed_at_reset);
 	RUN(blocks_come_from_the_arena_named);
 	RUN(two_arenas_do_not_mix);
 	RUN(a_full_arena_spills_to_the_heap_and_gets_it_back);
