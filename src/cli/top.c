@@ -84,6 +84,8 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 	watch_config_defaults(&a->cfg);
 	a->cfg.scan_interval_s = 30;
 	a->cfg.map_counts = true;
+	/* someone is looking: every watched cgroup at each refresh, not the daemon's few in turn */
+	a->cfg.tick_cgroups = a->cfg.max_cgroups;
 	a->color = "auto";
 	a->root = "/";
 	opterr = 0;

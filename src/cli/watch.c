@@ -34,7 +34,8 @@ static const char usage_text[] =
 	"  -c, --critical PCT           critical at PCT percent of a limit (default 95)\n"
 	"      --evidence-files N       evidence files kept in the state directory (default 20, at most 1000)\n"
 	"      --evidence-bytes N       the most one evidence file holds (default 1048576)\n"
-	"      --max-cgroups N          cgroups re-read each tick (default 512)\n"
+	"      --max-cgroups N          cgroups with a limit watched, the closest to it first (default 512)\n"
+	"      --tick-cgroups N         watched cgroups re-read a tick, the nearest a limit first (default 24)\n"
 	"      --scan-memory MIB        memory reserved for a full scan (default 64)\n"
 	"      --no-maps                do not count memory mappings in full scans\n"
 	"      --count N                stop after N ticks (default: run until SIGTERM)\n"
@@ -53,6 +54,7 @@ enum {
 	OPT_EVIDENCE_FILES,
 	OPT_EVIDENCE_BYTES,
 	OPT_MAX_CGROUPS,
+	OPT_TICK_CGROUPS,
 	OPT_SCAN_MEMORY,
 	OPT_NO_MAPS,
 	OPT_COUNT,
@@ -71,6 +73,7 @@ static const struct option long_options[] = {
 	{ "evidence-files", required_argument, NULL, OPT_EVIDENCE_FILES },
 	{ "evidence-bytes", required_argument, NULL, OPT_EVIDENCE_BYTES },
 	{ "max-cgroups", required_argument, NULL, OPT_MAX_CGROUPS },
+	{ "tick-cgroups", required_argument, NULL, OPT_TICK_CGROUPS },
 	{ "scan-memory", required_argument, NULL, OPT_SCAN_MEMORY },
 	{ "no-maps", no_argument, NULL, OPT_NO_MAPS },
 	{ "count", required_argument, NULL, OPT_COUNT },
@@ -145,8 +148,12 @@ static int set_option(struct watch_config *c, int opt, const char *name, const c
 		c->evidence_bytes = r ? c->evidence_bytes : (size_t)n;
 		break;
 	case OPT_MAX_CGROUPS:
-		r = parse_count(v, 0, 100000, &n);
+		r = parse_count(v, 1, 100000, &n);
 		c->max_cgroups = r ? c->max_cgroups : (unsigned)n;
+		break;
+	case OPT_TICK_CGROUPS:
+		r = parse_count(v, 1, 100000, &n);
+		c->tick_cgroups = r ? c->tick_cgroups : (unsigned)n;
 		break;
 	case OPT_SCAN_MEMORY:
 		r = parse_count(v, 4, 65536, &n);

@@ -8,6 +8,7 @@
 #include "core/human.h"
 #include "core/shell.h"
 #include "model/assess_internal.h"
+#include "model/refresh.h"
 
 static bool all_hex(const char *s, size_t n)
 {
@@ -224,7 +225,7 @@ static bool in_cgroup(const struct tally_leaf *l, const void *ctx)
 }
 
 /* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
-static uint64_t subtree_rejected(const struct snapshot *snap, const struct cgroup_info *c, bool *ret_known)
+uint64_t cgroup_subtree_rejected(const struct snapshot *snap, const struct cgroup_info *c, bool *ret_known)
 {
 	uint64_t sum = 0;
 
@@ -282,7 +283,7 @@ static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *
 	limit_set_top(l, t, in_cgroup, c->path);
 	l->source = mem_asprintf(mem, "pids.max of the cgroup (%s), set by %s",
 				      h->label, owner_words(&o, ow, sizeof(ow)));
-	rejected = subtree_rejected(snap, c, &rejected_known);
+	rejected = cgroup_subtree_rejected(snap, c, &rejected_known);
 	l->meaning = mem_asprintf(mem, "%s of %s tasks in the cgroup and its children",
 				       human_count(l->used, used, sizeof(used)),
 				       human_count(l->max, max, sizeof(max)));

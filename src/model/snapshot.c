@@ -13,6 +13,7 @@ void snapshot_init(struct snapshot *s, struct arena *mem)
 	memset(s, 0, sizeof(*s));
 	s->mem = mem;
 	s->sys.uid0_is_host_root = true;
+	s->cgroups_left_out_max_pct = -1;
 	strtab_init(&s->strings, mem);
 	tally_init(&s->tally, mem);
 }

@@ -203,6 +203,12 @@ struct snapshot {
 	size_t nhiers, hiers_cap;
 	struct cgroup_info *cgroups;
 	size_t ncgroups, cgroups_cap;
+	/*
+	 * A bounded walk (probe_opts.max_cgroups) keeps the cgroups closest to a limit: those with a limit it
+	 * left out, and the use of the closest of them in percent (-1 none).
+	 */
+	size_t cgroups_left_out;
+	double cgroups_left_out_max_pct;
 	struct pidns_info *pidns;
 	size_t npidns, pidns_cap;
 	struct problem *problems;

@@ -38,6 +38,11 @@ struct probe_opts {
 	 * from /proc/PID/cgroup.
 	 */
 	const struct thresholds *fold;
+	/*
+	 * Keep at most this many cgroups with a limit, those closest to one (model/cgroup_pick.h), so that the
+	 * daemon's scan does not grow with the cgroups of a node; 0: every one (the report).
+	 */
+	size_t max_cgroups;
 };
 
 /* Reads everything. Returns 0, or -errno when even the root's proc cannot be used. */
@@ -62,7 +67,9 @@ void probe_cgroups(const struct hr_root *root, const struct probe_opts *opts, st
 void probe_procs_cgroups(const struct hr_root *root, struct snapshot *snap);
 /*
  * Reads one cgroup found by probe_cgroups again, into *ret (a copy of old with fresh numbers): the
- * daemon's per-tick pass. Problems go to snap. Returns 0, or -errno when the cgroup is gone.
+ * daemon's per-tick pass. It reads the limits, the usages and the event counters; the peaks and what
+ * does not change stay old's, and a memory cgroup's page cache is read again only at half of its limit
+ * or more. Problems go to snap. Returns 0, or -errno when the cgroup is gone.
  */
 int probe_cgroup_reread(const struct hr_root *root, struct snapshot *snap, const struct cgroup_info *old,
 			struct cgroup_info *ret);

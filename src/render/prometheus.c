@@ -61,7 +61,7 @@ static void fact_counter(struct buf *out, const struct assessment *a, enum limit
 	family_header(out, name, help, "counter");
 	for (size_t i = 0; i < a->nlimits; i++) {
 		const struct limit *l = &a->limits[i];
-		const struct fact *f = l->id == id ? limit_fact(l, fact) : NULL;
+		const struct fact *f = l->id == id && l->listed ? limit_fact(l, fact) : NULL;
 
 		if (!f)
 			continue;
@@ -225,8 +225,28 @@ void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
 		   "counter", s->evidence_failed);
 	single_u64(out, "headroom_watch_textfile_failures_total", "Writes of the --textfile file that failed.", "counter",
 		   s->textfile_failed);
-	single_u64(out, "headroom_watch_watched_cgroups", "Cgroups with a limit re-read every tick.", "gauge",
-		   s->watched_cgroups);
+	single_u64(out, "headroom_watch_watched_cgroups",
+		   "Cgroups with a limit watched (kept by the last full scan, the closest to a limit, less those removed "
+		   "since): their series are served.",
+		   "gauge", s->watched_cgroups);
+	single_u64(out, "headroom_watch_cgroups_left_out",
+		   "Cgroups with a limit the last full scan found beyond --max-cgroups: not watched, their series not "
+		   "served.",
+		   "gauge", s->cgroups_left_out);
+	if (s->cgroups_left_out_max_pct >= 0)
+		single(out, "headroom_watch_cgroups_left_out_max_usage_ratio",
+		       "The use of the closest to its limit of the cgroups left out, 0 to 1: near the thresholds, raise "
+		       "--max-cgroups.",
+		       s->cgroups_left_out_max_pct / 100.0);
+	single_u64(out, "headroom_watch_tick_cgroups_read", "Watched cgroups the last tick re-read (--tick-cgroups at most).",
+		   "gauge", s->tick_cgroups_read);
+	single(out, "headroom_watch_cgroup_reading_age_seconds",
+	       "The age of the oldest reading among the watched cgroups: how old a cgroup's series may be.",
+	       s->cgroup_reading_age_seconds);
+	single(out, "headroom_watch_metrics_timestamp_seconds",
+	       "When these metrics were rendered, in seconds since the epoch: in a textfile that could not be rewritten, "
+	       "it tells its age.",
+	       s->metrics_time);
 	family_header(out, "headroom_watch_info", "The version of headroom serving these metrics.", "gauge");
 	buf_adds(out, "headroom_watch_info{version=\"");
 	label_value(out, s->version);

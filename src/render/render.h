@@ -86,7 +86,13 @@ struct watch_stats {
 	uint64_t http_rejected[WREJECT_N];
 	uint64_t evidence_written, evidence_failed;
 	uint64_t textfile_failed;
-	size_t watched_cgroups;
+	size_t watched_cgroups;       /* live entries of the watched table */
+	size_t cgroups_left_out;      /* cgroups with a limit the last scan did not keep (--max-cgroups) */
+	double cgroups_left_out_max_pct; /* the closest of them, percent; -1 none */
+	size_t tick_cgroups_read;     /* cgroups the last tick re-read */
+	double cgroup_reading_age_seconds; /* the oldest reading among the watched cgroups */
+	uint64_t cgroup_watch_failed; /* scans whose inotify instance could not be made */
+	double metrics_time;          /* epoch seconds the metrics were rendered at */
 };
 
 void render_watch_prometheus(const struct watch_stats *s, struct buf *out);

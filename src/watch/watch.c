@@ -24,6 +24,7 @@
 #include "core/replace.h"
 #include "core/strtab.h"
 #include "core/text.h"
+#include "model/refresh.h"
 #include "parse/kernel_line.h"
 #include "parse/oom_log.h"
 #include "probe/kernel_log.h"
@@ -32,6 +33,7 @@
 #include "version.h"
 #include "watch/evidence.h"
 #include "watch/http.h"
+#include "watch/watched.h"
 
 /*
  * The calls to malloc and its kin so far, when something counts them: a test's interposer
@@ -79,6 +81,10 @@ static alloc_counter_fn alloc_counter(void)
 #endif
 
 #define TICK_ARENA_SIZE (16u << 20)
+#define RENDER_ARENA_SIZE (HTTP_RESPONSE_MAX + (1u << 20))
+
+/* Events kept for the next evidence scan; more in one scan_gap are counted and named as "N more". */
+#define PENDING_EVENTS_MAX 16
 
 /*
  * The limits of an assessment by kind and scope, in an open-addressing table: each tick looks up its
@@ -90,23 +96,49 @@ struct limit_index {
 	size_t mask;
 };
 
-/* One tick's measurement: the machine-wide readings and the watched cgroups, assessed. */
+/*
+ * One tick's measurement: the machine-wide readings and the cgroups re-read this tick (entry[k] is the
+ * watched entry of snap.cgroups[k]), assessed.
+ */
 struct tick_state {
 	struct snapshot snap;
 	struct assessment a;
 	struct limit_index index;
+	size_t *entry;
 	bool valid;
+};
+
+/* An event that asks for an evidence scan: its words, and whose top consumer it names. */
+struct pending_event {
+	enum limit_id limit;
+	char scope[512];
+	char words[384];
+};
+
+/* A limit that calls for a scan (see threshold_trigger), its words copied: it may live in an arena a scan resets. */
+struct trigger {
+	bool set;
+	bool worse;        /* into warning or critical, or from warning to critical; else a jump */
+	enum limit_id id;
+	char scope[512];
+	char words[600];
 };
 
 struct watch {
 	const struct hr_root *root;
 	struct watch_config cfg;
-	struct arena scan_arena, tick_arena[2];
+	struct arena scan_arena, tick_arena[2], render_arena;
 	int parity;                   /* which tick arena the current tick uses */
 	struct snapshot scan;
-	struct assessment scan_a;
-	size_t *watched;              /* indices in scan.cgroups, re-read each tick */
-	size_t nwatched;
+	struct assessment scan_a;     /* kept current between scans (current_limits) */
+	bool scan_unknown;            /* the scan's own verdict could not be trusted */
+	struct limit_index scan_index; /* scan_a's limits, in the scan's arena */
+	bool *hidden;                 /* per limit of scan_a: its cgroup or its limit is gone since the scan */
+	uint64_t *hier_hash;          /* per hierarchy of the scan: watched_hier_hash of its mount point */
+	struct watched table;         /* the cgroups watched between scans (watch/watched.h) */
+	size_t *picked;               /* the entries a tick re-reads: cfg.tick_cgroups at most */
+	size_t tick_cgroups;          /* as at start-up: picked's size */
+	bool rescan_soon;             /* a watched cgroup got a limit the scan did not have */
 	struct tick_state ticks[2];   /* the current and the previous tick, by parity */
 	struct http_server http;
 	bool http_on;
@@ -115,52 +147,26 @@ struct watch {
 	int64_t boot_epoch;
 	struct oom_line summary;      /* the last "oom-kill:" summary, for the kill line that follows it */
 	bool have_summary;
-	bool event_pending;           /* a kernel event since the last scan: scan at the next tick */
-	char event_words[512];
-	enum limit_id event_limit;    /* whose top consumer the event's evidence names */
-	char event_scope[512];
+	/* kernel and counter events since the last evidence scan, each with its own words and scope */
+	struct pending_event events[PENDING_EVENTS_MAX];
+	size_t nevents, events_more;
+	struct trigger scan_trigger;  /* a crossing a full scan found (its readings are compared when it is built) */
+	struct opt_u64 vmstat_oom_kill; /* at the last tick */
 	struct evidence_dir evidence;
 	int textfile_fd;
+	double textfile_written_mono;
 	int sigfd;
 	struct watch_stats stats;
 	double last_scan_mono, last_triggered_mono;
 	const char *metrics;
 	size_t metrics_len;
+	uint64_t metrics_tick;        /* the tick the metrics were rendered at (stats.ticks) */
+	bool metrics_valid;
 	unsigned long allocs_at_start;
 	const struct watch_view *view; /* headroom top's, or NULL */
 	struct watch_frame frame;      /* the last frame handed to the view, for a redraw */
-	struct assessment view_limits; /* its merged limits, in the tick's arena */
 	bool view_quit;                /* the view asked to stop */
-	/*
-	 * The event counters of the last tick before a full scan, by cgroup (its path hashed: the tick's
-	 * strings live in the scan's arena, which the scan reuses), so that a kill or a rejection between
-	 * that tick and the scan is still seen when the tick is measured again after it.
-	 */
-	struct carried_counts {
-		uint64_t path_hash;
-		int hier;
-		struct opt_u64 pids_events_max, mem_oom_kill, mem_max_hits;
-	} *carry;
-	size_t ncarry, carry_cap;
-	bool carry_valid;
-	struct opt_u64 carry_vmstat_oom_kill;
-	/*
-	 * Hits of a memory cgroup's limit (v2 memory.events max, v1 memory.failcnt) are logged once a minute
-	 * a cgroup at most, with the hits in between: under steady pressure they rise every tick.
-	 */
-	struct max_hits_line {
-		uint64_t path_hash;
-		int hier;
-		double logged_at;  /* monotonic; 0 never */
-		uint64_t unlogged; /* hits since the last line */
-	} *max_lines;
-	size_t nmax_lines;
 };
-
-static uint64_t path_hash(const char *path)
-{
-	return hash_bytes(path, strlen(path));
-}
 
 static size_t limit_hash(enum limit_id id, const char *scope)
 {
@@ -187,6 +193,8 @@ static void limit_index_build(struct limit_index *x, const struct assessment *a,
 
 static const struct limit *limit_index_find(const struct limit_index *x, enum limit_id id, const char *scope)
 {
+	if (!x->slots)
+		return NULL;
 	for (size_t h = limit_hash(id, scope) & x->mask; x->slots[h]; h = (h + 1) & x->mask)
 		if (x->slots[h]->id == id && strcmp(x->slots[h]->scope, scope) == 0)
 			return x->slots[h];
@@ -219,7 +227,8 @@ void watch_config_defaults(struct watch_config *c)
 	c->th = THRESHOLDS_DEFAULT;
 	c->evidence_files = 20;
 	c->evidence_bytes = 1u << 20;
-	c->max_cgroups = 512;
+	c->max_cgroups = WATCH_MAX_CGROUPS_DEFAULT;
+	c->tick_cgroups = WATCH_TICK_CGROUPS_DEFAULT;
 	c->map_counts = true;
 	c->scan_memory = 64u << 20;
 }
@@ -250,62 +259,34 @@ void watch_log(const char *fmt, ...)
 	(void)!write(STDERR_FILENO, line, n);
 }
 
-/* ---- the constant-cost pass ---- */
-
-/* Measures the machine and the watched cgroups into t, in mem (the tick's arena). Cost: the cgroups, not the processes. */
-static void measure(struct watch *w, struct tick_state *t, struct arena *mem)
-{
-	struct snapshot *s = &t->snap;
-
-	memset(t, 0, sizeof(*t));
-	snapshot_init(s, mem);
-	s->live = w->root->live;
-	probe_system(w->root, s);
-	s->hiers = w->scan.hiers;
-	s->nhiers = w->scan.nhiers;
-	s->cgroups = mem_calloc(mem, w->nwatched ? w->nwatched : 1, sizeof(*s->cgroups));
-	for (size_t i = 0; i < w->nwatched; i++) {
-		const struct cgroup_info *old = &w->scan.cgroups[w->watched[i]];
-		struct cgroup_info *c = &s->cgroups[s->ncgroups];
-
-		if (probe_cgroup_reread(w->root, s, old, c) < 0)
-			continue; /* removed since the scan */
-		/* own copies: the scan's memory is reused by the next scan */
-		c->path = mem_strdup(mem, old->path);
-		c->dir = mem_strdup(mem, old->dir);
-		s->ncgroups++;
-	}
-	assess(s, &w->cfg.th, NULL, &t->a);
-	limit_index_build(&t->index, &t->a, mem);
-	t->valid = true;
-}
+/* ---- events ---- */
 
 /*
- * The cgroup of s at path. Both ticks list the cgroups in the scan's order, less those removed since:
- * the same position is tried first.
+ * An event that asks for an evidence scan at the next tick (at most one per scan_gap): its top consumer
+ * is looked for in the cgroup (or the machine). Events until then each keep their words and scope; the
+ * snapshot names them all (beyond PENDING_EVENTS_MAX, how many more).
  */
-static const struct cgroup_info *find_cgroup(const struct snapshot *s, size_t pos, const char *path, int hier)
-{
-	if (pos < s->ncgroups && s->cgroups[pos].hier == hier && strcmp(s->cgroups[pos].path, path) == 0)
-		return &s->cgroups[pos];
-	for (size_t i = 0; i < s->ncgroups; i++)
-		if (s->cgroups[i].hier == hier && strcmp(s->cgroups[i].path, path) == 0)
-			return &s->cgroups[i];
-	return NULL;
-}
-
-/* Asks for an evidence scan at the next tick; its top consumer is looked for in the cgroup (or the machine). */
 static void __attribute__((format(printf, 4, 5)))
 note_event(struct watch *w, enum limit_id id, const char *cgroup, const char *fmt, ...)
 {
+	struct pending_event n;
 	va_list ap;
 
-	w->event_pending = true;
-	w->event_limit = id;
-	scope_format(cgroup ? scope_cgroup(cgroup) : scope_system(), w->event_scope, sizeof(w->event_scope));
+	n.limit = id;
+	scope_format(cgroup ? scope_cgroup(cgroup) : scope_system(), n.scope, sizeof(n.scope));
 	va_start(ap, fmt);
-	vsnprintf(w->event_words, sizeof(w->event_words), fmt, ap);
+	vsnprintf(n.words, sizeof(n.words), fmt, ap);
 	va_end(ap);
+	/* the same words twice (the kernel log's line and the counter's rise of one rejection) are one event */
+	for (size_t i = 0; i < w->nevents; i++)
+		if (w->events[i].limit == id && strcmp(w->events[i].scope, n.scope) == 0 &&
+		    strcmp(w->events[i].words, n.words) == 0)
+			return;
+	if (w->nevents == PENDING_EVENTS_MAX) {
+		w->events_more++;
+		return;
+	}
+	w->events[w->nevents++] = n;
 }
 
 static uint64_t delta(struct opt_u64 now, const struct opt_u64 *before)
@@ -319,46 +300,36 @@ static struct opt_u64 max_hits(const struct cgroup_info *c)
 	return c->mem_events_max.known ? c->mem_events_max : c->mem_failcnt;
 }
 
-/* d more hits of c's memory limit: a line when the cgroup had none in the last minute (see struct watch). */
-static void max_hits_event(struct watch *w, const struct cgroup_info *c, uint64_t d)
+/* d more hits of c's memory limit: a line when the cgroup had none logged in the last minute. */
+static void max_hits_event(struct watched_cgroup *e, const struct cgroup_info *c, uint64_t d)
 {
-	uint64_t h = path_hash(c->path);
 	double now = mono_now();
-	struct max_hits_line *m = NULL, *oldest = NULL;
 	char b1[32];
 
-	for (size_t i = 0; i < w->nmax_lines && !m; i++) {
-		if (w->max_lines[i].path_hash == h && w->max_lines[i].hier == c->hier)
-			m = &w->max_lines[i];
-		else if (!oldest || w->max_lines[i].logged_at < oldest->logged_at)
-			oldest = &w->max_lines[i];
-	}
-	if (!m) {
-		/* the table is made at start: when full, the cgroup logged longest ago gives way */
-		m = w->nmax_lines < w->carry_cap ? &w->max_lines[w->nmax_lines++] : oldest;
-		*m = (struct max_hits_line){ h, c->hier, 0, 0 };
-	}
-	m->unlogged += d;
-	if (m->logged_at && now - m->logged_at < 60)
+	e->hits_unlogged += d;
+	if (e->hits_logged_at && now - e->hits_logged_at < 60)
 		return;
 	watch_log("memory: cgroup %s reached its memory limit %s time(s) %s (%s now %llu): the kernel reclaimed to stay "
 		  "under it, and OOM-kills when it cannot",
-		  c->path, human_count(m->unlogged, b1, sizeof(b1)), m->logged_at ? "in the last minute" : "since the last tick",
+		  c->path, human_count(e->hits_unlogged, b1, sizeof(b1)),
+		  e->hits_logged_at ? "in the last minute" : "since it was read before",
 		  c->mem_events_max.known ? "memory.events max" : "memory.failcnt", (unsigned long long)max_hits(c).v);
-	m->logged_at = now;
-	m->unlogged = 0;
+	e->hits_logged_at = now;
+	e->hits_unlogged = 0;
 }
 
 /*
- * Logs the increases of one cgroup's event counters (before: their earlier values), and asks for a scan
+ * The rises of a watched cgroup's event counters since its last reading (e's): logged, and a scan asked
  * for a rejected fork or an OOM kill; the hits of a memory limit are logged only.
  */
-static void cgroup_events(struct watch *w, const struct cgroup_info *c, const struct opt_u64 *events_before,
-			  const struct opt_u64 *kills_before, const struct opt_u64 *max_hits_before)
+static void cgroup_events(struct watch *w, struct watched_cgroup *e, const struct cgroup_info *c)
 {
 	char b1[32], b2[32];
-	uint64_t d = delta(c->pids_events_max, events_before);
+	uint64_t d;
 
+	if (!e->read)
+		return; /* the first reading: nothing to compare with */
+	d = delta(c->pids_events_max, &e->events_max);
 	if (d) {
 		watch_log("fork-rejected: %s fork(s) failed in cgroup %s: pids.max %s reached (pids.events max now %llu)",
 			  human_count(d, b1, sizeof(b1)), c->path,
@@ -366,20 +337,20 @@ static void cgroup_events(struct watch *w, const struct cgroup_info *c, const st
 			  (unsigned long long)c->pids_events_max.v);
 		note_event(w, LIMIT_CGROUP_PIDS, c->path, "forks rejected in cgroup %s", c->path);
 	}
-	d = delta(c->mem_oom_kill, kills_before);
+	d = delta(c->mem_oom_kill, &e->oom_kill);
 	if (d) {
 		watch_log("oom: %s OOM kill(s) in memory cgroup %s (its oom_kill counter, now %llu)",
 			  human_count(d, b1, sizeof(b1)), c->path, (unsigned long long)c->mem_oom_kill.v);
 		note_event(w, LIMIT_CGROUP_MEMORY, c->path, "OOM kill in cgroup %s", c->path);
 	}
-	d = delta(max_hits(c), max_hits_before);
+	d = delta(max_hits(c), &e->max_hits);
 	if (d)
-		max_hits_event(w, c, d);
+		max_hits_event(e, c, d);
 }
 
-static void vmstat_events(struct watch *w, const struct opt_u64 *now, const struct opt_u64 *before)
+static void vmstat_events(struct watch *w, struct opt_u64 now)
 {
-	uint64_t d = delta(*now, before);
+	uint64_t d = delta(now, &w->vmstat_oom_kill);
 
 	if (d && !w->klog_on) {
 		watch_log("oom: %llu OOM kill(s) since the last tick (/proc/vmstat oom_kill); the kernel log cannot be "
@@ -387,67 +358,12 @@ static void vmstat_events(struct watch *w, const struct opt_u64 *now, const stru
 			  (unsigned long long)d);
 		note_event(w, LIMIT_MEMORY, NULL, "OOM kills counted in /proc/vmstat");
 	}
+	if (now.known)
+		w->vmstat_oom_kill = now;
 }
 
-/* Before a full scan: the counters of the last measured tick, kept by value (see struct watch). */
-static void carry_save(struct watch *w, const struct tick_state *t)
-{
-	w->carry_valid = t->valid;
-	w->ncarry = 0;
-	if (!t->valid)
-		return;
-	w->carry_vmstat_oom_kill = t->snap.sys.vmstat_oom_kill;
-	for (size_t i = 0; i < t->snap.ncgroups && w->ncarry < w->carry_cap; i++) {
-		const struct cgroup_info *c = &t->snap.cgroups[i];
+/* ---- crossings ---- */
 
-		w->carry[w->ncarry++] = (struct carried_counts){ path_hash(c->path), c->hier, c->pids_events_max,
-								 c->mem_oom_kill, max_hits(c) };
-	}
-}
-
-/* After a full scan, the tick measured again: what rose since the tick before the scan. */
-static void carried_events(struct watch *w, const struct tick_state *cur)
-{
-	if (!w->carry_valid)
-		return;
-	w->carry_valid = false;
-	vmstat_events(w, &cur->snap.sys.vmstat_oom_kill, &w->carry_vmstat_oom_kill);
-	for (size_t i = 0; i < cur->snap.ncgroups; i++) {
-		const struct cgroup_info *c = &cur->snap.cgroups[i];
-		uint64_t h = path_hash(c->path);
-
-		for (size_t k = 0; k < w->ncarry; k++)
-			if (w->carry[k].path_hash == h && w->carry[k].hier == c->hier) {
-				cgroup_events(w, c, &w->carry[k].pids_events_max, &w->carry[k].mem_oom_kill,
-					      &w->carry[k].mem_max_hits);
-				break;
-			}
-	}
-}
-
-/* Counter increases since the previous tick: logged, and a scan asked for. */
-static void counter_events(struct watch *w, const struct tick_state *cur, const struct tick_state *prev)
-{
-	if (!prev->valid)
-		return;
-	vmstat_events(w, &cur->snap.sys.vmstat_oom_kill, &prev->snap.sys.vmstat_oom_kill);
-	for (size_t i = 0; i < cur->snap.ncgroups; i++) {
-		const struct cgroup_info *c = &cur->snap.cgroups[i];
-		const struct cgroup_info *p = find_cgroup(&prev->snap, i, c->path, c->hier);
-
-		if (p) {
-			struct opt_u64 before = max_hits(p);
-
-			cgroup_events(w, c, &p->pids_events_max, &p->mem_oom_kill, &before);
-		}
-	}
-}
-
-/*
- * A limit that calls for a full scan: one that got worse (into warning or critical), or that moved by
- * 10 points of its maximum in one tick above half of it. Returns it, with the reason in words in out,
- * or NULL.
- */
 /* "cgroup_pids cgroup:/a is critical: 16 of 16 tasks (100.0%)" */
 static void status_words(const struct limit *l, char *out, size_t size)
 {
@@ -458,57 +374,241 @@ static void status_words(const struct limit *l, char *out, size_t size)
 		 l->unlimited ? "unlimited" : render_amount(l->unit, l->max, m, sizeof(m)), limit_percent(l));
 }
 
-static const struct limit *threshold_trigger(const struct tick_state *cur, const struct tick_state *prev,
-					     bool *ret_worse, char *out, size_t size)
+/*
+ * Whether limit l, against its state at the last reading (had: there was one), calls for a full scan:
+ * it got worse (into warning or critical), or it moved by 10 points of its maximum since then, above
+ * half of it. A trigger already set by a worse limit is kept; a jump gives way to a worse one.
+ */
+static void consider(struct trigger *t, const struct limit *l, bool had, enum status was, double was_pct)
 {
-	const struct limit *found = NULL;
+	double pct = limit_percent(l);
 
-	*ret_worse = false;
+	if (t->set && t->worse)
+		return;
+	if (l->status > STATUS_OK && (!had || l->status > was)) {
+		t->set = t->worse = true;
+		t->id = l->id;
+		snprintf(t->scope, sizeof(t->scope), "%s", l->scope);
+		status_words(l, t->words, sizeof(t->words));
+		return;
+	}
+	if (!t->set && had && pct >= 50 && was_pct >= 0 && fabs(pct - was_pct) >= 10) {
+		t->set = true;
+		t->id = l->id;
+		snprintf(t->scope, sizeof(t->scope), "%s", l->scope);
+		snprintf(t->words, sizeof(t->words), "%s %s moved from %.1f%% to %.1f%% since it was read before",
+			 limit_kinds[l->id].id, l->scope, was_pct, pct);
+	}
+}
+
+static bool watched_kind_of(enum limit_id id, enum watched_kind *ret)
+{
+	if (id == LIMIT_CGROUP_PIDS)
+		*ret = WK_PIDS;
+	else if (id == LIMIT_CGROUP_MEMORY)
+		*ret = WK_MEMORY;
+	else
+		return false;
+	return true;
+}
+
+static const enum limit_id watched_limit_ids[WK_N] = { [WK_PIDS] = LIMIT_CGROUP_PIDS, [WK_MEMORY] = LIMIT_CGROUP_MEMORY };
+
+/* The machine-wide limits of this tick against the previous tick's. */
+static void system_crossings(const struct tick_state *cur, const struct tick_state *prev, struct trigger *t)
+{
 	for (size_t i = 0; i < cur->a.nlimits; i++) {
 		const struct limit *l = &cur->a.limits[i];
-		const struct limit *p = prev->valid ? limit_index_find(&prev->index, l->id, l->scope) : NULL;
-		double pct = limit_percent(l), ppct = p ? limit_percent(p) : -1;
+		const struct limit *p;
+		enum watched_kind k;
 
-		if (l->status > STATUS_OK && (!p || l->status > p->status)) {
-			status_words(l, out, size);
-			*ret_worse = true;
-			return l;
-		}
-		if (!found && p && pct >= 50 && ppct >= 0 && fabs(pct - ppct) >= 10) {
-			snprintf(out, size, "%s %s moved from %.1f%% to %.1f%% in one tick", limit_kinds[l->id].id, l->scope,
-				 ppct, pct);
-			found = l;
-		}
+		if (watched_kind_of(l->id, &k))
+			continue;
+		p = prev->valid ? limit_index_find(&prev->index, l->id, l->scope) : NULL;
+		consider(t, l, p != NULL, p ? p->status : STATUS_OK, p ? limit_percent(p) : -1);
 	}
-	return found;
+}
+
+/*
+ * A reading of watched cgroup e: c, whose limits (pids, memory; NULL none) were assessed in `fresh`.
+ * Logs what rose since e's last reading, notes a crossing in t, brings the scan's limits of the
+ * cgroup up to date (or hides one that is gone), and remembers the reading in e.
+ */
+static void cgroup_reading(struct watch *w, struct watched_cgroup *e, const struct cgroup_info *c,
+			   const struct limit *const *fresh, struct trigger *t, double now)
+{
+	cgroup_events(w, e, c);
+	for (int k = 0; k < WK_N; k++) {
+		const struct limit *l = fresh[k];
+
+		if (l)
+			consider(t, l, e->read && e->has_status[k], e->status[k], e->pct[k]);
+		if (e->limit[k] && l) {
+			limit_refresh(e->limit[k], l);
+		} else if (e->limit[k]) {
+			/* pids.max back to "max", or the memory limit lifted: its series go */
+			w->hidden[e->limit[k] - w->scan_a.limits] = true;
+			e->limit[k] = NULL;
+		} else if (l && e->info != c) {
+			e->new_limit = true; /* served from the next scan, which comes soon */
+			w->rescan_soon = true;
+		}
+		e->has_status[k] = l != NULL;
+		e->status[k] = l ? l->status : STATUS_OK;
+		e->pct[k] = l ? limit_percent(l) : -1;
+	}
+	e->events_max = c->pids_events_max;
+	e->oom_kill = c->mem_oom_kill;
+	e->max_hits = max_hits(c);
+	e->read_at = now;
+	e->read = true;
+}
+
+/* ---- the constant-cost pass ---- */
+
+/*
+ * Measures the machine and the cgroups picked for this tick into t, in mem (the tick's arena). Cost: the
+ * machine's few files and at most tick_cgroups cgroups, not the processes nor the other cgroups.
+ */
+static void measure(struct watch *w, struct tick_state *t, struct arena *mem)
+{
+	struct snapshot *s = &t->snap;
+	size_t npicked = watched_pick(&w->table, w->tick_cgroups, w->picked);
+
+	memset(t, 0, sizeof(*t));
+	snapshot_init(s, mem);
+	s->live = w->root->live;
+	probe_system(w->root, s);
+	s->hiers = w->scan.hiers;
+	s->nhiers = w->scan.nhiers;
+	s->cgroups = mem_calloc(mem, npicked ? npicked : 1, sizeof(*s->cgroups));
+	t->entry = mem_calloc(mem, npicked ? npicked : 1, sizeof(*t->entry));
+	for (size_t k = 0; k < npicked; k++) {
+		struct watched_cgroup *e = &w->table.cur[w->picked[k]];
+		int r = probe_cgroup_reread(w->root, s, e->info, &s->cgroups[s->ncgroups]);
+
+		if (r == -ENOENT || r == -ENOTDIR) {
+			e->gone = true; /* removed since the scan */
+			continue;
+		}
+		if (r < 0)
+			continue;
+		t->entry[s->ncgroups++] = w->picked[k];
+	}
+	assess(s, &w->cfg.th, NULL, &t->a);
+	limit_index_build(&t->index, &t->a, mem);
+	t->valid = true;
+}
+
+/*
+ * The readings of this tick's cgroups: compared with what each entry remembers, then kept as the
+ * entry's latest (in the scan's snapshot, so that a subtree's rejected forks add up its cgroups' latest).
+ */
+static void tick_readings(struct watch *w, const struct tick_state *t, struct trigger *trig, double now)
+{
+	char scope[PATH_MAX + 16];
+
+	for (size_t k = 0; k < t->snap.ncgroups; k++) {
+		struct watched_cgroup *e = &w->table.cur[t->entry[k]];
+		const struct cgroup_info *c = &t->snap.cgroups[k];
+		const struct limit *fresh[WK_N];
+
+		scope_format(scope_cgroup(c->path), scope, sizeof(scope));
+		for (int kind = 0; kind < WK_N; kind++)
+			fresh[kind] = limit_index_find(&t->index, watched_limit_ids[kind], scope);
+		cgroup_reading(w, e, c, fresh, trig, now);
+		/* the reading's numbers, in the scan's entry: its strings are the scan's already */
+		*e->info = *c;
+	}
+	/* forks rejected add up a subtree: the pids limits read this tick, over every watched cgroup's latest */
+	for (size_t k = 0; k < t->snap.ncgroups; k++) {
+		struct watched_cgroup *e = &w->table.cur[t->entry[k]];
+		struct limit *l = e->limit[WK_PIDS];
+		bool known;
+		uint64_t rejected;
+
+		if (!l)
+			continue;
+		rejected = cgroup_subtree_rejected(&w->scan, e->info, &known);
+		for (int f = 0; known && f < l->nfacts; f++)
+			if (l->facts[f].id == FACT_REJECTED_FORKS && rejected > l->facts[f].u)
+				l->facts[f].u = rejected;
+	}
 }
 
 /* ---- the full scan ---- */
 
+static void full_scan(struct watch *w, enum watch_scan_reason reason);
+
+/*
+ * After a full scan: the watched table built from its cgroups, each compared with what the previous
+ * table remembered of it (the scan is a reading like a tick's: a kill or a crossing since then is seen,
+ * a scan or a reload alone is none), and the parents' directories watched for removals.
+ */
+static void rebuild_table(struct watch *w, double now)
+{
+	struct arena *mem = &w->scan_arena;
+	char scope[PATH_MAX + 16];
+	struct trigger t = { 0 };
+
+	w->hier_hash = mem_calloc(mem, w->scan.nhiers ? w->scan.nhiers : 1, sizeof(*w->hier_hash));
+	for (size_t i = 0; i < w->scan.nhiers; i++)
+		w->hier_hash[i] = watched_hier_hash(w->scan.hiers[i].mount_point);
+	limit_index_build(&w->scan_index, &w->scan_a, mem);
+	w->hidden = mem_calloc(mem, w->scan_a.nlimits ? w->scan_a.nlimits : 1, sizeof(*w->hidden));
+	watched_rebuild(&w->table, w->scan.cgroups, w->scan.ncgroups, w->hier_hash);
+	for (size_t i = 0; i < w->table.n; i++) {
+		struct watched_cgroup *e = &w->table.cur[i];
+		const struct limit *fresh[WK_N];
+
+		scope_format(scope_cgroup(e->info->path), scope, sizeof(scope));
+		for (int k = 0; k < WK_N; k++) {
+			fresh[k] = limit_index_find(&w->scan_index, watched_limit_ids[k], scope);
+			/* the scan's own limits: cgroup_reading refreshes them with themselves */
+			e->limit[k] = (struct limit *)fresh[k];
+		}
+		cgroup_reading(w, e, e->info, fresh, &t, now);
+	}
+	if (t.set && (!w->scan_trigger.set || (t.worse && !w->scan_trigger.worse)))
+		w->scan_trigger = t;
+	w->rescan_soon = false;
+	if (w->root->live && w->table.n) {
+		int r = watched_watch_parents(&w->table, w->hier_hash);
+
+		if (r < 0 && w->stats.cgroup_watch_failed++ == 0)
+			watch_log("warning: cannot watch cgroup directories for removals (inotify): %s; a removed cgroup's "
+				  "series go at its next reading",
+				  strerror(-r));
+	}
+}
+
 static void full_scan(struct watch *w, enum watch_scan_reason reason)
 {
 	struct probe_opts po = { .no_fork = true, .no_threads = true, .map_counts = w->cfg.map_counts,
-				 .map_count_min_pct = w->cfg.th.warning_pct, .memcg = true, .fold = &w->cfg.th };
+				 .map_count_min_pct = w->cfg.th.warning_pct, .memcg = true, .fold = &w->cfg.th,
+				 .max_cgroups = w->table.max };
 	double t0 = mono_now();
-	size_t n = 0;
 
-	/* the last measured tick's counters, by value: its strings are in the arena about to be reused */
-	carry_save(w, &w->ticks[w->parity]);
 	arena_reset(&w->scan_arena);
 	snapshot_init(&w->scan, &w->scan_arena);
 	probe_snapshot(w->root, &po, &w->scan);
 	assess(&w->scan, &w->cfg.th, NULL, &w->scan_a);
-	w->watched = mem_calloc(&w->scan_arena, w->scan.ncgroups ? w->scan.ncgroups : 1, sizeof(*w->watched));
-	for (size_t i = 0; i < w->scan.ncgroups && n < w->cfg.max_cgroups; i++)
-		w->watched[n++] = i;
-	w->nwatched = n;
+	w->scan_unknown = w->scan_a.unknown;
+	rebuild_table(w, mono_now());
 	w->stats.scans[reason]++;
 	w->stats.scan_seconds = mono_now() - t0;
 	w->stats.last_scan_time = wall_now();
-	w->stats.watched_cgroups = n;
+	w->stats.watched_cgroups = watched_live(&w->table);
+	w->stats.cgroups_left_out = w->scan.cgroups_left_out;
+	w->stats.cgroups_left_out_max_pct = w->scan.cgroups_left_out_max_pct;
 	w->last_scan_mono = mono_now();
-	/* every tick before this scan refers to the old one: the next comparison starts afresh */
-	w->ticks[0].valid = w->ticks[1].valid = false;
+	/* the ticks' snapshots pointed at the old scan's hierarchies */
+	for (int i = 0; i < 2; i++) {
+		w->ticks[i].snap.hiers = w->scan.hiers;
+		w->ticks[i].snap.nhiers = w->scan.nhiers;
+		w->ticks[i].snap.ncgroups = 0; /* their cgroups' strings were the old scan's */
+	}
+	w->metrics_valid = false;
 }
 
 /* The biggest consumer within the limit's scope, in words, as the report says it: "java (pid 4242) with 31,208 threads in cgroup /a". */
@@ -589,6 +689,27 @@ static void evidence_scan(struct watch *w, enum watch_scan_reason reason, const 
 	watch_log("evidence: at %s %s%s%s; snapshot in %s", when, why, top[0] ? "; top consumer: " : "", top, path);
 }
 
+/* The pending events in words, "E1; E2; and 3 more", into out; then forgets them. */
+static void take_events(struct watch *w, char *out, size_t size, enum limit_id *ret_id, char *scope, size_t scope_size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < w->nevents; i++) {
+		int k = snprintf(out + n, size - n, "%s%s", i ? "; " : "", w->events[i].words);
+
+		if (k < 0 || (size_t)k >= size - n)
+			break;
+		n += (size_t)k;
+	}
+	if (w->events_more && n < size)
+		snprintf(out + n, size - n, "; and %zu more", w->events_more);
+	*ret_id = w->events[0].limit;
+	snprintf(scope, scope_size, "%s", w->events[0].scope);
+	w->nevents = 0;
+	w->events_more = 0;
+}
+
 /* ---- the kernel log ---- */
 
 static void kernel_events(struct watch *w)
@@ -657,38 +778,65 @@ static uint64_t resident_bytes(struct arena *mem)
 }
 
 /*
- * The report's limits as of this tick: the machine and the watched cgroups from the tick, everything
- * else (users, processes, namespaces, cgroups beyond max_cgroups) from the last full scan.
+ * The report's limits as of this tick are the scan's, kept current: the machine's by each tick, the
+ * watched cgroups' by their readings; users, processes and namespaces are the scan's. The series of a
+ * watched cgroup found gone since (or whose limit was lifted) are no longer listed, and the verdict is
+ * the listed limits' worst.
  */
-static void merged(const struct watch *w, const struct tick_state *t, struct arena *mem, struct assessment *ret)
+static void current_limits(struct watch *w, const struct tick_state *t)
 {
-	size_t n = 0;
+	for (size_t i = 0; i < w->table.n; i++) {
+		struct watched_cgroup *e = &w->table.cur[i];
 
-	*ret = t->a;
-	ret->limits = mem_calloc(mem, t->a.nlimits + w->scan_a.nlimits + 1, sizeof(*ret->limits));
-	for (size_t i = 0; i < t->a.nlimits; i++)
-		ret->limits[n++] = t->a.limits[i];
-	for (size_t i = 0; i < w->scan_a.nlimits; i++) {
-		const struct limit *l = &w->scan_a.limits[i];
-
-		if (limit_index_find(&t->index, l->id, l->scope))
-			continue;
-		ret->limits[n++] = *l;
-		if (l->listed && l->status > ret->worst)
-			ret->worst = l->status;
+		for (int k = 0; k < WK_N; k++)
+			if (e->limit[k] && e->gone)
+				w->hidden[e->limit[k] - w->scan_a.limits] = true;
 	}
-	ret->nlimits = n;
-	ret->unknown = t->a.unknown || w->scan_a.unknown;
+	w->scan_a.worst = STATUS_OK;
+	for (size_t i = 0; i < w->scan_a.nlimits; i++) {
+		struct limit *l = &w->scan_a.limits[i];
+
+		if (w->hidden[i])
+			l->listed = false;
+		if (l->listed && l->status > w->scan_a.worst)
+			w->scan_a.worst = l->status;
+	}
+	w->scan_a.unknown = w->scan_unknown || t->a.unknown;
 }
 
-/* The metrics of this tick, in its arena (mem): served until the tick after next reuses it. */
-static void render_metrics(struct watch *w, const struct tick_state *t, struct arena *mem)
+/* The machine's limits of this tick into the scan's (cgroups are brought up to date by their readings). */
+static void refresh_system(struct watch *w, const struct tick_state *t)
 {
-	struct assessment m;
-	struct buf out;
-	const struct psi *psi = &t->snap.sys.psi_memory;
+	enum watched_kind k;
 
-	merged(w, t, mem, &m);
+	for (size_t i = 0; i < t->a.nlimits; i++) {
+		const struct limit *l = &t->a.limits[i];
+		struct limit *s;
+
+		if (watched_kind_of(l->id, &k))
+			continue;
+		s = (struct limit *)limit_index_find(&w->scan_index, l->id, l->scope);
+		if (s)
+			limit_refresh(s, l);
+	}
+}
+
+/*
+ * The metrics as of the last tick, rendered when asked for (a scrape, the textfile), not at every tick:
+ * rendering every watched cgroup's series costs more than the tick itself. In an arena of their own,
+ * kept until the next rendering (a response is copied as it is started, the textfile written at once).
+ */
+static void ensure_metrics(struct watch *w)
+{
+	struct tick_state *t = &w->ticks[w->parity];
+	struct arena *mem = &w->render_arena;
+	const struct psi *psi = &t->snap.sys.psi_memory;
+	struct buf out;
+
+	if (w->metrics_valid && w->metrics_tick == w->stats.ticks)
+		return;
+	arena_reset(mem);
+	current_limits(w, t);
 	w->stats.have_oom_kill = t->snap.sys.vmstat_oom_kill.known;
 	w->stats.oom_kill = t->snap.sys.vmstat_oom_kill.v;
 	w->stats.have_psi = t->snap.sys.have_psi_memory && psi->some.present;
@@ -697,24 +845,33 @@ static void render_metrics(struct watch *w, const struct tick_state *t, struct a
 	w->stats.psi_full_us = psi->full.total_us;
 	w->stats.resident_bytes = resident_bytes(mem);
 	w->stats.scan_memory_peak_bytes = w->scan_arena.peak;
-	w->stats.heap_fallbacks = w->scan_arena.overflows + w->tick_arena[0].overflows + w->tick_arena[1].overflows;
+	w->stats.heap_fallbacks = w->scan_arena.overflows + w->tick_arena[0].overflows + w->tick_arena[1].overflows +
+				  w->render_arena.overflows;
 	w->stats.kernel_log_open = w->klog_on;
+	w->stats.watched_cgroups = watched_live(&w->table);
+	w->stats.cgroup_reading_age_seconds = watched_oldest_reading(&w->table, mono_now());
+	w->stats.metrics_time = wall_now();
 	memcpy(w->stats.http_requests, w->http.requests, sizeof(w->stats.http_requests));
 	memcpy(w->stats.http_rejected, w->http.rejected, sizeof(w->stats.http_rejected));
 	buf_init_in(&out, mem);
 	buf_grow(&out, 64 << 10);
 	/* what could not be read: the scan's and this tick's */
-	render_report_prometheus(&m, w->scan.nproblems + t->snap.nproblems, &out);
+	render_report_prometheus(&w->scan_a, w->scan.nproblems + t->snap.nproblems, &out);
 	render_watch_prometheus(&w->stats, &out);
 	w->metrics = out.data;
 	w->metrics_len = out.len;
+	w->metrics_tick = w->stats.ticks;
+	w->metrics_valid = true;
 }
 
 /* Writes the metrics for node_exporter's textfile collector: a temporary file renamed over headroom.prom. */
 static void write_textfile(struct watch *w)
 {
-	int r = replace_file_at(w->textfile_fd, "headroom.prom", w->metrics, w->metrics_len, 0644, false);
+	int r;
 
+	ensure_metrics(w);
+	r = replace_file_at(w->textfile_fd, "headroom.prom", w->metrics, w->metrics_len, 0644, false);
+	w->textfile_written_mono = mono_now();
 	if (r < 0 && w->stats.textfile_failed++ == 0)
 		watch_log("textfile: cannot write '%s/headroom.prom': %s (said once)", w->cfg.textfile_dir, strerror(-r));
 }
@@ -730,6 +887,11 @@ static double next_interval(const struct watch *w, const struct tick_state *t)
 		if (p > worst)
 			worst = p;
 	}
+	/* the watched cgroups as last read, whether read this tick or not */
+	for (size_t i = 0; i < w->table.n; i++)
+		for (int k = 0; k < WK_N; k++)
+			if (!w->table.cur[i].gone && w->table.cur[i].pct[k] > worst)
+				worst = w->table.cur[i].pct[k];
 	if (min > base)
 		min = base;
 	if (worst <= warn || warn >= 100)
@@ -742,10 +904,11 @@ static double next_interval(const struct watch *w, const struct tick_state *t)
 /* The view's frame of this tick: the merged limits, kept with it for a redraw before the next tick. */
 static void view_frame(struct watch *w, const struct tick_state *t, struct arena *mem)
 {
-	merged(w, t, mem, &w->view_limits);
+	current_limits(w, t);
 	w->stats.resident_bytes = resident_bytes(mem);
 	w->stats.scan_memory_peak_bytes = w->scan_arena.peak;
-	w->frame = (struct watch_frame){ &w->view_limits, &w->scan_a, &w->scan, &w->stats, mem, mono_now() };
+	w->stats.watched_cgroups = watched_live(&w->table);
+	w->frame = (struct watch_frame){ &w->scan_a, &w->scan_a, &w->scan, &w->stats, mem, mono_now() };
 	w->view_quit |= w->view->frame(w->view->ctx, &w->frame) == VIEW_QUIT;
 }
 
@@ -755,61 +918,70 @@ static void tick(struct watch *w)
 {
 	double t0 = mono_now();
 	struct tick_state *cur, *prev;
-	const struct limit *l;
+	struct trigger trig = { 0 };
 	struct arena *a;
-	char why[1100], trig[512], scope[512];
-	bool worse;
+	char why[2048], scope[512];
 
 	w->parity ^= 1;
 	cur = &w->ticks[w->parity];
 	prev = &w->ticks[w->parity ^ 1];
 	a = &w->tick_arena[w->parity];
 	arena_reset(a);
+	w->metrics_valid = false;
 	measure(w, cur, a);
-	counter_events(w, cur, prev);
-	l = threshold_trigger(cur, prev, &worse, trig, sizeof(trig));
-	if (w->event_pending && t0 - w->last_triggered_mono >= w->cfg.scan_gap_s) {
+	vmstat_events(w, cur->snap.sys.vmstat_oom_kill);
+	if (w->scan_trigger.set) {
+		/* a crossing the last full scan found */
+		trig = w->scan_trigger;
+		w->scan_trigger.set = false;
+	}
+	system_crossings(cur, prev, &trig);
+	refresh_system(w, cur);
+	tick_readings(w, cur, &trig, t0);
+	if (w->nevents && t0 - w->last_triggered_mono >= w->cfg.scan_gap_s) {
+		enum limit_id id;
+
 		/*
-		 * An event and a crossing in the same tick make one evidence snapshot that names both. Events
+		 * Events and a crossing in the same tick make one evidence snapshot that names them all. Events
 		 * are logged as they come; their scans, at most one per scan_gap, so that a storm of kills or
 		 * rejections cannot keep the daemon scanning.
 		 */
-		w->event_pending = false;
-		/*
-		 * Without a crossing in this tick (it may have come during the last evidence scan, whose
-		 * re-measure takes the new state as its base), the event's own limit says where it stands.
-		 */
-		if (!l) {
-			l = limit_index_find(&cur->index, w->event_limit, w->event_scope);
-			if (l && l->status > STATUS_OK)
-				status_words(l, trig, sizeof(trig));
-			else
-				l = NULL;
+		take_events(w, why, sizeof(why), &id, scope, sizeof(scope));
+		if (!trig.set || !trig.worse) {
+			/* without a crossing now, the first event's own limit says where it stands */
+			const struct limit *l = limit_index_find(&w->scan_index, id, scope);
+
+			if (l && l->status > STATUS_OK) {
+				trig.set = trig.worse = true;
+				trig.id = l->id;
+				snprintf(trig.scope, sizeof(trig.scope), "%s", l->scope);
+				status_words(l, trig.words, sizeof(trig.words));
+			} else {
+				trig.set = false;
+			}
 		}
-		snprintf(why, sizeof(why), "%s%s%s", w->event_words, l ? "; " : "", l ? trig : "");
-		snprintf(scope, sizeof(scope), "%s", l ? l->scope : w->event_scope);
-		evidence_scan(w, SCAN_EVENT, why, l ? l->id : w->event_limit, scope);
-	} else if (l && t0 - w->last_triggered_mono >= (worse ? w->cfg.min_interval_s : w->cfg.scan_gap_s)) {
-		/* the limit lives in this tick's arena, which a scan does not touch; copied all the same */
-		snprintf(scope, sizeof(scope), "%s", l->scope);
-		evidence_scan(w, SCAN_THRESHOLD, trig, l->id, scope);
-	} else if (t0 - w->last_scan_mono >= w->cfg.scan_interval_s) {
+		if (trig.set) {
+			size_t n = strlen(why);
+
+			snprintf(why + n, sizeof(why) - n, "; %s", trig.words);
+			snprintf(scope, sizeof(scope), "%s", trig.scope);
+			id = trig.id;
+		}
+		evidence_scan(w, SCAN_EVENT, why, id, scope);
+	} else if (trig.set && t0 - w->last_triggered_mono >= (trig.worse ? w->cfg.min_interval_s : w->cfg.scan_gap_s)) {
+		evidence_scan(w, SCAN_THRESHOLD, trig.words, trig.id, trig.scope);
+	} else if (t0 - w->last_scan_mono >= w->cfg.scan_interval_s ||
+		   (w->rescan_soon && t0 - w->last_scan_mono >= w->cfg.scan_gap_s)) {
 		full_scan(w, SCAN_PERIODIC);
-	}
-	if (!cur->valid) {
-		/* a scan ran: measure again against its cgroups, and see what rose since the measure before it */
-		arena_reset(a);
-		measure(w, cur, a);
-		carried_events(w, cur);
 	}
 	w->stats.ticks++;
 	w->stats.interval_seconds = next_interval(w, cur);
+	w->stats.tick_cgroups_read = cur->snap.ncgroups;
 	if (w->view) {
 		view_frame(w, cur, a);
-	} else {
-		render_metrics(w, cur, a);
-		if (w->textfile_fd >= 0)
-			write_textfile(w);
+	} else if (w->textfile_fd >= 0 && mono_now() - w->textfile_written_mono >= w->cfg.interval_s * 0.999) {
+		/* at the configured interval at most: node_exporter reads it at its scrapes, not at each tick */
+		write_textfile(w);
 	}
 	w->stats.tick_seconds = mono_now() - t0;
 }
@@ -864,15 +1036,21 @@ static int start(struct watch *w)
 		r = arena_init(&w->tick_arena[0], TICK_ARENA_SIZE);
 	if (r == 0)
 		r = arena_init(&w->tick_arena[1], TICK_ARENA_SIZE);
+	if (r == 0)
+		r = arena_init(&w->render_arena, RENDER_ARENA_SIZE);
 	if (r < 0) {
 		watch_log("error: cannot reserve memory: %s", strerror(-r));
 		return r;
 	}
 	w->stats.scan_memory_reserved_bytes = w->scan_arena.size;
-	/* the watched cgroups are at most max_cgroups; a larger value after a reload carries that many */
-	w->carry_cap = w->cfg.max_cgroups ? w->cfg.max_cgroups : 1;
-	w->carry = xcalloc(w->carry_cap, sizeof(*w->carry));
-	w->max_lines = xcalloc(w->carry_cap, sizeof(*w->max_lines));
+	/* the tables are made now: a reload may lower --max-cgroups and --tick-cgroups, not raise them */
+	r = watched_init(&w->table, w->cfg.max_cgroups);
+	if (r < 0) {
+		watch_log("error: cannot make the table of watched cgroups: %s", strerror(-r));
+		return r;
+	}
+	w->tick_cgroups = w->cfg.tick_cgroups ? w->cfg.tick_cgroups : 1;
+	w->picked = xcalloc(w->tick_cgroups, sizeof(*w->picked));
 	if (w->cfg.listen[0]) {
 		r = http_listen(&w->http, w->cfg.listen);
 		if (r < 0) {
@@ -925,6 +1103,7 @@ static int start(struct watch *w)
 			lock_memory(w);
 		}
 	}
+	w->textfile_written_mono = -1e9;
 	w->stats.version = HEADROOM_VERSION;
 	w->stats.start_time = wall_now();
 	return 0;
@@ -947,10 +1126,10 @@ static void stop(struct watch *w)
 	arena_destroy(&w->scan_arena);
 	arena_destroy(&w->tick_arena[0]);
 	arena_destroy(&w->tick_arena[1]);
-	xfree(w->carry);
-	xfree(w->max_lines);
-	w->max_lines = NULL;
-	w->carry = NULL;
+	arena_destroy(&w->render_arena);
+	watched_destroy(&w->table);
+	xfree(w->picked);
+	w->picked = NULL;
 }
 
 /* Applies a reloaded configuration; what cannot change while running is kept, with a word. */
@@ -967,6 +1146,15 @@ static void reload(struct watch *w, watch_reload_fn fn, void *ctx)
 	if (strcmp(c.listen, w->cfg.listen) || strcmp(c.state_dir, w->cfg.state_dir) ||
 	    strcmp(c.textfile_dir, w->cfg.textfile_dir) || c.scan_memory != w->cfg.scan_memory)
 		watch_log("reload: --listen, --state-dir, --textfile and --scan-memory change only on a restart");
+	if (c.max_cgroups > w->table.max || c.tick_cgroups > w->tick_cgroups) {
+		watch_log("reload: --max-cgroups and --tick-cgroups rise above their start-up values (%zu, %zu) only on a "
+			  "restart: their tables are made at start-up",
+			  w->table.max, w->tick_cgroups);
+		if (c.max_cgroups > w->table.max)
+			c.max_cgroups = (unsigned)w->table.max;
+		if (c.tick_cgroups > w->tick_cgroups)
+			c.tick_cgroups = (unsigned)w->tick_cgroups;
+	}
 	memcpy(c.listen, w->cfg.listen, sizeof(c.listen));
 	memcpy(c.state_dir, w->cfg.state_dir, sizeof(c.state_dir));
 	memcpy(c.textfile_dir, w->cfg.textfile_dir, sizeof(c.textfile_dir));
@@ -974,8 +1162,10 @@ static void reload(struct watch *w, watch_reload_fn fn, void *ctx)
 	w->cfg = c;
 	w->evidence.max_files = c.evidence_files;
 	w->evidence.max_bytes = c.evidence_bytes;
-	watch_log("reload: interval %gs (fastest %gs), full scan every %gs, warning %g%%, critical %g%%, %u cgroups at most",
-		  c.interval_s, c.min_interval_s, c.scan_interval_s, c.th.warning_pct, c.th.critical_pct, c.max_cgroups);
+	watch_log("reload: interval %gs (fastest %gs), full scan every %gs, warning %g%%, critical %g%%, %u cgroups "
+		  "watched at most, %u re-read a tick",
+		  c.interval_s, c.min_interval_s, c.scan_interval_s, c.th.warning_pct, c.th.critical_pct, c.max_cgroups,
+		  c.tick_cgroups);
 	full_scan(w, SCAN_RELOAD);
 }
 
@@ -983,7 +1173,7 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 	      const struct watch_view *view)
 {
 	static struct watch w; /* large (the HTTP slots): not on the stack */
-	struct pollfd fds[4 + HTTP_MAX_CONN];
+	struct pollfd fds[5 + HTTP_MAX_CONN];
 	double next_tick;
 	bool running = true;
 	int r;
@@ -1008,9 +1198,10 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 	}
 	full_scan(&w, SCAN_STARTUP);
 	if (!view)
-		watch_log("started: headroom %s, pid %d; %zu cgroup(s) watched each tick; %s%s%s%s%s; memory %s, "
-		  "oom_score_adj %d",
-		  HEADROOM_VERSION, (int)getpid(), w.nwatched, w.http_on ? "serving http://" : "no --listen",
+		watch_log("started: headroom %s, pid %d; %zu cgroup(s) with a limit watched (%zu left out), %zu re-read a "
+			  "tick; %s%s%s%s%s; memory %s, oom_score_adj %d",
+		  HEADROOM_VERSION, (int)getpid(), watched_live(&w.table), w.scan.cgroups_left_out, w.tick_cgroups,
+		  w.http_on ? "serving http://" : "no --listen",
 		  w.http_on ? w.http.address : "", w.http_on ? "/metrics" : "", w.evidence.on ? "; evidence in " : "",
 		  w.evidence.on ? w.cfg.state_dir : "", w.stats.memory_locked ? "locked" : "not locked",
 		  w.stats.oom_score_adj);
@@ -1026,6 +1217,7 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 		fds[nfds++] = (struct pollfd){ .fd = w.sigfd, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = w.klog_on ? w.klog.fd : -1, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = view ? view->input_fd : -1, .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = w.table.inotify_fd, .events = POLLIN };
 		nhttp = w.http_on ? http_poll_fds(&w.http, fds + nfds) : 0;
 		if (w.http_on) {
 			int ht = http_next_timeout(&w.http, (uint64_t)(now * 1000));
@@ -1062,14 +1254,23 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 			else if (act == VIEW_REDRAW)
 				w.view_quit |= view->frame(view->ctx, &w.frame) == VIEW_QUIT;
 		}
-		if (w.http_on) {
-			struct http_content c = { w.metrics, w.metrics_len };
-
-			http_handle(&w.http, fds + nfds, nhttp, &c, (uint64_t)(mono_now() * 1000));
-		}
+		if (fds[3].revents & POLLIN && watched_inotify_read(&w.table) > 0)
+			w.metrics_valid = false; /* a watched cgroup went: its series go at the next scrape */
+		/* before anything is served: after a stall (SIGSTOP, a long scan) the metrics catch up first */
 		if (running && mono_now() >= next_tick) {
 			tick(&w);
 			next_tick = mono_now() + w.stats.interval_seconds;
+		}
+		if (w.http_on) {
+			struct http_content c;
+			bool asked = false;
+
+			for (size_t i = 0; i < nhttp && !asked; i++)
+				asked = fds[nfds + i].revents != 0;
+			if (asked)
+				ensure_metrics(&w);
+			c = (struct http_content){ w.metrics, w.metrics_len };
+			http_handle(&w.http, fds + nfds, nhttp, &c, (uint64_t)(mono_now() * 1000));
 		}
 	}
 	/* the last line to stderr in any case: a view has drawn its last frame (tests read the allocations) */

@@ -32,12 +32,20 @@ struct watch_config {
 	char state_dir[PATH_MAX]; /* "" none */
 	unsigned evidence_files;  /* kept in state_dir (default 20) */
 	size_t evidence_bytes;    /* the most one evidence file holds (default 1 MiB) */
-	unsigned max_cgroups;     /* re-read each tick (default 512) */
+	unsigned max_cgroups;     /* watched: kept by each full scan, the closest to a limit (watch/watched.h) */
+	unsigned tick_cgroups;    /* re-read a tick, those nearest a limit first */
 	bool map_counts;          /* count memory mappings in full scans */
 	size_t scan_memory;       /* address space reserved for a full scan (default 64 MiB) */
 	uint64_t count;           /* stop after this many ticks; 0 never */
 	char config_path[PATH_MAX]; /* "" none */
 };
+
+/*
+ * The tables of watched cgroups, made at start-up: at most this many cgroups with a limit are watched
+ * and served (those closest to a limit), and this many re-read a tick (see watch/watched.h).
+ */
+#define WATCH_MAX_CGROUPS_DEFAULT 512
+#define WATCH_TICK_CGROUPS_DEFAULT 24
 
 void watch_config_defaults(struct watch_config *c);
 

@@ -126,7 +126,8 @@ if command -v stress-ng >/dev/null; then
 	# host, 92 in an emulated machine), while both figures slow down together.
 	check "stress-ng forked more often than the daemon scanned ($forks forks, $scans scans)" test "${forks:-0}" -gt "$scans"
 	check_eq "processes vanishing mid-scan are not problems" "$(metric "$before" headroom_unreadable_items)" "$(metric "$after" headroom_unreadable_items)"
-	check "nothing was logged but the start" test "$(grep -vc 'started:\|warning: cannot set oom_score_adj' "$tmp/log4")" = 0
+	# errors and warnings only: kills and rejections in other sandboxes of a busy machine are logged too
+	check "no error or warning was logged" test "$(grep -E ' (error|warning): ' "$tmp/log4" | grep -vc 'warning: cannot set oom_score_adj')" = 0
 	kill "$w4"
 	wait "$w4"
 	check_eq "it stops cleanly" 0 "$?"
