@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,23 @@ static const char *option_name(int opt)
 	return "option";
 }
 
+/* Set while the daemon rereads its configuration: what is wrong goes to its log, stamped like every line. */
+static bool reloading;
+
+static void __attribute__((format(printf, 1, 2))) config_error(const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (reloading)
+		watch_log("reload: %s", msg);
+	else
+		cli_error("%s", msg);
+}
+
 static int parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *ret)
 {
 	uint64_t v;
@@ -172,7 +190,7 @@ static int set_option(struct watch_config *c, int opt, const char *name, const c
 	default: r = -EINVAL; break;
 	}
 	if (r < 0)
-		cli_error("invalid %s value '%s'%s%s; see 'headroom watch --help'", name, v ? v : "", where ? " in " : "",
+		config_error("invalid %s value '%s'%s%s; see 'headroom watch --help'", name, v ? v : "", where ? " in " : "",
 			  where ? where : "");
 	return r;
 }
@@ -199,7 +217,7 @@ static int on_setting(const char *key, const char *value, int line, void *ctx_)
 			ctx->err = -EINVAL;
 		return 0;
 	}
-	cli_error("unknown setting '%s' in %s", key, where);
+	config_error("unknown setting '%s' in %s", key, where);
 	ctx->err = -EINVAL;
 	return 0;
 }
@@ -215,14 +233,14 @@ static int read_config(struct watch_config *c, const char *path, struct arena *m
 	buf_init_in(&b, mem);
 	n = read_file_at(NULL, AT_FDCWD, path, &b);
 	if (n < 0) {
-		cli_error("cannot read '%s': %s", path, root_strerror((int)-n));
+		config_error("cannot read '%s': %s", path, root_strerror((int)-n));
 		buf_free(&b);
 		return (int)n;
 	}
 	sysctl_conf_parse(b.data, b.len, on_setting, &ctx, &bad);
 	buf_free(&b);
 	if (bad) {
-		cli_error("'%s' line %d is not a 'setting = value' line", path, bad);
+		config_error("'%s' line %d is not a 'setting = value' line", path, bad);
 		return -EINVAL;
 	}
 	return ctx.err;
@@ -270,17 +288,17 @@ static int load(struct watch_config *c, struct args *a, struct arena *mem)
 			return r;
 	}
 	if (optind < a->argc) {
-		cli_error("unexpected argument '%s'; see 'headroom watch --help'", a->argv[optind]);
+		config_error("unexpected argument '%s'; see 'headroom watch --help'", a->argv[optind]);
 		return -EINVAL;
 	}
 	if (c->th.warning_pct > c->th.critical_pct) {
-		cli_error("--warning (%g) must not be above --critical (%g)", c->th.warning_pct, c->th.critical_pct);
+		config_error("--warning (%g) must not be above --critical (%g)", c->th.warning_pct, c->th.critical_pct);
 		return -EINVAL;
 	}
 	if (c->min_interval_s > c->interval_s && !c->min_interval_given)
 		c->min_interval_s = c->interval_s; /* the default follows a faster --interval */
 	if (c->min_interval_s > c->interval_s) {
-		cli_error("--min-interval (%g s) must not be above --interval (%g s)", c->min_interval_s, c->interval_s);
+		config_error("--min-interval (%g s) must not be above --interval (%g s)", c->min_interval_s, c->interval_s);
 		return -EINVAL;
 	}
 	return 0;
@@ -289,8 +307,11 @@ static int load(struct watch_config *c, struct args *a, struct arena *mem)
 static int reload(struct watch_config *c, struct arena *mem, void *ctx)
 {
 	struct watch_config n;
-	int r = load(&n, ctx, mem); /* the same command line: the same --root */
+	int r;
 
+	reloading = true;
+	r = load(&n, ctx, mem); /* the same command line: the same --root */
+	reloading = false;
 	if (r < 0)
 		return r;
 	*c = n;

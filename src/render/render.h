@@ -85,6 +85,7 @@ struct watch_stats {
 	uint64_t http_requests[WHTTP_N];
 	uint64_t http_rejected[WREJECT_N];
 	uint64_t evidence_written, evidence_failed;
+	uint64_t evidence_repeats;    /* evidence of an incident that told nothing new: logged, no snapshot */
 	uint64_t textfile_failed;
 	size_t watched_cgroups;       /* live entries of the watched table */
 	size_t cgroups_left_out;      /* cgroups with a limit the last scan did not keep (--max-cgroups) */

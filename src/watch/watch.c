@@ -87,6 +87,36 @@ static alloc_counter_fn alloc_counter(void)
 #define PENDING_EVENTS_MAX 16
 
 /*
+ * Incidents: a limit (its id and scope) past a threshold, or kernel events about it. Its first snapshot
+ * opens it; a later one is written only when it tells something new (a worse status, a kind of event the
+ * incident had not had), and the evidence files keep first snapshots over later ones. It ends this long
+ * after its limit was last seen not ok and its last event. A table made at start-up: beyond it, the
+ * incident quiet longest gives way.
+ */
+#define INCIDENTS_MAX 64
+#define INCIDENT_QUIET_S 60
+/* A snapshot that could not be written is tried again this often while its incident lasts. */
+#define EVIDENCE_RETRY_S 2
+
+struct incident {
+	bool active;
+	enum limit_id id;
+	char scope[512];
+	char started[40];                   /* when its first snapshot was taken ("2026-12-07T03:12:07+0000") */
+	char snapshot[EVIDENCE_NAME_MAX];   /* its first snapshot's file; "" none (yet) */
+	enum status worst;
+	unsigned saw;                       /* SAW_* bits */
+	double last_mono;                   /* last seen not ok, or its last event */
+};
+
+/* A writer's outage: failing since when, and how many failures before the first success. */
+struct outage {
+	bool failing;
+	double since;
+	uint64_t failures, count_at_start;
+};
+
+/*
  * The limits of an assessment by kind and scope, in an open-addressing table: each tick looks up its
  * limits in the previous tick's and in the scan's, which a linear search would make quadratic in the
  * number of cgroups.
@@ -115,11 +145,12 @@ struct pending_event {
 	char words[384];
 };
 
-/* A limit that calls for a scan (see threshold_trigger), its words copied: it may live in an arena a scan resets. */
+/* A limit that calls for a scan (see consider), its words copied: it may live in an arena a scan resets. */
 struct trigger {
 	bool set;
 	bool worse;        /* into warning or critical, or from warning to critical; else a jump */
 	enum limit_id id;
+	enum status status;
 	char scope[512];
 	char words[600];
 };
@@ -153,6 +184,10 @@ struct watch {
 	struct trigger scan_trigger;  /* a crossing a full scan found (its readings are compared when it is built) */
 	struct opt_u64 vmstat_oom_kill; /* at the last tick */
 	struct evidence_dir evidence;
+	struct incident incidents[INCIDENTS_MAX];
+	struct incident *pending_incident; /* whose snapshot waits to be written again */
+	double evidence_retry_mono;
+	struct outage evidence_outage, textfile_outage;
 	int textfile_fd;
 	double textfile_written_mono;
 	int sigfd;
@@ -388,6 +423,7 @@ static void consider(struct trigger *t, const struct limit *l, bool had, enum st
 	if (l->status > STATUS_OK && (!had || l->status > was)) {
 		t->set = t->worse = true;
 		t->id = l->id;
+		t->status = l->status;
 		snprintf(t->scope, sizeof(t->scope), "%s", l->scope);
 		status_words(l, t->words, sizeof(t->words));
 		return;
@@ -395,6 +431,7 @@ static void consider(struct trigger *t, const struct limit *l, bool had, enum st
 	if (!t->set && had && pct >= 50 && was_pct >= 0 && fabs(pct - was_pct) >= 10) {
 		t->set = true;
 		t->id = l->id;
+		t->status = l->status;
 		snprintf(t->scope, sizeof(t->scope), "%s", l->scope);
 		snprintf(t->words, sizeof(t->words), "%s %s moved from %.1f%% to %.1f%% since it was read before",
 			 limit_kinds[l->id].id, l->scope, was_pct, pct);
@@ -659,55 +696,280 @@ static void top_words(const struct watch *w, enum limit_id id, const char *scope
 	}
 }
 
-/* A scan for a threshold or an event: its evidence to the log and the state directory. */
-static void evidence_scan(struct watch *w, enum watch_scan_reason reason, const char *why, enum limit_id id,
-			  const char *scope)
+/* ---- incidents and their evidence ---- */
+
+/* What a snapshot told of an incident, a bit each: a crossing, rejected forks, OOM kills. */
+enum { SAW_CROSSING = 1u << 0, SAW_FORK_REJECTED = 1u << 1, SAW_OOM_KILL = 1u << 2 };
+
+static unsigned event_saw(enum limit_id id)
 {
-	char top[512], path[PATH_MAX + 64], when[32];
+	return id == LIMIT_CGROUP_PIDS ? SAW_FORK_REJECTED : SAW_OOM_KILL;
+}
+
+static struct incident *incident_find(struct watch *w, enum limit_id id, const char *scope)
+{
+	for (size_t i = 0; i < INCIDENTS_MAX; i++)
+		if (w->incidents[i].active && w->incidents[i].id == id && strcmp(w->incidents[i].scope, scope) == 0)
+			return &w->incidents[i];
+	return NULL;
+}
+
+/* A slot for a new incident: a free one, else the one quiet longest (the table is made at start-up). */
+static struct incident *incident_new(struct watch *w, enum limit_id id, const char *scope, const char *started)
+{
+	struct incident *best = &w->incidents[0];
+
+	for (size_t i = 0; i < INCIDENTS_MAX; i++) {
+		struct incident *x = &w->incidents[i];
+
+		if (!x->active) {
+			best = x;
+			break;
+		}
+		if (x->last_mono < best->last_mono)
+			best = x;
+	}
+	if (w->pending_incident == best)
+		w->pending_incident = NULL;
+	memset(best, 0, sizeof(*best));
+	best->active = true;
+	best->id = id;
+	snprintf(best->scope, sizeof(best->scope), "%s", scope);
+	snprintf(best->started, sizeof(best->started), "%s", started);
+	return best;
+}
+
+/* The status of a limit now (the scan's, kept current); STATUS_OK when there is none. */
+static enum status status_now(const struct watch *w, enum limit_id id, const char *scope)
+{
+	const struct limit *l = limit_index_find(&w->scan_index, id, scope);
+
+	return l && l->listed ? l->status : STATUS_OK;
+}
+
+/* Whether (id, scope) at status st, as seen, tells something its incident does not know yet. */
+static bool incident_news(struct watch *w, enum limit_id id, const char *scope, enum status st, unsigned saw)
+{
+	const struct incident *x = incident_find(w, id, scope);
+
+	return !x || st > x->worst || (saw & ~x->saw);
+}
+
+/* Notes (id, scope) at status st, as seen, in its incident (made when there is none). */
+static struct incident *incident_note(struct watch *w, enum limit_id id, const char *scope, enum status st,
+				      unsigned saw, const char *stamp, const char *snapshot, double now)
+{
+	struct incident *x = incident_find(w, id, scope);
+
+	if (!x)
+		x = incident_new(w, id, scope, stamp);
+	if (st > x->worst)
+		x->worst = st;
+	x->saw |= saw;
+	x->last_mono = now;
+	if (snapshot && !x->snapshot[0])
+		snprintf(x->snapshot, sizeof(x->snapshot), "%s", snapshot);
+	return x;
+}
+
+/*
+ * Incidents end INCIDENT_QUIET_S after their limit was last seen not ok and their last event; a
+ * snapshot still waiting to be written is given up with its incident.
+ */
+static void incidents_age(struct watch *w, double now)
+{
+	for (size_t i = 0; i < INCIDENTS_MAX; i++) {
+		struct incident *x = &w->incidents[i];
+
+		if (!x->active)
+			continue;
+		if (status_now(w, x->id, x->scope) > STATUS_OK)
+			x->last_mono = now;
+		if (now - x->last_mono < INCIDENT_QUIET_S)
+			continue;
+		x->active = false;
+		if (w->pending_incident == x && evidence_pending(&w->evidence)) {
+			watch_log("evidence: gave up the snapshot of %s, never written to '%s' (%s): its incident (%s %s) is "
+				  "over",
+				  w->evidence.pending_when, w->cfg.state_dir, strerror(-w->evidence.last_err),
+				  limit_kinds[x->id].id, x->scope);
+			evidence_drop_pending(&w->evidence);
+		}
+		if (w->pending_incident == x)
+			w->pending_incident = NULL;
+	}
+}
+
+/* A writer's outage (the state directory, the textfile): said when it starts and when it ends. */
+static void outage_failed(struct outage *o, const char *what, const char *where, int err)
+{
+	o->failures++;
+	if (o->failing)
+		return;
+	o->failing = true;
+	o->since = mono_now();
+	o->count_at_start = o->failures;
+	watch_log("%s: cannot write to '%s' from now: %s", what, where, strerror(-err));
+}
+
+static void outage_worked(struct outage *o, const char *what, const char *where)
+{
+	if (!o->failing)
+		return;
+	o->failing = false;
+	watch_log("%s: writing to '%s' works again, after %llu failure(s) over %.0f s", what, where,
+		  (unsigned long long)(o->failures - o->count_at_start + 1), mono_now() - o->since);
+}
+
+/* The words of a list of events, "E1; E2; and 3 more", into out. */
+static void events_words(const struct pending_event *ev, size_t n, size_t more, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int k = snprintf(out + len, size - len, "%s%s", i ? "; " : "", ev[i].words);
+
+		if (k < 0 || (size_t)k >= size - len)
+			return;
+		len += (size_t)k;
+	}
+	if (more)
+		snprintf(out + len, size - len, "; and %zu more", more);
+}
+
+/*
+ * The evidence of a crossing (t, may be unset) and of the pending events, one snapshot an incident:
+ * a full scan and a snapshot when they open an incident or tell it something new (a worse status, a kind
+ * of event it had not had); otherwise one log line pointing at its first snapshot, without a scan.
+ * Each event keeps its own words, limit, scope and top consumer in the snapshot.
+ */
+static void evidence(struct watch *w, enum watch_scan_reason reason, struct trigger *t)
+{
+	struct pending_event ev[PENDING_EVENTS_MAX];
+	struct evidence_event eev[PENDING_EVENTS_MAX];
+	char tops[PENDING_EVENTS_MAX][256], top[512], why[3072], path[PATH_MAX + 64], when[16], stamp[40];
+	size_t nev = w->nevents, more = w->events_more, n;
+	enum limit_id id;
+	const char *scope;
+	enum status st;
+	bool news = false;
+	struct incident *x;
 	struct tm tm;
-	time_t t = time(NULL);
+	time_t now_t = time(NULL);
+	double now = mono_now();
 	int r;
 
+	memcpy(ev, w->events, nev * sizeof(*ev));
+	w->nevents = w->events_more = 0;
+	if (!t->set && nev) {
+		/* without a crossing now, the first event's own limit says where it stands */
+		const struct limit *l = limit_index_find(&w->scan_index, ev[0].limit, ev[0].scope);
+
+		if (l && l->listed && l->status > STATUS_OK) {
+			t->set = t->worse = true;
+			t->id = l->id;
+			t->status = l->status;
+			snprintf(t->scope, sizeof(t->scope), "%s", l->scope);
+			status_words(l, t->words, sizeof(t->words));
+		}
+	}
+	id = t->set ? t->id : ev[0].limit;
+	scope = t->set ? t->scope : ev[0].scope;
+	st = t->set ? t->status : status_now(w, id, scope);
+	events_words(ev, nev, more, why, sizeof(why));
+	n = strlen(why);
+	if (t->set)
+		snprintf(why + n, sizeof(why) - n, "%s%s", n ? "; " : "", t->words);
+	localtime_r(&now_t, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	news = incident_news(w, id, scope, st, t->set ? SAW_CROSSING : 0);
+	for (size_t i = 0; i < nev; i++)
+		news |= incident_news(w, ev[i].limit, ev[i].scope, status_now(w, ev[i].limit, ev[i].scope),
+				      event_saw(ev[i].limit));
+	w->last_triggered_mono = now;
+	if (!news) {
+		/* a repeat: said, and counted in its incident, without a scan or a file */
+		x = incident_note(w, id, scope, st, t->set ? SAW_CROSSING : 0, stamp, NULL, now);
+		for (size_t i = 0; i < nev; i++)
+			incident_note(w, ev[i].limit, ev[i].scope, STATUS_OK, event_saw(ev[i].limit), stamp, NULL, now);
+		w->stats.evidence_repeats++;
+		if (x->snapshot[0])
+			snprintf(path, sizeof(path), " (its first is %s/%s)", w->cfg.state_dir, x->snapshot);
+		else
+			path[0] = '\0';
+		watch_log("evidence: at %s %s; part of the incident of %s %s since %s, nothing new: no snapshot%s", when, why,
+			  limit_kinds[x->id].id, x->scope, x->started, path);
+		return;
+	}
+	x = incident_find(w, id, scope);
 	full_scan(w, reason);
 	w->last_triggered_mono = mono_now();
 	top_words(w, id, scope, top, sizeof(top));
-	localtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	for (size_t i = 0; i < nev; i++) {
+		top_words(w, ev[i].limit, ev[i].scope, tops[i], sizeof(tops[i]));
+		eev[i] = (struct evidence_event){ ev[i].words, limit_kinds[ev[i].limit].id, ev[i].scope, tops[i] };
+	}
 	if (!w->evidence.on) {
+		incident_note(w, id, scope, st, t->set ? SAW_CROSSING : 0, stamp, NULL, now);
+		for (size_t i = 0; i < nev; i++)
+			incident_note(w, ev[i].limit, ev[i].scope, STATUS_OK, event_saw(ev[i].limit), stamp, NULL, now);
 		watch_log("evidence: at %s %s%s%s", when, why, top[0] ? "; top consumer: " : "", top);
 		return;
 	}
-	r = evidence_write(&w->evidence, &w->scan, &w->scan_a, reason == SCAN_EVENT ? "event" : "threshold", why, top,
-			   &w->scan_arena, path, sizeof(path));
-	if (r < 0) {
-		w->stats.evidence_failed++;
-		watch_log("evidence: at %s %s%s%s; cannot write it to '%s': %s", when, why, top[0] ? "; top consumer: " : "",
-			  top, w->cfg.state_dir, strerror(-r));
-		return;
+	{
+		struct evidence_note note = { reason == SCAN_EVENT ? "event" : "threshold", why, top, eev, nev, more,
+					      limit_kinds[id].id, scope, x ? x->started : NULL, x == NULL };
+		bool was_pending = evidence_pending(&w->evidence);
+
+		r = evidence_write(&w->evidence, &w->scan, &w->scan_a, &note, &w->scan_arena, path, sizeof(path));
+		x = incident_note(w, id, scope, st, t->set ? SAW_CROSSING : 0, stamp,
+				  r == 0 ? path + strlen(w->evidence.path) + 1 : NULL, now);
+		for (size_t i = 0; i < nev; i++)
+			incident_note(w, ev[i].limit, ev[i].scope, STATUS_OK, event_saw(ev[i].limit), stamp, NULL, now);
+		if (r < 0) {
+			w->stats.evidence_failed++;
+			outage_failed(&w->evidence_outage, "evidence", w->cfg.state_dir, r);
+			if (!was_pending && evidence_pending(&w->evidence))
+				w->pending_incident = x;
+			watch_log("evidence: at %s %s%s%s; cannot write it to '%s': %s%s", when, why,
+				  top[0] ? "; top consumer: " : "", top, w->cfg.state_dir, strerror(-r),
+				  !was_pending && evidence_pending(&w->evidence) ?
+					  " (kept, and written when it can be while its incident lasts)" : "");
+			return;
+		}
+		outage_worked(&w->evidence_outage, "evidence", w->cfg.state_dir);
+		w->stats.evidence_written++;
+		watch_log("evidence: at %s %s%s%s; snapshot in %s", when, why, top[0] ? "; top consumer: " : "", top, path);
 	}
-	w->stats.evidence_written++;
-	watch_log("evidence: at %s %s%s%s; snapshot in %s", when, why, top[0] ? "; top consumer: " : "", top, path);
 }
 
-/* The pending events in words, "E1; E2; and 3 more", into out; then forgets them. */
-static void take_events(struct watch *w, char *out, size_t size, enum limit_id *ret_id, char *scope, size_t scope_size)
+/* The snapshot kept after a failed write, tried again every EVIDENCE_RETRY_S while its incident lasts. */
+static void evidence_try_again(struct watch *w, double now)
 {
-	size_t n = 0;
+	char path[PATH_MAX + 64], when[16];
+	unsigned tries;
+	int r;
 
-	out[0] = '\0';
-	for (size_t i = 0; i < w->nevents; i++) {
-		int k = snprintf(out + n, size - n, "%s%s", i ? "; " : "", w->events[i].words);
-
-		if (k < 0 || (size_t)k >= size - n)
-			break;
-		n += (size_t)k;
+	if (!evidence_pending(&w->evidence) || now - w->evidence_retry_mono < EVIDENCE_RETRY_S)
+		return;
+	w->evidence_retry_mono = now;
+	snprintf(when, sizeof(when), "%s", w->evidence.pending_when);
+	tries = w->evidence.pending_tries + 1;
+	r = evidence_retry(&w->evidence, path, sizeof(path));
+	if (r < 0) {
+		w->stats.evidence_failed++;
+		w->evidence_outage.failures++;
+		return;
 	}
-	if (w->events_more && n < size)
-		snprintf(out + n, size - n, "; and %zu more", w->events_more);
-	*ret_id = w->events[0].limit;
-	snprintf(scope, scope_size, "%s", w->events[0].scope);
-	w->nevents = 0;
-	w->events_more = 0;
+	outage_worked(&w->evidence_outage, "evidence", w->cfg.state_dir);
+	w->stats.evidence_written++;
+	if (w->pending_incident && !w->pending_incident->snapshot[0])
+		snprintf(w->pending_incident->snapshot, sizeof(w->pending_incident->snapshot), "%s",
+			 path + strlen(w->evidence.path) + 1);
+	w->pending_incident = NULL;
+	watch_log("evidence: the snapshot of %s is written at last, at attempt %u: %s", when, tries, path);
 }
 
 /* ---- the kernel log ---- */
@@ -872,8 +1134,13 @@ static void write_textfile(struct watch *w)
 	ensure_metrics(w);
 	r = replace_file_at(w->textfile_fd, "headroom.prom", w->metrics, w->metrics_len, 0644, false);
 	w->textfile_written_mono = mono_now();
-	if (r < 0 && w->stats.textfile_failed++ == 0)
-		watch_log("textfile: cannot write '%s/headroom.prom': %s (said once)", w->cfg.textfile_dir, strerror(-r));
+	if (r < 0) {
+		/* node_exporter serves the last file as it is: headroom_watch_metrics_timestamp_seconds in it tells its age */
+		w->stats.textfile_failed++;
+		outage_failed(&w->textfile_outage, "textfile", w->cfg.textfile_dir, r);
+		return;
+	}
+	outage_worked(&w->textfile_outage, "textfile", w->cfg.textfile_dir);
 }
 
 /* The next interval: the configured one while all is ok, shorter as the worst limit nears its maximum. */
@@ -920,7 +1187,6 @@ static void tick(struct watch *w)
 	struct tick_state *cur, *prev;
 	struct trigger trig = { 0 };
 	struct arena *a;
-	char why[2048], scope[512];
 
 	w->parity ^= 1;
 	cur = &w->ticks[w->parity];
@@ -938,42 +1204,24 @@ static void tick(struct watch *w)
 	system_crossings(cur, prev, &trig);
 	refresh_system(w, cur);
 	tick_readings(w, cur, &trig, t0);
+	incidents_age(w, t0);
 	if (w->nevents && t0 - w->last_triggered_mono >= w->cfg.scan_gap_s) {
-		enum limit_id id;
-
 		/*
 		 * Events and a crossing in the same tick make one evidence snapshot that names them all. Events
 		 * are logged as they come; their scans, at most one per scan_gap, so that a storm of kills or
 		 * rejections cannot keep the daemon scanning.
 		 */
-		take_events(w, why, sizeof(why), &id, scope, sizeof(scope));
-		if (!trig.set || !trig.worse) {
-			/* without a crossing now, the first event's own limit says where it stands */
-			const struct limit *l = limit_index_find(&w->scan_index, id, scope);
-
-			if (l && l->status > STATUS_OK) {
-				trig.set = trig.worse = true;
-				trig.id = l->id;
-				snprintf(trig.scope, sizeof(trig.scope), "%s", l->scope);
-				status_words(l, trig.words, sizeof(trig.words));
-			} else {
-				trig.set = false;
-			}
-		}
-		if (trig.set) {
-			size_t n = strlen(why);
-
-			snprintf(why + n, sizeof(why) - n, "; %s", trig.words);
-			snprintf(scope, sizeof(scope), "%s", trig.scope);
-			id = trig.id;
-		}
-		evidence_scan(w, SCAN_EVENT, why, id, scope);
+		if (trig.set && !trig.worse)
+			trig.set = false; /* a jump gives way to the events' own limit */
+		evidence(w, SCAN_EVENT, &trig);
 	} else if (trig.set && t0 - w->last_triggered_mono >= (trig.worse ? w->cfg.min_interval_s : w->cfg.scan_gap_s)) {
-		evidence_scan(w, SCAN_THRESHOLD, trig.words, trig.id, trig.scope);
+		evidence(w, SCAN_THRESHOLD, &trig);
 	} else if (t0 - w->last_scan_mono >= w->cfg.scan_interval_s ||
 		   (w->rescan_soon && t0 - w->last_scan_mono >= w->cfg.scan_gap_s)) {
 		full_scan(w, SCAN_PERIODIC);
 	}
+	if (w->evidence.on)
+		evidence_try_again(w, mono_now());
 	w->stats.ticks++;
 	w->stats.interval_seconds = next_interval(w, cur);
 	w->stats.tick_cgroups_read = cur->snap.ncgroups;
@@ -1118,7 +1366,10 @@ static void stop(struct watch *w)
 	evidence_close(&w->evidence);
 	if (w->textfile_fd >= 0) {
 		/* stale numbers would read as current: the file goes with the daemon */
-		unlinkat(w->textfile_fd, "headroom.prom", 0);
+		if (unlinkat(w->textfile_fd, "headroom.prom", 0) < 0 && errno != ENOENT)
+			watch_log("textfile: cannot remove '%s/headroom.prom' at stop: %s; node_exporter serves it until it "
+				  "is removed (its headroom_watch_metrics_timestamp_seconds tells its age)",
+				  w->cfg.textfile_dir, strerror(errno));
 		close(w->textfile_fd);
 	}
 	if (w->sigfd >= 0)
