@@ -17,6 +17,7 @@
  * failed, EOF before a complete response, another status, a malformed head). median_ms / max_ms: from
  * the connect to EOF, of the answered ones. With -s: connections N closed_by_server C held H ... where
  * the times are those of the closes.
+ * SIGTERM or SIGINT ends the run early, as the deadline does: the summary is printed all the same.
  * Exit status: 0 when every connection was answered (with -s: when the run ended), 1 when some were not,
  * 2 on bad arguments or when the sockets cannot be made.
  */
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,14 @@ struct conn {
 	double start_ms, end_ms;
 	char head[HEAD_MAX];
 };
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static double now_ms(void)
 {
@@ -187,6 +197,7 @@ int main(int argc, char **argv)
 	size_t request_len, open_conns;
 	unsigned long counts[4] = { 0 };
 	double start, deadline;
+	sigset_t waitmask;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "t:p:s")) != -1) {
@@ -227,6 +238,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scrapers: '%s' is not an IPv4 or IPv6 address\n", argv[optind]);
 		usage();
 		return 2;
+	}
+	/* blocked but while in ppoll: a signal cannot slip in between the check of stop and the wait */
+	{
+		struct sigaction sa = { .sa_handler = on_signal };
+		sigset_t block;
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigemptyset(&block);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGINT);
+		sigprocmask(SIG_BLOCK, &block, &waitmask);
 	}
 	request_len = (size_t)snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
 
@@ -279,7 +302,7 @@ int main(int argc, char **argv)
 		bool connecting = false;
 		int r;
 
-		if (t >= deadline)
+		if (t >= deadline || stop)
 			break;
 		for (long i = 0; i < n; i++) {
 			struct conn *c = &conns[i];
@@ -295,7 +318,13 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			ready = true;
 		}
-		r = poll(fds, nfds, (int)(deadline - t) + 1);
+		{
+			double left = deadline - t + 1;
+			struct timespec ts = { .tv_sec = (time_t)(left / 1e3),
+					       .tv_nsec = (long)((left - (double)(time_t)(left / 1e3) * 1e3) * 1e6) };
+
+			r = ppoll(fds, nfds, &ts, &waitmask);
+		}
 		if (r < 0 && errno != EINTR) {
 			fprintf(stderr, "scrapers: poll: %s\n", strerror(errno));
 			break;
