@@ -147,6 +147,9 @@ void http_close(struct http_server *h)
 	h->out_space = NULL;
 }
 
+/* an idle connection must be able to make way before its deadline closes it anyway */
+_Static_assert(HTTP_GRACE_MS < HTTP_TIMEOUT_MS, "the grace is shorter than the deadline");
+
 int http_slot_for_accept(const struct http_conn *conns, size_t n, uint64_t now_ms)
 {
 	int oldest = -1;

@@ -93,11 +93,11 @@ m=$(scrape)
 check "and answers a normal scrape" grep -q '^headroom_watch_ticks_total ' <<<"$m"
 
 # a slowloris: as many connections as there are slots, sending nothing, queued before a real scrape
+# (the accept queue is first in, first out), which waits for the grace of the oldest (1 s) to end
+ev1=$(rej evicted)
 start_holder slowloris "$tmp/slow" "$HELPERS/scrapers" -s -t 15 127.0.0.1 "$port" "$SLOTS" ||
 	{ not_ok "$T" "the slowloris did not start"; exit 0; }
 slow=$HOLDER_PID
-settle
-ev1=$(rej evicted)
 start=$EPOCHREALTIME
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$WATCH_URL/metrics")
 took=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.2f", e - s }')
