@@ -217,7 +217,8 @@ void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
 	labelled(out, "headroom_watch_http_requests_total", "Requests answered, by HTTP status code.", "counter", "code",
 		 codes, s->http_requests, WHTTP_N);
 	labelled(out, "headroom_watch_http_rejected_total",
-		 "Connections closed unanswered: all slots busy, evicted while slow to send a request, or timed out.",
+		 "Connections closed unanswered: evicted while slow to send a request, or timed out (busy: no longer "
+		 "happens, a connection waits for a slot).",
 		 "counter", "reason", rejects, s->http_rejected, WREJECT_N);
 	single_u64(out, "headroom_watch_evidence_files_written_total", "Evidence snapshots written to the state directory.",
 		   "counter", s->evidence_written);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/text.h"
@@ -111,7 +112,11 @@ int http_listen(struct http_server *h, const char *spec)
 	if (h->fd < 0)
 		return -errno;
 	(void)setsockopt(h->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(h->fd, (struct sockaddr *)&ss, len) < 0 || listen(h->fd, 64) < 0) {
+	/*
+	 * A burst waits in the accept queue while the slots are busy: as long a queue as the kernel allows
+	 * (it caps the backlog at net.core.somaxconn, 4096 by default since 5.4, 128 before: 19f92a030ca6).
+	 */
+	if (bind(h->fd, (struct sockaddr *)&ss, len) < 0 || listen(h->fd, SOMAXCONN) < 0) {
 		r = -errno;
 		close(h->fd);
 		h->fd = -1;
@@ -142,13 +147,57 @@ void http_close(struct http_server *h)
 	h->out_space = NULL;
 }
 
+/* an idle connection must be able to make way before its deadline closes it anyway */
+_Static_assert(HTTP_GRACE_MS < HTTP_TIMEOUT_MS, "the grace is shorter than the deadline");
+
+int http_slot_for_accept(const struct http_conn *conns, size_t n, uint64_t now_ms)
+{
+	int oldest = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct http_conn *c = &conns[i];
+
+		if (c->fd < 0)
+			return (int)i;
+		if (!c->writing && now_ms >= c->opened_ms + HTTP_GRACE_MS &&
+		    (oldest < 0 || c->opened_ms < conns[oldest].opened_ms))
+			oldest = (int)i;
+	}
+	return oldest;
+}
+
+uint64_t http_slot_free_at(const struct http_conn *conns, size_t n)
+{
+	uint64_t at = UINT64_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct http_conn *c = &conns[i];
+
+		if (c->fd < 0)
+			return 0;
+		if (!c->writing && c->opened_ms + HTTP_GRACE_MS < at)
+			at = c->opened_ms + HTTP_GRACE_MS;
+	}
+	return at;
+}
+
+/* When the listener may be polled again: a slot for a new connection, and no accept pause. */
+static uint64_t accept_at(const struct http_server *h)
+{
+	uint64_t at = http_slot_free_at(h->conns, HTTP_MAX_CONN);
+
+	return at > h->accept_resume_ms ? at : h->accept_resume_ms;
+}
+
 size_t http_poll_fds(const struct http_server *h, struct pollfd *fds)
 {
 	size_t n = 0;
 
 	if (h->fd < 0)
 		return 0;
-	fds[n++] = (struct pollfd){ .fd = h->fd, .events = POLLIN };
+	/* left out when nothing could be accepted: it would stay readable, and the loop would spin */
+	if (accept_at(h) <= h->now_ms)
+		fds[n++] = (struct pollfd){ .fd = h->fd, .events = POLLIN };
 	for (size_t i = 0; i < HTTP_MAX_CONN; i++)
 		if (h->conns[i].fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = h->conns[i].fd, .events = h->conns[i].writing ? POLLOUT : POLLIN };
@@ -178,33 +227,60 @@ static enum watch_http_code status_index(int code)
 	return WHTTP_500;
 }
 
-/* Puts the whole response in the slot's space and starts writing it. */
+/*
+ * Sends the response at once, as much of it as the socket takes (usually all: a response fits in a fresh
+ * loopback socket's send buffer), straight from body; copies only the rest into the slot's space, to be
+ * written as the socket drains.
+ */
 static void respond(struct http_server *h, struct http_conn *c, int code, const char *type, const char *body,
 		    size_t body_len, bool head_only)
 {
 	enum watch_http_code k;
+	struct iovec iov[2];
+	struct msghdr msg = { .msg_iov = iov };
+	size_t head_len, send_len, total;
+	ssize_t sent;
 	int n;
 
 	if (body_len > HTTP_RESPONSE_MAX - 512) {
-		static const char msg[] = "the metrics are larger than the response space of headroom watch\n";
+		static const char msg_big[] = "the metrics are larger than the response space of headroom watch\n";
 
 		code = 500;
 		type = "text/plain; charset=utf-8";
-		body = msg;
-		body_len = sizeof(msg) - 1;
+		body = msg_big;
+		body_len = sizeof(msg_big) - 1;
 	}
 	k = status_index(code);
 	n = snprintf(c->out, 512,
 		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
 		     statuses[k].code, statuses[k].phrase, type, body_len, k == WHTTP_405 ? "Allow: GET, HEAD\r\n" : "");
-	c->out_len = (size_t)n;
-	if (!head_only) {
-		memcpy(c->out + c->out_len, body, body_len);
-		c->out_len += body_len;
-	}
-	c->out_pos = 0;
-	c->writing = true;
+	head_len = n < 0 ? 0 : n >= 512 ? 511 : (size_t)n;
+	send_len = head_only ? 0 : body_len; /* HEAD: the length GET would send, and no body */
+	total = head_len + send_len;
 	h->requests[k]++;
+	iov[0] = (struct iovec){ c->out, head_len };
+	iov[1] = (struct iovec){ (void *)body, send_len };
+	msg.msg_iovlen = send_len ? 2 : 1;
+	sent = sendmsg(c->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (sent < 0) {
+		if (errno != EAGAIN && errno != EINTR) {
+			conn_close(c);
+			return;
+		}
+		sent = 0;
+	}
+	if ((size_t)sent == total) {
+		conn_close(c);
+		return;
+	}
+	/* the rest, at the same offsets as in the whole response: out[sent..total) */
+	if ((size_t)sent < head_len)
+		memcpy(c->out + head_len, body, send_len);
+	else
+		memcpy(c->out + sent, body + ((size_t)sent - head_len), total - (size_t)sent);
+	c->out_len = total;
+	c->out_pos = (size_t)sent;
+	c->writing = true;
 }
 
 static void respond_text(struct http_server *h, struct http_conn *c, int code, const char *text)
@@ -270,61 +346,74 @@ static void conn_write(struct http_conn *c)
 		conn_close(c);
 }
 
-/* A free slot for a new connection: evicts the oldest one still sending its request; NULL when all write. */
-static struct http_conn *free_slot(struct http_server *h)
+static void conn_open(struct http_conn *c, int fd, uint64_t now_ms)
 {
-	struct http_conn *oldest = NULL;
-
-	for (size_t i = 0; i < HTTP_MAX_CONN; i++) {
-		struct http_conn *c = &h->conns[i];
-
-		if (c->fd < 0)
-			return c;
-		if (!c->writing && (!oldest || c->opened_ms < oldest->opened_ms))
-			oldest = c;
-	}
-	if (oldest) {
-		h->rejected[WREJECT_EVICTED]++;
-		conn_close(oldest);
-	}
-	return oldest;
+	c->fd = fd;
+	c->writing = false;
+	c->in_len = c->out_len = c->out_pos = 0;
+	c->opened_ms = now_ms;
+	c->deadline_ms = now_ms + HTTP_TIMEOUT_MS;
 }
 
-static void accept_all(struct http_server *h, uint64_t now_ms)
+/* Errors of accept4 that concern only the connection it took (accept(2), "Error handling"): next one. */
+static bool accept_error_transient(int e)
 {
-	/* bounded: at most a backlog's worth per call, so that a flood cannot hold the loop */
-	for (int i = 0; i < 64; i++) {
-		int fd = accept4(h->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	switch (e) {
+	case EINTR: case ECONNABORTED: case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
+	case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Accepts while a slot may be taken, reading each request at once and answering it when complete, so
+ * that a burst of scrapes goes through the slots within one call. Bounded: HTTP_ACCEPT_BATCH a call.
+ */
+static void accept_some(struct http_server *h, const struct http_content *content, uint64_t now_ms)
+{
+	for (int i = 0; i < HTTP_ACCEPT_BATCH && now_ms >= h->accept_resume_ms; i++) {
+		int s = http_slot_for_accept(h->conns, HTTP_MAX_CONN, now_ms), fd;
 		struct http_conn *c;
 
-		if (fd < 0)
+		if (s < 0)
+			return; /* every slot is answering or within its grace: the rest waits in the queue */
+		fd = accept4(h->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (accept_error_transient(errno))
+				continue;
+			/* EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays queued; try again a little later */
+			h->accept_resume_ms = now_ms + HTTP_ACCEPT_RETRY_MS;
 			return;
-		c = free_slot(h);
-		if (!c) {
-			h->rejected[WREJECT_BUSY]++;
-			close(fd);
-			continue;
 		}
-		c->fd = fd;
-		c->writing = false;
-		c->in_len = c->out_len = c->out_pos = 0;
-		c->opened_ms = now_ms;
-		c->deadline_ms = now_ms + HTTP_TIMEOUT_MS;
+		c = &h->conns[s];
+		if (c->fd >= 0) {
+			/* someone is waiting: the slot goes to it, not to a request that has not come */
+			h->rejected[WREJECT_EVICTED]++;
+			conn_close(c);
+		}
+		conn_open(c, fd, now_ms);
+		conn_read(h, c, content);
 	}
 }
 
 void http_handle(struct http_server *h, const struct pollfd *fds, size_t nfds, const struct http_content *content,
 		 uint64_t now_ms)
 {
-	bool accept_ready = false;
+	bool listener_polled = false, listener_ready = false;
 
+	h->now_ms = now_ms;
 	for (size_t i = 0; i < nfds; i++) {
-		if (!fds[i].revents)
-			continue;
 		if (fds[i].fd == h->fd) {
-			accept_ready = true;
+			listener_polled = true;
+			listener_ready = fds[i].revents != 0;
 			continue;
 		}
+		if (!fds[i].revents)
+			continue;
 		for (size_t j = 0; j < HTTP_MAX_CONN; j++) {
 			struct http_conn *c = &h->conns[j];
 
@@ -332,8 +421,7 @@ void http_handle(struct http_server *h, const struct pollfd *fds, size_t nfds, c
 				continue;
 			if (!c->writing && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				conn_read(h, c, content);
-			/* try at once: a response usually fits in the socket buffer */
-			if (c->fd >= 0 && c->writing)
+			else if (c->writing && (fds[i].revents & (POLLOUT | POLLHUP | POLLERR)))
 				conn_write(c);
 			break;
 		}
@@ -346,23 +434,25 @@ void http_handle(struct http_server *h, const struct pollfd *fds, size_t nfds, c
 			conn_close(c);
 		}
 	}
-	if (accept_ready)
-		accept_all(h, now_ms);
+	/* left out of the poll, the listener may have a queue waiting for the slots freed since */
+	if (h->fd >= 0 && (listener_ready || !listener_polled))
+		accept_some(h, content, now_ms);
 }
 
 int http_next_timeout(const struct http_server *h, uint64_t now_ms)
 {
-	int best = -1;
+	uint64_t best = UINT64_MAX, at;
 
-	for (size_t i = 0; i < HTTP_MAX_CONN; i++) {
-		const struct http_conn *c = &h->conns[i];
-
-		if (c->fd >= 0) {
-			int t = c->deadline_ms > now_ms ? (int)(c->deadline_ms - now_ms) : 0;
-
-			if (best < 0 || t < best)
-				best = t;
-		}
-	}
-	return best;
+	for (size_t i = 0; i < HTTP_MAX_CONN; i++)
+		if (h->conns[i].fd >= 0 && h->conns[i].deadline_ms < best)
+			best = h->conns[i].deadline_ms;
+	/* the listener left out of this poll (as http_poll_fds decided): wake when a slot may be taken */
+	at = accept_at(h);
+	if (h->fd >= 0 && at > h->now_ms && at < best)
+		best = at;
+	if (best == UINT64_MAX)
+		return -1;
+	if (best <= now_ms)
+		return 0;
+	return best - now_ms > INT32_MAX ? INT32_MAX : (int)(best - now_ms);
 }
