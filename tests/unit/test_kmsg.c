@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kernel log without a kernel: /dev/kmsg records parsed (who wrote them: facility and level).
+ * The kernel log without a kernel: /dev/kmsg records parsed (who wrote them: facility and level), and
+ * the reader's bookkeeping fed record by record: sequence gaps counted as lost, records from user space
+ * skipped, the first record after an open taken as the starting point.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "parse/kmsg.h"
+#include "probe/kernel_log.h"
 #include "unit.h"
 
 static void kmsg_records(void)
@@ -61,9 +64,98 @@ static void facility_and_level(void)
 	}
 }
 
+/* One record with this sequence number and facility through the bookkeeping; returns what it says. */
+static bool account(struct kernel_log *k, uint64_t seq, unsigned facility)
+{
+	struct kmsg_record r = { .prio = facility * 8 + 6, .seq = seq };
+
+	return kernel_log_account(k, &r);
+}
+
+static void sequence_gaps(void)
+{
+	struct kernel_log k = { .fd = -1 };
+
+	/* the first record after an open at the end: the 1000 before it are not lost */
+	CHECK(account(&k, 1000, 0));
+	CHECK_U64(k.lost, 0);
+	CHECK_U64(k.gap_lost, 0);
+	CHECK(k.seen && k.last_seq == 1000);
+	CHECK(account(&k, 1001, 0));
+	CHECK_U64(k.lost, 0);
+	/* three overwritten: 1002 to 1004 */
+	CHECK(account(&k, 1005, 0));
+	CHECK_U64(k.lost, 3);
+	CHECK_U64(k.gap_lost, 3);
+	CHECK_U64(k.gap_first, 1002);
+	CHECK_U64(k.gap_last, 1004);
+	/* the next record had no gap before it */
+	CHECK(account(&k, 1006, 0));
+	CHECK_U64(k.gap_lost, 0);
+	CHECK_U64(k.lost, 3);
+
+	/* a user-space record between two kernel records: skipped, counted, and not a gap */
+	CHECK(!account(&k, 1007, 1));
+	CHECK_U64(k.user_records, 1);
+	CHECK_U64(k.last_seq, 1007);
+	CHECK(account(&k, 1008, 0));
+	CHECK_U64(k.gap_lost, 0);
+	CHECK_U64(k.lost, 3);
+
+	/*
+	 * EPIPE: the reader expected 1009, the ring buffer had moved on and devkmsg_read() put the reader at
+	 * the oldest record left, 1500, which the next read returns: 1009 to 1499 are lost
+	 */
+	CHECK(account(&k, 1500, 0));
+	CHECK_U64(k.lost, 3 + 491);
+	CHECK_U64(k.gap_lost, 491);
+	CHECK_U64(k.gap_first, 1009);
+	CHECK_U64(k.gap_last, 1499);
+
+	/* gaps before skipped user records add up to the next kernel record, whose range spans them */
+	CHECK(!account(&k, 1510, 3));  /* 1501..1509 lost */
+	CHECK(!account(&k, 1511, 1));
+	CHECK(account(&k, 1515, 0));   /* 1512..1514 lost */
+	CHECK_U64(k.gap_lost, 9 + 3);
+	CHECK_U64(k.gap_first, 1501);
+	CHECK_U64(k.gap_last, 1514);
+	CHECK_U64(k.user_records, 3);
+	CHECK_U64(k.lost, 3 + 491 + 12);
+	CHECK(account(&k, 1516, 0));
+	CHECK_U64(k.gap_lost, 0);
+
+	/* a sequence number that goes back is a new starting point, not a loss */
+	CHECK(account(&k, 10, 0));
+	CHECK_U64(k.lost, 506);
+	CHECK_U64(k.last_seq, 10);
+	CHECK(account(&k, 11, 0));
+	CHECK_U64(k.lost, 506);
+	/* the largest sequence numbers cannot wrap the arithmetic into a false gap */
+	CHECK(account(&k, UINT64_MAX, 0));
+	CHECK_U64(k.gap_lost, UINT64_MAX - 12);
+	CHECK(account(&k, 5, 0));
+	CHECK_U64(k.gap_lost, 0);
+	CHECK_U64(k.lost, UINT64_MAX); /* held there, not wrapped */
+}
+
+static void open_at_start(void)
+{
+	struct kernel_log k = { .fd = -1 };
+
+	/* a log opened at its oldest record, 5: records 0 to 4 were gone before the open, not lost by it */
+	CHECK(!account(&k, 5, 1));
+	CHECK_U64(k.lost, 0);
+	CHECK(account(&k, 6, 0));
+	CHECK_U64(k.lost, 0);
+	CHECK_U64(k.gap_lost, 0);
+	CHECK_U64(k.user_records, 1);
+}
+
 int main(void)
 {
 	RUN(kmsg_records);
 	RUN(facility_and_level);
+	RUN(sequence_gaps);
+	RUN(open_at_start);
 	return unit_failures ? 1 : 0;
 }
