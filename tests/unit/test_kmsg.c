@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose/explain.h"
+#include "diagnose/oom_history.h"
 #include "parse/kmsg.h"
 #include "probe/kernel_log.h"
 #include "unit.h"
@@ -151,11 +153,35 @@ static void open_at_start(void)
 	CHECK_U64(k.user_records, 1);
 }
 
+/* A user-space record that reads as a kill or a rejection is no evidence, even fed to the consumers directly. */
+static void consumers_ignore_user_records(void)
+{
+	const char *kill = "Memory cgroup out of memory: Killed process 4242424 (headroom-forged) total-vm:1kB, "
+			   "anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0";
+	const char *rejected = "cgroup: fork rejected by pids controller in /headroom-forged";
+	struct explain_context ctx = { .cgroup = "/headroom-forged" };
+	struct log_evidence ev = { 0 };
+	struct oom_history h = { 0 };
+	struct kmsg_record user = { .prio = 11, .seq = 1 }, kernel = { .prio = 3, .seq = 2 };
+
+	oom_history_feed(&h, &user, kill);
+	explain_log_feed(&(struct explain_log_scan){ &ev, &ctx }, &user, rejected);
+	CHECK_U64(h.n, 0);
+	CHECK_U64(ev.pids_rejected, 0);
+	/* the same lines from the kernel count */
+	oom_history_feed(&h, &kernel, kill);
+	explain_log_feed(&(struct explain_log_scan){ &ev, &ctx }, &kernel, rejected);
+	CHECK_U64(h.n, 1);
+	CHECK_U64(ev.pids_rejected, 1);
+	oom_history_free(&h);
+}
+
 int main(void)
 {
 	RUN(kmsg_records);
 	RUN(facility_and_level);
 	RUN(sequence_gaps);
 	RUN(open_at_start);
+	RUN(consumers_ignore_user_records);
 	return unit_failures ? 1 : 0;
 }
