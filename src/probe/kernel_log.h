@@ -80,9 +80,9 @@ int kernel_log_next(struct kernel_log *k, struct kmsg_record *r, char *text, siz
  * The bookkeeping kernel_log_next() does for each record it reads, without I/O (the unit tests drive
  * it): counts the sequence gap before r in lost and gap_*, and r in user_records when it is from user
  * space; sets last_seq. Returns true when r is the kernel's and is to be returned. A sequence number
- * at or below the last one (not seen on one open file) only sets the new starting point (and drops the
- * range of a gap not yet returned; lost keeps its count). A zeroed
- * struct kernel_log is in the state kernel_log_open() leaves, but for its fd.
+ * at or below the last one (not seen on one open file) only sets the new starting point, and drops the
+ * range of a gap not yet returned (lost keeps its count). A zeroed struct kernel_log is in the state
+ * kernel_log_open() leaves, but for its fd.
  */
 bool kernel_log_account(struct kernel_log *k, const struct kmsg_record *r);
 
