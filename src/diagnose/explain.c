@@ -570,6 +570,9 @@ void explain_log_feed(void *scan, const struct kmsg_record *r, const char *t)
 	struct kernel_line kl;
 	char path[sizeof(s->ev->pids_rejected_path)];
 
+	/* a line written into /dev/kmsg from user space is no evidence (kernel_log_next() drops them too) */
+	if (!kmsg_from_kernel(r))
+		return;
 	switch (kernel_line_classify(t, strlen(t), &kl)) {
 	case KLINE_FORK_REJECTED:
 		snprintf(path, sizeof(path), "%.*s", (int)kl.path_len, kl.path);

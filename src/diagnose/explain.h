@@ -83,7 +83,8 @@ const struct proc_info *explain_context_build(const struct snapshot *snap, int p
 
 /*
  * The kernel log's evidence for a context, fed record by record (a kernel_log_fn, see probe/kernel_log.h,
- * with a struct explain_log_scan as ctx). The caller sets ev->read and ev->boot_epoch.
+ * with a struct explain_log_scan as ctx); records written from user space (kmsg_from_kernel()) are no
+ * evidence and are ignored. The caller sets ev->read and ev->boot_epoch.
  */
 struct explain_log_scan {
 	struct log_evidence *ev;

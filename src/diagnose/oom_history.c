@@ -86,7 +86,8 @@ void oom_history_feed(void *ctx, const struct kmsg_record *r, const char *text)
 {
 	struct kernel_line l;
 
-	if (kernel_line_classify(text, strlen(text), &l) == KLINE_OOM)
+	/* only the kernel's own records are kills: user space can write the same words into /dev/kmsg */
+	if (kmsg_from_kernel(r) && kernel_line_classify(text, strlen(text), &l) == KLINE_OOM)
 		oom_history_add(ctx, &l.oom, r->usec);
 }
 

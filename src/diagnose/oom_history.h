@@ -43,7 +43,10 @@ struct oom_history {
 };
 
 void oom_history_add(struct oom_history *h, const struct oom_line *l, uint64_t usec);
-/* Feeds one kernel-log record's text (a kernel_log_fn: ctx is the history); lines not about OOMs are ignored. */
+/*
+ * Feeds one kernel-log record's text (a kernel_log_fn: ctx is the history); lines not about OOMs, and
+ * records written from user space (kmsg_from_kernel()), are ignored.
+ */
 struct kmsg_record;
 void oom_history_feed(void *ctx, const struct kmsg_record *r, const char *text);
 void oom_history_free(struct oom_history *h);

@@ -10,7 +10,10 @@
  * The kernel log lines headroom reads: those that say a limit refused something, and the OOM killer's
  * (parsed by parse/oom_log.c). One classifier for explain, oom, repro and watch, so that they agree on
  * what a line says. Each format is matched at the start of the message, where the kernel puts it: a
- * line that merely contains the words (a program writing to /dev/kmsg, say) is not taken for it.
+ * line that merely contains the words (a program's message after its own prefix, say) is not taken for
+ * it. The text alone cannot tell who wrote it: root can write the exact line into /dev/kmsg. The
+ * record's facility can (kmsg_from_kernel()): the readers of the log classify the kernel's own
+ * records only.
  */
 enum kernel_line_kind {
 	KLINE_OTHER,

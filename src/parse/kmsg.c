@@ -30,7 +30,8 @@ int kmsg_parse(const char *buf, size_t len, struct kmsg_record *ret)
 	uint64_t prio, seq, usec;
 	bool cont;
 
-	if (!number_until(&p, end, ',', &prio) || prio > 1023 || !number_until(&p, end, ',', &seq) ||
+	/* printk_info keeps the facility in a u8 and LOG_FACILITY() masks it with 0xff: prio <= 255 * 8 + 7 */
+	if (!number_until(&p, end, ',', &prio) || prio > 2047 || !number_until(&p, end, ',', &seq) ||
 	    !number_until(&p, end, ',', &usec))
 		return -EINVAL;
 	/* the flags field, then optional fields the kernel may add later, up to ';' */

@@ -8,34 +8,85 @@
 
 int kernel_log_open(struct kernel_log *k, bool at_end)
 {
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (k->fd < 0)
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
 		return -errno;
-	if (at_end)
-		lseek(k->fd, 0, SEEK_END);
+	/* devkmsg_llseek(): SEEK_END puts the reader after the last record (prb_next_seq()) */
+	if (at_end && lseek(fd, 0, SEEK_END) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	k->fd = fd;
+	k->lost = k->user_records = k->overruns = 0;
+	k->seen = k->returned = false;
+	k->last_seq = k->gap_lost = k->gap_first = k->gap_last = 0;
 	return 0;
+}
+
+/* a + b, held at UINT64_MAX (sequence numbers are u64: only a forged input gets there) */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+bool kernel_log_account(struct kernel_log *k, const struct kmsg_record *r)
+{
+	if (k->returned) {
+		k->gap_lost = k->gap_first = k->gap_last = 0;
+		k->returned = false;
+	}
+	/* the first record after the open is the starting point: what came before is not this reader's loss */
+	if (k->seen && r->seq > k->last_seq && r->seq - k->last_seq > 1) {
+		uint64_t n = r->seq - k->last_seq - 1;
+
+		if (!k->gap_lost)
+			k->gap_first = k->last_seq + 1;
+		k->gap_last = r->seq - 1;
+		k->gap_lost = add_sat(k->gap_lost, n);
+		k->lost = add_sat(k->lost, n);
+	} else if (k->seen && r->seq <= k->last_seq) {
+		/* a new starting point (not on one open file of /dev/kmsg): a range across it would mean nothing */
+		k->gap_lost = k->gap_first = k->gap_last = 0;
+	}
+	k->seen = true;
+	k->last_seq = r->seq;
+	if (!kmsg_from_kernel(r)) {
+		k->user_records++;
+		return false;
+	}
+	k->returned = true;
+	return true;
 }
 
 int kernel_log_next(struct kernel_log *k, struct kmsg_record *r, char *text, size_t size)
 {
-	/* bounded: a record that cannot be parsed is skipped, at most this many in a row */
-	for (int tries = 0; tries < 1000; tries++) {
+	/* bounded: a flood of user-space records cannot hold the caller here */
+	for (int tries = 0; tries < KERNEL_LOG_SKIP_MAX; tries++) {
 		ssize_t n = read(k->fd, k->rec, sizeof(k->rec) - 1);
 
-		if (n < 0 && errno == EPIPE)
-			continue; /* overwritten before it was read: go on with the next */
+		if (n < 0 && errno == EPIPE) {
+			/* the reader now stands at the oldest record left: the next read's gap is the loss */
+			k->overruns++;
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		if (n == 0)
 			return 0;
+		/* one that cannot be parsed leaves a gap before the next: counted as lost */
 		if (kmsg_parse(k->rec, (size_t)n, r) < 0)
+			continue;
+		if (!kernel_log_account(k, r))
 			continue;
 		kmsg_unescape(r->text, r->text_len, text, size);
 		return 1;
 	}
-	return 0;
+	return -EAGAIN;
 }
 
 void kernel_log_close(struct kernel_log *k)
@@ -55,7 +106,12 @@ long kernel_log_read_all(kernel_log_fn *each, void *ctx, long max)
 
 	if (err < 0)
 		return err;
-	while (n < max && kernel_log_next(&k, &r, text, sizeof(text)) > 0) {
+	for (long calls = 0; calls < max && n < max; calls++) {
+		err = kernel_log_next(&k, &r, text, sizeof(text));
+		if (err == -EAGAIN)
+			continue; /* a run of user-space records: go on past it */
+		if (err <= 0)
+			break;
 		each(ctx, &r, text);
 		n++;
 	}

@@ -123,8 +123,14 @@ static void oom_log_collect(struct repro_oom_log *k, pid_t victim, const char *c
 
 	if (!k->open)
 		return;
-	/* bounded: the log since the run started, at most 100,000 records */
-	for (int i = 0; i < 100000 && kernel_log_next(&k->log, &r, text, sizeof(text)) > 0; i++) {
+	/* bounded: the log since the run started, at most 100,000 records (or runs of user-space ones) */
+	for (int i = 0; i < 100000; i++) {
+		int got = kernel_log_next(&k->log, &r, text, sizeof(text));
+
+		if (got == -EAGAIN)
+			continue; /* KERNEL_LOG_SKIP_MAX records from user space in a row: the kernel's may follow */
+		if (got <= 0)
+			break;
 		if (oom_line_about(text, victim, cg_path) && k->n < 32) {
 			k->lines = xreallocarray(k->lines, k->n + 1, sizeof(*k->lines));
 			k->lines[k->n++] = xstrdup(text);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * repro's decisions without a kernel: where a sandbox cgroup goes (cgroup v1, v2 delegated or not,
- * inside a cgroup namespace), which errno each mode must get by kernel, and the /dev/kmsg records it
- * reads. The cgroup trees are built in a temporary directory used as the root.
+ * inside a cgroup namespace) and which errno each mode must get by kernel (the /dev/kmsg records it
+ * reads are tested in test_kmsg.c). The cgroup trees are built in a temporary directory used as the root.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "core/root.h"
-#include "parse/kmsg.h"
 #include "parse/kversion.h"
 #include "repro/repro.h"
 #include "repro/sandbox.h"
@@ -178,30 +177,6 @@ static void messages(void)
 	CHECK_STR(shell, "");
 }
 
-static void kmsg_records(void)
-{
-	struct kmsg_record r;
-	char out[128];
-
-	CHECK(kmsg_parse(S("6,1234,5678901,-;Memory cgroup out of memory: Killed process 42 (java)\n"), &r) == 0);
-	CHECK(r.prio == 6 && r.seq == 1234 && r.usec == 5678901 && !r.continuation);
-	CHECK(r.text_len == strlen("Memory cgroup out of memory: Killed process 42 (java)"));
-	CHECK(kmsg_parse(S("4,7,8,c;oom-kill:constraint=CONSTRAINT_MEMCG\n SUBSYSTEM=x\n"), &r) == 0);
-	CHECK(r.continuation && r.text_len == strlen("oom-kill:constraint=CONSTRAINT_MEMCG"));
-	/* fields the kernel may add after the flags are skipped */
-	CHECK(kmsg_parse(S("6,1,2,-,caller=T1;text"), &r) == 0 && r.text_len == 4);
-	CHECK(kmsg_parse(S("6,1,2;no flags\n"), &r) == -EINVAL);
-	CHECK(kmsg_parse(S("6,1,2,-\n"), &r) == -EINVAL);
-	CHECK(kmsg_parse(S("1024,1,2,-;prio too large"), &r) == -EINVAL);
-	CHECK(kmsg_parse(S("6,99999999999999999999,2,-;overflow"), &r) == -EINVAL);
-	CHECK(kmsg_parse(S(""), &r) == -EINVAL);
-	/* escapes: printable ones decoded, control characters kept escaped, raw controls dropped */
-	kmsg_unescape(S("a\\x5cb \\x0a c\\x1b[31m \\xzz\x07"), out, sizeof(out));
-	CHECK_STR(out, "a\\b \\x0a c\\x1b[31m \\xzz");
-	CHECK(kmsg_unescape(S("abcdef"), out, 4) == 3);
-	CHECK_STR(out, "abc");
-}
-
 int main(void)
 {
 	RUN(place_v1_is_own_cgroup);
@@ -209,7 +184,6 @@ int main(void)
 	RUN(place_in_cgroup_namespace);
 	RUN(expected_errnos);
 	RUN(messages);
-	RUN(kmsg_records);
 	if (tree[0]) {
 		char cmd[300];
 
