@@ -190,6 +190,14 @@ void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
 		 "counter", "event", events, s->kernel_events, WEVENT_N);
 	single_u64(out, "headroom_watch_kernel_log_open", "1 when headroom watch follows the kernel log (/dev/kmsg).",
 		   "gauge", s->kernel_log_open);
+	single_u64(out, "headroom_kernel_log_lost_records_total",
+		   "Kernel log records overwritten before headroom watch read them (the gaps in their sequence numbers): "
+		   "kills among them are still said, from the counters.",
+		   "counter", s->kernel_log_lost);
+	single_u64(out, "headroom_kernel_log_user_records_total",
+		   "Records written into /dev/kmsg from user space (a facility other than the kernel's): never taken for "
+		   "kernel events.",
+		   "counter", s->kernel_log_user_records);
 	single_u64(out, "headroom_watch_ticks_total", "Constant-cost passes (ticks) since start.", "counter", s->ticks);
 	labelled(out, "headroom_watch_full_scans_total", "Full scans of every process, by what started them.", "counter",
 		 "reason", reasons, s->scans, SCAN_NREASONS);
@@ -222,8 +230,11 @@ void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
 		 "counter", "reason", rejects, s->http_rejected, WREJECT_N);
 	single_u64(out, "headroom_watch_evidence_files_written_total", "Evidence snapshots written to the state directory.",
 		   "counter", s->evidence_written);
-	single_u64(out, "headroom_watch_evidence_failures_total", "Evidence snapshots that could not be written.",
-		   "counter", s->evidence_failed);
+	single_u64(out, "headroom_watch_evidence_failures_total",
+		   "Attempts to write an evidence snapshot that failed, retries included.", "counter", s->evidence_failed);
+	single_u64(out, "headroom_watch_evidence_repeats_total",
+		   "Evidence of an incident that told nothing new: logged, without a scan or a snapshot.", "counter",
+		   s->evidence_repeats);
 	single_u64(out, "headroom_watch_textfile_failures_total", "Writes of the --textfile file that failed.", "counter",
 		   s->textfile_failed);
 	single_u64(out, "headroom_watch_watched_cgroups",

@@ -74,6 +74,8 @@ struct watch_stats {
 	bool have_psi_full;
 	uint64_t kernel_events[WEVENT_N];
 	bool kernel_log_open;
+	uint64_t kernel_log_lost;         /* records overwritten before they were read (sequence gaps) */
+	uint64_t kernel_log_user_records; /* records written from user space: never taken for kernel events */
 	uint64_t ticks;
 	uint64_t scans[SCAN_NREASONS];
 	double tick_seconds, scan_seconds, interval_seconds;

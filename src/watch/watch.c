@@ -85,6 +85,9 @@ static alloc_counter_fn alloc_counter(void)
 
 /* Events kept for the next evidence scan; more in one scan_gap are counted and named as "N more". */
 #define PENDING_EVENTS_MAX 16
+/* Recent kills remembered to name the cgroup of a kill whose record was lost; kept KILL_NOTE_TICKS ticks. */
+#define KILL_NOTES 32
+#define KILL_NOTE_TICKS 5
 
 /*
  * Incidents: a limit (its id and scope) past a threshold, or kernel events about it. Its first snapshot
@@ -183,6 +186,21 @@ struct watch {
 	size_t nevents, events_more;
 	struct trigger scan_trigger;  /* a crossing a full scan found (its readings are compared when it is built) */
 	struct opt_u64 vmstat_oom_kill; /* at the last tick */
+	/*
+	 * The OOM kills /proc/vmstat counted and those the kernel log named, since the first tick: a kill counted
+	 * a tick ago with no record by now lost its record (overwritten in an overrun, say), and is said all
+	 * the same (reconcile_kills). Recent rises of watched cgroups' oom_kill counters and the cgroups of
+	 * the kills the log named tell in which cgroup it was.
+	 */
+	uint64_t kills_counted, kills_counted_before, kills_named, kills_unnamed;
+	bool kills_baseline;          /* set at the first tick: the log's records before it are not counted */
+	struct kill_note {
+		char path[OOM_PATH_MAX]; /* "" for a kill the log named without its cgroup */
+		uint64_t n;
+		uint64_t tick;
+	} rises[KILL_NOTES], named[KILL_NOTES];
+	size_t nrises, nnamed;        /* written round, the oldest overwritten */
+	uint64_t klog_lost_said;      /* klog.lost as last logged */
 	struct evidence_dir evidence;
 	struct incident incidents[INCIDENTS_MAX];
 	struct incident *pending_incident; /* whose snapshot waits to be written again */
@@ -353,6 +371,17 @@ static void max_hits_event(struct watched_cgroup *e, const struct cgroup_info *c
 	e->hits_unlogged = 0;
 }
 
+/* Remembers n kills in cgroup path (NULL: not known) at tick, in a ring of KILL_NOTES. */
+static void kill_note(struct kill_note *ring, size_t *n, const char *path, uint64_t kills, uint64_t tick)
+{
+	struct kill_note *k = &ring[*n % KILL_NOTES];
+
+	snprintf(k->path, sizeof(k->path), "%s", path ? path : "");
+	k->n = kills;
+	k->tick = tick;
+	(*n)++;
+}
+
 /*
  * The rises of a watched cgroup's event counters since its last reading (e's): logged, and a scan asked
  * for a rejected fork or an OOM kill; the hits of a memory limit are logged only.
@@ -377,6 +406,7 @@ static void cgroup_events(struct watch *w, struct watched_cgroup *e, const struc
 		watch_log("oom: %s OOM kill(s) in memory cgroup %s (its oom_kill counter, now %llu)",
 			  human_count(d, b1, sizeof(b1)), c->path, (unsigned long long)c->mem_oom_kill.v);
 		note_event(w, LIMIT_CGROUP_MEMORY, c->path, "OOM kill in cgroup %s", c->path);
+		kill_note(w->rises, &w->nrises, c->path, d, w->stats.ticks);
 	}
 	d = delta(max_hits(c), &e->max_hits);
 	if (d)
@@ -386,6 +416,9 @@ static void cgroup_events(struct watch *w, struct watched_cgroup *e, const struc
 static void vmstat_events(struct watch *w, struct opt_u64 now)
 {
 	uint64_t d = delta(now, &w->vmstat_oom_kill);
+
+	w->kills_counted_before = w->kills_counted;
+	w->kills_counted += d;
 
 	if (d && !w->klog_on) {
 		watch_log("oom: %llu OOM kill(s) since the last tick (/proc/vmstat oom_kill); the kernel log cannot be "
@@ -981,8 +1014,15 @@ static void kernel_events(struct watch *w)
 	struct kernel_line kl;
 	const struct oom_line *ol = &kl.oom;
 
+	uint64_t gap_first = 0, gap_last = 0;
+
 	/* bounded per call: a flood of records cannot hold the loop */
 	for (int i = 0; i < 256 && kernel_log_next(&w->klog, &r, text, sizeof(text)) > 0; i++) {
+		if (w->klog.gap_lost) {
+			if (!gap_first)
+				gap_first = w->klog.gap_first;
+			gap_last = w->klog.gap_last;
+		}
 		human_log_time(r.usec, w->boot_epoch, when, sizeof(when));
 		enum kernel_line_kind kind = kernel_line_classify(text, strlen(text), &kl);
 
@@ -1015,8 +1055,77 @@ static void kernel_events(struct watch *w)
 				  s ? ")" : "");
 			note_event(w, s ? LIMIT_CGROUP_MEMORY : LIMIT_MEMORY, s ? w->summary.oom_memcg : NULL,
 				   "the OOM killer killed %s (pid %d)", ol->comm, ol->pid);
+			w->kills_named++;
+			kill_note(w->named, &w->nnamed, s ? w->summary.task_memcg : NULL, 1, w->stats.ticks);
 			w->have_summary = false;
 		}
+	}
+	if (w->klog.lost > w->klog_lost_said) {
+		/* the sequence gap: records the ring buffer dropped before this reader got to them */
+		char range[80] = "";
+
+		if (gap_first)
+			snprintf(range, sizeof(range), " (sequence %llu to %llu)", (unsigned long long)gap_first,
+				 (unsigned long long)gap_last);
+		watch_log("kernel-log: %llu record(s) overwritten before headroom read them%s, %llu since start: the OOM "
+			  "kills among them are still counted (vmstat, cgroup counters) and said, without their victims",
+			  (unsigned long long)(w->klog.lost - w->klog_lost_said), range, (unsigned long long)w->klog.lost);
+		w->klog_lost_said = w->klog.lost;
+	}
+	w->stats.kernel_log_lost = w->klog.lost;
+	w->stats.kernel_log_user_records = w->klog.user_records;
+}
+
+/* Whether a kill the log named (in path, "" unknown) may be one counted in cgroup top's counter. */
+static bool named_within(const char *path, const char *top)
+{
+	return !path[0] || cgroup_path_within(path, top);
+}
+
+/*
+ * The kills /proc/vmstat counted by the tick before this one that the kernel log has not named by now
+ * (a record is printed right after the count): their records were lost. Each is said, in the deepest
+ * watched cgroup whose oom_kill counter rose more than the log's kills in it, and asks for evidence.
+ */
+static void reconcile_kills(struct watch *w)
+{
+	const char *where = NULL;
+	uint64_t missing, best_depth = 0;
+
+	if (!w->klog_on || w->kills_counted_before <= w->kills_named + w->kills_unnamed)
+		return;
+	missing = w->kills_counted_before - w->kills_named - w->kills_unnamed;
+	w->kills_unnamed += missing;
+	for (size_t i = 0; i < KILL_NOTES && i < w->nrises; i++) {
+		const struct kill_note *r = &w->rises[i];
+		uint64_t named = 0, depth = 0;
+
+		if (r->tick + KILL_NOTE_TICKS < w->stats.ticks)
+			continue;
+		for (size_t k = 0; k < KILL_NOTES && k < w->nnamed; k++)
+			if (w->named[k].tick + KILL_NOTE_TICKS >= w->stats.ticks && named_within(w->named[k].path, r->path))
+				named += w->named[k].n;
+		if (named >= r->n)
+			continue;
+		for (const char *p = r->path; *p; p++)
+			depth += *p == '/';
+		if (!where || depth > best_depth) {
+			where = r->path;
+			best_depth = depth;
+		}
+	}
+	if (where) {
+		watch_log("oom: %llu OOM kill(s) in memory cgroup %s whose kernel record was not read (%s): counted by "
+			  "/proc/vmstat oom_kill and the cgroup's oom_kill",
+			  (unsigned long long)missing, where,
+			  w->klog.lost ? "overwritten before headroom read it" : "not in the kernel log");
+		note_event(w, LIMIT_CGROUP_MEMORY, where, "an OOM kill in cgroup %s; its kernel record was %s", where,
+			   w->klog.lost ? "overwritten" : "not seen");
+	} else {
+		watch_log("oom: %llu OOM kill(s) whose kernel record was not read (%s): counted by /proc/vmstat oom_kill; "
+			  "the cgroup is not known (a machine-wide OOM, or a cgroup not watched)",
+			  (unsigned long long)missing, w->klog.lost ? "overwritten before headroom read it" : "not in the kernel log");
+		note_event(w, LIMIT_MEMORY, NULL, "an OOM kill; its kernel record was %s", w->klog.lost ? "overwritten" : "not seen");
 	}
 }
 
@@ -1195,6 +1304,15 @@ static void tick(struct watch *w)
 	arena_reset(a);
 	w->metrics_valid = false;
 	measure(w, cur, a);
+	/* the records printed by now, before the counters are compared with them */
+	if (w->klog_on)
+		kernel_events(w);
+	if (!w->kills_baseline) {
+		/* kills before the first tick are in vmstat's baseline: their records are not counted either */
+		w->kills_baseline = true;
+		w->kills_named = 0;
+		w->nnamed = 0;
+	}
 	vmstat_events(w, cur->snap.sys.vmstat_oom_kill);
 	if (w->scan_trigger.set) {
 		/* a crossing the last full scan found */
@@ -1204,6 +1322,7 @@ static void tick(struct watch *w)
 	system_crossings(cur, prev, &trig);
 	refresh_system(w, cur);
 	tick_readings(w, cur, &trig, t0);
+	reconcile_kills(w);
 	incidents_age(w, t0);
 	if (w->nevents && t0 - w->last_triggered_mono >= w->cfg.scan_gap_s) {
 		/*
@@ -1514,10 +1633,14 @@ int watch_run(const struct hr_root *root, const struct watch_config *cfg, watch_
 		}
 		if (w.http_on) {
 			struct http_content c;
-			bool asked = false;
+			bool asked = true; /* the listener left out of the poll: queued connections may be served */
 
+			for (size_t i = 0; i < nhttp; i++)
+				if (fds[nfds + i].fd == w.http.fd)
+					asked = false;
 			for (size_t i = 0; i < nhttp && !asked; i++)
 				asked = fds[nfds + i].revents != 0;
+			/* rendered when a client may be answered, as of the last tick: not at every tick */
 			if (asked)
 				ensure_metrics(&w);
 			c = (struct http_content){ w.metrics, w.metrics_len };
