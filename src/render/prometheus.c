@@ -256,8 +256,8 @@ void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
 	       "The age of the oldest reading among the watched cgroups: how old a cgroup's series may be.",
 	       s->cgroup_reading_age_seconds);
 	single(out, "headroom_watch_metrics_timestamp_seconds",
-	       "When these metrics were rendered, in seconds since the epoch: in a textfile that could not be rewritten, "
-	       "it tells its age.",
+	       "When the tick these metrics describe ran, in seconds since the epoch: in a textfile that could not be "
+	       "rewritten, it tells its age.",
 	       s->metrics_time);
 	family_header(out, "headroom_watch_info", "The version of headroom serving these metrics.", "gauge");
 	buf_adds(out, "headroom_watch_info{version=\"");

@@ -95,7 +95,7 @@ struct watch_stats {
 	size_t tick_cgroups_read;     /* cgroups the last tick re-read */
 	double cgroup_reading_age_seconds; /* the oldest reading among the watched cgroups */
 	uint64_t cgroup_watch_failed; /* scans whose inotify instance could not be made */
-	double metrics_time;          /* epoch seconds the metrics were rendered at */
+	double metrics_time;          /* epoch seconds of the tick the metrics describe */
 };
 
 void render_watch_prometheus(const struct watch_stats *s, struct buf *out);

@@ -211,6 +211,7 @@ struct watch {
 	int sigfd;
 	struct watch_stats stats;
 	double last_scan_mono, last_triggered_mono;
+	double tick_wall;             /* epoch seconds the last tick started: what the metrics describe */
 	const char *metrics;
 	size_t metrics_len;
 	uint64_t metrics_tick;        /* the tick the metrics were rendered at (stats.ticks) */
@@ -1221,7 +1222,7 @@ static void ensure_metrics(struct watch *w)
 	w->stats.kernel_log_open = w->klog_on;
 	w->stats.watched_cgroups = watched_live(&w->table);
 	w->stats.cgroup_reading_age_seconds = watched_oldest_reading(&w->table, mono_now());
-	w->stats.metrics_time = wall_now();
+	w->stats.metrics_time = w->tick_wall;
 	memcpy(w->stats.http_requests, w->http.requests, sizeof(w->stats.http_requests));
 	memcpy(w->stats.http_rejected, w->http.rejected, sizeof(w->stats.http_rejected));
 	buf_init_in(&out, mem);
@@ -1297,6 +1298,7 @@ static void tick(struct watch *w)
 	struct trigger trig = { 0 };
 	struct arena *a;
 
+	w->tick_wall = wall_now();
 	w->parity ^= 1;
 	cur = &w->ticks[w->parity];
 	prev = &w->ticks[w->parity ^ 1];
