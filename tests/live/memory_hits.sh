@@ -24,7 +24,7 @@ hog() { (sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2/hog" -m 128 -T 20' sh "$
 hog
 check "the first kill is logged" wait_for_line "$tmp/log" "oom: .* in memory cgroup $name " 10
 check "the hits of the limit are logged, with the counter" \
-	wait_for_line "$tmp/log" "memory: cgroup $name reached its memory limit [0-9,]+ time\(s\) since the last tick \($counter now [0-9]+\)" 10
+	wait_for_line "$tmp/log" "memory: cgroup $name reached its memory limit [0-9,]+ time\(s\) since it was read before \($counter now [0-9]+\)" 10
 hog
 for ((i = 0; i < 50; i++)); do [ "$(grep -c "oom: .* in memory cgroup $name " "$tmp/log")" -ge 2 ] && break; sleep 0.1; done
 check "the second kill is logged too" test "$(grep -c "oom: .* in memory cgroup $name " "$tmp/log")" -ge 2
