@@ -250,6 +250,14 @@ int watched_watch_parents(struct watched *t, const uint64_t *hier_hash)
 			;
 		t->pindex[s] = (uint32_t)(++t->nparents);
 	}
+	/*
+	 * A cgroup removed after the scan read it and before its parent was watched (the scan takes a while;
+	 * the old instance's queued events went with it) sent its event to no one: each is looked at once.
+	 * A removal after this is an event of the new instance.
+	 */
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->cur[i].gone && access(t->cur[i].info->dir, F_OK) != 0 && errno == ENOENT)
+			t->cur[i].gone = true;
 	return (int)t->nparents;
 }
 

@@ -105,7 +105,8 @@ double watched_oldest_reading(const struct watched *t, double now);
 /*
  * Watches the parents of the table's cgroups for removals (IN_DELETE) and creations (IN_CREATE), through
  * a new inotify instance, at the directories they are read from (cgroup_info.dir: the live root only).
- * hier_hash[] by hierarchy index. Without inotify the removals are seen at the next reading. Returns the
+ * hier_hash[] by hierarchy index; then marks gone the cgroups removed since the scan read them (before
+ * their parents were watched). Without inotify the removals are seen at the next reading. Returns the
  * number of directories watched, or -errno when inotify cannot be used at all.
  */
 int watched_watch_parents(struct watched *t, const uint64_t *hier_hash);

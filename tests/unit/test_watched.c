@@ -4,7 +4,11 @@
  * across scans and which entries a tick re-reads (watch/watched.h), and a kept limit brought up to date
  * (model/refresh.h). Checked against plain reference computations on random inputs.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -282,6 +286,47 @@ static void a_kept_limit_takes_the_fresh_numbers(void)
 	CHECK_U64(kept.nfacts, 3);
 }
 
+/*
+ * A cgroup removed after the scan read it and before its parent was watched: marked gone by
+ * watched_watch_parents; one removed after it: by the inotify event. Real directories stand for cgroups.
+ */
+static void a_removal_around_the_watch_is_seen(void)
+{
+	static struct cgroup_info c[3];
+	static char paths[3][16], dirs[3][PATH_MAX];
+	char top[] = "/tmp/headroom-test-watched-XXXXXX";
+	struct watched t;
+	uint64_t hier[1] = { watched_hier_hash("/tmp") };
+	int changed = 0;
+
+	CHECK(mkdtemp(top) != NULL);
+	for (int i = 0; i < 3; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "/c%d", i);
+		snprintf(dirs[i], sizeof(dirs[i]), "%s/c%d", top, i);
+		CHECK(mkdir(dirs[i], 0700) == 0);
+		c[i] = pids_cgroup(1, 100);
+		c[i].path = paths[i];
+		c[i].dir = dirs[i];
+	}
+	CHECK(watched_init(&t, 8) == 0);
+	watched_rebuild(&t, c, 3, hier);
+	CHECK(rmdir(dirs[1]) == 0); /* between the scan and the watch */
+	CHECK(watched_watch_parents(&t, hier) == 1);
+	CHECK(!t.cur[0].gone && t.cur[1].gone && !t.cur[2].gone);
+	CHECK_U64(watched_live(&t), 2);
+	CHECK(rmdir(dirs[2]) == 0); /* after it */
+	for (int i = 0; i < 100 && !changed; i++) {
+		changed = watched_inotify_read(&t);
+		if (!changed)
+			usleep(10000);
+	}
+	CHECK(changed == 1 && t.cur[2].gone && !t.cur[0].gone);
+	CHECK_U64(watched_live(&t), 1);
+	watched_destroy(&t);
+	rmdir(dirs[0]);
+	rmdir(top);
+}
+
 int main(void)
 {
 	RUN(the_use_is_the_nearest_limit);
@@ -290,5 +335,6 @@ int main(void)
 	RUN(the_table_carries_what_it_remembers);
 	RUN(a_tick_rereads_the_near_first_and_the_others_in_turn);
 	RUN(a_kept_limit_takes_the_fresh_numbers);
+	RUN(a_removal_around_the_watch_is_seen);
 	return 0;
 }
