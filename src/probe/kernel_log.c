@@ -12,17 +12,38 @@ int kernel_log_open(struct kernel_log *k, bool at_end)
 
 	if (fd < 0)
 		return -errno;
-	/* devkmsg_llseek(): SEEK_END puts the reader after the last record (prb_next_seq()) */
-	if (at_end && lseek(fd, 0, SEEK_END) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
 	k->fd = fd;
 	k->lost = k->user_records = k->overruns = 0;
 	k->seen = k->returned = false;
 	k->last_seq = k->gap_lost = k->gap_first = k->gap_last = 0;
+	if (at_end) {
+		/*
+		 * To the end by reading every record there is, not by SEEK_END (devkmsg_llseek(): prb_next_seq()),
+		 * which tells no sequence number: the last one read is the starting point, so that records
+		 * overwritten before the first one that comes next are counted too. Bounded: a flood while this
+		 * reads ends it; the counters start after it.
+		 */
+		for (long i = 0; i < KERNEL_LOG_DRAIN_MAX; i++) {
+			ssize_t n = read(fd, k->rec, sizeof(k->rec) - 1);
+			struct kmsg_record r;
+
+			if (n < 0 && (errno == EPIPE || errno == EINTR))
+				continue;
+			if (n <= 0)
+				break;
+			if (kmsg_parse(k->rec, (size_t)n, &r) == 0) {
+				k->seen = true;
+				k->last_seq = r.seq;
+			}
+		}
+		if (!k->seen && lseek(fd, 0, SEEK_END) < 0) {
+			int err = -errno;
+
+			close(fd);
+			k->fd = -1;
+			return err;
+		}
+	}
 	return 0;
 }
 

@@ -32,10 +32,10 @@
  *
  * The counters, all since kernel_log_open():
  *   lost          records dropped before they were read (a record that cannot be parsed, which no
- *                 real kernel writes, counts here too: it was not read). The first record read after
- *                 the open sets the starting point, so nothing before the open counts; records
- *                 overwritten between the open and that first read cannot be counted (overruns says
- *                 that it happened)
+ *                 real kernel writes, counts here too: it was not read). Opened at the end, the
+ *                 last record there is the starting point; at the oldest, the first record read. So
+ *                 nothing before the open counts; opened at the oldest, records overwritten between
+ *                 the open and the first read cannot be counted (overruns says that it happened)
  *   user_records  records written from user space, skipped
  *   overruns      how often read() failed with EPIPE: the reader fell behind the ring buffer
  *   seen, last_seq  whether a record was read, and the sequence number of the last one (kernel or user)
@@ -64,6 +64,9 @@ struct kernel_log {
  * at 0. Returns 0 or -errno.
  */
 int kernel_log_open(struct kernel_log *k, bool at_end);
+
+/* The most records kernel_log_open(at_end) reads to get to the end. */
+#define KERNEL_LOG_DRAIN_MAX 1000000L
 
 /* The most records one kernel_log_next() call reads without finding a kernel record. */
 #define KERNEL_LOG_SKIP_MAX 256
