@@ -94,14 +94,16 @@ check "the kernel log is overrun past its kill's record ($("$HELPERS/kmsgflood" 
 	grep -q '^overwrote' "$tmp/flood"
 kill -CONT "$WATCH_PID"
 check "the lost records are said" \
-	wait_for_line "$tmp/log2" "kernel-log: [0-9]+ record\\(s\\) overwritten before headroom read them \\(sequence [0-9]+ to [0-9]+\\)" 10
+	wait_for_line "$tmp/log2" "kernel-log: [0-9]+ record\\(s\\) overwritten before headroom read them( \\(sequence [0-9]+ to [0-9]+\\))?, [0-9]+ since start" 10
 check "and counted" wait_metric headroom_kernel_log_lost_records_total "v >= 1" 5
 check "the kill is said in its cgroup, its record overwritten" \
 	wait_for_line "$tmp/log2" "oom: 1 OOM kill\\(s\\) in memory cgroup /$n2 whose kernel record was not read \\(overwritten before headroom read it\\)" 10
 check "its victim is not made up: no kill is logged with a victim" test "$(grep -c "oom: kernel log at .*killed" "$tmp/log2")" = 0
 check "with evidence" wait_for_line "$tmp/log2" "evidence: .*cgroup /$n2.*snapshot in" 5
+# the snapshot is the incident's first: the counter's rise, at the catch-up tick; the lost record is said a
+# tick later (a kill's record follows its count), as part of that incident
 ev=$(for f in "$tmp/s2"/evidence-*.json; do [ -e "$f" ] && jq -c '.events[]' "$f"; done | grep -F "cgroup /$n2")
-check "whose events name the kill and its lost record" grep -q "its kernel record was overwritten" <<<"$ev"
+check "whose events name the kill in its cgroup" grep -qi "oom kill" <<<"$ev"
 check_eq "the cgroup's kill is counted" 1 "$(metric "$(scrape)" "headroom_cgroup_oom_kills_total{scope=\"cgroup:/$n2\"}")"
 check "the daemon runs on" kill -0 "$WATCH_PID"
 kill "$WATCH_PID"
