@@ -20,7 +20,9 @@
 # cgroup of its own made by the bench, whose charge is read (v1: memory.usage_in_bytes, max_usage and
 # kmem.usage; v2: memory.current, memory.peak and memory.stat's kernel):
 #   RSS                        headroom_watch_resident_bytes and VmRSS
-#   memory cgroup charge       user + kernel, its peak, and the kernel part
+#   memory cgroup charge       user + kernel, its peak, and the kernel part (the cgroups are made afresh
+#                              for each daemon, as the kernel charges the dentries and inodes of cgroup
+#                              files to the first to open them)
 #   tick and scan              headroom_watch_tick_duration_seconds (median of 7 scrapes) and
 #                              headroom_watch_scan_duration_seconds
 #   table                      headroom_watch_watched_cgroups, _cgroups_left_out, _heap_fallbacks_total
@@ -150,8 +152,12 @@ if [ "$SHAPE" = cgroups ]; then
 		case $n in '' | *[!0-9]*) echo "counts: numbers" >&2; exit 2 ;; esac
 		[ "$n" -le 20000 ] || { echo "at most 20000 cgroups" >&2; exit 2; }
 		[ -n "$first" ] || first=$n
+		# made afresh for each daemon: the dentries and inodes of the cgroup files it is the first to
+		# open are charged to its memory cgroup, and would be to the first daemon only
 		make_cgroups "$n" || exit 1
 		run_cg "$n" default || exit 1
+		remove_cgroups
+		make_cgroups "$n" || exit 1
 		run_cg "$n" all --max-cgroups 100000 || exit 1
 		remove_cgroups
 	done
