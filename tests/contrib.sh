@@ -151,7 +151,7 @@ need(sc["capabilities"].get("drop") == ["ALL"], "does not drop ALL capabilities"
 need(sorted(sc["capabilities"].get("add", [])) ==
      sorted(["SYS_RESOURCE", "IPC_LOCK", "SYSLOG", "DAC_READ_SEARCH", "SYS_PTRACE"]),
      f"capabilities added: {sc['capabilities'].get('add')}")
-need(c["resources"]["limits"].get("memory") == "64Mi", "memory limit is not 64Mi")
+need(c["resources"]["limits"].get("memory") == "72Mi", "memory limit is not 72Mi")
 need(c["resources"]["limits"].get("cpu") == "50m", "cpu limit is not 50m")
 ports = {p["name"]: p["containerPort"] for p in c["ports"]}
 need(ports.get("metrics") == 9966, "no port metrics 9966")
@@ -181,7 +181,7 @@ else
 	problems=""
 	for re in '^kind: DaemonSet$' '^  namespace: monitoring$' 'hostPID: true' 'readOnlyRootFilesystem: true' \
 		'privileged: false' 'drop: \["ALL"\]' 'add: \["SYS_RESOURCE", "IPC_LOCK", "SYSLOG", "DAC_READ_SEARCH", "SYS_PTRACE"\]' \
-		'- --root$' '- /host$' 'type: CharDevice' 'memory: 64Mi' 'prometheus.io/scrape: "true"' 'livenessProbe:' \
+		'- --root$' '- /host$' 'type: CharDevice' 'memory: 72Mi' 'prometheus.io/scrape: "true"' 'livenessProbe:' \
 		'- operator: Exists'; do
 		grep -Eq -- "$re" "$DAEMONSET" || problems+="no line matching /$re/"$'\n'
 	done
