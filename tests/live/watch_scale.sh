@@ -85,7 +85,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	lo=$((lo + K))
 	expect "$lo" "$hi" >"$tmp/want"
 	t0=$(date +%s.%N)
-	check "round $r: the $K removed cgroups' series are gone" wait_series "$tmp/want" 15
+	check "round $r: the $K removed cgroups' series are gone" wait_series "$tmp/want" 30
 	t1=$(date +%s.%N)
 	scans=$(awk '$1 ~ /^headroom_watch_full_scans_total/ { n += $2 } END { print n }' <<<"$out")
 	# as many come, under new names
