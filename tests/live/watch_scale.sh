@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # headroom watch on a node's worth of cgroups, churned as a Kubernetes node churns its pods: N cgroups
 # with a pids limit (HEADROOM_TEST_SCALE_CGROUPS, default 5000), a fifth of them removed and made anew
-# under other names, four rounds. The series of a removed cgroup are gone at the next scrape, the new
-# ones are watched after the next full scan, the watched count is what exists; no heap fallback, the
-# resident size stays flat (and within 12 KiB a watched cgroup); and the daemon, in a memory cgroup whose limit is 2 MiB above what it was
-# measured to need in the first round, is never OOM-killed. Every cgroup is removed at the end.
+# under other names, six rounds (HEADROOM_TEST_SCALE_ROUNDS). The series of a removed cgroup are gone at
+# the next scrape, the new ones are watched after the next full scan, the watched count is what exists;
+# no heap fallback, the resident size stays flat (and within 12 KiB a watched cgroup); and the daemon, in
+# a memory cgroup whose limit is 2 MiB above what it was measured to need in the first round, is never
+# OOM-killed. Every cgroup is removed at the end.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/watch-lib.sh"
 T="watch at scale"
