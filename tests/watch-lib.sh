@@ -43,3 +43,21 @@ wait_metric() {
 	echo "$v"
 	return 1
 }
+
+# memory_cgroup DIR MIB: a memory cgroup with that limit and no swap, removed at the end; $mver is the
+# hierarchy's version (v1 or v2), as cgroup_parent_for prints it
+memory_cgroup() {
+	local dir=$1 bytes=$(($2 << 20))
+	mkdir "$dir" || return 1
+	on_exit "rmdir_retry $dir"
+	if [ "$mver" = v1 ]; then
+		echo $bytes >"$dir/memory.limit_in_bytes"
+		echo $bytes >"$dir/memory.memsw.limit_in_bytes" 2>/dev/null || echo 0 >"$dir/memory.swappiness"
+	else
+		echo $bytes >"$dir/memory.max"
+		echo 0 >"$dir/memory.swap.max" 2>/dev/null
+	fi
+}
+# oom_kills DIR: the cgroup's kill count, from v1 memory.oom_control or v2 memory.events, whichever it has
+# (mawk stops at a missing file)
+oom_kills() { cat "$1/memory.oom_control" "$1/memory.events" 2>/dev/null | awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }'; }

@@ -25,21 +25,6 @@ in_cgroup() {
 	HEADROOM=$tmp/wrap
 }
 
-# memory_cgroup DIR MIB: a memory limit, no swap
-memory_cgroup() {
-	local dir=$1 bytes=$(($2 << 20))
-	mkdir "$dir" || return 1
-	on_exit "rmdir_retry $dir"
-	if [ "$mver" = v1 ]; then
-		echo $bytes >"$dir/memory.limit_in_bytes"
-		echo $bytes >"$dir/memory.memsw.limit_in_bytes" 2>/dev/null || echo 0 >"$dir/memory.swappiness"
-	else
-		echo $bytes >"$dir/memory.max"
-		echo 0 >"$dir/memory.swap.max" 2>/dev/null
-	fi
-}
-# v1 memory.oom_control or v2 memory.events: whichever the cgroup has (mawk stops at a missing file)
-oom_kills() { cat "$1/memory.oom_control" "$1/memory.events" 2>/dev/null | awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }'; }
 
 # --- 1. its own pids cgroup runs out
 name=headroom-test-wfp-$$-$RANDOM

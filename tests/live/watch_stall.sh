@@ -18,20 +18,6 @@ tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
 ALL="--max-cgroups=100000 --tick-cgroups=100000"
 
-# memory_cgroup DIR MIB: a memory cgroup without swap, removed at the end
-memory_cgroup() {
-	local dir=$1 bytes=$(($2 << 20))
-	mkdir "$dir" || return 1
-	on_exit "rmdir_retry $dir"
-	if [ "$mver" = v1 ]; then
-		echo $bytes >"$dir/memory.limit_in_bytes"
-		echo $bytes >"$dir/memory.memsw.limit_in_bytes" 2>/dev/null || echo 0 >"$dir/memory.swappiness"
-	else
-		echo $bytes >"$dir/memory.max"
-		echo 0 >"$dir/memory.swap.max" 2>/dev/null
-	fi
-}
-oom_kills() { cat "$1/memory.oom_control" "$1/memory.events" 2>/dev/null | awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }'; }
 # kill_in DIR: a hog past DIR's limit, waited for; prints its pid, returns its status
 kill_in() {
 	sh -c "echo \$\$ > $1/cgroup.procs && exec $HELPERS/hog -m 100 -T 30" >/dev/null 2>&1 &
