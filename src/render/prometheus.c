@@ -213,6 +213,10 @@ void render_watch_prometheus(const struct watch_stats *s, struct buf *out)
 	buf_printf(out, "headroom_watch_oom_score_adj %d\n", s->oom_score_adj);
 	single_u64(out, "headroom_watch_resident_bytes", "headroom watch's resident memory (/proc/self/statm).", "gauge",
 		   s->resident_bytes);
+	if (s->have_heap)
+		single_u64(out, "headroom_watch_heap_bytes",
+			   "headroom watch's heap blocks in use (mallinfo2); its reserved spaces are not in it.", "gauge",
+			   s->heap_bytes);
 	single_u64(out, "headroom_watch_scan_memory_peak_bytes",
 		   "The most memory a full scan has used of the space reserved at start-up.", "gauge",
 		   s->scan_memory_peak_bytes);

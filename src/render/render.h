@@ -83,6 +83,8 @@ struct watch_stats {
 	bool memory_locked;
 	int oom_score_adj;
 	uint64_t resident_bytes;
+	bool have_heap;
+	uint64_t heap_bytes; /* malloc's blocks in use (mallinfo2); the arenas are not in it */
 	uint64_t scan_memory_peak_bytes, scan_memory_reserved_bytes, heap_fallbacks;
 	uint64_t http_requests[WHTTP_N];
 	uint64_t http_rejected[WREJECT_N];

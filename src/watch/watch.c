@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1150,6 +1151,23 @@ static uint64_t resident_bytes(struct arena *mem)
 }
 
 /*
+ * The heap's blocks in use, small and large (mallinfo2: uordblks, hblkhd): what a leak would grow. The
+ * arenas are mappings of their own, reset as they are reused, and not in it.
+ */
+static bool heap_in_use(uint64_t *bytes)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	struct mallinfo2 m = mallinfo2();
+
+	*bytes = (uint64_t)m.uordblks + (uint64_t)m.hblkhd;
+	return true;
+#else
+	*bytes = 0;
+	return false;
+#endif
+}
+
+/*
  * The report's limits as of this tick are the scan's, kept current: the machine's by each tick, the
  * watched cgroups' by their readings; users, processes and namespaces are the scan's. The series of a
  * watched cgroup found gone since (or whose limit was lifted) are no longer listed, and the verdict is
@@ -1216,6 +1234,7 @@ static void ensure_metrics(struct watch *w)
 	w->stats.have_psi_full = psi->full.present;
 	w->stats.psi_full_us = psi->full.total_us;
 	w->stats.resident_bytes = resident_bytes(mem);
+	w->stats.have_heap = heap_in_use(&w->stats.heap_bytes);
 	w->stats.scan_memory_peak_bytes = w->scan_arena.peak;
 	w->stats.heap_fallbacks = w->scan_arena.overflows + w->tick_arena[0].overflows + w->tick_arena[1].overflows +
 				  w->render_arena.overflows;

@@ -3,7 +3,7 @@
 # with a pids limit (HEADROOM_TEST_SCALE_CGROUPS, default 5000), a fifth of them removed and made anew
 # under other names, six rounds (HEADROOM_TEST_SCALE_ROUNDS). The series of a removed cgroup are gone at
 # the next scrape, the new ones are watched after the next full scan, the watched count is what exists;
-# no heap fallback, the resident size stays flat (and within 12 KiB a watched cgroup); and the daemon, in
+# no heap fallback, the heap in use stays flat, the resident size within 12 KiB a watched cgroup; and the daemon, in
 # a memory cgroup whose limit is 2 MiB above what it was measured to need in the first round, is never
 # OOM-killed. Every cgroup is removed at the end.
 . "$(dirname "$0")/../lib.sh"
@@ -79,7 +79,7 @@ watched=$(metric "$out" headroom_watch_watched_cgroups)
 check "the watched count holds them (${watched:-?})" test "${watched:-0}" -ge "$N"
 check_eq "none is left out" 0 "$(metric "$out" headroom_watch_cgroups_left_out)"
 
-lo=1 hi=$N rss=() peak=0 limit=none
+lo=1 hi=$N rss=() heap=() peak=0 limit=none
 for ((r = 1; r <= ROUNDS; r++)); do
 	# the oldest fifth goes
 	remove_cgroups "$lo" $((lo + K - 1)) || { not_ok "$T" "round $r: cannot remove cgroups"; break; }
@@ -98,6 +98,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		"scan $(metric "$out" headroom_watch_scan_duration_seconds) s, tick $(metric "$out" headroom_watch_tick_duration_seconds) s," \
 		"resident $(metric "$out" headroom_watch_resident_bytes) B"
 	rss[r]=$(metric "$out" headroom_watch_resident_bytes)
+	heap[r]=$(metric "$out" headroom_watch_heap_bytes)
 	if [ "$r" = 1 ] && [ "${SANITIZE:-}" != 1 ]; then
 		# what it needed through a round of churn, and a limit 2 MiB above it
 		if [ "$mver" = v1 ]; then peak=$(cat "$mcg/memory.max_usage_in_bytes"); else peak=$(cat "$mcg/memory.peak" 2>/dev/null || cat "$mcg/memory.current"); fi
@@ -115,17 +116,24 @@ echo "    memory cgroup: need $peak B, limit $limit B, $hits hit(s) of the limit
 [ "${SANITIZE:-}" = 1 ] && skip "$T: the memory cgroup's limit" "under AddressSanitizer the daemon's memory is the sanitizer's (shadow, quarantine)"
 check_eq "no allocation fell back to the heap" 0 "$(metric "$out" headroom_watch_heap_fallbacks_total)"
 check_eq "no watched cgroup is left out" 0 "$(metric "$out" headroom_watch_cgroups_left_out)"
-# the table's pages are touched as the scans and ticks use them (two tables and two tick arenas take turns):
-# the resident size grows to its working set in the first three rounds, then stays; and within what headroom(1)
-# says a watched cgroup costs at most (12 KiB, over a base of 4 MiB)
+# a leak would grow the heap: it stays as it was after the first round (within 16 KiB; the rounds churn
+# N cgroups and more, so a leak of 4 bytes a cgroup shows). The reserved spaces (the scan's, the ticks', the
+# metrics') are not in it: they are reused, and their pages stay resident once touched, up to the most a
+# scan or tick has used, which a slow machine can reach late (round 6 in a 6.1 TCG machine, 2.3 MiB more).
+# The resident size is within what headroom(1) says a watched cgroup costs at most (12 KiB, over 4 MiB).
 if [ "${SANITIZE:-}" = 1 ]; then
-	skip "$T: the resident size" "under AddressSanitizer it is the sanitizer's"
+	skip "$T: the heap and resident size" "under AddressSanitizer they are the sanitizer's"
+elif [ -z "${heap[1]:-}" ]; then
+	skip "$T: the heap in use" "headroom_watch_heap_bytes is not served (no mallinfo2 in this C library)"
 else
-	check "the resident size stays flat over the last three rounds (${rss[*]} B)" \
-		awk -v a="${rss[$((ROUNDS - 2))]:-0}" -v b="${rss[$ROUNDS]:-0}" 'BEGIN { exit !(a > 0 && b > 0 && b <= a * 1.05 + 131072) }'
+	check "the heap in use stays flat (${heap[*]} B)" \
+		awk -v a="${heap[1]}" -v b="${heap[$ROUNDS]:-0}" 'BEGIN { exit !(a > 0 && b > 0 && b <= a + 16384) }'
+fi
+if [ "${SANITIZE:-}" != 1 ]; then
 	bound=$(((4 << 20) + (N + K) * 12288))
 	most=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-	check "and within the documented cost of $((N + K)) table entries ($most <= $bound B)" test "${most:-0}" -le "$bound"
+	check "the resident size (${rss[*]} B) is within the documented cost of $((N + K)) table entries ($most <= $bound B)" \
+		test "${most:-0}" -le "$bound"
 fi
 kill "$WATCH_PID"
 wait "$WATCH_PID"
