@@ -14,6 +14,23 @@
 #define ARENA_MAX 8
 static struct arena *arenas[ARENA_MAX];
 
+void *reserve_space(size_t size)
+{
+	void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* fails (EINVAL) where the kernel has no THP: nothing to keep out then */
+	(void)madvise(p, size ? size : 1, MADV_NOHUGEPAGE);
+	return p;
+}
+
+void release_space(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size ? size : 1);
+}
+
 int arena_init(struct arena *a, size_t size)
 {
 	void *p;
@@ -24,8 +41,8 @@ int arena_init(struct arena *a, size_t size)
 	if (i == ARENA_MAX)
 		return -ENOSPC;
 	size = (size + 4095) & ~(size_t)4095;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
+	p = reserve_space(size);
+	if (!p)
 		return -errno;
 	*a = (struct arena){ .base = p, .size = size, .last = SIZE_MAX };
 	a->spill = a->spill_inline;
@@ -44,8 +61,7 @@ void arena_destroy(struct arena *a)
 		free(a->spill);
 	a->spill = a->spill_inline;
 	a->spill_cap = ARENA_SPILL_INLINE;
-	if (a->base)
-		munmap(a->base, a->size);
+	release_space(a->base, a->size);
 	a->base = NULL;
 	a->size = a->used = 0;
 }

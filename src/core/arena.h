@@ -36,6 +36,14 @@ struct arena {
 	void *spill_inline[ARENA_SPILL_INLINE];
 };
 
+/*
+ * size bytes of zeroed address space, reserved (MAP_NORESERVE) and made resident page by page as it is
+ * touched: not in transparent huge pages, which under THP "always" (Debian's kernels) would make a page
+ * touched in a reservation 2 MiB resident. NULL with errno set. release_space gives it back.
+ */
+void *reserve_space(size_t size);
+void release_space(void *p, size_t size);
+
 /* Reserves size bytes of address space. Returns 0 or -errno. */
 int arena_init(struct arena *a, size_t size);
 void arena_destroy(struct arena *a);

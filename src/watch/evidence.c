@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/dirlist.h"
 #include "core/json.h"
@@ -98,10 +99,9 @@ int evidence_open(struct evidence_dir *e, const char *dir, unsigned max_files, s
 		return err;
 	}
 	/* the retry's space: reserved now, touched only when a write fails (evidence_bytes at most 1 GiB) */
-	e->pending = mmap(NULL, max_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (e->pending == MAP_FAILED) {
+	e->pending = reserve_space(max_bytes);
+	if (!e->pending) {
 		err = -errno;
-		e->pending = NULL;
 		close(e->fd);
 		return err;
 	}
@@ -128,7 +128,7 @@ void evidence_close(struct evidence_dir *e)
 	if (e->on)
 		close(e->fd);
 	if (e->pending)
-		munmap(e->pending, e->max_bytes);
+		release_space(e->pending, e->max_bytes);
 	e->pending = NULL;
 	e->on = false;
 }

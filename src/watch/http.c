@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/text.h"
 #include "parse/http_request.h"
 
@@ -100,12 +101,9 @@ int http_listen(struct http_server *h, const char *spec)
 	r = parse_listen(spec, &ss, &len);
 	if (r < 0)
 		return r;
-	h->out_space = mmap(NULL, (size_t)HTTP_MAX_CONN * HTTP_RESPONSE_MAX, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (h->out_space == MAP_FAILED) {
-		h->out_space = NULL;
+	h->out_space = reserve_space((size_t)HTTP_MAX_CONN * HTTP_RESPONSE_MAX);
+	if (!h->out_space)
 		return -errno;
-	}
 	for (size_t i = 0; i < HTTP_MAX_CONN; i++)
 		h->conns[i].out = h->out_space + i * (size_t)HTTP_RESPONSE_MAX;
 	h->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -142,8 +140,7 @@ void http_close(struct http_server *h)
 	if (h->fd >= 0)
 		close(h->fd);
 	h->fd = -1;
-	if (h->out_space)
-		munmap(h->out_space, (size_t)HTTP_MAX_CONN * HTTP_RESPONSE_MAX);
+	release_space(h->out_space, (size_t)HTTP_MAX_CONN * HTTP_RESPONSE_MAX);
 	h->out_space = NULL;
 }
 

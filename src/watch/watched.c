@@ -8,6 +8,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/strtab.h"
 
@@ -28,13 +29,20 @@ int watched_init(struct watched *t, size_t max)
 	memset(t, 0, sizeof(*t));
 	t->inotify_fd = -1;
 	t->max = max ? max : 1;
-	t->cur = xcalloc(t->max, sizeof(*t->cur));
-	t->old = xcalloc(t->max, sizeof(*t->old));
 	t->mask = table_slots(t->max) - 1;
-	t->index = xcalloc(t->mask + 1, sizeof(*t->index));
-	t->oindex = xcalloc(t->mask + 1, sizeof(*t->oindex));
-	t->parents = xcalloc(t->max, sizeof(*t->parents));
-	t->pindex = xcalloc(t->mask + 1, sizeof(*t->pindex));
+	/* reserved at --max-cgroups and touched as used: the index's slots are spread by hash */
+	t->cur = reserve_space(t->max * sizeof(*t->cur));
+	t->old = reserve_space(t->max * sizeof(*t->old));
+	t->index = reserve_space((t->mask + 1) * sizeof(*t->index));
+	t->oindex = reserve_space((t->mask + 1) * sizeof(*t->oindex));
+	t->parents = reserve_space(t->max * sizeof(*t->parents));
+	t->pindex = reserve_space((t->mask + 1) * sizeof(*t->pindex));
+	if (!t->cur || !t->old || !t->index || !t->oindex || !t->parents || !t->pindex) {
+		int err = -errno;
+
+		watched_destroy(t);
+		return err;
+	}
 	return 0;
 }
 
@@ -42,12 +50,12 @@ void watched_destroy(struct watched *t)
 {
 	if (t->inotify_fd >= 0)
 		close(t->inotify_fd);
-	xfree(t->cur);
-	xfree(t->old);
-	xfree(t->index);
-	xfree(t->oindex);
-	xfree(t->parents);
-	xfree(t->pindex);
+	release_space(t->cur, t->max * sizeof(*t->cur));
+	release_space(t->old, t->max * sizeof(*t->old));
+	release_space(t->index, (t->mask + 1) * sizeof(*t->index));
+	release_space(t->oindex, (t->mask + 1) * sizeof(*t->oindex));
+	release_space(t->parents, t->max * sizeof(*t->parents));
+	release_space(t->pindex, (t->mask + 1) * sizeof(*t->pindex));
 	memset(t, 0, sizeof(*t));
 	t->inotify_fd = -1;
 }
