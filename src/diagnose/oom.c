@@ -69,21 +69,57 @@ static const char *memcg_of(const struct proc_info *p)
 	return p->memcg ? p->memcg : p->cgroup;
 }
 
+/* A process a memory cgroup's OOM kill may choose, by its memory cgroup's path: the order of memcg_order. */
+struct memcg_member {
+	const char *memcg;
+	const struct proc_info *p;
+};
+
+static int cmp_memcg_member(const void *x, const void *y)
+{
+	const struct memcg_member *a = x, *b = y;
+	int r = cgroup_path_cmp(a->memcg, b->memcg);
+
+	return r ? r : (a->p->pid > b->p->pid) - (a->p->pid < b->p->pid);
+}
+
+/*
+ * The processes with memory, by memory cgroup in subtree order (cgroup_path_cmp): those within a cgroup
+ * follow each other, so that each domain reads its own members, not every process.
+ */
+static struct memcg_member *memcg_order(const struct snapshot *snap, size_t *ret_n)
+{
+	struct memcg_member *m = xcalloc(snap->nprocs ? snap->nprocs : 1, sizeof(*m));
+	size_t n = 0;
+
+	for (size_t j = 0; j < snap->nprocs; j++) {
+		const struct proc_info *p = &snap->procs[j];
+
+		if (p->has_mm && !p->kernel_thread && memcg_of(p))
+			m[n++] = (struct memcg_member){ memcg_of(p), p };
+	}
+	xsort(m, n, sizeof(*m), cmp_memcg_member, NULL);
+	*ret_n = n;
+	return m;
+}
+
 void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, long page_size, struct oom_domain **ret,
 		 size_t *ret_n)
 {
 	const struct meminfo *mi = &snap->sys.meminfo;
 	const struct kversion *k = policy->kernel ? policy->kernel : &snap->sys.kernel;
 	struct oom_domain *v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0, nm;
+	struct memcg_member *m = memcg_order(snap, &nm);
 
 	if (page_size <= 0)
 		page_size = 4096;
 	if (snap->sys.have_meminfo) {
 		struct oom_domain *d;
 
-		v = xcalloc(1, sizeof(*v));
+		v = mem_array_grow(NULL, v, &cap, n + 1, sizeof(*v));
 		d = &v[n++];
+		memset(d, 0, sizeof(*d));
 		d->scope = scope_str(NULL, scope_system());
 		d->subject = xstrdup("the whole machine");
 		d->limit_bytes = (mi->kib[MEMINFO_MEM_TOTAL] + mi->kib[MEMINFO_SWAP_TOTAL]) * 1024;
@@ -104,7 +140,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 
 		if (!c->has_mem_max || c->mem_unlimited || !c->mem_max_bytes)
 			continue;
-		v = xreallocarray(v, n + 1, sizeof(*v));
+		v = mem_array_grow(NULL, v, &cap, n + 1, sizeof(*v));
 		d = &v[n++];
 		memset(d, 0, sizeof(*d));
 		d->scope = scope_str(NULL, scope_cgroup(c->path));
@@ -112,11 +148,24 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		d->limit_bytes = c->mem_max_bytes;
 		d->usage_bytes = c->mem_usage_bytes.known ? c->mem_usage_bytes.v : 0;
 		d->totalpages = c->mem_max_bytes / (uint64_t)page_size;
-		for (size_t j = 0; j < snap->nprocs; j++) {
-			const struct proc_info *p = &snap->procs[j];
+		if (strcmp(c->path, "/") == 0) {
+			/* a root's: every process with a memory cgroup, whatever its path */
+			for (size_t j = 0; j < nm; j++)
+				add_candidate(d, snap, k, m[j].p, page_size, false);
+		} else {
+			/* the first member not before the cgroup; those within it follow */
+			size_t lo = 0, hi = nm;
 
-			if (p->has_mm && !p->kernel_thread && memcg_of(p) && cgroup_path_within(memcg_of(p), c->path))
-				add_candidate(d, snap, k, p, page_size, false);
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (cgroup_path_cmp(m[mid].memcg, c->path) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < nm && cgroup_path_within(m[lo].memcg, c->path); lo++)
+				add_candidate(d, snap, k, m[lo].p, page_size, false);
 		}
 		rank(d);
 		/* memcg OOMs panic only with panic_on_oom 2; oom_kill_allocating_task does not apply to them */
@@ -125,6 +174,7 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 		d->has_oom_kills = c->mem_oom_kill.known;
 		d->oom_kills = c->mem_oom_kill.v;
 	}
+	xfree(m);
 	*ret = v;
 	*ret_n = n;
 }

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/human.h"
+#include "core/sort.h"
 #include "core/shell.h"
 #include "model/assess_internal.h"
 #include "model/refresh.h"
@@ -218,28 +219,88 @@ bool cgroup_path_within(const char *path, const char *top)
 	return strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* A process is in cgroup path c or below it. */
-static bool in_cgroup(const struct tally_leaf *l, const void *ctx)
+int cgroup_path_cmp(const char *a, const char *b)
 {
-	return l->cgroup && cgroup_path_within(l->cgroup, ctx);
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	while (*x && *x == *y)
+		x++, y++;
+	if (*x == *y)
+		return 0;
+	/* the end first, then '/', then every other byte in its order */
+	if (!*x || (*x == '/' && *y))
+		return -1;
+	if (!*y || *y == '/')
+		return 1;
+	return *x < *y ? -1 : 1;
+}
+
+struct order_key {
+	const char *path;
+	int hier;
+	size_t i;
+};
+
+static int order_key_cmp(const void *a, const void *b)
+{
+	const struct order_key *x = a, *y = b;
+	int r;
+
+	if (x->hier != y->hier)
+		return x->hier < y->hier ? -1 : 1;
+	r = cgroup_path_cmp(x->path, y->path);
+	if (r)
+		return r;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void cgroup_order_build(struct cgroup_order *o, const struct snapshot *snap, struct arena *mem)
+{
+	size_t n = snap->ncgroups;
+	struct order_key *k = mem_calloc(mem, n ? n : 1, sizeof(*k));
+
+	o->n = n;
+	o->sorted = mem_calloc(mem, n ? n : 1, sizeof(*o->sorted));
+	o->pos = mem_calloc(mem, n ? n : 1, sizeof(*o->pos));
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct order_key){ snap->cgroups[i].path, snap->cgroups[i].hier, i };
+	xsort(k, n, sizeof(*k), order_key_cmp, mem);
+	for (size_t j = 0; j < n; j++) {
+		o->sorted[j] = k[j].i;
+		o->pos[k[j].i] = j;
+	}
+	xfree(k);
 }
 
 /* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
-uint64_t cgroup_subtree_rejected(const struct snapshot *snap, const struct cgroup_info *c, bool *ret_known)
+uint64_t cgroup_subtree_rejected(const struct snapshot *snap, const struct cgroup_order *o, const struct cgroup_info *c,
+				 bool *ret_known)
 {
 	uint64_t sum = 0;
+	size_t at = (size_t)(c - snap->cgroups), j;
+	bool root = strcmp(c->path, "/") == 0;
 
 	*ret_known = false;
 	if (c->pids_events_hierarchical) {
 		*ret_known = c->pids_events_max.known;
 		return c->pids_events_max.known ? c->pids_events_max.v : 0;
 	}
-	for (size_t i = 0; i < snap->ncgroups; i++) {
-		const struct cgroup_info *d = &snap->cgroups[i];
+	if (at >= o->n)
+		return 0;
+	/* c, then the cgroups below it: they follow it in the order; a root's are all of its hierarchy (from
+	 * its first), a path read twice is counted twice as before */
+	for (j = o->pos[at]; j > 0; j--) {
+		const struct cgroup_info *d = &snap->cgroups[o->sorted[j - 1]];
 
-		if (d->hier != c->hier || !d->pids_events_max.known)
-			continue;
-		if (!cgroup_path_within(d->path, c->path))
+		if (d->hier != c->hier || (!root && strcmp(d->path, c->path) != 0))
+			break;
+	}
+	for (; j < o->n; j++) {
+		const struct cgroup_info *d = &snap->cgroups[o->sorted[j]];
+
+		if (d->hier != c->hier || !cgroup_path_within(d->path, c->path))
+			break;
+		if (!d->pids_events_max.known)
 			continue;
 		sum += d->pids_events_max.v;
 		*ret_known = true;
@@ -262,8 +323,8 @@ static void owner_of(const struct cgroup_info *c, struct owner *o)
 static const char container_view_fix[] = "from inside the container it cannot be raised; on the host, raise the "
 					 "container's limit (put its name or id for CONTAINER; podman update likewise)";
 
-static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *t, struct assessment *a,
-			       const struct cgroup_info *c)
+static void assess_cgroup_pids(const struct snapshot *snap, const struct cgroup_order *order, const struct tally *t,
+			       struct assessment *a, const struct cgroup_info *c)
 {
 	struct arena *mem = snap->mem;
 	const struct cgroup_hier *h = &snap->hiers[c->hier];
@@ -280,10 +341,10 @@ static void assess_cgroup_pids(const struct snapshot *snap, const struct tally *
 	l->used = c->pids_current.known ? c->pids_current.v : 0;
 	l->max = c->pids_max;
 	l->capacity = c->pids_max; /* pids_try_charge: fails when current + 1 > max */
-	limit_set_top(l, t, in_cgroup, c->path);
+	l->has_top = task_top_find_cgroup(t, c->path, &l->top);
 	l->source = mem_asprintf(mem, "pids.max of the cgroup (%s), set by %s",
 				      h->label, owner_words(&o, ow, sizeof(ow)));
-	rejected = cgroup_subtree_rejected(snap, c, &rejected_known);
+	rejected = cgroup_subtree_rejected(snap, order, c, &rejected_known);
 	l->meaning = mem_asprintf(mem, "%s of %s tasks in the cgroup and its children",
 				       human_count(l->used, used, sizeof(used)),
 				       human_count(l->max, max, sizeof(max)));
@@ -465,11 +526,15 @@ static void assess_cgroup_memory(const struct snapshot *snap, struct assessment 
 
 void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct assessment *a)
 {
+	struct cgroup_order order;
+
+	/* kept with the assessment (its blocks are not the arena's last) */
+	cgroup_order_build(&order, snap, snap->mem);
 	for (size_t i = 0; i < snap->ncgroups; i++) {
 		const struct cgroup_info *c = &snap->cgroups[i];
 
 		if (c->has_pids_max && !c->pids_unlimited && c->pids_current.known)
-			assess_cgroup_pids(snap, t, a, c);
+			assess_cgroup_pids(snap, &order, t, a, c);
 		if (c->has_mem_max && !c->mem_unlimited)
 			assess_cgroup_memory(snap, a, c);
 	}

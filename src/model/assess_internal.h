@@ -33,6 +33,8 @@ void limit_set_top(struct limit *l, const struct tally *t, leaf_match_fn match, 
  * process is in the scope.
  */
 bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, struct task_top *ret);
+/* Likewise for the processes in cgroup path or below it: from the leaves within it (by t->index when made). */
+bool task_top_find_cgroup(const struct tally *t, const char *path, struct task_top *ret);
 
 /* Sets l's top consumer to one process (per-process limits). */
 void limit_set_top_process(struct limit *l, const struct proc_info *p);

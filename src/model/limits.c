@@ -355,7 +355,7 @@ void assess(const struct snapshot *snap, const struct thresholds *th, const stru
 	struct arena *mem = snap->mem;
 	static const struct assess_opts defaults;
 	struct assessment *a = ret;
-	struct tally local;
+	struct tally local, view;
 	const struct tally *t = &snap->tally;
 
 	/* a snapshot made by hand (tests) has its processes but no tally: folded here */
@@ -374,12 +374,17 @@ void assess(const struct snapshot *snap, const struct thresholds *th, const stru
 	 */
 	a->limits_cap = 64 + 2 * snap->ncgroups + 2 * snap->npidns + t->leaves.n;
 	a->limits = mem_alloc(mem, a->limits_cap * sizeof(*a->limits));
+	/* each scope's top consumer from its own leaves: a copy of the tally with its index */
+	view = *t;
+	tally_index_build(&view, mem);
+	t = &view;
 	assess_system(snap, t, a);
 	assess_pidns(snap, t, a);
 	assess_cgroups(snap, t, a);
 	assess_users(snap, t, a);
 	assess_processes(snap, t, opts ? opts : &defaults, a);
 	assess_consumers(snap, t, a);
+	tally_index_free(view.index);
 	tally_free(&local);
 
 	for (size_t i = 0; i < a->nlimits; i++) {

@@ -309,6 +309,9 @@ void cgroup_owner(const char *path, struct owner *ret);
 /* The cgroup path is top or below it ("/a/b" is below "/a", "/ab" is not; everything is below "/"). */
 bool cgroup_path_within(const char *path, const char *top);
 
+/* strcmp but with '/' before every other byte: the paths within a path (cgroup_path_within) follow it. */
+int cgroup_path_cmp(const char *a, const char *b);
+
 /* The limit of kind id with this scope, or NULL. */
 const struct limit *assessment_limit(const struct assessment *a, enum limit_id id, const char *scope);
 

@@ -461,3 +461,80 @@ void tally_take_kept(struct tally *t, struct snapshot *snap)
 	if (snap->nprocs)
 		xsort(snap->procs, snap->nprocs, sizeof(*snap->procs), cmp_pid, snap->mem);
 }
+
+/* Entry indexes of a table by their leaf: counted, then placed (a counting sort, in the table's order). */
+static void index_by_leaf(const struct tally_table *tab, size_t leaf_offset, size_t nleaves, struct arena *mem,
+			  size_t **ret_at, size_t **ret_idx)
+{
+	size_t *at = mem_calloc(mem, nleaves + 1, sizeof(*at));
+	size_t *idx = mem_calloc(mem, tab->n ? tab->n : 1, sizeof(*idx));
+	size_t *fill = mem_calloc(mem, nleaves + 1, sizeof(*fill));
+
+	for (size_t i = 0; i < tab->n; i++) {
+		size_t leaf;
+
+		memcpy(&leaf, (const char *)tab->entries + i * tab->size + leaf_offset, sizeof(leaf));
+		if (leaf < nleaves)
+			at[leaf + 1]++;
+	}
+	for (size_t l = 0; l < nleaves; l++)
+		at[l + 1] += at[l];
+	memcpy(fill, at, (nleaves + 1) * sizeof(*fill));
+	for (size_t i = 0; i < tab->n; i++) {
+		size_t leaf;
+
+		memcpy(&leaf, (const char *)tab->entries + i * tab->size + leaf_offset, sizeof(leaf));
+		if (leaf < nleaves)
+			idx[fill[leaf]++] = i;
+	}
+	xfree(fill);
+	*ret_at = at;
+	*ret_idx = idx;
+}
+
+struct cgroup_key {
+	const char *cgroup;
+	size_t leaf;
+};
+
+static int cgroup_key_cmp(const void *a, const void *b)
+{
+	const struct cgroup_key *x = a, *y = b;
+	int r = x->cgroup == y->cgroup ? 0 : cgroup_path_cmp(x->cgroup, y->cgroup);
+
+	if (r)
+		return r;
+	return x->leaf < y->leaf ? -1 : x->leaf > y->leaf;
+}
+
+void tally_index_build(struct tally *t, struct arena *mem)
+{
+	struct tally_index *x = mem_calloc(mem, 1, sizeof(*x));
+	size_t n = t->leaves.n, k = 0;
+	struct cgroup_key *keys = mem_calloc(mem, n ? n : 1, sizeof(*keys));
+
+	index_by_leaf(&t->parents, offsetof(struct tally_parent, leaf), n, mem, &x->parents_at, &x->parents);
+	index_by_leaf(&t->commands, offsetof(struct tally_command, leaf), n, mem, &x->commands_at, &x->commands);
+	for (size_t i = 0; i < n; i++)
+		if (tally_leaf_at(t, i)->cgroup)
+			keys[k++] = (struct cgroup_key){ tally_leaf_at(t, i)->cgroup, i };
+	xsort(keys, k, sizeof(*keys), cgroup_key_cmp, mem);
+	x->by_cgroup = mem_calloc(mem, k ? k : 1, sizeof(*x->by_cgroup));
+	for (size_t i = 0; i < k; i++)
+		x->by_cgroup[i] = keys[i].leaf;
+	x->nby_cgroup = k;
+	xfree(keys);
+	t->index = x;
+}
+
+void tally_index_free(const struct tally_index *x)
+{
+	if (!x)
+		return;
+	xfree(x->by_cgroup);
+	xfree(x->commands);
+	xfree(x->commands_at);
+	xfree(x->parents);
+	xfree(x->parents_at);
+	xfree((void *)x);
+}

@@ -124,7 +124,22 @@ struct tally {
 	size_t nkept;
 	uint64_t per_process_limits;
 	struct arena *mem;          /* where its tables live (NULL: the heap) */
+	const struct tally_index *index; /* tally_index_build(): NULL until made */
 };
+
+/*
+ * Where a scope's top consumer is found from its own leaves, not every leaf (model/task_top.c): each
+ * leaf's entries of the parents and commands tables, and the leaves that have a cgroup in the order of
+ * cgroup_path_cmp, so that those within a cgroup follow each other. Valid while the tally is unchanged.
+ */
+struct tally_index {
+	size_t *parents_at, *parents;   /* leaf i's: parents[parents_at[i] .. parents_at[i + 1]) */
+	size_t *commands_at, *commands; /* likewise */
+	size_t *by_cgroup, nby_cgroup;
+};
+/* Builds t's index in mem and sets t->index to it; tally_index_free releases one (NULL: none). */
+void tally_index_build(struct tally *t, struct arena *mem);
+void tally_index_free(const struct tally_index *x);
 
 /* Starts t empty; its tables grow in mem (NULL: the heap). */
 void tally_init(struct tally *t, struct arena *mem);

@@ -65,20 +65,17 @@ static size_t table_cap(size_t entries)
 }
 
 /*
- * One block for both tables and the leaves' marks (nleaves of them after the tables), released at once:
- * the daemon's arena takes back only its last block, and a scope's tables are as large as the tally's.
+ * One block for both tables, released at once: the daemon's arena takes back only its last block.
  */
-static bool *tables_init(struct arena *mem, struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands,
-			 size_t nleaves)
+static void tables_init(struct arena *mem, struct parents *pt, struct commands *ct, size_t nparents, size_t ncommands)
 {
 	char *block;
 
 	pt->cap = table_cap(nparents);
 	ct->cap = table_cap(ncommands);
-	block = mem_calloc(mem, 1, pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g) + nleaves + 1);
+	block = mem_calloc(mem, 1, pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g));
 	pt->g = (struct parent_group *)(void *)block;
 	ct->g = (struct command_group *)(void *)(block + pt->cap * sizeof(*pt->g));
-	return (bool *)(block + pt->cap * sizeof(*pt->g) + ct->cap * sizeof(*ct->g));
 }
 
 static void tables_free(struct parents *pt, struct commands *ct)
@@ -107,37 +104,41 @@ static struct command_group *by_comm(struct commands *t, const char *comm)
 	return &t->g[i];
 }
 
-/* The parents and commands of the leaves in[] marks (all with in NULL), merged into tables_init()'s tables. */
-static void merge_groups(const struct tally *t, const bool *in, struct parents *parents, struct commands *commands)
+static void merge_parent(struct parents *parents, const struct tally_parent *e)
 {
-	for (size_t i = 0; i < t->parents.n; i++) {
-		const struct tally_parent *e = TALLY_AT(&t->parents, const struct tally_parent, i);
-		struct parent_group *g;
+	struct parent_group *g = by_pid(parents, e->pid);
 
-		if (in && !in[e->leaf])
-			continue;
-		g = by_pid(parents, e->pid);
-		g->live += e->live;
-		g->zombies += e->zombies;
-		g->tasks += e->tasks;
-		g->live_tasks += e->live_tasks;
+	g->live += e->live;
+	g->zombies += e->zombies;
+	g->tasks += e->tasks;
+	g->live_tasks += e->live_tasks;
+}
+
+static void merge_command(const struct tally *t, struct commands *commands, const struct tally_command *e)
+{
+	struct command_group *g = by_comm(commands, e->comm);
+	bool first = !g->processes;
+
+	g->processes += e->processes;
+	g->tasks += e->tasks;
+	if (first || tally_more_threads(e->largest_threads, e->largest_pid, g->largest_threads, g->largest_pid)) {
+		g->largest_pid = e->largest_pid;
+		g->largest_threads = e->largest_threads;
+		g->largest_cgroup = tally_leaf_at(t, e->leaf)->cgroup;
 	}
-	for (size_t i = 0; i < t->commands.n; i++) {
-		const struct tally_command *e = TALLY_AT(&t->commands, const struct tally_command, i);
-		struct command_group *g;
-		bool first;
+}
 
-		if (in && !in[e->leaf])
-			continue;
-		g = by_comm(commands, e->comm);
-		first = !g->processes;
-		g->processes += e->processes;
-		g->tasks += e->tasks;
-		if (first || tally_more_threads(e->largest_threads, e->largest_pid, g->largest_threads, g->largest_pid)) {
-			g->largest_pid = e->largest_pid;
-			g->largest_threads = e->largest_threads;
-			g->largest_cgroup = tally_leaf_at(t, e->leaf)->cgroup;
-		}
+/* The parents and commands of leaves[0..n), found by x, merged into tables_init()'s tables. */
+static void merge_groups(const struct tally *t, const struct tally_index *x, const size_t *leaves, size_t n,
+			 struct parents *parents, struct commands *commands)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t leaf = leaves[k];
+
+		for (size_t j = x->parents_at[leaf]; j < x->parents_at[leaf + 1]; j++)
+			merge_parent(parents, TALLY_AT(&t->parents, const struct tally_parent, x->parents[j]));
+		for (size_t j = x->commands_at[leaf]; j < x->commands_at[leaf + 1]; j++)
+			merge_command(t, commands, TALLY_AT(&t->commands, const struct tally_command, x->commands[j]));
 	}
 }
 
@@ -157,7 +158,12 @@ const char *top_kind_name(enum top_kind k)
 	return names[k];
 }
 
-bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, struct task_top *ret)
+/*
+ * The top consumer among leaves[0..n) of t (their parents and commands from x): the work of
+ * task_top_find and task_top_find_cgroup, in time of the leaves' own entries, not the tally's.
+ */
+static bool top_of_leaves(const struct tally *t, const struct tally_index *x, const size_t *leaves, size_t n,
+			  struct task_top *ret)
 {
 	const struct tally_leaf *hog = NULL;
 	const struct parent_group *children = NULL, *zombies = NULL;
@@ -165,22 +171,22 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 	struct parents parents;
 	struct commands commands;
 	struct task_top cand[4];
-	bool *in = tables_init(t->mem, &parents, &commands, t->parents.n, t->commands.n, t->leaves.n);
-	int n = 0;
+	size_t nparents = 0, ncommands = 0;
+	int nc = 0;
 	uint64_t most = 0;
 
-	for (size_t i = 0; i < t->leaves.n; i++) {
-		const struct tally_leaf *l = tally_leaf_at(t, i);
+	for (size_t i = 0; i < n; i++) {
+		const struct tally_leaf *l = tally_leaf_at(t, leaves[i]);
 
-		in[i] = !match || match(l, ctx);
-		if (in[i] && (!hog || tally_more_threads(l->hog_threads, l->hog_pid, hog->hog_threads, hog->hog_pid)))
+		if (!hog || tally_more_threads(l->hog_threads, l->hog_pid, hog->hog_threads, hog->hog_pid))
 			hog = l;
+		nparents += x->parents_at[leaves[i] + 1] - x->parents_at[leaves[i]];
+		ncommands += x->commands_at[leaves[i] + 1] - x->commands_at[leaves[i]];
 	}
-	if (!hog) {
-		tables_free(&parents, &commands);
+	if (!hog)
 		return false;
-	}
-	merge_groups(t, in, &parents, &commands);
+	tables_init(t->mem, &parents, &commands, nparents, ncommands);
+	merge_groups(t, x, leaves, n, &parents, &commands);
 	for (size_t i = 0; i < parents.cap; i++) {
 		const struct parent_group *g = &parents.g[i];
 
@@ -202,24 +208,24 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 	}
 
 	/* the candidates, most specific first: one process, one parent's zombies or children, one command */
-	cand[n++] = (struct task_top){ TOP_THREADS, hog->hog_threads, hog->hog_threads, hog->hog_pid, hog->hog_comm,
+	cand[nc++] = (struct task_top){ TOP_THREADS, hog->hog_threads, hog->hog_threads, hog->hog_pid, hog->hog_comm,
 				       hog->hog_threads, hog->cgroup };
 	if (zombies)
-		cand[n++] = (struct task_top){ TOP_ZOMBIES, zombies->zombies, zombies->zombies, zombies->pid,
+		cand[nc++] = (struct task_top){ TOP_ZOMBIES, zombies->zombies, zombies->zombies, zombies->pid,
 					       tally_name_of(t, zombies->pid), 0, NULL };
 	if (children)
-		cand[n++] = (struct task_top){ TOP_CHILDREN, children->live, children->live_tasks, children->pid,
+		cand[nc++] = (struct task_top){ TOP_CHILDREN, children->live, children->live_tasks, children->pid,
 					       tally_name_of(t, children->pid), 0, NULL };
 	if (command && command->processes > 1)
-		cand[n++] = (struct task_top){ TOP_COMMAND, command->processes, command->tasks, command->largest_pid,
+		cand[nc++] = (struct task_top){ TOP_COMMAND, command->processes, command->tasks, command->largest_pid,
 					       command->comm, command->largest_threads, command->largest_cgroup };
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < nc; k++)
 		if (cand[k].tasks > most)
 			most = cand[k].tasks;
 	/* the most specific that holds at least half of the largest: a fork leak is named by its parent even
 	 * though its command also counts the parent itself; a command over twenty parents by the command */
 	*ret = cand[0];
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < nc; k++)
 		if (cand[k].tasks * 2 >= most) {
 			*ret = cand[k];
 			break;
@@ -255,8 +261,11 @@ void task_groups_consumers(const struct tally *t, struct consumers *c)
 	struct commands commands;
 	size_t np = 0, nc = 0;
 
-	tables_init(t->mem, &parents, &commands, t->parents.n, t->commands.n, 0);
-	merge_groups(t, NULL, &parents, &commands);
+	tables_init(t->mem, &parents, &commands, t->parents.n, t->commands.n);
+	for (size_t i = 0; i < t->parents.n; i++)
+		merge_parent(&parents, TALLY_AT(&t->parents, const struct tally_parent, i));
+	for (size_t i = 0; i < t->commands.n; i++)
+		merge_command(t, &commands, TALLY_AT(&t->commands, const struct tally_command, i));
 	for (size_t i = 0; i < parents.cap; i++)
 		np += parents.g[i].pid != 0;
 	for (size_t i = 0; i < commands.cap; i++)
@@ -283,6 +292,58 @@ void task_groups_consumers(const struct tally *t, struct consumers *c)
 	if (c->ncommands)
 		xsort(c->commands, c->ncommands, sizeof(*c->commands), cmp_command, t->mem);
 	tables_free(&parents, &commands);
+}
+
+/* A process is in cgroup path ctx or below it. */
+static bool in_cgroup(const struct tally_leaf *l, const void *ctx)
+{
+	return l->cgroup && cgroup_path_within(l->cgroup, ctx);
+}
+
+bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, struct task_top *ret)
+{
+	struct tally own = *t;
+	const struct tally_index *x = t->index;
+	size_t *leaves, n = 0;
+	bool found;
+
+	/* without an index made for the assessment, one for this call: as costly as reading every entry */
+	if (!x) {
+		tally_index_build(&own, t->mem);
+		x = own.index;
+	}
+	leaves = mem_calloc(t->mem, t->leaves.n ? t->leaves.n : 1, sizeof(*leaves));
+	for (size_t i = 0; i < t->leaves.n; i++)
+		if (!match || match(tally_leaf_at(t, i), ctx))
+			leaves[n++] = i;
+	found = top_of_leaves(t, x, leaves, n, ret);
+	xfree(leaves);
+	if (!t->index)
+		tally_index_free(own.index);
+	return found;
+}
+
+bool task_top_find_cgroup(const struct tally *t, const char *path, struct task_top *ret)
+{
+	const struct tally_index *x = t->index;
+	size_t lo = 0, hi, end;
+
+	/* a root's are every leaf with a cgroup, in whatever order its path sorts */
+	if (!x || strcmp(path, "/") == 0)
+		return task_top_find(t, in_cgroup, path, ret);
+	/* the first leaf whose cgroup does not sort before path; those within it follow */
+	hi = x->nby_cgroup;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cgroup_path_cmp(tally_leaf_at(t, x->by_cgroup[mid])->cgroup, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < x->nby_cgroup && cgroup_path_within(tally_leaf_at(t, x->by_cgroup[end])->cgroup, path); end++)
+		;
+	return top_of_leaves(t, x, x->by_cgroup + lo, end - lo, ret);
 }
 
 const char *task_top_words(const struct task_top *t, char *out, size_t size)

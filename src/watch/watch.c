@@ -170,6 +170,7 @@ struct watch {
 	struct limit_index scan_index; /* scan_a's limits, in the scan's arena */
 	bool *hidden;                 /* per limit of scan_a: its cgroup or its limit is gone since the scan */
 	uint64_t *hier_hash;          /* per hierarchy of the scan: watched_hier_hash of its mount point */
+	struct cgroup_order scan_order; /* the scan's cgroups in subtree order, in the scan's arena */
 	struct watched table;         /* the cgroups watched between scans (watch/watched.h) */
 	size_t *picked;               /* the entries a tick re-reads: cfg.tick_cgroups at most */
 	size_t tick_cgroups;          /* as at start-up: picked's size */
@@ -601,7 +602,7 @@ static void tick_readings(struct watch *w, const struct tick_state *t, struct tr
 
 		if (!l)
 			continue;
-		rejected = cgroup_subtree_rejected(&w->scan, e->info, &known);
+		rejected = cgroup_subtree_rejected(&w->scan, &w->scan_order, e->info, &known);
 		for (int f = 0; known && f < l->nfacts; f++)
 			if (l->facts[f].id == FACT_REJECTED_FORKS && rejected > l->facts[f].u)
 				l->facts[f].u = rejected;
@@ -627,6 +628,7 @@ static void rebuild_table(struct watch *w, double now)
 	for (size_t i = 0; i < w->scan.nhiers; i++)
 		w->hier_hash[i] = watched_hier_hash(w->scan.hiers[i].mount_point);
 	limit_index_build(&w->scan_index, &w->scan_a, mem);
+	cgroup_order_build(&w->scan_order, &w->scan, mem);
 	w->hidden = mem_calloc(mem, w->scan_a.nlimits ? w->scan_a.nlimits : 1, sizeof(*w->hidden));
 	watched_rebuild(&w->table, w->scan.cgroups, w->scan.ncgroups, w->hier_hash);
 	for (size_t i = 0; i < w->table.n; i++) {

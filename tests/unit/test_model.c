@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "model/assess_internal.h"
 #include "model/limits.h"
+#include "model/refresh.h"
 #include "model/scope.h"
 #include "unit.h"
 
@@ -695,6 +696,57 @@ static void scope_text_round_trip(void)
 	xfree(long_path);
 }
 
+/*
+ * A subtree's rejected forks, found from its place in the subtree order, are the sum over every cgroup
+ * within it: "/a-b" and "/ab" sort between "/a" and "/a/b" in strcmp's order, not in cgroup_path_cmp's.
+ * Checked against the sum over all, on two hierarchies, cgroups listed in a shuffled order.
+ */
+static void subtree_rejected_by_order(void)
+{
+	static const char *const paths[] = { "/a/b/c", "/", "/a-b", "/a", "/ab", "/a/b", "/a/b-c", "/b", "/a/b/c/d",
+					     "/a.b", "/a/c", "/b/a" };
+	const size_t n = sizeof(paths) / sizeof(paths[0]);
+	struct snapshot s;
+	struct cgroup_order o;
+
+	/* the order: the end, then '/', then the rest */
+	CHECK(cgroup_path_cmp("/a", "/a/b") < 0 && cgroup_path_cmp("/a/b", "/a-b") < 0 && cgroup_path_cmp("/a-b", "/a.b") < 0);
+	CHECK(cgroup_path_cmp("/a/z", "/a-b") < 0 && cgroup_path_cmp("/a-b", "/a/z") > 0 && cgroup_path_cmp("/x", "/x") == 0);
+	CHECK(cgroup_path_cmp("/", "/a") < 0 && cgroup_path_cmp("/ab", "/a/b") > 0);
+	snap_base(&s, "6.1.0");
+	s.ncgroups = 2 * n;
+	s.cgroups = calloc(s.ncgroups, sizeof(*s.cgroups));
+	for (size_t i = 0; i < s.ncgroups; i++) {
+		/* the second hierarchy's first, reversed: the order is not the list's */
+		size_t k = i < n ? n - 1 - i : i - n;
+
+		s.cgroups[i] = (struct cgroup_info){ .path = (char *)paths[k], .hier = i < n ? 1 : 0,
+						     .pids_events_max = { k != 7, (uint64_t)1 << (i % 40) } };
+	}
+	cgroup_order_build(&o, &s, NULL);
+	for (size_t i = 0; i < s.ncgroups; i++) {
+		const struct cgroup_info *c = &s.cgroups[i];
+		uint64_t want = 0, got;
+		bool want_known = false, known;
+
+		for (size_t j = 0; j < s.ncgroups; j++)
+			if (s.cgroups[j].hier == c->hier && s.cgroups[j].pids_events_max.known &&
+			    cgroup_path_within(s.cgroups[j].path, c->path)) {
+				want += s.cgroups[j].pids_events_max.v;
+				want_known = true;
+			}
+		got = cgroup_subtree_rejected(&s, &o, c, &known);
+		CHECK_U64(got, want);
+		CHECK(known == want_known);
+	}
+	xfree(o.sorted);
+	xfree(o.pos);
+	free(s.cgroups);
+	s.cgroups = NULL;
+	s.ncgroups = 0;
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	RUN(scope_text_round_trip);
@@ -712,6 +764,7 @@ int main(void)
 	RUN(dead_namespace_and_child_pid_max);
 	RUN(rlimit_data_soft_zero);
 	RUN(hierarchical_pids_events);
+	RUN(subtree_rejected_by_order);
 	RUN(shown_and_exit_status);
 	return 0;
 }

@@ -360,10 +360,57 @@ static void fixtures_fold_alike(void)
 	CHECK(trees >= 5);
 }
 
+static bool in_path(const struct tally_leaf *l, const void *ctx)
+{
+	return l->cgroup && cgroup_path_within(l->cgroup, ctx);
+}
+
+/*
+ * A cgroup's top consumer from its own leaves (task_top_find_cgroup, by the tally's index) is the one
+ * found by matching every leaf, for cgroups whose names sort apart from their subtree in strcmp's order
+ * ("/leak-b" between "/leak" and "/leak/inner"), a root, and paths nobody is in.
+ */
+static void cgroup_top_from_its_leaves(void)
+{
+	static const char *const more[] = { "/leak", "/leak/inner", "/leak-b", "/leak/inner-x", "/leak.x", "/leak/inner/deep",
+					    "/system.slice/a.service", "/leakage" };
+	static const char *const scopes[] = { "/", "/leak", "/leak/inner", "/leak-b", "/leak/inner-x", "/leak.x",
+					      "/leak/inner/deep", "/system.slice", "/leakage", "/nobody", "/lea", "/leak/inn" };
+	struct snapshot s;
+
+	for (int round = 0; round < 20; round++) {
+		struct tally t, view;
+
+		random_machine(&s, 200 + rnd(3000), 3);
+		for (size_t i = 0; i < s.nprocs; i++)
+			if (s.procs[i].cgroup)
+				s.procs[i].cgroup = more[rnd(sizeof(more) / sizeof(more[0]))];
+		tally_init(&t, NULL);
+		tally_build(&t, &s);
+		view = t;
+		tally_index_build(&view, NULL);
+		for (size_t k = 0; k < sizeof(scopes) / sizeof(scopes[0]); k++) {
+			struct task_top want, got;
+			bool fw = task_top_find(&t, in_path, scopes[k], &want), fg = task_top_find_cgroup(&view, scopes[k], &got);
+
+			CHECK(fw == fg);
+			if (fw && fg) {
+				CHECK(want.kind == got.kind && want.pid == got.pid && want.count == got.count &&
+				      want.tasks == got.tasks);
+				CHECK(want.comm == got.comm || (want.comm && got.comm && strcmp(want.comm, got.comm) == 0));
+			}
+		}
+		tally_index_free(view.index);
+		tally_free(&t);
+		snapshot_free(&s);
+	}
+}
+
 int main(void)
 {
 	RUN(folded_equals_full);
 	RUN(folded_keeps_the_closest);
 	RUN(fixtures_fold_alike);
+	RUN(cgroup_top_from_its_leaves);
 	return 0;
 }
