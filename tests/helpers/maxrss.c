@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Benchmark helper: runs a command, its output discarded, and prints its peak resident set size in
- * KiB (getrusage's ru_maxrss of the child) and its exit status.
+ * KiB (getrusage's ru_maxrss of the child), its exit status, and its user and system CPU time in
+ * milliseconds: "KIB STATUS USER_MS SYS_MS".
  *   maxrss COMMAND [ARG]...
  */
 #include <fcntl.h>
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
 		return 2;
-	printf("%ld %d\n", ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%ld %d %.1f %.1f\n", ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       ru.ru_utime.tv_sec * 1000.0 + ru.ru_utime.tv_usec / 1000.0, ru.ru_stime.tv_sec * 1000.0 + ru.ru_stime.tv_usec / 1000.0);
 	return 0;
 }
