@@ -82,4 +82,63 @@ check_eq "a bad --op is refused with 3" 3 "$?"
 check_eq "--root without a context is refused with 3" 3 "$?"
 "$HEADROOM" explain --errno EWHAT --op fork 2>"$tmp/err"
 check_eq "a bad --errno is refused with 3" 3 "$?"
+
+# a line in another language, read through the root's message catalogs: a catalog made here (msgfmt),
+# in the 3.10 tree, where ENOMEM from bash is pid exhaustion
+if command -v msgfmt >/dev/null; then
+	cp -a "$FX/3.10-rhel7/root" "$tmp/l10n"
+	mkdir -p "$tmp/l10n/usr/share/locale/xx/LC_MESSAGES" "$tmp/l10n/usr/share/locale/yy/LC_MESSAGES"
+	printf '%s\n' 'msgid ""' 'msgstr "Content-Type: text/plain; charset=UTF-8\n"' \
+		'msgid "Cannot allocate memory"' 'msgstr "无法分配内存"' \
+		'msgid "Resource temporarily unavailable"' 'msgstr "资源暂时不可用"' >"$tmp/xx.po"
+	msgfmt -o "$tmp/l10n/usr/share/locale/xx/LC_MESSAGES/libc.mo" "$tmp/xx.po"
+	# another language that reads less of the line
+	printf '%s\n' 'msgid ""' 'msgstr "Content-Type: text/plain; charset=UTF-8\n"' \
+		'msgid "Out of memory"' 'msgstr "分配内存"' >"$tmp/yy.po"
+	msgfmt -o "$tmp/l10n/usr/share/locale/yy/LC_MESSAGES/libc.mo" "$tmp/yy.po"
+	j=$(LANGUAGE= LC_ALL= LC_MESSAGES= LANG= ex -r "$tmp/l10n" --pid 1201 "-bash: fork: 无法分配内存")
+	check_eq "a translated line: its operation, errno and program read through the catalog" "fork ENOMEM bash" \
+		"$(jq -r '"\(.operation) \(.errno) \(.program)"' <<<"$j")"
+	check_eq "its language is the catalog's that reads the most of it" xx "$(jq -r .message_language <<<"$j")"
+	check_eq "its English" "-bash: fork: Cannot allocate memory" "$(jq -r .message_english <<<"$j")"
+	check_eq "the message as given is kept" "-bash: fork: 无法分配内存" "$(jq -r .message <<<"$j")"
+	check_eq "and the verdict is the English line's: pid_max confirmed first" "pid_max system confirmed" "$(first "$j")"
+	out=$(LANG= "$HEADROOM" explain -r "$tmp/l10n" --pid 1201 "-bash: fork: 无法分配内存")
+	check "the text says it once in English, with the language" grep -qxF \
+		"The message says: -bash: fork: Cannot allocate memory (ENOMEM), translated from xx through its message catalogs." <<<"$out"
+	# the user's language first, even where another reads as much
+	cp "$tmp/l10n/usr/share/locale/xx/LC_MESSAGES/libc.mo" "$tmp/l10n/usr/share/locale/yy/LC_MESSAGES/libc.mo"
+	j=$(LANGUAGE= LC_ALL= LC_MESSAGES= LANG=yy_ZZ.UTF-8 ex -r "$tmp/l10n" --pid 1201 "fork: 资源暂时不可用")
+	check_eq "the user's language (LANG=yy_ZZ.UTF-8 gives yy) is tried first" "yy EAGAIN" \
+		"$(jq -r '"\(.message_language) \(.errno)"' <<<"$j")"
+	# escaping: what the line holds around the translation is echoed escaped
+	out=$(LANG= "$HEADROOM" explain -r "$tmp/l10n" --pid 1201 $'-bash: fork: 无法分配内存 \e[31mred')
+	check "a terminal escape in a translated line is not printed raw" test "$(grep -c $'\e\\[31m' <<<"$out")" = 0
+	# an English line reads no catalog, and says nothing of a language
+	j=$(ex -r "$tmp/l10n" --pid 1201 "-bash: fork: Cannot allocate memory")
+	check_eq "an English line: no language, no English of it" "null null" "$(jq -r '"\(.message_language) \(.message_english)"' <<<"$j")"
+	# no catalogs in the root: the line is read as given
+	j=$(ex -r "$FX/3.10-rhel7/root" --pid 1201 "-bash: fork: 无法分配内存")
+	check_eq "without catalogs: the operation still read, no errno, no language" "fork null null" \
+		"$(jq -r '"\(.operation) \(.errno) \(.message_language)"' <<<"$j")"
+	# a malformed catalog is passed over
+	head -c 100 "$tmp/l10n/usr/share/locale/xx/LC_MESSAGES/libc.mo" >"$tmp/l10n/usr/share/locale/yy/LC_MESSAGES/libc.mo"
+	j=$(LANGUAGE= LC_ALL= LC_MESSAGES= LANG=yy ex -r "$tmp/l10n" --pid 1201 "-bash: fork: 无法分配内存")
+	check_eq "a cut catalog is passed over for one that reads" "xx ENOMEM" "$(jq -r '"\(.message_language) \(.errno)"' <<<"$j")"
+else
+	skip "explain: a translated line" "msgfmt is not installed (apt-get install gettext)"
+fi
+
+# the machine's own catalogs (libc-l10n), as a user's line in their language
+if [ -f /usr/share/locale/zh_CN/LC_MESSAGES/libc.mo ] && [ -f /usr/share/locale/ru/LC_MESSAGES/coreutils.mo ]; then
+	j=$(LANG= ex -r / --pid $$ "-bash: fork: 无法分配内存")
+	check_eq "zh_CN, the machine's catalogs: fork ENOMEM" "fork ENOMEM zh_CN" \
+		"$(jq -r '"\(.operation) \(.errno) \(.message_language)"' <<<"$j")"
+	j=$(LANG= ex -r / --pid $$ "timeout: системный вызов fork завершился неудачно: Ресурс временно недоступен")
+	check_eq "ru, coreutils' and glibc's catalogs: timeout's fork EAGAIN" \
+		"fork EAGAIN ru timeout: fork system call failed: Resource temporarily unavailable" \
+		"$(jq -r '"\(.operation) \(.errno) \(.message_language) \(.message_english)"' <<<"$j")"
+else
+	skip "explain: the machine's catalogs" "libc-l10n or coreutils' catalogs are not installed"
+fi
 _run_cleanups

@@ -14,6 +14,7 @@
 #include "diagnose/oom_history.h"
 #include "model/limits.h"
 #include "parse/failure_msg.h"
+#include "probe/catalogs.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
@@ -78,15 +79,45 @@ static int parse_errno(const char *s)
  * What failed and with which errno: read from the message, --op and --errno overriding it. Returns 0,
  * or -EINVAL after saying why (nothing to go on, or a bad value).
  */
-static int what_failed(const struct buf *msg, const char *op_arg, const char *errno_arg, struct failure_msg *ret_msg,
+/* The line says what failed, with which errno, or names a kill or a limit: no catalog is read for it. */
+static bool understood(const struct failure_msg *m)
+{
+	return m->oom_kill || m->limit || (m->op != OP_UNKNOWN && m->err);
+}
+
+/*
+ * A line not understood as given, read again in English through the root's message catalogs: kept
+ * (its English and language in *t, *ret_used set) when the English says more.
+ */
+static void read_translated(const struct hr_root *root, const struct buf *msg, struct failure_msg *m,
+			    struct message_translation *t, bool *ret_used)
+{
+	struct failure_msg english;
+
+	*ret_used = false;
+	if (!msg->len || understood(m) || catalogs_back_translate(root, msg->data, msg->len, t) != 1)
+		return;
+	failure_msg_parse(t->bt.text, t->bt.len, &english);
+	if ((english.err && !m->err) || (english.op != OP_UNKNOWN && m->op == OP_UNKNOWN) ||
+	    (english.oom_kill && !m->oom_kill) || (english.limit && !m->limit)) {
+		*m = english;
+		*ret_used = true;
+	}
+}
+
+static int what_failed(const struct hr_root *root, const struct buf *msg, const char *op_arg, const char *errno_arg,
+		       struct failure_msg *ret_msg, struct message_translation *t, bool *ret_translated,
 		       enum failure_op *ret_op, int *ret_err)
 {
 	struct failure_msg m = { .op = OP_UNKNOWN, .program = "" };
 	enum failure_op op;
 	int err;
 
-	if (msg->len)
+	*ret_translated = false;
+	if (msg->len) {
 		failure_msg_parse(msg->data, msg->len, &m);
+		read_translated(root, msg, &m, t, ret_translated);
+	}
 	op = m.op;
 	if (op_arg) {
 		op = strcmp(op_arg, "fork") == 0 ? OP_FORK : strcmp(op_arg, "thread") == 0 ? OP_THREAD
@@ -323,6 +354,8 @@ int cmd_explain(int argc, char **argv)
 	struct snapshot snap;
 	struct assessment a;
 	struct buf msg, unit_cgroup;
+	struct message_translation *tr = NULL;
+	bool translated = false;
 	enum failure_op op;
 	int status, err;
 
@@ -333,21 +366,28 @@ int cmd_explain(int argc, char **argv)
 	pid = args.pid;
 	where_given = args.pid || args.have_uid || args.cgroup_arg;
 	join_message(argc, argv, args.first_word, &msg);
-	if (what_failed(&msg, args.op_arg, args.errno_arg, &m, &op, &err) < 0) {
+	if (cli_open_root(&root, args.root_path) < 0) {
+		buf_free(&msg);
+		return EXIT_UNKNOWN;
+	}
+	/* the root's catalogs read a line in another language */
+	tr = xmalloc(sizeof(*tr));
+	if (what_failed(&root, &msg, args.op_arg, args.errno_arg, &m, tr, &translated, &op, &err) < 0) {
+		root_close(&root);
+		xfree(tr);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
 	if (strcmp(args.root_path, "/") != 0 && !where_given && !m.pid && !m.cgroup[0]) {
 		cli_error("with --root, say where it failed: --pid, --user or --cgroup");
-		buf_free(&msg);
-		return EXIT_UNKNOWN;
-	}
-	if (cli_open_root(&root, args.root_path) < 0) {
+		root_close(&root);
+		xfree(tr);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
 	if (args.user_name && user_by_name(&root, &args) < 0) {
 		root_close(&root);
+		xfree(tr);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
@@ -393,7 +433,8 @@ int cmd_explain(int argc, char **argv)
 		kill_cgroup(&root, &snap, kill, &kill_scope, &ctx);
 	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
 
-	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill },
+	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill,
+							   translated ? tr->bt.text : NULL, translated ? tr->lang : NULL },
 				   args.json, cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);
 	oom_history_free(&kills);
@@ -403,6 +444,7 @@ out:
 	root_close(&root);
 	buf_free(&msg);
 	buf_free(&unit_cgroup);
+	xfree(tr);
 	return status;
 }
 

@@ -112,6 +112,8 @@ struct explain_view {
 	const struct proc_info *proc;      /* the context's process; NULL when none */
 	const struct log_evidence *log;
 	const struct oom_kill *kill;       /* the kill an OOM-kill message is about, from the log; NULL none */
+	const char *message_english;       /* the message read back to English through catalogs; NULL when not */
+	const char *message_language;      /* the catalogs' language ("zh_CN"); NULL when not translated */
 };
 
 #endif

@@ -72,6 +72,7 @@ static const struct pattern patterns[] = {
 	{ "std::bad_alloc", "C++", OP_ALLOC, ENOMEM },
 	{ "xmalloc: cannot allocate", "bash", OP_ALLOC, ENOMEM },
 	{ "out of memory!", "Perl", OP_ALLOC, ENOMEM },
+	{ "fork system call failed", "the core utilities (timeout)", OP_FORK, 0 },
 	{ "fork: retry:", "bash", OP_FORK, 0 },
 	{ "bash: fork:", "bash", OP_FORK, 0 },
 	{ "could not fork", "", OP_FORK, 0 },

@@ -52,6 +52,8 @@ void render_explain_json(const struct explain_view *v, struct buf *out)
 	json_str(&j, "errno", e->err ? errno_name(e->err) : NULL);
 	json_str(&j, "kernel", snap->sys.kernel.release);
 	json_str(&j, "message", v->message);
+	json_str(&j, "message_language", v->message_language);
+	json_str(&j, "message_english", v->message_english);
 	json_str(&j, "program", v->msg->program[0] ? v->msg->program : NULL);
 	json_object_begin(&j, "context");
 	if (ctx->pid)

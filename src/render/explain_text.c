@@ -129,6 +129,15 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 	buf_adds(out, "; kernel ");
 	escape_text_str(out, snap->sys.kernel.release);
 	buf_addc(out, '\n');
+	if (v->message_english) {
+		buf_adds(out, "The message says: ");
+		escape_text_str(out, v->message_english);
+		if (e->err)
+			buf_printf(out, " (%s)", errno_name(e->err));
+		buf_adds(out, ", translated from ");
+		escape_text_str(out, v->message_language);
+		buf_adds(out, " through its message catalogs.\n");
+	}
 	message_says(m, out);
 	the_kill(v, out);
 	if (!v->log->read && snap->live)
