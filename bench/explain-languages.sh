@@ -13,17 +13,10 @@ HEADROOM=${HEADROOM:-$PWD/headroom}
 [[ $RUNS =~ ^[0-9]+$ ]] && [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 1000 ] || { echo "RUNS is 1 to 1000" >&2; exit 2; }
 [ -x "$HEADROOM" ] || { echo "build first: make" >&2; exit 2; }
 [ -f /usr/share/locale/zh_CN/LC_MESSAGES/libc.mo ] || { echo "libc-l10n is not installed" >&2; exit 2; }
+. bench/peers.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trap 'rm -rf "$tmp"; exit 130' INT
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ms() {
-	local s e
-	s=$EPOCHREALTIME
-	"$@" >/dev/null 2>&1
-	e=$EPOCHREALTIME
-	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f\n", (e - s) * 1000 }'
-}
 en="-bash: fork: Cannot allocate memory"
 zh="-bash: fork: 无法分配内存"
 ru="timeout: системный вызов fork завершился неудачно: Ресурс временно недоступен"

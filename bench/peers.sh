@@ -1,5 +1,16 @@
 # Shared by the benchmarks (sourced after tests/lib.sh, with $tmp set).
 
+# median: of the numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# ms COMMAND...: the wall time of one run, its output discarded, in milliseconds
+ms() {
+	local s e
+	s=$EPOCHREALTIME
+	"$@" >/dev/null 2>&1
+	e=$EPOCHREALTIME
+	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f\n", (e - s) * 1000 }'
+}
+
 # start_node_exporter: starts node_exporter with its processes collector on a free loopback port and
 # sets NE_URL to its /metrics; leaves NE_URL empty, after saying why, when it is missing or does not
 # serve the collector. Stopped on exit.

@@ -24,6 +24,7 @@ BUILD=${BUILD:-build}
 HEADROOM=${HEADROOM:-$PWD/headroom}
 MAXRSS=$PWD/$BUILD/helpers/maxrss
 . tests/lib.sh
+. bench/peers.sh
 trap - EXIT INT TERM
 trap '_run_cleanups' EXIT
 trap '_run_cleanups; exit 130' INT
@@ -82,14 +83,6 @@ remove_all() {
 	return 0
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ms() {
-	local s e
-	s=$EPOCHREALTIME
-	"$@" >/dev/null 2>&1
-	e=$EPOCHREALTIME
-	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f\n", (e - s) * 1000 }'
-}
 floor() {
 	local f=pids.current g=memory.usage_in_bytes h=memory.limit_in_bytes
 	[ "$mver" = v2 ] && g=memory.current h=memory.max

@@ -42,16 +42,6 @@ trap '_run_cleanups; exit 143' TERM
 tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
 
-# median of the numbers on stdin
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# ms COMMAND...: wall time of one run in milliseconds
-ms() {
-	local s e
-	s=$EPOCHREALTIME
-	"$@" >/dev/null 2>&1
-	e=$EPOCHREALTIME
-	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f\n", (e - s) * 1000 }'
-}
 
 # the sandbox cgroup
 cg=

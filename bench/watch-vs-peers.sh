@@ -63,7 +63,6 @@ command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
 tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
