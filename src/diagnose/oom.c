@@ -83,6 +83,11 @@ static int cmp_memcg_member(const void *x, const void *y)
 	return r ? r : (a->p->pid > b->p->pid) - (a->p->pid < b->p->pid);
 }
 
+static const char *member_memcg_at(const void *ctx, size_t i)
+{
+	return ((const struct memcg_member *)ctx)[i].memcg;
+}
+
 /*
  * The processes with memory, by memory cgroup in subtree order (cgroup_path_cmp): those within a cgroup
  * follow each other, so that each domain reads its own members, not every process.
@@ -153,19 +158,10 @@ void oom_domains(const struct snapshot *snap, const struct oom_policy *policy, l
 			for (size_t j = 0; j < nm; j++)
 				add_candidate(d, snap, k, m[j].p, page_size, false);
 		} else {
-			/* the first member not before the cgroup; those within it follow */
-			size_t lo = 0, hi = nm;
+			size_t end;
 
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (cgroup_path_cmp(m[mid].memcg, c->path) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (; lo < nm && cgroup_path_within(m[lo].memcg, c->path); lo++)
-				add_candidate(d, snap, k, m[lo].p, page_size, false);
+			for (size_t j = cgroup_subtree_range(nm, member_memcg_at, m, c->path, &end); j < end; j++)
+				add_candidate(d, snap, k, m[j].p, page_size, false);
 		}
 		rank(d);
 		/* memcg OOMs panic only with panic_on_oom 2; oom_kill_allocating_task does not apply to them */

@@ -235,6 +235,26 @@ int cgroup_path_cmp(const char *a, const char *b)
 	return *x < *y ? -1 : 1;
 }
 
+size_t cgroup_subtree_range(size_t n, const char *(*path_at)(const void *ctx, size_t i), const void *ctx,
+			    const char *top, size_t *ret_end)
+{
+	size_t lo = 0, hi = n, end;
+
+	/* the first entry that does not sort before top; those within it follow */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cgroup_path_cmp(path_at(ctx, mid), top) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && cgroup_path_within(path_at(ctx, end), top); end++)
+		;
+	*ret_end = end;
+	return lo;
+}
+
 struct order_key {
 	const char *path;
 	int hier;

@@ -312,6 +312,13 @@ bool cgroup_path_within(const char *path, const char *top);
 /* strcmp but with '/' before every other byte: the paths within a path (cgroup_path_within) follow it. */
 int cgroup_path_cmp(const char *a, const char *b);
 
+/*
+ * Of n entries sorted by cgroup_path_cmp of their paths (path_at(ctx, i)), those within top (not "/",
+ * whose are every entry): [return value, *ret_end).
+ */
+size_t cgroup_subtree_range(size_t n, const char *(*path_at)(const void *ctx, size_t i), const void *ctx,
+			    const char *top, size_t *ret_end);
+
 /* The limit of kind id with this scope, or NULL. */
 const struct limit *assessment_limit(const struct assessment *a, enum limit_id id, const char *scope);
 

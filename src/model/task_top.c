@@ -323,26 +323,23 @@ bool task_top_find(const struct tally *t, leaf_match_fn match, const void *ctx, 
 	return found;
 }
 
+/* The cgroup of the leaf at place i of the tally's cgroup order. */
+static const char *leaf_cgroup_at(const void *ctx, size_t i)
+{
+	const struct tally *t = ctx;
+
+	return tally_leaf_at(t, t->index->by_cgroup[i])->cgroup;
+}
+
 bool task_top_find_cgroup(const struct tally *t, const char *path, struct task_top *ret)
 {
 	const struct tally_index *x = t->index;
-	size_t lo = 0, hi, end;
+	size_t lo, end;
 
 	/* a root's are every leaf with a cgroup, in whatever order its path sorts */
 	if (!x || strcmp(path, "/") == 0)
 		return task_top_find(t, in_cgroup, path, ret);
-	/* the first leaf whose cgroup does not sort before path; those within it follow */
-	hi = x->nby_cgroup;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cgroup_path_cmp(tally_leaf_at(t, x->by_cgroup[mid])->cgroup, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < x->nby_cgroup && cgroup_path_within(tally_leaf_at(t, x->by_cgroup[end])->cgroup, path); end++)
-		;
+	lo = cgroup_subtree_range(x->nby_cgroup, leaf_cgroup_at, t, path, &end);
 	return top_of_leaves(t, x, x->by_cgroup + lo, end - lo, ret);
 }
 
