@@ -26,7 +26,7 @@ PROCS=${3:-1}
 SHAPE=threads
 if [ "$PROCS" = processes ]; then SHAPE=processes; PROCS=1; fi
 BUILD=${BUILD:-build}
-HEADROOM=$PWD/headroom
+HEADROOM=${HEADROOM:-$PWD/headroom}
 FORKER=$PWD/$BUILD/helpers/forker
 HOLDER_WAIT=300 # forking tens of thousands of processes takes a while
 FLOOR=$PWD/$BUILD/helpers/statfloor
