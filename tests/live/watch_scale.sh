@@ -4,7 +4,7 @@
 # under other names, six rounds (HEADROOM_TEST_SCALE_ROUNDS). The series of a removed cgroup are gone at
 # the next scrape, the new ones are watched after the next full scan, the watched count is what exists;
 # no heap fallback, the heap in use stays flat, the resident size within 12 KiB a watched cgroup; and the daemon, in
-# a memory cgroup whose limit is 2 MiB above what it was measured to need in the first round, is never
+# a memory cgroup whose limit is 6 MiB above what it was measured to need in the first round, is never
 # OOM-killed. Every cgroup is removed at the end.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/watch-lib.sh"
@@ -100,11 +100,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	rss[r]=$(metric "$out" headroom_watch_resident_bytes)
 	heap[r]=$(metric "$out" headroom_watch_heap_bytes)
 	if [ "$r" = 1 ] && [ "${SANITIZE:-}" != 1 ]; then
-		# what it needed through a round of churn, and a limit 2 MiB above it
+		# what it needed through a round of churn, and a limit 6 MiB above it: its resident size reaches
+		# its working set in steps, a reserved space's pages touched to a new high-water mark, of up to
+		# 4.1 MiB seen in round 3 on this host (with 2 MiB of room it was OOM-killed there once)
 		if [ "$mver" = v1 ]; then peak=$(cat "$mcg/memory.max_usage_in_bytes"); else peak=$(cat "$mcg/memory.peak" 2>/dev/null || cat "$mcg/memory.current"); fi
-		limit=$((peak + (2 << 20)))
+		limit=$((peak + (6 << 20)))
 		if [ "$mver" = v1 ]; then echo "$limit" >"$mcg/memory.limit_in_bytes"; else echo "$limit" >"$mcg/memory.max"; fi
-		check_eq "its memory cgroup's limit is its measured need ($peak B) + 2 MiB" "$limit" \
+		check_eq "its memory cgroup's limit is its measured need ($peak B) + 6 MiB" "$limit" \
 			"$(cat "$mcg/memory.limit_in_bytes" "$mcg/memory.max" 2>/dev/null | head -1)"
 	fi
 done
