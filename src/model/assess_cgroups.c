@@ -292,6 +292,13 @@ void cgroup_order_build(struct cgroup_order *o, const struct snapshot *snap, str
 	xfree(k);
 }
 
+void cgroup_order_free(struct cgroup_order *o)
+{
+	xfree(o->sorted);
+	xfree(o->pos);
+	*o = (struct cgroup_order){ 0 };
+}
+
 /* Forks rejected in the subtree of c: counted in the forking task's cgroup unless pids.events is hierarchical. */
 uint64_t cgroup_subtree_rejected(const struct snapshot *snap, const struct cgroup_order *o, const struct cgroup_info *c,
 				 bool *ret_known)
@@ -548,7 +555,6 @@ void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct a
 {
 	struct cgroup_order order;
 
-	/* kept with the assessment (its blocks are not the arena's last) */
 	cgroup_order_build(&order, snap, snap->mem);
 	for (size_t i = 0; i < snap->ncgroups; i++) {
 		const struct cgroup_info *c = &snap->cgroups[i];
@@ -558,4 +564,6 @@ void assess_cgroups(const struct snapshot *snap, const struct tally *t, struct a
 		if (c->has_mem_max && !c->mem_unlimited)
 			assess_cgroup_memory(snap, a, c);
 	}
+	if (!snap->mem)
+		cgroup_order_free(&order);
 }

@@ -23,6 +23,8 @@ struct cgroup_order {
 	size_t n;
 };
 void cgroup_order_build(struct cgroup_order *o, const struct snapshot *snap, struct arena *mem);
+/* Frees an order built with no arena (mem NULL); one built in an arena goes with it. */
+void cgroup_order_free(struct cgroup_order *o);
 
 /*
  * The forks rejected in the subtree of cgroup c among snap's cgroups (the report's FACT_REJECTED_FORKS of
