@@ -121,6 +121,38 @@ if command -v msgfmt >/dev/null; then
 	j=$(ex -r "$FX/3.10-rhel7/root" --pid 1201 "-bash: fork: 无法分配内存")
 	check_eq "without catalogs: the operation still read, no errno, no language" "fork null null" \
 		"$(jq -r '"\(.operation) \(.errno) \(.message_language)"' <<<"$j")"
+	# no catalog of the line's language: it is named, with the package, and the line is still explained
+	j=$(ex -r "$tmp/l10n" --pid 1201 "timeout: системный вызов fork завершился неудачно: Ресурс временно недоступен")
+	check_eq "a Russian line with no Russian catalog: the word fork read, the language named with libc-l10n" \
+		"fork ru false libc-l10n" \
+		"$(jq -r '"\(.operation) \(.message_unread.language) \(.message_unread.catalog_installed) \(.message_unread.package)"' <<<"$j")"
+	"$HEADROOM" explain -r "$tmp/l10n" --pid 1201 "app: Ресурс временно недоступен" >"$tmp/out" 2>"$tmp/err"
+	check_eq "a line in another language that names nothing readable is explained, not refused with 3" 2 "$?"
+	check "the text names the language and the package" grep -qF \
+		"The message seems to be in Russian (ru), and no message catalog of that language is installed here: install libc-l10n" "$tmp/out"
+	check "and says both a fork's and an allocation's causes are weighed" grep -qF \
+		"the causes of a failed fork and of a failed allocation are weighed" "$tmp/out"
+	check "a pasted line with language-independent errno words: (11)" test \
+		"$(ex -r "$tmp/l10n" --pid 1201 "app: fork: 失败 (11)" | jq -r .errno)" = EAGAIN
+	"$HEADROOM" explain -r "$tmp/l10n" --pid 1201 "hello world" 2>/dev/null >/dev/null
+	check_eq "an English line that names nothing is still refused with 3" 3 "$?"
+	j=$(ex -r "$tmp/l10n" --pid 1201 --op thread --errno EAGAIN "app: Ресурс временно недоступен")
+	check_eq "--op and --errno override a line no catalog reads" "thread EAGAIN" "$(jq -r '"\(.operation) \(.errno)"' <<<"$j")"
+	# a line in a legacy encoding: GB18030 read through the catalog, never echoed garbled
+	printf -- '-bash: fork: \xce\xde\xb7\xa8\xb7\xd6\xc5\xe4\xc4\xda\xb4\xe6' >"$tmp/gb"
+	j=$(LANGUAGE= LC_ALL= LC_MESSAGES= LANG= ex -r "$tmp/l10n" --pid 1201 "$(cat "$tmp/gb")")
+	check_eq "a GB18030 line: its encoding, its UTF-8, and its English through the catalog" \
+		"GB18030|-bash: fork: 无法分配内存|xx|fork ENOMEM" \
+		"$(jq -r '"\(.message_encoding)|\(.message_utf8)|\(.message_language)|\(.operation) \(.errno)"' <<<"$j")"
+	check "the JSON is valid UTF-8" iconv -f UTF-8 -t UTF-8 <<<"$j"
+	out=$(LANG= "$HEADROOM" explain -r "$tmp/l10n" --pid 1201 "$(cat "$tmp/gb")")
+	check "the text gives the line in UTF-8, with its encoding" grep -qxF \
+		"The message is not UTF-8: read as GB18030, it says: -bash: fork: 无法分配内存" <<<"$out"
+	check "and no byte of the legacy encoding is printed raw" iconv -f UTF-8 -t UTF-8 <<<"$out"
+	printf 'app: fork: %s' "$(echo 'Ресурс временно недоступен' | iconv -f UTF-8 -t KOI8-R)" >"$tmp/koi"
+	j=$(ex -r "$tmp/l10n" --pid 1201 "$(cat "$tmp/koi")")
+	check_eq "a KOI8-R line with no Russian catalog: its encoding and language" "KOI8-R ru fork" \
+		"$(jq -r '"\(.message_encoding) \(.message_unread.language) \(.operation)"' <<<"$j")"
 	# a malformed catalog is passed over
 	head -c 100 "$tmp/l10n/usr/share/locale/xx/LC_MESSAGES/libc.mo" >"$tmp/l10n/usr/share/locale/yy/LC_MESSAGES/libc.mo"
 	j=$(LANGUAGE= LC_ALL= LC_MESSAGES= LANG=yy ex -r "$tmp/l10n" --pid 1201 "-bash: fork: 无法分配内存")

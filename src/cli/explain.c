@@ -2,6 +2,7 @@
 /* headroom explain MESSAGE: the real cause of a failed fork, thread creation or allocation. */
 #include <errno.h>
 #include <getopt.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "diagnose/oom_history.h"
 #include "model/limits.h"
 #include "parse/failure_msg.h"
+#include "parse/language.h"
 #include "probe/catalogs.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
@@ -86,37 +88,109 @@ static bool understood(const struct failure_msg *m)
 }
 
 /*
- * A line not understood as given, read again in English through the root's message catalogs: kept
- * (its English and language in *t, *ret_used set) when the English says more.
+ * How a line not understood as given was read: in English through the root's message catalogs, from
+ * the legacy encoding it was in, or, where no catalog reads it, the language it seems to be in.
  */
-static void read_translated(const struct hr_root *root, const struct buf *msg, struct failure_msg *m,
-			    struct message_translation *t, bool *ret_used)
+struct message_reading {
+	struct message_translation t;
+	bool translated;                   /* t's English was used */
+	const char *encoding;              /* the legacy encoding the line was read in; NULL: UTF-8 */
+	char utf8[FAILURE_MSG_MAX * 3 + 1]; /* the line in UTF-8, when it was in a legacy encoding */
+	size_t utf8_len;
+	bool unread;                       /* no catalog read it: its language is guessed */
+	struct language_guess lang;        /* when unread */
+	bool lang_installed;               /* the glibc catalog of that language is installed */
+};
+
+/* line[0..len) from the encoding to UTF-8, into r->utf8; false when it is not valid in it (or iconv cannot). */
+static bool to_utf8(const char *encoding, const char *line, size_t len, struct message_reading *r)
+{
+	iconv_t cd = iconv_open("UTF-8", encoding);
+	char *in = (char *)line, *out = r->utf8;
+	size_t in_left = len < FAILURE_MSG_MAX ? len : FAILURE_MSG_MAX, out_left = sizeof(r->utf8) - 1;
+	bool ok;
+
+	if (cd == (iconv_t)-1)
+		return false;
+	ok = iconv(cd, &in, &in_left, &out, &out_left) != (size_t)-1 && in_left == 0 &&
+	     iconv(cd, NULL, NULL, &out, &out_left) != (size_t)-1;
+	iconv_close(cd);
+	r->utf8_len = (size_t)(out - r->utf8);
+	r->utf8[r->utf8_len] = '\0';
+	return ok && utf8_valid(r->utf8, r->utf8_len);
+}
+
+/* A line that is not UTF-8: the legacy encoding the catalogs read best, else the likeliest that converts. Sets r->encoding. */
+static void read_legacy(const struct hr_root *root, const char *line, size_t len, struct message_reading *r)
+{
+	const char *encodings[8], *first = NULL;
+	size_t n = legacy_encodings(line, len, encodings, 8), best_bytes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!to_utf8(encodings[i], line, len, r))
+			continue;
+		if (!first)
+			first = encodings[i];
+		if (catalogs_back_translate(root, r->utf8, r->utf8_len, &r->t) == 1 && r->t.bt.translated_bytes > best_bytes) {
+			best_bytes = r->t.bt.translated_bytes;
+			r->encoding = encodings[i];
+		}
+	}
+	if (!r->encoding)
+		r->encoding = first;
+	if (!r->encoding || !to_utf8(r->encoding, line, len, r))
+		r->encoding = NULL;
+}
+
+/*
+ * A line not understood as given, read again: in UTF-8 when it was in a legacy encoding, then in
+ * English through the root's message catalogs, kept (r->translated) when the English says more. Where
+ * no catalog reads it, the language it seems to be in (r->unread).
+ */
+static void read_message(const struct hr_root *root, const struct buf *msg, struct failure_msg *m, struct message_reading *r)
 {
 	struct failure_msg english;
+	const char *line = msg->data;
+	size_t len = msg->len;
+	int read;
 
-	*ret_used = false;
-	if (!msg->len || understood(m) || catalogs_back_translate(root, msg->data, msg->len, t) != 1)
+	if (!msg->len || understood(m))
 		return;
-	failure_msg_parse(t->bt.text, t->bt.len, &english);
-	if ((english.err && !m->err) || (english.op != OP_UNKNOWN && m->op == OP_UNKNOWN) ||
-	    (english.oom_kill && !m->oom_kill) || (english.limit && !m->limit)) {
-		*m = english;
-		*ret_used = true;
+	if (!utf8_valid(msg->data, msg->len)) {
+		read_legacy(root, msg->data, msg->len, r);
+		if (!r->encoding)
+			return;
+		line = r->utf8;
+		len = r->utf8_len;
+		failure_msg_parse(line, len, m);
+		if (understood(m))
+			return;
+	}
+	read = catalogs_back_translate(root, line, len, &r->t);
+	if (read == 1) {
+		failure_msg_parse(r->t.bt.text, r->t.bt.len, &english);
+		if ((english.err && !m->err) || (english.op != OP_UNKNOWN && m->op == OP_UNKNOWN) ||
+		    (english.oom_kill && !m->oom_kill) || (english.limit && !m->limit)) {
+			*m = english;
+			r->translated = true;
+		}
+	}
+	if (!r->translated && language_guess(line, len, &r->lang)) {
+		r->unread = true;
+		r->lang_installed = catalogs_language_installed(root, r->lang.code);
 	}
 }
 
 static int what_failed(const struct hr_root *root, const struct buf *msg, const char *op_arg, const char *errno_arg,
-		       struct failure_msg *ret_msg, struct message_translation *t, bool *ret_translated,
-		       enum failure_op *ret_op, int *ret_err)
+		       struct failure_msg *ret_msg, struct message_reading *r, enum failure_op *ret_op, int *ret_err)
 {
 	struct failure_msg m = { .op = OP_UNKNOWN, .program = "" };
 	enum failure_op op;
 	int err;
 
-	*ret_translated = false;
 	if (msg->len) {
 		failure_msg_parse(msg->data, msg->len, &m);
-		read_translated(root, msg, &m, t, ret_translated);
+		read_message(root, msg, &m, r);
 	}
 	op = m.op;
 	if (op_arg) {
@@ -133,7 +207,8 @@ static int what_failed(const struct hr_root *root, const struct buf *msg, const 
 		cli_error("invalid --errno value '%s': expected a name such as EAGAIN or a number", errno_arg);
 		return -EINVAL;
 	}
-	if (op == OP_UNKNOWN && !err && !m.oom_kill) {
+	/* a line in a language no catalog here reads: every cause is weighed, with a note of what is missing */
+	if (op == OP_UNKNOWN && !err && !m.oom_kill && !r->unread) {
 		if (msg->len)
 			cli_error("cannot tell what failed from '%.200s': give --op fork|thread|alloc or --errno", msg->data);
 		else
@@ -354,8 +429,7 @@ int cmd_explain(int argc, char **argv)
 	struct snapshot snap;
 	struct assessment a;
 	struct buf msg, unit_cgroup;
-	struct message_translation *tr = NULL;
-	bool translated = false;
+	struct message_reading *mr = NULL;
 	enum failure_op op;
 	int status, err;
 
@@ -371,23 +445,23 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	/* the root's catalogs read a line in another language */
-	tr = xmalloc(sizeof(*tr));
-	if (what_failed(&root, &msg, args.op_arg, args.errno_arg, &m, tr, &translated, &op, &err) < 0) {
+	mr = xcalloc(1, sizeof(*mr));
+	if (what_failed(&root, &msg, args.op_arg, args.errno_arg, &m, mr, &op, &err) < 0) {
 		root_close(&root);
-		xfree(tr);
+		xfree(mr);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
 	if (strcmp(args.root_path, "/") != 0 && !where_given && !m.pid && !m.cgroup[0]) {
 		cli_error("with --root, say where it failed: --pid, --user or --cgroup");
 		root_close(&root);
-		xfree(tr);
+		xfree(mr);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
 	if (args.user_name && user_by_name(&root, &args) < 0) {
 		root_close(&root);
-		xfree(tr);
+		xfree(mr);
 		buf_free(&msg);
 		return EXIT_UNKNOWN;
 	}
@@ -434,7 +508,9 @@ int cmd_explain(int argc, char **argv)
 	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill,
-							   translated ? tr->bt.text : NULL, translated ? tr->lang : NULL },
+							   mr->translated ? mr->t.bt.text : NULL, mr->translated ? mr->t.lang : NULL,
+							   mr->encoding, mr->encoding ? mr->utf8 : NULL, mr->unread ? &mr->lang : NULL,
+							   mr->lang_installed },
 				   args.json, cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);
 	oom_history_free(&kills);
@@ -444,7 +520,7 @@ out:
 	root_close(&root);
 	buf_free(&msg);
 	buf_free(&unit_cgroup);
-	xfree(tr);
+	xfree(mr);
 	return status;
 }
 

@@ -507,6 +507,9 @@ void explain(const struct snapshot *snap, const struct assessment *a, const stru
 	ret->op = op;
 	ret->err = err;
 	add_steps(ret, snap, a, ctx, log, op, err);
+	/* nothing read of what failed (a line in a language no catalog here reads): an allocation's causes too */
+	if (op == OP_UNKNOWN && !err && !(msg && msg->oom_kill))
+		add_steps(ret, snap, a, ctx, log, OP_ALLOC, err);
 	/* a runtime's "out of memory" that it also throws when a thread cannot be made (.NET, Java): both weighed */
 	if (msg && msg->also_thread && op == OP_ALLOC)
 		add_steps(ret, snap, a, ctx, log, OP_THREAD, err);

@@ -346,6 +346,36 @@ static bool dash_shape(const char *s, const char *at)
 	return p < at - 3 && p[0] == ' ' && p > s && p[-1] == ':';
 }
 
+/* The calls a line in any language names by their own names. */
+static const struct {
+	const char *word;
+	enum failure_op op;
+} call_words[] = {
+	{ "fork", OP_FORK }, { "vfork", OP_FORK }, { "clone", OP_FORK }, { "clone3", OP_FORK }, { "posix_spawn", OP_FORK },
+	{ "pthread_create", OP_THREAD }, { "malloc", OP_ALLOC }, { "calloc", OP_ALLOC }, { "realloc", OP_ALLOC },
+	{ "mmap", OP_ALLOC },
+};
+
+/* "(11)": an errno in parentheses, 1 to 133 (EHWPOISON, the last), after a space or a colon, at the end or before punctuation. */
+static int errno_in_parentheses(const char *s)
+{
+	for (const char *p = s; (p = strchr(p, '(')); p++) {
+		const char *q = p + 1;
+		uint64_t v;
+
+		if (p > s && p[-1] != ' ' && p[-1] != ':')
+			continue;
+		v = number_at(q, 133);
+		if (!v || *q == ' ')
+			continue;
+		while (is_digit(*q))
+			q++;
+		if (*q == ')' && (!q[1] || q[1] == ' ' || q[1] == ':' || q[1] == '.' || q[1] == ','))
+			return (int)v;
+	}
+	return 0;
+}
+
 /* The first pattern that matches: the program and the operation. Returns the errno it implies. */
 static int program_pattern(const struct scan *sc, struct failure_msg *ret)
 {
@@ -365,6 +395,12 @@ static int program_pattern(const struct scan *sc, struct failure_msg *ret)
 			ret->program = "dash or another shell";
 		return p->err;
 	}
+	/* in any language: the system call or function named as a word ("системный вызов fork завершился неудачно") */
+	for (size_t i = 0; i < COUNT(call_words); i++)
+		if (find_word(sc->s, call_words[i].word)) {
+			ret->op = call_words[i].op;
+			return 0;
+		}
 	return 0;
 }
 
@@ -475,6 +511,14 @@ static int errno_given(const struct scan *sc)
 		v = (int)number_after(s, "[errno ", 4095);
 	if (!v)
 		v = (int)number_after(s, "errno ", 4095);
+	if (!v)
+		v = (int)number_after(s, "errno: ", 4095);
+	if (!v)
+		v = (int)number_after(s, "err=", 4095);
+	if (!v)
+		v = (int)number_after(s, "error=", 4095);
+	if (!v)
+		v = errno_in_parentheses(s);
 	if (v)
 		return v;
 	/* the whole message is a number: an errno */

@@ -229,3 +229,20 @@ int catalogs_back_translate(const struct hr_root *root, const char *line, size_t
 		buf_free(&bufs[i]);
 	return ret->bt.replaced ? 1 : 0;
 }
+
+bool catalogs_language_installed(const struct hr_root *root, const char *code)
+{
+	static char langs[LANGS_MAX][LANG_NAME_MAX];
+	size_t want = strcspn(code, "_@.");
+	long n = installed_langs(root, langs, LANGS_MAX);
+
+	/* "zh_CN" wants zh_CN or zh; "pt" any pt_* */
+	for (long i = 0; i < n; i++) {
+		size_t have = strcspn(langs[i], "_@.");
+
+		if (have == want && strncmp(langs[i], code, want) == 0 &&
+		    (!code[want] || !langs[i][have] || strcmp(langs[i], code) == 0))
+			return true;
+	}
+	return false;
+}

@@ -32,4 +32,7 @@ struct message_translation {
  */
 int catalogs_back_translate(const struct hr_root *root, const char *line, size_t len, struct message_translation *ret);
 
+/* Whether a glibc catalog (libc.mo, Debian's libc-l10n) of the language code ("ru", "zh_CN", "pt") is installed below the root. */
+bool catalogs_language_installed(const struct hr_root *root, const char *code);
+
 #endif

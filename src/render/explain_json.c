@@ -54,6 +54,19 @@ void render_explain_json(const struct explain_view *v, struct buf *out)
 	json_str(&j, "message", v->message);
 	json_str(&j, "message_language", v->message_language);
 	json_str(&j, "message_english", v->message_english);
+	json_str(&j, "message_encoding", v->message_encoding);
+	json_str(&j, "message_utf8", v->message_utf8);
+	if (v->unread) {
+		json_object_begin(&j, "message_unread");
+		json_str(&j, "language", v->unread->code);
+		json_str(&j, "name", v->unread->name);
+		json_str(&j, "script", v->unread->script);
+		json_bool(&j, "catalog_installed", v->unread_installed);
+		json_str(&j, "package", v->unread_installed ? NULL : "libc-l10n");
+		json_object_end(&j);
+	} else {
+		json_null(&j, "message_unread");
+	}
 	json_str(&j, "program", v->msg->program[0] ? v->msg->program : NULL);
 	json_object_begin(&j, "context");
 	if (ctx->pid)

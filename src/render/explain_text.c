@@ -138,13 +138,35 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 		escape_text_str(out, v->message_language);
 		buf_adds(out, " through its message catalogs.\n");
 	}
+	if (v->message_encoding) {
+		buf_adds(out, "The message is not UTF-8: read as ");
+		escape_text_str(out, v->message_encoding);
+		buf_adds(out, ", it says: ");
+		escape_text_str(out, v->message_utf8);
+		buf_adds(out, "\n");
+	}
+	if (v->unread) {
+		buf_adds(out, "The message seems to be in ");
+		escape_text_str(out, v->unread->name);
+		buf_adds(out, " (");
+		escape_text_str(out, v->unread->code);
+		if (v->unread_installed)
+			buf_adds(out, "), but no message catalog installed here reads it: the program's own catalogs are "
+				      "missing (they come with its package), or it words its messages itself.\n");
+		else
+			buf_adds(out, "), and no message catalog of that language is installed here: install libc-l10n "
+				      "(apt-get install libc-l10n) and the program's package to read it.\n");
+	}
 	message_says(m, out);
 	the_kill(v, out);
 	if (!v->log->read && snap->live)
 		buf_adds(out, "The kernel log (/dev/kmsg) could not be read: run as root for the evidence it keeps.\n");
 	if (m->also_thread && e->op == OP_ALLOC)
 		buf_adds(out, "The runtime says this also when it could not create a thread: the causes of both are weighed.\n");
-	if (e->op == OP_UNKNOWN)
+	if (e->op == OP_UNKNOWN && !e->err && v->unread)
+		buf_adds(out, "What failed could not be read: the causes of a failed fork and of a failed allocation are "
+			      "weighed; give --op and --errno when you know them.\n");
+	else if (e->op == OP_UNKNOWN)
 		buf_adds(out, "The message does not say what failed: the causes of a failed fork are listed; give --op "
 			      "thread or --op alloc for the others.\n");
 	buf_addc(out, '\n');
