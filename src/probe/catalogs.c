@@ -233,15 +233,16 @@ int catalogs_back_translate(const struct hr_root *root, const char *line, size_t
 bool catalogs_language_installed(const struct hr_root *root, const char *code)
 {
 	static char langs[LANGS_MAX][LANG_NAME_MAX];
-	size_t want = strcspn(code, "_@.");
+	size_t lang = strcspn(code, "_@."), full = strcspn(code, "@.");
 	long n = installed_langs(root, langs, LANGS_MAX);
 
-	/* "zh_CN" wants zh_CN or zh; "pt" any pt_* */
+	/* "zh_CN" (or "zh_CN.UTF-8") wants zh_CN or zh; "pt" any pt_* */
 	for (long i = 0; i < n; i++) {
 		size_t have = strcspn(langs[i], "_@.");
 
-		if (have == want && strncmp(langs[i], code, want) == 0 &&
-		    (!code[want] || !langs[i][have] || strcmp(langs[i], code) == 0))
+		if (have != lang || strncmp(langs[i], code, lang) != 0)
+			continue;
+		if (full == lang || !langs[i][have] || (strlen(langs[i]) == full && strncmp(langs[i], code, full) == 0))
 			return true;
 	}
 	return false;

@@ -80,6 +80,34 @@ explain_as() {
 	check_eq "$name: explained by $cause, confirmed" "$cause confirmed" "$(first "$j")"
 }
 
+# explain_l10n PATTERN CAUSE OPTION...: each localized capture (corpus/l10n/PATTERN.LOCALE.txt) whose language
+# has a glibc catalog here, explained with the options: read through the catalogs in the locale's language,
+# its English names fork, and CAUSE confirmed first, as in English.
+explain_l10n() {
+	local pattern=$1 cause=$2 f name loc lang j n=0 bad=0
+	shift 2
+	for f in "$CORPUS"/l10n/$pattern.*.txt; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f" .txt)
+		loc=$(sed -n 's/^# locale: //p' "$f")
+		lang=${loc%%.*}
+		case $lang in zh_*) ;; *) lang=${lang%%_*} ;; esac
+		compgen -G "/usr/share/locale/$lang*/LC_MESSAGES/libc.mo" >/dev/null || continue
+		n=$((n + 1))
+		j=$(env -u LANGUAGE -u LC_MESSAGES -u LANG LC_ALL=C "$HEADROOM" explain --json "$@" "$(sed -n 's/^| //p' "$f")")
+		if [ "$(first "$j")" != "$cause confirmed" ] || ! jq -e --arg l "$lang" \
+			'(.message_language | startswith($l)) and (.message_english | test("fork"))' <<<"$j" >/dev/null; then
+			echo "    $name: $(first "$j"), read as $(jq -r '"\(.message_language): \(.message_english)"' <<<"$j")"
+			bad=$((bad + 1))
+		fi
+	done
+	if [ "$n" = 0 ]; then
+		skip "localized $pattern" "no glibc catalog of the captures' languages is installed (apt-get install libc-l10n)"
+	else
+		check_eq "localized $pattern: $n captures in their languages, each read through the catalogs and explained by $cause, confirmed" 0 "$bad"
+	fi
+}
+
 [ -d "$CORPUS" ] || { not_ok "$T" "no corpus in $CORPUS"; exit 0; }
 n=0
 for f in "$CORPUS"/*.txt; do
@@ -93,6 +121,8 @@ if hold_pids; then
 	for name in "${!HOLD[@]}"; do
 		[ "${HOLD[$name]}" = pids ] && [ -f "$CORPUS/$name.txt" ] && explain_as "$name" cgroup_pids --cgroup "$PIDS_CG"
 	done
+	explain_l10n bash_pids cgroup_pids --cgroup "$PIDS_CG"
+	explain_l10n coreutils_timeout_pids cgroup_pids --cgroup "$PIDS_CG"
 	# the kernel's line for this cgroup, pasted alone: it names the cgroup, which is the context
 	sh -c 'echo $$ > "$1/cgroup.procs"; /bin/true; exit 0' sh "$PIDS_DIR" 2>/dev/null
 	line=$(dmesg 2>/dev/null | grep -o "cgroup: fork rejected by pids controller in $PIDS_CG\$" | tail -n1)
@@ -116,12 +146,14 @@ done
 
 if hold_repro nproc; then
 	explain_as bash_nproc user_nproc --pid "$W"
+	explain_l10n bash_nproc user_nproc --pid "$W"
 	release_repro
 else
 	not_ok "bash_nproc" "the repro nproc failure was not held"
 fi
 if hold_repro dead-pidns-init; then
 	explain_as bash_dead_pidns pidns_init --pid "$W"
+	explain_l10n bash_dead_pidns pidns_init --pid "$W"
 	release_repro
 else
 	not_ok "bash_dead_pidns" "the repro dead-pidns-init failure was not held"

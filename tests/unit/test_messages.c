@@ -8,6 +8,11 @@
  * contradict it (a line may not determine everything: Node.js prints "Error: EAGAIN" and, lines later,
  * "code: 'ERR_WORKER_INIT_FAILED'"), and a field the file expects (a cgroup, a victim, a limit) must be
  * read the same from every line that has it, and from one line at least.
+ *
+ * The lines of tests/messages/corpus/l10n, captured the same way under other locales ("# locale:"), are
+ * read back to English through the machine's message catalogs (probe/catalogs.h), in the locale's
+ * language, and each must then read as its file expects; a file whose language has no glibc catalog
+ * here (libc-l10n not installed) is skipped with the reason.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +22,9 @@
 
 #include "core/buf.h"
 #include "model/limits.h"
+#include "core/root.h"
 #include "parse/failure_msg.h"
+#include "probe/catalogs.h"
 #include "unit.h"
 
 #define CORPUS "tests/messages/corpus"
@@ -172,8 +179,100 @@ static void every_captured_line_is_read(void)
 	CHECK(files >= 15);
 }
 
+/* The locale's language as the catalogs name it: "zh_CN" for zh_CN.UTF-8, "ru" or "ru_RU" for ru_RU.UTF-8. */
+static bool same_language(const char *catalog, const char *locale)
+{
+	size_t a = strcspn(catalog, "_@."), b = strcspn(locale, "_@.");
+
+	if (a != b || strncmp(catalog, locale, a) != 0)
+		return false;
+	/* Chinese: the script is in the country */
+	if (strncmp(locale, "zh", 2) == 0)
+		return strncmp(catalog, locale, 5) == 0;
+	return true;
+}
+
+static void check_localized_file(const struct hr_root *root, const char *name, unsigned *ret_lines, unsigned *ret_skipped)
+{
+	static struct message_translation t;
+	char path[512], line[FAILURE_MSG_MAX + 2], locale[FAILURE_MSG_MAX + 2] = "";
+	struct expect x;
+	bool have_expect = false;
+	unsigned lines = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CORPUS "/l10n/%s", name);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		struct failure_msg m;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "# expect: ", 10) == 0) {
+			have_expect = expect_parse(line + 10, &x) == 0;
+			CHECK(have_expect);
+			continue;
+		}
+		if (strncmp(line, "# locale: ", 10) == 0) {
+			snprintf(locale, sizeof(locale), "%s", line + 10);
+			if (!catalogs_language_installed(root, locale)) {
+				printf("skip - %s: no glibc catalog of %s is installed (apt-get install libc-l10n)\n", name, locale);
+				(*ret_skipped)++;
+				fclose(f);
+				return;
+			}
+			continue;
+		}
+		if (strncmp(line, "| ", 2) != 0 || !have_expect || !locale[0])
+			continue;
+		lines++;
+		memset(&t, 0, sizeof(t));
+		if (catalogs_back_translate(root, line + 2, strlen(line + 2), &t) != 1 || !same_language(t.lang, locale)) {
+			printf("    %s: '%s' not read in %s (read as '%s')\n", name, line + 2, locale, t.lang);
+			unit_failures++;
+			continue;
+		}
+		failure_msg_parse(t.bt.text, t.bt.len, &m);
+		if (strcmp(failure_op_name(m.op), x.op) != 0 || (x.err && m.err != x.err)) {
+			printf("    %s: '%s', in English '%s', read as op %s, errno %d\n", name, line + 2, t.bt.text,
+			       failure_op_name(m.op), m.err);
+			unit_failures++;
+		}
+	}
+	fclose(f);
+	CHECK(have_expect && locale[0] && lines > 0);
+	*ret_lines += lines;
+}
+
+static void every_localized_line_is_read(void)
+{
+	DIR *d = opendir(CORPUS "/l10n");
+	struct dirent *e;
+	struct hr_root root;
+	unsigned files = 0, lines = 0, skipped = 0;
+
+	CHECK(d != NULL);
+	CHECK(root_open(&root, "/") == 0);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) {
+			check_localized_file(&root, e->d_name, &lines, &skipped);
+			files++;
+		}
+	}
+	if (d)
+		closedir(d);
+	root_close(&root);
+	printf("    %u localized lines read through the catalogs, in %u files (%u skipped)\n", lines, files, skipped);
+	CHECK(files >= 60);
+}
+
 int main(void)
 {
 	RUN(every_captured_line_is_read);
+	RUN(every_localized_line_is_read);
 	return 0;
 }
