@@ -149,6 +149,11 @@ if command -v msgfmt >/dev/null; then
 	check "the text gives the line in UTF-8, with its encoding" grep -qxF \
 		"The message is not UTF-8: read as GB18030, it says: -bash: fork: 无法分配内存" <<<"$out"
 	check "and no byte of the legacy encoding is printed raw" iconv -f UTF-8 -t UTF-8 <<<"$out"
+	j=$(ex -r "$tmp/l10n" --pid 1201 "$(printf 'fork: \xa1\xff\x80\xa1\xff\x80 x')")
+	check_eq "a line no encoding converts: unknown, and no UTF-8 of it" "unknown null fork" \
+		"$(jq -r '"\(.message_encoding) \(.message_utf8) \(.operation)"' <<<"$j")"
+	"$HEADROOM" explain -r "$tmp/l10n" --pid 1201 "$(printf 'fork: \xa1\xff\x80\xa1\xff\x80 x')" >"$tmp/out"
+	check "the text says so, and how to convert it" grep -qF "no legacy encoding its bytes fit converts it (iconv)" "$tmp/out"
 	printf 'app: fork: %s' "$(echo 'Ресурс временно недоступен' | iconv -f UTF-8 -t KOI8-R)" >"$tmp/koi"
 	j=$(ex -r "$tmp/l10n" --pid 1201 "$(cat "$tmp/koi")")
 	check_eq "a KOI8-R line with no Russian catalog: its encoding and language" "KOI8-R ru fork" \

@@ -95,6 +95,7 @@ struct message_reading {
 	struct message_translation t;
 	bool translated;                   /* t's English was used */
 	const char *encoding;              /* the legacy encoding the line was read in; NULL: UTF-8 */
+	bool not_utf8;                     /* the line is not UTF-8 (whether or not an encoding read it) */
 	char utf8[FAILURE_MSG_MAX * 3 + 1]; /* the line in UTF-8, when it was in a legacy encoding */
 	size_t utf8_len;
 	bool unread;                       /* no catalog read it: its language is guessed */
@@ -157,6 +158,7 @@ static void read_message(const struct hr_root *root, const struct buf *msg, stru
 	if (!msg->len || understood(m))
 		return;
 	if (!utf8_valid(msg->data, msg->len)) {
+		r->not_utf8 = true;
 		read_legacy(root, msg->data, msg->len, r);
 		if (!r->encoding)
 			return;
@@ -509,7 +511,8 @@ int cmd_explain(int argc, char **argv)
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill,
 							   mr->translated ? mr->t.bt.text : NULL, mr->translated ? mr->t.lang : NULL,
-							   mr->encoding, mr->encoding ? mr->utf8 : NULL, mr->unread ? &mr->lang : NULL,
+							   mr->encoding ? mr->encoding : mr->not_utf8 ? "unknown" : NULL,
+							   mr->encoding ? mr->utf8 : NULL, mr->unread ? &mr->lang : NULL,
 							   mr->lang_installed },
 				   args.json, cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);

@@ -115,7 +115,8 @@ struct explain_view {
 	const struct oom_kill *kill;       /* the kill an OOM-kill message is about, from the log; NULL none */
 	const char *message_english;       /* the message read back to English through catalogs; NULL when not */
 	const char *message_language;      /* the catalogs' language ("zh_CN"); NULL when not translated */
-	const char *message_encoding;      /* the legacy encoding the message was in ("GB18030"); NULL: UTF-8 */
+	const char *message_encoding;      /* the legacy encoding the message was in ("GB18030"); "unknown" when
+					      none converts it; NULL: UTF-8 */
 	const char *message_utf8;          /* the message in UTF-8, when it was in a legacy encoding */
 	const struct language_guess *unread; /* the language a message no catalog read seems to be in; NULL none */
 	bool unread_installed;             /* that language's glibc catalog is installed (the program's is not) */

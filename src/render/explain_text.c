@@ -138,7 +138,10 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 		escape_text_str(out, v->message_language);
 		buf_adds(out, " through its message catalogs.\n");
 	}
-	if (v->message_encoding) {
+	if (v->message_encoding && !v->message_utf8) {
+		buf_adds(out, "The message is not UTF-8, and no legacy encoding its bytes fit converts it (iconv): "
+			      "paste it in UTF-8, or convert it first with iconv -f ENCODING -t UTF-8.\n");
+	} else if (v->message_encoding) {
 		buf_adds(out, "The message is not UTF-8: read as ");
 		escape_text_str(out, v->message_encoding);
 		buf_adds(out, ", it says: ");
