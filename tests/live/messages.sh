@@ -13,7 +13,7 @@ on_exit "rm -rf $tmp"
 
 # The sandbox each capture was made in, and the limit that must come first, confirmed.
 declare -A HOLD=(
-	[bash_pids]=pids [dash_pids]=pids [python_fork]=pids [python_subprocess]=pids [python_threading]=pids
+	[bash_pids]=pids [dash_pids]=pids [findutils_find_pids]=pids [python_fork]=pids [python_subprocess]=pids [python_threading]=pids
 	[python_multiprocessing]=pids [perl_fork]=pids [node_spawn]=pids [node_worker]=pids [java_threads]=pids
 	[ruby_fork]=pids [ruby_thread]=pids [go_threads]=pids [openblas_numpy]=pids [redis_bgsave]=pids
 	[nginx_workers]=pids [php_fpm]=pids [postgresql_connection]=pids [mariadb_connection]=pids
@@ -82,9 +82,9 @@ explain_as() {
 
 # explain_l10n PATTERN CAUSE OPTION...: each localized capture (corpus/l10n/PATTERN.LOCALE.txt) whose language
 # has a glibc catalog here, explained with the options: read through the catalogs in the locale's language,
-# its English names fork, and CAUSE confirmed first, as in English.
+# its English names fork and the errno the file expects, and CAUSE confirmed first, as in English.
 explain_l10n() {
-	local pattern=$1 cause=$2 f name loc lang j n=0 bad=0
+	local pattern=$1 cause=$2 f name loc lang said j n=0 bad=0
 	shift 2
 	for f in "$CORPUS"/l10n/$pattern.*.txt; do
 		[ -f "$f" ] || continue
@@ -94,9 +94,16 @@ explain_l10n() {
 		case $lang in zh_*) ;; *) lang=${lang%%_*} ;; esac
 		compgen -G "/usr/share/locale/$lang*/LC_MESSAGES/libc.mo" >/dev/null || continue
 		n=$((n + 1))
+		# the English names the errno the file expects, as glibc words it
+		case $(sed -n 's/^# expect: .*errno=\([A-Z]*\).*/\1/p' "$f") in
+		EAGAIN) said="Resource temporarily unavailable" ;;
+		ENOMEM) said="Cannot allocate memory" ;;
+		*) said= ;;
+		esac
 		j=$(env -u LANGUAGE -u LC_MESSAGES -u LANG LC_ALL=C "$HEADROOM" explain --json "$@" "$(sed -n 's/^| //p' "$f")")
-		if [ "$(first "$j")" != "$cause confirmed" ] || ! jq -e --arg l "$lang" \
-			'(.message_language | startswith($l)) and (.message_english | test("fork"))' <<<"$j" >/dev/null; then
+		if [ "$(first "$j")" != "$cause confirmed" ] || ! jq -e --arg l "$lang" --arg said "$said" \
+			'(.message_language | startswith($l)) and (.message_english | test("fork")) and
+			 (.message_english | contains($said))' <<<"$j" >/dev/null; then
 			echo "    $name: $(first "$j"), read as $(jq -r '"\(.message_language): \(.message_english)"' <<<"$j")"
 			bad=$((bad + 1))
 		fi
@@ -123,6 +130,8 @@ if hold_pids; then
 	done
 	explain_l10n bash_pids cgroup_pids --cgroup "$PIDS_CG"
 	explain_l10n coreutils_timeout_pids cgroup_pids --cgroup "$PIDS_CG"
+	explain_l10n findutils_find_pids cgroup_pids --cgroup "$PIDS_CG"
+	explain_l10n postgresql_connection cgroup_pids --cgroup "$PIDS_CG"
 	# the kernel's line for this cgroup, pasted alone: it names the cgroup, which is the context
 	sh -c 'echo $$ > "$1/cgroup.procs"; /bin/true; exit 0' sh "$PIDS_DIR" 2>/dev/null
 	line=$(dmesg 2>/dev/null | grep -o "cgroup: fork rejected by pids controller in $PIDS_CG\$" | tail -n1)
