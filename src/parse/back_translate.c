@@ -9,7 +9,9 @@
 /*
  * A printf format, as fixed text and directives: lit[0] dir[0] lit[1] ... dir[n-1] lit[n]. Each
  * directive takes argument arg[i] (its "%N$" number, else the next one in order) and is read as conv[i]
- * ('d' for any integer conversion, 's' a string, 'c' a character).
+ * ('d' for any integer conversion, 's' a string, 'c' a character). glibc's "%m" (strerror(errno): what
+ * PostgreSQL, util-linux and systemd print their errors with) takes no argument: it is read as a string,
+ * argument 0, which no other directive has.
  */
 struct format {
 	const char *lit[BACK_TRANSLATE_MAX_ARGS + 1];
@@ -74,9 +76,11 @@ static bool format_parse(const char *s, size_t len, struct format *f)
 			f->conv[f->n] = 's';
 		else if (c == 'c')
 			f->conv[f->n] = 'c';
+		else if (c == 'm')
+			f->conv[f->n] = 's';
 		else
 			return false; /* '%', '*', floating point, 'n', a truncated directive */
-		f->arg[f->n] = num ? num : next++;
+		f->arg[f->n] = c == 'm' ? 0 : num ? num : next++;
 		if (f->arg[f->n] > BACK_TRANSLATE_MAX_ARGS)
 			return false;
 		f->fixed += f->lit_len[f->n];

@@ -215,6 +215,9 @@ static void translations_back_to_english(void)
 		PAIR("%s of %s", "%2$s 的 %1$s"),
 		PAIR("same", "same"),
 		PAIR("abc", "短"),
+		/* glibc's %m, PostgreSQL's own; and the same text without it, shorter in this catalog */
+		PAIR("could not fork new process for connection: %m", "接続用の新しいプロセスをforkできませんでした: %m"),
+		PAIR("could not fork new process for connection: ", "接続用の新しいプロセスをforkできませんでした"),
 	};
 	static const struct pair latin[] = {
 		PAIR("", "Content-Type: text/plain; charset=UTF-8\n"),
@@ -222,7 +225,7 @@ static void translations_back_to_english(void)
 		PAIR("%s: line %d: %s", "%s: Zeile %d: %s"),
 	};
 	unsigned char *m1, *m2;
-	struct mo_catalog c[2] = { catalog_of(zh, 9, &m1), catalog_of(latin, 3, &m2) };
+	struct mo_catalog c[2] = { catalog_of(zh, 11, &m1), catalog_of(latin, 3, &m2) };
 	static struct back_translation bt;
 
 	CHECK_STR(english(c, 1, "-bash: fork: 无法分配内存"), "-bash: fork: Cannot allocate memory");
@@ -234,6 +237,9 @@ static void translations_back_to_english(void)
 	CHECK_STR(english(c, 1, "还有 1 个进程"), "还有 1 process");
 	CHECK_STR(english(c, 1, "还有 x 个进程"), "还有 x 个进程"); /* %d takes digits only */
 	CHECK_STR(english(c, 1, "B 的 A"), "A of B");
+	/* %m: the strerror printed there, back in English too; not the shorter translation and a stray ": " */
+	CHECK_STR(english(c, 1, "LOG:  接続用の新しいプロセスをforkできませんでした: 资源暂时不可用"),
+		  "LOG:  could not fork new process for connection: Resource temporarily unavailable");
 	/* twice in a line, and over lines */
 	CHECK_STR(english(c, 1, "无法分配内存; 无法分配内存\n无法分配内存"),
 		  "Cannot allocate memory; Cannot allocate memory\nCannot allocate memory");
