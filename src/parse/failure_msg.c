@@ -495,6 +495,9 @@ static int syslog_pid(const char *s)
 	return 0;
 }
 
+/* The words before an errno's number, in the order tried: "errno=12", "[Errno 11]" (lower-cased), "errno: 12" ... */
+static const char *const errno_prefixes[] = { "errno=", "[errno ", "errno ", "errno: ", "err=", "error=" };
+
 /* An errno the line spells out: it overrides what the message implies. */
 static int errno_given(const struct scan *sc)
 {
@@ -506,20 +509,10 @@ static int errno_given(const struct scan *sc)
 		if (errno_words[i].text[0] == 'e' ? find_word(s, errno_words[i].text) != NULL :
 						    strstr(s, errno_words[i].text) != NULL)
 			return errno_words[i].err;
-	v = (int)number_after(s, "errno=", 4095);
-	if (!v)
-		v = (int)number_after(s, "[errno ", 4095);
-	if (!v)
-		v = (int)number_after(s, "errno ", 4095);
-	if (!v)
-		v = (int)number_after(s, "errno: ", 4095);
-	if (!v)
-		v = (int)number_after(s, "err=", 4095);
-	if (!v)
-		v = (int)number_after(s, "error=", 4095);
-	if (!v)
-		v = errno_in_parentheses(s);
-	if (v)
+	for (size_t i = 0; i < COUNT(errno_prefixes); i++)
+		if ((v = (int)number_after(s, errno_prefixes[i], 4095)))
+			return v;
+	if ((v = errno_in_parentheses(s)))
 		return v;
 	/* the whole message is a number: an errno */
 	for (start = 0; start < sc->n && s[start] == ' '; start++)

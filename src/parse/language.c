@@ -338,20 +338,30 @@ static void score_letter(unsigned cp, unsigned *score)
 	}
 }
 
+/* How many of the line's letters (cyr: counts by code point from U+0400) are among letters (UTF-8). */
+static unsigned cyrillic_count(const unsigned *cyr, const char *letters)
+{
+	const unsigned char *p = (const unsigned char *)letters;
+	size_t len = strlen(letters), k;
+	unsigned cp, sum = 0;
+
+	for (size_t i = 0; i < len; i += k) {
+		k = utf8_decode(p + i, len - i, &cp);
+		if (!k)
+			break;
+		sum += cyr[cp - 0x400];
+	}
+	return sum;
+}
+
 /* The Cyrillic languages: Ukrainian і ї є ґ, Belarusian ў, Serbian and Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ, Bulgarian without ы э ё. */
 static void cyrillic_language(const unsigned *cyr, struct language_guess *ret)
 {
-	unsigned uk = cyr[0x456 - 0x400] + cyr[0x406 - 0x400] + cyr[0x457 - 0x400] + cyr[0x407 - 0x400] +
-		      cyr[0x454 - 0x400] + cyr[0x404 - 0x400] + cyr[0x491 - 0x400] + cyr[0x490 - 0x400];
-	unsigned be = cyr[0x45e - 0x400] + cyr[0x40e - 0x400];
-	unsigned sr = cyr[0x452 - 0x400] + cyr[0x458 - 0x400] + cyr[0x459 - 0x400] + cyr[0x45a - 0x400] +
-		      cyr[0x45b - 0x400] + cyr[0x45f - 0x400];
-	unsigned mk = cyr[0x453 - 0x400] + cyr[0x45c - 0x400] + cyr[0x455 - 0x400];
-	unsigned kk = cyr[0x4d9 - 0x400] + cyr[0x493 - 0x400] + cyr[0x49b - 0x400] + cyr[0x4a3 - 0x400] +
-		      cyr[0x4e9 - 0x400] + cyr[0x4b1 - 0x400] + cyr[0x4af - 0x400] + cyr[0x4bb - 0x400];
-	unsigned ru = cyr[0x44b - 0x400] + cyr[0x42b - 0x400] + cyr[0x44d - 0x400] + cyr[0x42d - 0x400] +
-		      cyr[0x451 - 0x400] + cyr[0x401 - 0x400];
-	unsigned hard = cyr[0x44a - 0x400] + cyr[0x42a - 0x400];
+	unsigned uk = cyrillic_count(cyr, u8"іІїЇєЄґҐ"), be = cyrillic_count(cyr, u8"ўЎ");
+	unsigned sr = cyrillic_count(cyr, u8"ђјљњћџ"), mk = cyrillic_count(cyr, u8"ѓќѕ");
+	unsigned kk = cyrillic_count(cyr, u8"әғқңөұүһ"), ru = cyrillic_count(cyr, u8"ыЫэЭёЁ");
+	unsigned hard = cyrillic_count(cyr, u8"ъЪ");
+
 	*ret = (struct language_guess){ "ru", "Russian", "Cyrillic" };
 	if (kk)
 		*ret = (struct language_guess){ "kk", "Kazakh", "Cyrillic" };

@@ -126,6 +126,9 @@ static size_t env_langs(char (*out)[LANG_NAME_MAX], size_t max)
 	return n;
 }
 
+/* The installed languages, as listed by installed_langs(): one list, for whichever call lists them. */
+static char langs[LANGS_MAX][LANG_NAME_MAX];
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(a, b);
@@ -161,7 +164,7 @@ static long installed_langs(const struct hr_root *root, char (*out)[LANG_NAME_MA
 
 int catalogs_back_translate(const struct hr_root *root, const char *line, size_t len, struct message_translation *ret)
 {
-	static char langs[LANGS_MAX][LANG_NAME_MAX], mine[8][LANG_NAME_MAX];
+	static char mine[8][LANG_NAME_MAX];
 	static struct back_translation scratch;
 	static struct mo_catalog cats[DOMAIN_FILES_MAX];
 	static struct buf bufs[DOMAIN_FILES_MAX];
@@ -232,7 +235,6 @@ int catalogs_back_translate(const struct hr_root *root, const char *line, size_t
 
 bool catalogs_language_installed(const struct hr_root *root, const char *code)
 {
-	static char langs[LANGS_MAX][LANG_NAME_MAX];
 	size_t lang = strcspn(code, "_@."), full = strcspn(code, "@.");
 	long n = installed_langs(root, langs, LANGS_MAX);
 

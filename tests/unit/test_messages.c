@@ -113,9 +113,43 @@ static bool reads_as(const char *file, const char *text, const struct expect *x,
 	return ok;
 }
 
-static void check_file(const char *name, unsigned *ret_lines)
+/* Opens the capture dir/name for reading; NULL (a failed check) when it cannot. */
+static FILE *open_capture(const char *dir, const char *name)
 {
-	char path[512], line[FAILURE_MSG_MAX + 2];
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	return f;
+}
+
+/* Calls fn with each capture file's name (NAME.txt) in dir. Returns how many there were. */
+static unsigned each_capture(const char *dir, void (*fn)(const char *name, void *ctx), void *ctx)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned files = 0;
+
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) {
+			fn(e->d_name, ctx);
+			files++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return files;
+}
+
+static void check_file(const char *name, void *ctx)
+{
+	unsigned *ret_lines = ctx;
+	char line[FAILURE_MSG_MAX + 2];
 	char *all = NULL;
 	struct expect x;
 	struct seen seen = { 0 }, ignored = { 0 };
@@ -123,9 +157,7 @@ static void check_file(const char *name, unsigned *ret_lines)
 	unsigned lines = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), CORPUS "/%s", name);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
+	f = open_capture(CORPUS, name);
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -160,21 +192,8 @@ static void check_file(const char *name, unsigned *ret_lines)
 
 static void every_captured_line_is_read(void)
 {
-	DIR *d = opendir(CORPUS);
-	struct dirent *e;
-	unsigned files = 0, lines = 0;
+	unsigned lines = 0, files = each_capture(CORPUS, check_file, &lines);
 
-	CHECK(d != NULL);
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-
-		if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) {
-			check_file(e->d_name, &lines);
-			files++;
-		}
-	}
-	if (d)
-		closedir(d);
 	printf("    %u captured lines in %u files\n", lines, files);
 	CHECK(files >= 15);
 }
@@ -192,18 +211,24 @@ static bool same_language(const char *catalog, const char *locale)
 	return true;
 }
 
-static void check_localized_file(const struct hr_root *root, const char *name, unsigned *ret_lines, unsigned *ret_skipped)
+/* What the localized files are read with, and what they counted. */
+struct localized {
+	struct hr_root root;
+	unsigned lines, skipped;
+};
+
+static void check_localized_file(const char *name, void *ctx)
 {
 	static struct message_translation t;
-	char path[512], line[FAILURE_MSG_MAX + 2], locale[FAILURE_MSG_MAX + 2] = "";
+	struct localized *lz = ctx;
+	const struct hr_root *root = &lz->root;
+	char line[FAILURE_MSG_MAX + 2], locale[FAILURE_MSG_MAX + 2] = "";
 	struct expect x;
 	bool have_expect = false;
 	unsigned lines = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), CORPUS "/l10n/%s", name);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
+	f = open_capture(CORPUS "/l10n", name);
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -219,7 +244,7 @@ static void check_localized_file(const struct hr_root *root, const char *name, u
 			snprintf(locale, sizeof(locale), "%s", line + 10);
 			if (!catalogs_language_installed(root, locale)) {
 				printf("skip - %s: no glibc catalog of %s is installed (apt-get install libc-l10n)\n", name, locale);
-				(*ret_skipped)++;
+				lz->skipped++;
 				fclose(f);
 				return;
 			}
@@ -243,30 +268,18 @@ static void check_localized_file(const struct hr_root *root, const char *name, u
 	}
 	fclose(f);
 	CHECK(have_expect && locale[0] && lines > 0);
-	*ret_lines += lines;
+	lz->lines += lines;
 }
 
 static void every_localized_line_is_read(void)
 {
-	DIR *d = opendir(CORPUS "/l10n");
-	struct dirent *e;
-	struct hr_root root;
-	unsigned files = 0, lines = 0, skipped = 0;
+	struct localized lz = { 0 };
+	unsigned files;
 
-	CHECK(d != NULL);
-	CHECK(root_open(&root, "/") == 0);
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-
-		if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) {
-			check_localized_file(&root, e->d_name, &lines, &skipped);
-			files++;
-		}
-	}
-	if (d)
-		closedir(d);
-	root_close(&root);
-	printf("    %u localized lines read through the catalogs, in %u files (%u skipped)\n", lines, files, skipped);
+	CHECK(root_open(&lz.root, "/") == 0);
+	files = each_capture(CORPUS "/l10n", check_localized_file, &lz);
+	root_close(&lz.root);
+	printf("    %u localized lines read through the catalogs, in %u files (%u skipped)\n", lz.lines, files, lz.skipped);
 	CHECK(files >= 60);
 }
 
