@@ -26,6 +26,8 @@ static const char usage_text[] =
 	"Name the real cause of a failed fork, thread creation or memory allocation, from the error\n"
 	"message as it was printed (\"fork: Cannot allocate memory\", \"unable to create native thread\",\n"
 	"\"[Errno 11]\", \"EAGAIN\", a kernel line from dmesg...), with the evidence and the fix.\n"
+	"The message may be in any language whose message catalogs are installed (libc-l10n), or in\n"
+	"a legacy encoding (GB18030, EUC-JP, KOI8-R, Latin-1...): it is read back to English through them.\n"
 	"\n"
 	"  -p, --pid PID        where it failed: this process (default: the process, cgroup or systemd unit\n"
 	"                       the message names, else this shell)\n"
