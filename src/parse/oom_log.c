@@ -109,8 +109,33 @@ static int parse_killed(const char *s, const char *end, const char *at, struct o
 	if (at >= s + 2 && at[-2] == ':' && at[-1] == ' ')
 		copy_span(ret->msg, sizeof(ret->msg), s, at - 2);
 	tail = pid_and_comm(p, end, ") total-vm:", ret);
-	if (!tail)
-		return -EINVAL;
+	if (!tail && (tail = pid_and_comm(p, end, "), UID ", ret))) {
+		/* RHEL 7.9 (3.10.0-1160): "Killed process N (comm), UID U, total-vm:..." */
+		const char *u = tail + strlen("), UID ");
+
+		if (!number(&u, end, false, &v) || v > 0xffffffffLL || end - u < 2 || u[0] != ',')
+			return -EINVAL;
+		ret->has_uid = true;
+		ret->uid = (uint32_t)v;
+	} else if (!tail) {
+		/* RHEL 6 (2.6.32-573): "Killed process N, UID U, (comm) total-vm:..." */
+		long long pid;
+		const char *close;
+
+		if (!number(&p, end, false, &pid) || pid <= 0 || pid > 0x3fffffff || end - p < 6 || memcmp(p, ", UID ", 6))
+			return -EINVAL;
+		p += 6;
+		if (!number(&p, end, false, &v) || v > 0xffffffffLL || end - p < 3 || memcmp(p, ", (", 3))
+			return -EINVAL;
+		p += 3;
+		if (!(close = find_last(p, end, ") total-vm:")))
+			return -EINVAL;
+		ret->pid = (int)pid;
+		ret->has_uid = true;
+		ret->uid = (uint32_t)v;
+		copy_span(ret->comm, sizeof(ret->comm), p, close);
+		tail = close;
+	}
 	if (!kib_after(tail, end, "total-vm:", &ret->total_vm_kib) || !kib_after(tail, end, "anon-rss:", &ret->anon_rss_kib) ||
 	    !kib_after(tail, end, "file-rss:", &ret->file_rss_kib))
 		return -EINVAL;
