@@ -29,13 +29,15 @@
  *    sd_journal_set_data_threshold(j, 0): values are whole, however long.
  *  - no journal file at all (an empty --directory, no /var/log/journal nor /run/log/journal) is
  *    exit status 0 with no output; a missing --directory or --file is status 1, "Failed to open ...".
- *  - as a user outside the adm and systemd-journal groups it shows only that user's journal, exits 0
- *    and says so on stderr ("Hint: You are currently not seeing messages from other users and the
- *    system."): that first line is kept in stats->warning.
+ *  - a user who may read none of the files: status 1, "No journal files were opened due to
+ *    insufficient permissions." (checked); who may read some: status 0 and a hint on stderr ("Hint:
+ *    You are currently not seeing messages from other users and the system.", from
+ *    src/shared/journal-util.c journal_access_check_and_warn(), not checked), kept in stats->warning.
+ *  - --directory reads DIR/ *.journal and DIR/<machine-id>/ *.journal (checked; not other subdirectories).
  */
 
 struct journal_source {
-	const char *directory;  /* --directory: the journal files in it (and in its machine-id subdirectories) */
+	const char *directory;  /* --directory: the journal files in it and in its machine-id subdirectory */
 	const char *file;       /* --file: one journal file; NULL both: the machine's own journal
 				   (journalctl's default: /var/log/journal and /run/log/journal) */
 	int64_t since_usec;     /* --since: entries stored at or after this time, µs since the epoch */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -519,6 +521,98 @@ static void fixture(void)
 	dg_free(&text);
 }
 
+/* Writes an executable /bin/sh script into dir; returns its path in a static buffer. */
+static const char *script(const char *dir, const char *name, const char *body)
+{
+	static char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	chmod(path, 0755);
+	return path;
+}
+
+/*
+ * journal_read() against stand-ins for journalctl ($HEADROOM_JOURNALCTL): one from before v236 that
+ * refuses --output-fields, one that floods stderr before writing anything, one that never ends, one
+ * that fails, one killed by a signal.
+ */
+static void fake_journalctl(void)
+{
+	char dir[] = "/tmp/headroom-journal-XXXXXX", cwd[2048], body[4096];
+	struct journal_source src = { 0 };
+	struct journal_read_stats st;
+	struct digest d = { 0 };
+	const char *path;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+
+	snprintf(body, sizeof(body),
+		 "case \"$*\" in *--output-fields=*) echo \"journalctl: unrecognized option '--output-fields=x'\" >&2; exit 1;; esac\n"
+		 "exec cat '%s/" FIXTURE ".export'", cwd);
+	path = script(dir, "old", body);
+	setenv("HEADROOM_JOURNALCTL", path, 1);
+	CHECK(journal_read(&src, digest_entry, &d, &st) == 0);
+	CHECK(st.no_output_fields && st.exit_status == 0 && st.error[0] == '\0');
+	CHECK_U64(st.entries, 48);
+	dg_free(&d);
+
+	/* 200 kB on stderr first: both pipes are read, nothing blocks; the first line is cut to fit */
+	snprintf(body, sizeof(body), "head -c 200000 /dev/zero | tr '\\0' x >&2\necho >&2\nexec cat '%s/" FIXTURE ".export'",
+		 cwd);
+	path = script(dir, "noisy", body);
+	setenv("HEADROOM_JOURNALCTL", path, 1);
+	CHECK(journal_read(&src, digest_entry, &d, &st) == 0);
+	CHECK_U64(st.entries, 48);
+	CHECK(strlen(st.warning) == sizeof(st.warning) - 1 && st.warning[0] == 'x' && st.error[0] == '\0');
+	dg_free(&d);
+
+	/* it never ends: fn stops it, it is killed and reaped */
+	snprintf(body, sizeof(body), "while :; do cat '%s/" FIXTURE ".export'; done", cwd);
+	path = script(dir, "endless", body);
+	setenv("HEADROOM_JOURNALCTL", path, 1);
+	d.stop_after = 100;
+	CHECK(journal_read(&src, digest_entry, &d, &st) == -ECANCELED);
+	CHECK(d.n == 100 && st.exit_status == 128 + SIGKILL);
+	CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	dg_free(&d);
+
+	path = script(dir, "fails", "printf '\\033[31mfirst\\tline\\n' >&2; echo second >&2; exit 3");
+	setenv("HEADROOM_JOURNALCTL", path, 1);
+	CHECK(journal_read(&src, digest_entry, &d, &st) == -EPROTO);
+	CHECK(st.exit_status == 3);
+	CHECK_STR(st.error, "?[31mfirst?line");  /* control characters made harmless */
+	dg_free(&d);
+
+	path = script(dir, "killed", "echo MESSAGE=half; kill -9 $$");
+	setenv("HEADROOM_JOURNALCTL", path, 1);
+	CHECK(journal_read(&src, digest_entry, &d, &st) == -EPROTO);
+	CHECK(st.exit_status == 128 + SIGKILL);
+	CHECK_U64(st.entries, 1);  /* what came before is passed on */
+	dg_free(&d);
+
+	/* not executable */
+	path = script(dir, "noexec", "exit 0");
+	chmod(path, 0644);
+	setenv("HEADROOM_JOURNALCTL", path, 1);
+	CHECK(journal_read(&src, digest_entry, &d, &st) == -EACCES);
+	unsetenv("HEADROOM_JOURNALCTL");
+	dg_free(&d);
+
+	static const char *const names[] = { "old", "noisy", "endless", "fails", "killed", "noexec" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(body, sizeof(body), "%s/%s", dir, names[i]);
+		unlink(body);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(text_entries);
@@ -530,5 +624,6 @@ int main(void)
 	RUN(callback_stops);
 	RUN(looks_like);
 	RUN(fixture);
+	RUN(fake_journalctl);
 	return unit_failures ? 1 : 0;
 }
