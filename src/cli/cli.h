@@ -20,6 +20,7 @@ int cmd_report(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
@@ -48,7 +49,8 @@ struct cli_command {
 	enum cli_operands operands;
 };
 
-extern const struct cli_command cli_report, cli_repro, cli_explain, cli_oom, cli_watch, cli_top, cli_completion;
+extern const struct cli_command cli_report, cli_repro, cli_explain, cli_oom, cli_history, cli_watch, cli_top,
+	cli_completion;
 /* Every command, the default (report) first; ends with NULL. */
 extern const struct cli_command *const cli_commands[];
 

@@ -3,5 +3,5 @@
 #include "cli/cli.h"
 
 const struct cli_command *const cli_commands[] = {
-	&cli_report, &cli_explain, &cli_oom, &cli_repro, &cli_watch, &cli_top, &cli_completion, NULL,
+	&cli_report, &cli_explain, &cli_oom, &cli_history, &cli_repro, &cli_watch, &cli_top, &cli_completion, NULL,
 };

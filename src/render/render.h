@@ -55,6 +55,22 @@ struct json;
 void render_oom_kill_text(const struct oom_kill *k, int64_t boot_epoch, struct buf *out);
 void render_oom_kill_json(struct json *j, const char *key, const struct oom_kill *k, int64_t boot_epoch);
 
+/* headroom history (the schema is in headroom(1), history). */
+struct history;
+struct history_filter;
+struct hist_event;
+struct hist_incident;
+void render_history_text(const struct history *h, const struct history_filter *f, bool color, struct buf *out);
+void render_history_json(const struct history *h, const struct history_filter *f, struct buf *out);
+/* One event as a JSON object (key: NULL in an array); also headroom oom's kills. */
+void render_hist_event_json(struct json *j, const char *key, const struct history *h, const struct hist_event *e);
+/* One event in one line of words, no newline ("the kernel killed java (pid 42) ..."). */
+void render_hist_event_line(const struct history *h, const struct hist_event *e, struct buf *out);
+/* An incident's cause in one line (its first event's words, and how many followed). */
+void render_history_cause(const struct history *h, const struct hist_incident *x, struct buf *out);
+/* usec since the epoch as "2026-12-07T03:12:01.000000Z" (utc) or local "2026-12-07 03:12:01". */
+const char *render_history_time(int64_t usec, bool utc, char *out, size_t size);
+
 /* The report as Prometheus metrics, text exposition format 0.0.4 (headroom(1), METRICS). */
 /* unreadable: how many things could not be read (snapshot.nproblems). */
 void render_report_prometheus(const struct assessment *a, size_t unreadable, struct buf *out);
