@@ -128,3 +128,27 @@ check_eq "a bad --boot: exit 3" 3 "$?"
 yes 'Dec  7 00:00:00 host app[1]: nothing to see here, all fine' | head -c 104857600 >"$tmp/big"
 "$HEADROOM" history --log "$tmp/big" >/dev/null
 check_eq "100 MB of unrelated lines: nothing found, exit 0" 0 "$?"
+
+# the journal: real journal files (tests/fixtures/journal, made by systemd-journal-remote), read by journalctl
+J=$TESTS_DIR/fixtures/journal
+if command -v journalctl >/dev/null 2>&1; then
+	json=$(TZ=UTC "$HEADROOM" history --json --log "$J/two-boots.journal")
+	check_eq "journal: its two boots" "2 -1 0" "$(jq -r '"\(.boots | length) \([.boots[].boot] | sort | map(tostring) | join(" "))"' <<<"$json")"
+	check_eq "journal: each boot's kernel kill, oomd kill, earlyoom kill, rejection and failure line" \
+		"oom-kill/kernel oom-kill/systemd-oomd oom-kill/earlyoom fork-rejected/null failure-message/null" \
+		"$(jq -r '[.events[] | select(.boot == -1) | "\(.kind)/\(.killer)"] | join(" ")' <<<"$json")"
+	check_eq "journal: the kernel's kill with PID1's three lines, by MESSAGE_ID's unit" "4242 hog.service 7" \
+		"$(jq -r '.events[0] | "\(.pid) \(.unit) \(.evidence | length)"' <<<"$json")"
+	check_eq "journal: the program's failure in its unit joins the rejection's incident" 2 \
+		"$(jq -r '.incidents[] | select(.cause | test("refused forks")) | .events' <<<"$json" | head -n1)"
+	check_eq "journal: its export format, read as a --log, gives the same events" \
+		"$(jq -c '[.events[] | [.kind, .killer, .pid, .unit, .boot, .count]]' <<<"$json")" \
+		"$(TZ=UTC "$HEADROOM" history --json --log "$J/two-boots.export" | jq -c '[.events[] | [.kind, .killer, .pid, .unit, .boot, .count]]')"
+	mkdir -p "$tmp/deadhost/var/log/journal/0123456789abcdef0123456789abcdef"
+	cp "$J/two-boots.journal" "$tmp/deadhost/var/log/journal/0123456789abcdef0123456789abcdef/system.journal"
+	check_eq "journal: --root reads DIR/var/log/journal" 10 \
+		"$("$HEADROOM" history --json --root "$tmp/deadhost" | jq '.events | length')"
+	check_eq "journal: --boot -1 of it" 5 "$("$HEADROOM" history --json --boot -1 --root "$tmp/deadhost" | jq '.events | length')"
+else
+	skip "history: the journal" "journalctl is not installed (Debian: systemd)"
+fi

@@ -916,6 +916,9 @@ static const char *incident_key(const struct hist_event *e)
 {
 	if (e->kind == HIST_OOM_KILL && e->killer == HIST_KILLER_KERNEL && e->domain != HIST_DOMAIN_MEMCG)
 		return "global";
+	/* forks: a rejection names the cgroup, the program's lines its unit (the journal's) */
+	if (e->kind == HIST_FORK_REJECTED || e->kind == HIST_FAILURE_MESSAGE)
+		return e->unit ? e->unit : e->cgroup ? e->cgroup : e->program ? e->program : "";
 	if (e->oom_cgroup)
 		return e->oom_cgroup;
 	if (e->cgroup)

@@ -525,8 +525,9 @@ static int journal_entry_line(void *ctx, const struct journal_entry *e)
 	l.ident = e->identifier;
 	l.ident_len = e->identifier_len;
 	l.pid = e->pid;
-	l.unit = e->unit;
-	l.unit_len = e->unit_len;
+	/* the unit PID1 speaks of; for another program's line, the unit it runs in */
+	l.unit = e->unit ? e->unit : e->systemd_unit;
+	l.unit_len = e->unit ? e->unit_len : e->systemd_unit_len;
 	l.has_time = e->has_realtime;
 	l.time_usec = (int64_t)e->realtime_usec;
 	/* the kernel's lines carry their printk time; journald's own stamp is when it read them */
