@@ -83,6 +83,11 @@ int cli_parse_percent(const char *s, double *ret);
 struct hr_root;
 int cli_open_root(struct hr_root *root, const char *path);
 
+/* --since (c 'S'), --until ('U') or --boot ('b') of history and oom into *f; -EINVAL after saying why. */
+#include <stdint.h>
+struct history_filter;
+int cli_history_range_option(int c, const char *arg, int64_t now_usec, struct history_filter *f);
+
 /* Whether to colour: --color=always/never, else a terminal without NO_COLOR and TERM=dumb. */
 bool cli_use_color(const char *when, int fd);
 

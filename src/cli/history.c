@@ -55,13 +55,34 @@ static const char short_options[] = ":jl:r:S:U:b:hV";
 
 #define MAX_LOGS 256
 
-static int parse_time_option(const char *name, const char *v, int64_t now, int64_t *ret)
+int cli_history_range_option(int c, const char *v, int64_t now, struct history_filter *f)
 {
-	if (when_parse(v, strlen(v), now, ret) < 0) {
+	const char *name = c == 'S' ? "since" : "until";
+	int64_t t;
+
+	if (c == 'b') {
+		const char *p = v;
+
+		if (parse_i64(&p, v + strlen(v), &t) < 0 || *p || t > 0 || t < -100000) {
+			cli_error("invalid --boot value '%s': expected 0, -1, -2 ... (0 the current boot)", v);
+			return -EINVAL;
+		}
+		f->has_boot = true;
+		f->boot = (int)t;
+		return 0;
+	}
+	if (when_parse(v, strlen(v), now, &t) < 0) {
 		cli_error("invalid --%s value '%s': expected a date and time (2026-12-07 03:00), a relative time "
 			  "(-2h, 3 days ago), today, yesterday or @SECONDS",
 			  name, v);
 		return -EINVAL;
+	}
+	if (c == 'S') {
+		f->has_since = true;
+		f->since_usec = t;
+	} else {
+		f->has_until = true;
+		f->until_usec = t;
 	}
 	return 0;
 }
@@ -96,27 +117,11 @@ int cmd_history(int argc, char **argv)
 			logs[nlogs++] = optarg;
 			break;
 		case 'S':
-			if (parse_time_option("since", optarg, now, &f.since_usec) < 0)
-				return EXIT_UNKNOWN;
-			f.has_since = true;
-			break;
 		case 'U':
-			if (parse_time_option("until", optarg, now, &f.until_usec) < 0)
+		case 'b':
+			if (cli_history_range_option(c, optarg, now, &f) < 0)
 				return EXIT_UNKNOWN;
-			f.has_until = true;
 			break;
-		case 'b': {
-			int64_t v;
-			const char *p = optarg;
-
-			if (parse_i64(&p, optarg + strlen(optarg), &v) < 0 || *p || v > 0 || v < -100000) {
-				cli_error("invalid --boot value '%s': expected 0, -1, -2 ... (0 the current boot)", optarg);
-				return EXIT_UNKNOWN;
-			}
-			f.has_boot = true;
-			f.boot = (int)v;
-			break;
-		}
 		case OPT_COLOR:
 			if (cli_color_option(optarg, &color_when) < 0)
 				return EXIT_UNKNOWN;

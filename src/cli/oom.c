@@ -4,17 +4,21 @@
  * domain, and who died; headroom oom protect|prefer|adj: set oom_score_adj.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/oom_adj.h"
 #include "core/root.h"
 #include "core/text.h"
+#include "diagnose/history.h"
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
+#include "probe/history_sources.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
@@ -25,24 +29,33 @@ static const char usage_text[] =
 	"       headroom oom prefer PID...       oom_score_adj 1000: chosen first\n"
 	"       headroom oom adj PID VALUE       oom_score_adj VALUE (-1000 to 1000)\n"
 	"What the kernel does when memory runs out, which process dies in each OOM domain (the machine and\n"
-	"every memory cgroup with a limit), and every OOM kill the kernel log still holds.\n"
+	"every memory cgroup with a limit), and every OOM kill the logs kept, by every killer, across boots\n"
+	"(the kernel log, the journal, syslog files: as headroom history reads them).\n"
 	"\n"
 	"  -j, --json           print one JSON object (schema in headroom(1))\n"
 	"  -n, --top N          candidates listed per domain (default 5)\n"
-	"  -r, --root DIR       read DIR/proc and DIR/sys instead (a fixture tree; no kernel log)\n"
+	"  -r, --root DIR       read DIR/proc, DIR/sys and DIR/var/log instead (a fixture tree, a disk)\n"
+	"  -l, --log FILE       the kills of FILE instead of the machine's logs (repeatable; - stdin)\n"
+	"  -S, --since TIME     only kills from TIME (2026-12-07 03:00, -2h, yesterday ...)\n"
+	"  -U, --until TIME     only kills up to TIME\n"
+	"  -b, --boot N         only kills of boot N (0 this boot, -1 the one before)\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
-	"Exit status: 0 shown or set, 1 a kill is in the log, 3 bad usage or could not read; adj: 4 not\n"
-	"permitted, 5 no such process.\n";
+	"Exit status: 0 shown or set, 1 a kill is in the logs (in the range), 3 bad usage or could not read;\n"
+	"adj: 4 not permitted, 5 no such process.\n";
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },   { "top", required_argument, NULL, 'n' },
-	{ "root", required_argument, NULL, 'r' },
+	{ "root", required_argument, NULL, 'r' }, { "log", required_argument, NULL, 'l' },
+	{ "since", required_argument, NULL, 'S' }, { "until", required_argument, NULL, 'U' },
+	{ "boot", required_argument, NULL, 'b' },
 	{ "help", no_argument, NULL, 'h' },   { "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
-static const char short_options[] = ":jn:r:hV";
+static const char short_options[] = ":jn:r:l:S:U:b:hV";
+
+#define MAX_LOGS 256
 
 static int show(int argc, char **argv)
 {
@@ -51,10 +64,16 @@ static int show(int argc, char **argv)
 	struct hr_root root;
 	struct snapshot snap;
 	struct buf out;
+	struct history h;
+	struct history_filter f = { 0 };
+	const char *logs[MAX_LOGS];
+	size_t nlogs = 0;
 	uint64_t top = 5;
 	bool json = false;
 	const char *root_path = "/";
-	int c, status;
+	char boot_id[33];
+	int64_t now = (int64_t)time(NULL) * 1000000;
+	int c, status, kills = 0;
 
 	opterr = 0;
 	optind = 1;
@@ -67,6 +86,19 @@ static int show(int argc, char **argv)
 				cli_error("invalid --top value '%s': expected a number", optarg);
 				return EXIT_UNKNOWN;
 			}
+			break;
+		case 'l':
+			if (nlogs == MAX_LOGS) {
+				cli_error("too many --log files: at most %d", MAX_LOGS);
+				return EXIT_UNKNOWN;
+			}
+			logs[nlogs++] = optarg;
+			break;
+		case 'S':
+		case 'U':
+		case 'b':
+			if (cli_history_range_option(c, optarg, now, &f) < 0)
+				return EXIT_UNKNOWN;
 			break;
 		default:
 			return cli_common_option(c, argv, "headroom oom", usage_text);
@@ -81,21 +113,34 @@ static int show(int argc, char **argv)
 	snapshot_init(&snap, NULL);
 	probe_snapshot(&root, &popts, &snap);
 	oom_view_build(&snap, sysconf(_SC_PAGESIZE), top, &v);
-	/* the kills the log still holds: the running machine's, so not read for a fixture tree */
-	if (root.live && kernel_log_read_all(oom_history_feed, &v.hist, 1000000) >= 0) {
-		v.log_read = true;
-		v.boot_epoch = kernel_log_boot_epoch();
+	/* the kills of every log, as headroom history reads them; the kernel's ring buffer only when live */
+	history_init(&h);
+	if (nlogs) {
+		for (size_t i = 0; i < nlogs; i++)
+			history_read_file(&h, NULL, AT_FDCWD, logs[i], strcmp(logs[i], "-") == 0 ? "standard input" : logs[i]);
+	} else {
+		if (root.live)
+			v.log_read = history_read_kmsg(&h) == 0;
+		history_read_journal(&h, &root);
+		history_read_syslog(&h, &root);
 	}
+	history_finish(&h, root.live && !nlogs && history_current_boot_id(boot_id) ? boot_id : NULL,
+		       root.live && !nlogs ? kernel_log_boot_epoch() * 1000000 : 0);
+	v.events = &h;
+	v.filter = &f;
+	for (size_t i = 0; i < h.n; i++)
+		kills += oom_view_shows(&v, &h.events[i]);
 	buf_init(&out);
 	if (json)
 		render_oom_json(&v, &out);
 	else
 		render_oom_text(&v, &out);
-	status = v.hist.n ? EXIT_WARNING : EXIT_OK;
+	status = kills ? EXIT_WARNING : EXIT_OK;
 	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0)
 		status = EXIT_UNKNOWN;
 	buf_free(&out);
 	oom_view_free(&v);
+	history_free(&h);
 	snapshot_free(&snap);
 	root_close(&root);
 	return status;

@@ -306,6 +306,7 @@ static void take_kills(struct history *h, const struct hist_line *l)
 		e->has_adj = k->has_adj;
 		e->oom_score_adj = k->oom_score_adj;
 		e->trigger = k->trigger[0] ? intern_str(h, k->trigger) : NULL;
+		e->constraint = k->constraint[0] ? intern_str(h, k->constraint) : NULL;
 		e->cgroup = k->victim_cgroup[0] ? intern_str(h, k->victim_cgroup) : NULL;
 		if (e->domain == HIST_DOMAIN_MEMCG && strncmp(k->scope, "cgroup:", 7) == 0 && strcmp(k->scope + 7, "?") != 0)
 			e->oom_cgroup = intern_str(h, k->scope + 7);
@@ -885,6 +886,7 @@ static void fold(struct hist_event *a, struct hist_event *b)
 	TAKE(container);
 	TAKE(pod);
 	TAKE(trigger);
+	TAKE(constraint);
 	TAKE(reason);
 #undef TAKE
 	if (!a->has_uid && b->has_uid) {

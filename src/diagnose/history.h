@@ -84,6 +84,7 @@ struct hist_event {
 	bool has_adj;
 	int oom_score_adj;
 	const char *trigger;    /* kernel kills: the task that ran into the limit ("invoked oom-killer") */
+	const char *constraint; /* kernel kills: the summary's "CONSTRAINT_MEMCG" ... (5.0+), NULL not logged */
 	const char *reason;     /* why, in the killer's words ("memory pressure ... 72.50% > 60.00% ...") */
 	const char *program;    /* failure messages: who printed them ("postgres", "bash") */
 	enum failure_op op;     /* failure messages */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "diagnose/oom.h"
+#include "diagnose/history.h"
 
 #include "core/sort.h"
 
@@ -221,4 +222,10 @@ void oom_view_free(struct oom_view *v)
 	oom_domains_free(v->doms, v->ndoms);
 	v->doms = NULL;
 	v->ndoms = 0;
+}
+
+bool oom_view_shows(const struct oom_view *v, const struct hist_event *e)
+{
+	return (e->kind == HIST_OOM_KILL || e->kind == HIST_EVICTION || e->kind == HIST_PANIC) &&
+	       history_event_selected(v->events, e, v->filter);
 }

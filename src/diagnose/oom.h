@@ -69,6 +69,8 @@ void oom_domains_free(struct oom_domain *d, size_t n);
  * each domain with its ranked candidates, and the kills the kernel log still holds (hist, fed by the
  * caller with oom_history_feed; log_read says whether the log could be read at all).
  */
+struct history;
+struct history_filter;
 struct oom_view {
 	const struct snapshot *snap;
 	struct oom_domain *doms;
@@ -77,7 +79,14 @@ struct oom_view {
 	struct oom_history hist;
 	bool log_read;
 	int64_t boot_epoch;    /* to date the log's records; 0 unknown */
+	/* the kills of every log (headroom history's reader), when the caller read them; hist is then unused */
+	const struct history *events;
+	const struct history_filter *filter;
 };
+
+/* Whether headroom oom lists event e: a kill, an eviction or a panic, in the filter's range. */
+struct hist_event;
+bool oom_view_shows(const struct oom_view *v, const struct hist_event *e);
 
 /* Computes the domains with the policy the snapshot's sysctls give. Free with oom_view_free. */
 void oom_view_build(const struct snapshot *snap, long page_size, uint64_t top, struct oom_view *ret);

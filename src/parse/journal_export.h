@@ -23,7 +23,8 @@
  * returns the first). A field name is 1 to 64 of A-Z, 0-9 and '_', not starting with a digit
  * (journal_field_valid() in src/libsystemd/sd-journal/journal-file.c); "__" names are the
  * addressing fields output_export() writes first (__CURSOR, __REALTIME_TIMESTAMP,
- * __MONOTONIC_TIMESTAMP, __SEQNUM and __SEQNUM_ID since v254, and _BOOT_ID from the entry header).
+ * __MONOTONIC_TIMESTAMP, _BOOT_ID from the entry header; newer versions than 252 add __SEQNUM and
+ * __SEQNUM_ID, as systemd main does; not read here).
  *
  * The parser is pure (no I/O) and streaming: journal_export_feed() takes chunks split anywhere, even
  * inside a name or a binary length, and calls back once per complete entry. Its memory is the struct

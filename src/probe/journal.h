@@ -16,13 +16,13 @@
  * The command run (no shell; journalctl from $PATH, or the file $HEADROOM_JOURNALCTL names):
  *   journalctl -o export --no-pager --output-fields=MESSAGE,PRIORITY,... [--directory=D | --file=F]
  *              [--since=@SECONDS.USEC]
- * What systemd 252 does with that, read in src/shared/logs-show.c output_export() and checked on
- * 252.38 (Debian 12):
+ * What journalctl does with that, read in systemd main's src/shared/logs-show.c output_export() and
+ * checked by running 252.38 (Debian 12):
  *  - --output-fields (since v236) filters the entry's own fields only: __CURSOR,
  *    __REALTIME_TIMESTAMP, __MONOTONIC_TIMESTAMP and _BOOT_ID are printed first whatever it lists
  *    (_BOOT_ID from the entry's header, and the field itself skipped, so it comes once even when
- *    listed); v254 adds __SEQNUM and __SEQNUM_ID there. _BOOT_ID is listed anyway, for versions
- *    that print it only as a field. A name it does not know is accepted and matches nothing.
+ *    listed); later versions (systemd main) add __SEQNUM and __SEQNUM_ID there. _BOOT_ID is
+ *    listed anyway, for versions that print it only as a field. A name it does not know is accepted and matches nothing.
  *  - before v236 (CentOS 7's 219) the option is unknown: journalctl fails with "unrecognized
  *    option"; the read is then run again without it (every field comes, the parser keeps its own).
  *  - a value that is not printable UTF-8, or holds a newline, comes in the binary form;

@@ -81,6 +81,20 @@ void render_hist_event_json(struct json *j, const char *key, const struct histor
 		json_i64(j, "oom_score_adj", e->oom_score_adj);
 	else
 		json_null(j, "oom_score_adj");
+	/* headroom oom's names of before: the OOM domain as a scope, the victim's cgroup */
+	if (e->killer == HIST_KILLER_KERNEL && e->kind == HIST_OOM_KILL && e->domain == HIST_DOMAIN_MEMCG && e->oom_cgroup) {
+		struct buf sc;
+
+		buf_init(&sc);
+		buf_printf(&sc, "cgroup:%s", e->oom_cgroup);
+		json_str(j, "scope", sc.data);
+		buf_free(&sc);
+	} else {
+		json_str(j, "scope", e->killer == HIST_KILLER_KERNEL && e->kind == HIST_OOM_KILL &&
+					     e->domain != HIST_DOMAIN_MEMCG && e->domain != HIST_DOMAIN_NONE ? "system" : NULL);
+	}
+	opt_str(j, "victim_cgroup", e->killer == HIST_KILLER_KERNEL ? e->cgroup : NULL);
+	opt_str(j, "constraint", e->constraint);
 	opt_str(j, "trigger", e->trigger);
 	opt_str(j, "reason", e->reason);
 	opt_str(j, "program", e->program);

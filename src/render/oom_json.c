@@ -5,6 +5,7 @@
 
 #include "core/human.h"
 #include "core/json.h"
+#include "diagnose/history.h"
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "render/render.h"
@@ -117,9 +118,28 @@ void render_oom_json(const struct oom_view *v, struct buf *out)
 	if (v->snap->sys.vmstat_oom_kill.known)
 		json_u64(&j, "vmstat_oom_kill", v->snap->sys.vmstat_oom_kill.v);
 	json_array_begin(&j, "kills");
-	for (size_t i = 0; i < v->hist.n; i++)
-		render_oom_kill_json(&j, NULL, &v->hist.kills[i], v->boot_epoch);
+	if (v->events) {
+		for (size_t i = 0; i < v->events->n; i++)
+			if (oom_view_shows(v, &v->events->events[i]))
+				render_hist_event_json(&j, NULL, v->events, &v->events->events[i]);
+	} else {
+		for (size_t i = 0; i < v->hist.n; i++)
+			render_oom_kill_json(&j, NULL, &v->hist.kills[i], v->boot_epoch);
+	}
 	json_array_end(&j);
+	if (v->events) {
+		json_array_begin(&j, "sources");
+		for (unsigned i = 0; i < v->events->nsources; i++) {
+			const struct hist_source *s = &v->events->sources[i];
+
+			json_object_begin(&j, NULL);
+			json_str(&j, "name", s->name);
+			json_bool(&j, "read", s->read);
+			json_str(&j, "error", s->err ? strerror(-s->err) : NULL);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
 	json_object_end(&j);
 	buf_addc(out, '\n');
 }

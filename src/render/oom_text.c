@@ -6,6 +6,7 @@
 #include "core/escape.h"
 #include "core/human.h"
 #include "core/buf.h"
+#include "diagnose/history.h"
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "model/scope.h"
@@ -111,6 +112,53 @@ void render_oom_text(const struct oom_view *v, struct buf *out)
 			buf_adds(out, "  nothing here can be killed\n");
 		for (size_t k = 0; k < d->ncands && k < v->top; k++)
 			candidate_text(&d->cands[k], (int)k == d->victim, out);
+	}
+	if (v->events) {
+		size_t n = 0, kernel_now = 0;
+		bool kmsg = false;
+
+		buf_adds(out, "\nOOM kills in the logs:");
+		for (size_t i = 0; i < v->events->n; i++)
+			n += oom_view_shows(v, &v->events->events[i]);
+		buf_adds(out, n ? "\n" : " none\n");
+		for (size_t i = 0; i < v->events->n; i++) {
+			const struct hist_event *e = &v->events->events[i];
+			char t[48];
+
+			if (!oom_view_shows(v, e))
+				continue;
+			if (e->has_time)
+				buf_printf(out, "  %s", render_history_time(e->time_usec, false, t, sizeof(t)));
+			else
+				buf_printf(out, "  %" PRIu64 ".%06" PRIu64 " s after boot", e->mono_usec / 1000000,
+					   e->mono_usec % 1000000);
+			if (e->boot >= 0)
+				buf_printf(out, " (boot %d)", v->events->boots[e->boot].number);
+			buf_adds(out, "  ");
+			render_hist_event_line(v->events, e, out);
+			buf_adds(out, "  [");
+			escape_text_str(out, v->events->sources[e->source].name);
+			buf_adds(out, "]\n");
+			kernel_now += e->killer == HIST_KILLER_KERNEL && e->kind == HIST_OOM_KILL && e->boot >= 0 &&
+				      v->events->boots[e->boot].current;
+		}
+		for (unsigned i = 0; i < v->events->nsources; i++) {
+			const struct hist_source *s = &v->events->sources[i];
+
+			kmsg |= s->read && strcmp(s->name, "/dev/kmsg") == 0;
+			if (!s->read && s->err) {
+				buf_adds(out, "  (could not read ");
+				escape_text_str(out, s->name);
+				buf_printf(out, ": %s)\n", s->problem ? s->problem : strerror(-s->err));
+			}
+		}
+		if (v->snap->live && !kmsg)
+			buf_adds(out, "  (the kernel log, /dev/kmsg, could not be read: run as root)\n");
+		if (v->snap->sys.vmstat_oom_kill.known && kmsg && !v->filter->has_boot && !v->filter->has_since &&
+		    v->snap->sys.vmstat_oom_kill.v > kernel_now)
+			buf_printf(out, "  (/proc/vmstat counts %" PRIu64 " OOM kills since boot; the logs hold %zu of them)\n",
+				   v->snap->sys.vmstat_oom_kill.v, kernel_now);
+		return;
 	}
 	buf_adds(out, "\nOOM kills in the kernel log:");
 	if (!v->snap->live)
