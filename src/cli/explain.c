@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -17,6 +18,8 @@
 #include "parse/failure_msg.h"
 #include "parse/language.h"
 #include "probe/catalogs.h"
+#include "diagnose/history.h"
+#include "probe/history_sources.h"
 #include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
@@ -425,6 +428,9 @@ int cmd_explain(int argc, char **argv)
 	struct failure_msg m;
 	struct log_evidence log;
 	struct oom_history kills = { 0 };
+	struct history hist;
+	size_t related[5], nrelated;
+	char boot_id[33];
 	const struct oom_kill *kill;
 	struct scope kill_scope;
 	struct explanation e;
@@ -510,14 +516,31 @@ int cmd_explain(int argc, char **argv)
 	if (kill && !ctx.cgroup)
 		kill_cgroup(&root, &snap, kill, &kill_scope, &ctx);
 	explain(&snap, &a, &ctx, &log, &m, op, err, &e);
+	/*
+	 * What the logs kept of such failures: the kernel's and the files being written; the journal's last
+	 * week only when forking is allowed (journalctl is a process of its own), so that this works when
+	 * fork does not
+	 */
+	history_init(&hist);
+	if (root.live)
+		history_read_kmsg(&hist);
+	if (!args.no_fork)
+		history_read_journal(&hist, &root, ((int64_t)time(NULL) - 7 * 86400) * 1000000);
+	history_read_syslog(&hist, &root, false);
+	history_finish(&hist, root.live && history_current_boot_id(boot_id) ? boot_id : NULL,
+		       root.live ? kernel_log_boot_epoch() * 1000000 : 0);
+	nrelated = history_related(&hist, e.op, e.err, m.cgroup[0] ? m.cgroup : ctx.cgroup, m.unit[0] ? m.unit : NULL,
+				   related, sizeof(related) / sizeof(related[0]));
 
 	status = print_explanation(&(struct explain_view){ &snap, &e, &m, msg.len ? msg.data : NULL, &ctx, p, &log, kill,
 							   mr->translated ? mr->t.bt.text : NULL, mr->translated ? mr->t.lang : NULL,
 							   mr->encoding ? mr->encoding : mr->not_utf8 ? "unknown" : NULL,
 							   mr->encoding ? mr->utf8 : NULL, mr->unread ? &mr->lang : NULL,
-							   mr->lang_installed },
+							   mr->lang_installed, &hist, related,
+							   nrelated < 5 ? nrelated : 5, nrelated },
 				   args.json, cli_use_color(args.color, STDOUT_FILENO));
 	explanation_free(&e);
+	history_free(&hist);
 	oom_history_free(&kills);
 out:
 	assessment_free(&a);

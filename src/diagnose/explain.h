@@ -103,6 +103,7 @@ struct oom_history;
 struct oom_kill;
 const struct oom_kill *explain_oom_kill(const struct oom_history *h, const struct failure_msg *m);
 
+struct history;
 /* Everything headroom explain shows. */
 struct explain_view {
 	const struct snapshot *snap;
@@ -120,6 +121,10 @@ struct explain_view {
 	const char *message_utf8;          /* the message in UTF-8, when it was in a legacy encoding */
 	const struct language_guess *unread; /* the language a message no catalog read seems to be in; NULL none */
 	bool unread_installed;             /* that language's glibc catalog is installed (the program's is not) */
+	/* what the logs recorded of such failures (headroom history's reader): related events, newest first */
+	const struct history *history;     /* NULL: not read */
+	const size_t *related;             /* indices into history->events */
+	size_t nrelated, related_total;
 };
 
 #endif

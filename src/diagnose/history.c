@@ -1060,3 +1060,47 @@ bool history_event_selected(const struct history *h, const struct hist_event *e,
 		return false;
 	return true;
 }
+
+/* The event is in cgroup (the kill's OOM domain or victim's, the rejection's), or of unit. */
+static bool event_in(const struct hist_event *e, const char *cgroup, const char *unit)
+{
+	if (!cgroup && !unit)
+		return true;
+	if (cgroup && ((e->cgroup && strcmp(e->cgroup, cgroup) == 0) || (e->oom_cgroup && strcmp(e->oom_cgroup, cgroup) == 0)))
+		return true;
+	return unit && e->unit && strcmp(e->unit, unit) == 0;
+}
+
+size_t history_related(const struct history *h, enum failure_op op, int err, const char *cgroup, const char *unit,
+		       size_t *ret, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = h->n; k-- > 0;) {
+		const struct hist_event *e = &h->events[k];
+		bool forkish = op == OP_FORK || op == OP_THREAD, related;
+
+		switch (e->kind) {
+		case HIST_FORK_REJECTED:
+			related = (forkish || op == OP_UNKNOWN) && event_in(e, cgroup, unit);
+			break;
+		case HIST_FAILURE_MESSAGE:
+			related = (op == OP_UNKNOWN || e->op == op || (forkish && (e->op == OP_FORK || e->op == OP_THREAD))) &&
+				  (!err || !e->err || e->err == err) && (!e->unit || !unit || strcmp(e->unit, unit) == 0);
+			break;
+		case HIST_OOM_KILL:
+		case HIST_EVICTION:
+		case HIST_PANIC:
+			related = (op == OP_ALLOC || op == OP_UNKNOWN) && event_in(e, cgroup, unit);
+			break;
+		default:
+			related = false;
+		}
+		if (!related)
+			continue;
+		if (n < max)
+			ret[n] = k;
+		n++;
+	}
+	return n;
+}

@@ -208,6 +208,16 @@ void history_add_event(struct history *h, const struct hist_event *e);
  */
 void history_finish(struct history *h, const char *current_boot_id, int64_t boot_epoch_usec);
 
+/*
+ * The events a failure is related to, newest first, at most max into ret (indices into h->events):
+ * for a failed fork or thread, the rejected forks (in cgroup, when given) and the lines of programs that
+ * failed the same way (same errno, when both are known); for a failed allocation or an OOM kill, the
+ * kills, evictions and panics (in cgroup, the memory cgroup, when given) and the allocation failures;
+ * for an unknown operation, all of them. Returns how many there are in all.
+ */
+size_t history_related(const struct history *h, enum failure_op op, int err, const char *cgroup, const char *unit,
+		       size_t *ret, size_t max);
+
 /* Keeps only the events in [since, until] (each has_* false: no bound) and of boot number boot (when has_boot). */
 struct history_filter {
 	bool has_since, has_until, has_boot;

@@ -578,9 +578,9 @@ static int history_read_journal_file(struct history *h, unsigned s, const char *
 	return read_journal(h, s, &src);
 }
 
-int history_read_journal(struct history *h, const struct hr_root *root)
+int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec)
 {
-	struct journal_source src = { 0 };
+	struct journal_source src = { .has_since = since_usec != 0, .since_usec = since_usec };
 	char dir[PATH_MAX];
 	unsigned s;
 	struct stat st;
@@ -638,7 +638,7 @@ static long rotation_order(const char *name, const char *base)
 	return *p == '-' ? 100000000L - v : v;
 }
 
-int history_read_syslog(struct history *h, const struct hr_root *root)
+int history_read_syslog(struct history *h, const struct hr_root *root, bool rotations)
 {
 	static const char *const bases[] = { "messages", "syslog", "kern.log" };
 	int dir = root_openat(root, root->fd, "var/log", O_RDONLY | O_DIRECTORY);
@@ -659,7 +659,7 @@ int history_read_syslog(struct history *h, const struct hr_root *root)
 		while ((name = dir_list_next(l, &type, &err))) {
 			long order = rotation_order(name, bases[b]);
 
-			if (order < 0 || strlen(name) >= sizeof(rot[0].name))
+			if (order < 0 || (order > 0 && !rotations) || strlen(name) >= sizeof(rot[0].name))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 8;

@@ -33,14 +33,17 @@ int history_read_kmsg(struct history *h);
  */
 int history_read_file(struct history *h, const struct hr_root *root, int dirfd, const char *path, const char *name);
 
-/* The syslog files under root's var/log, every rotation, oldest first. Returns how many were read. */
-int history_read_syslog(struct history *h, const struct hr_root *root);
+/*
+ * The syslog files under root's var/log, every rotation (rotations false: only the files being written),
+ * oldest first. Returns how many were read.
+ */
+int history_read_syslog(struct history *h, const struct hr_root *root, bool rotations);
 
 /*
- * The journal: the machine's own (root live), or root's var/log/journal. Returns 0, -ENOENT when there
- * is none (or no journalctl), or -errno.
+ * The journal: the machine's own (root live), or root's var/log/journal; entries stored since
+ * since_usec (0: all). Returns 0, -ENOENT when there is none (or no journalctl), or -errno.
  */
-int history_read_journal(struct history *h, const struct hr_root *root);
+int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec);
 
 /* The running machine's boot id (32 hex digits, from /proc/sys/kernel/random/boot_id); false when unknown. */
 bool history_current_boot_id(char ret[33]);

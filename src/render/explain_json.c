@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "diagnose/explain.h"
+#include "diagnose/history.h"
 #include "model/limits.h"
 #include "render/render.h"
 
@@ -90,6 +91,17 @@ void render_explain_json(const struct explain_view *v, struct buf *out)
 		render_oom_kill_json(&j, "oom_kill", v->kill, v->log->boot_epoch);
 	else
 		json_null(&j, "oom_kill");
+	if (v->history) {
+		json_object_begin(&j, "history");
+		json_u64(&j, "total", v->related_total);
+		json_array_begin(&j, "events");
+		for (size_t i = 0; i < v->nrelated; i++)
+			render_hist_event_json(&j, NULL, v->history, &v->history->events[v->related[i]]);
+		json_array_end(&j);
+		json_object_end(&j);
+	} else {
+		json_null(&j, "history");
+	}
 	json_array_begin(&j, "causes");
 	for (size_t i = 0; i < e->ncauses; i++) {
 		const struct cause *c = &e->causes[i];

@@ -5,6 +5,7 @@
 
 #include "core/escape.h"
 #include "diagnose/explain.h"
+#include "diagnose/history.h"
 #include "model/limits.h"
 #include "model/scope.h"
 #include "render/render.h"
@@ -82,6 +83,32 @@ static void cause_subject(const struct cause *c, struct buf *out)
 		buf_adds(out, open[s.kind]);
 	else
 		escape_text_str(out, c->scope);
+}
+
+/* What the logs recorded of such failures: the newest related events, in history's words. */
+static void related_history(const struct explain_view *v, struct buf *out)
+{
+	char t[48];
+
+	if (!v->history)
+		return;
+	if (!v->related_total) {
+		buf_adds(out, "\nThe logs hold no such failure before this one (headroom history lists what they hold).\n");
+		return;
+	}
+	buf_printf(out, "\nIn the logs (headroom history): %zu such event%s, the newest first:\n", v->related_total,
+		   v->related_total == 1 ? "" : "s");
+	for (size_t i = 0; i < v->nrelated; i++) {
+		const struct hist_event *ev = &v->history->events[v->related[i]];
+
+		buf_adds(out, "  ");
+		buf_adds(out, ev->has_time ? render_history_time(ev->time_usec, false, t, sizeof(t)) : "(time not logged)");
+		buf_adds(out, "  ");
+		render_hist_event_line(v->history, ev, out);
+		buf_addc(out, '\n');
+	}
+	if (v->related_total > v->nrelated)
+		buf_printf(out, "  ... and %zu older\n", v->related_total - v->nrelated);
 }
 
 void render_explain_text(const struct explain_view *v, bool color, struct buf *out)
@@ -201,4 +228,5 @@ void render_explain_text(const struct explain_view *v, bool color, struct buf *o
 	}
 	if (!e->ncauses)
 		buf_adds(out, "No limit on this kernel gives that errno for that operation.\n");
+	related_history(v, out);
 }
