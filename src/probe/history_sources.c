@@ -394,7 +394,7 @@ static int read_text_fd(struct history *h, unsigned source, int fd, bool is_gzip
 	struct stat st;
 	const char *line;
 	size_t len;
-	bool cut, first = true, export = false;
+	bool cut;
 	struct journal_export_parser *jp = NULL;
 	struct journal_ctx jc = { h };
 	time_t ref = time(NULL);
@@ -416,26 +416,33 @@ static int read_text_fd(struct history *h, unsigned source, int fd, bool is_gzip
 	}
 #endif
 	s.buf = xmalloc(HISTORY_LINE_MAX + CHUNK);
-	while (src_line(&s, &line, &len, &cut)) {
-		if (first) {
-			first = false;
-			if (journal_export_looks_like(line, len)) {
-				export = true;
-				jp = xmalloc(sizeof(*jp));
-				journal_export_init(jp);
-			}
-		}
-		if (export) {
-			journal_export_feed(jp, line, len, journal_entry_line, &jc);
-			journal_export_feed(jp, "\n", 1, journal_entry_line, &jc);
-			continue;
-		}
-		text_line(&c, line, len);
+	/* the first chunk says which: export-format text is fed whole (a binary field holds any byte, newlines too) */
+	while (s.len < 4096 && !s.eof) {
+		ssize_t r = src_read(&s, s.buf + s.len, HISTORY_LINE_MAX + CHUNK - s.len);
+
+		if (r <= 0)
+			s.eof = true;
+		else
+			s.len += (size_t)r;
 	}
-	text_end(&c);
-	if (export) {
+	if (journal_export_looks_like(s.buf, s.len)) {
+		jp = xmalloc(sizeof(*jp));
+		journal_export_init(jp);
+		while (s.len) {
+			ssize_t r;
+
+			journal_export_feed(jp, s.buf, s.len, journal_entry_line, &jc);
+			s.len = 0;
+			if (s.eof || (r = src_read(&s, s.buf, CHUNK)) <= 0)
+				break;
+			s.len = (size_t)r;
+		}
 		journal_export_finish(jp, journal_entry_line, &jc);
 		xfree(jp);
+	} else {
+		while (src_line(&s, &line, &len, &cut))
+			text_line(&c, line, len);
+		text_end(&c);
 	}
 	if (s.err)
 		history_source_problem(h, source, s.err, s.problem[0] ? s.problem : NULL);
