@@ -697,6 +697,85 @@ void history_line_from_text(const struct log_text_line *t, const char *raw, size
 	}
 }
 
+/*
+ * The words history_scan looks for. Each line a classifier takes holds one: the kernel's
+ * (parse/kernel_line.c, parse/oom_log.c), the killers' and PID1's (parse/killer_line.c), the failure
+ * lines (failure_line's words), a kernel's start and journalctl's separators.
+ */
+static const char *const scan_words[] = {
+	/* the kernel: OOM report and kill lines, memcg usage, pids, data ulimit, commit limit, panic */
+	"oom", "OOM", "emory", "Kill", "kill", "Task", "fork", "Fork", "VmData", "_vm_enough", "panic",
+	/* a kernel's start, journalctl's separators */
+	"Linux version", "-- ",
+	/* systemd-oomd, PID1, earlyoom, nohang, kubelet, containerd */
+	"Marked", "Considered", "Swap", "swap", "Failed", "failed", "exited", "sending", "Sending", "escalat",
+	"PID:", "adness", "Victim", "victim", "mplementing", "corrective", "evict", "Evict", "reclaim",
+	/* failure lines */
+	"thread", "lloc", "orarily", "rrno", "pawn", "lone", "ENOMEM", "EAGAIN", "map_count",
+};
+
+#define SCAN_WORDS (sizeof(scan_words) / sizeof(scan_words[0]))
+
+static uint8_t scan_first[65536];   /* the first word of each first two bytes, +1 (0: none) */
+static uint8_t scan_next[SCAN_WORDS]; /* the next word with the same two, +1 */
+static uint8_t scan_len[SCAN_WORDS];
+static bool scan_ready;
+
+static unsigned bigram(const char *p)
+{
+	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+}
+
+const char *history_scan(const char *p, const char *end)
+{
+	if (!scan_ready) {
+		for (size_t i = 0; i < SCAN_WORDS; i++) {
+			unsigned b = bigram(scan_words[i]);
+
+			scan_next[i] = scan_first[b];
+			scan_first[b] = (uint8_t)(i + 1);
+			scan_len[i] = (uint8_t)strlen(scan_words[i]);
+		}
+		scan_ready = true;
+	}
+	if (end - p < 2)
+		return NULL;
+	{
+		const unsigned char *q = (const unsigned char *)p, *stop = (const unsigned char *)end - 1;
+		unsigned prev = *q;
+
+		/* one table load a byte: most pairs of bytes begin no word */
+		for (; q < stop; q++) {
+			unsigned b = prev << 8 | q[1];
+
+			prev = q[1];
+			if (__builtin_expect(!scan_first[b], 1))
+				continue;
+			for (unsigned k = scan_first[b]; k; k = scan_next[k - 1]) {
+				const char *w = scan_words[k - 1];
+				size_t n = scan_len[k - 1];
+
+				/* every word is three bytes at least: the third decides most */
+				if ((size_t)((const unsigned char *)end - q) >= n && q[2] == (unsigned char)w[2] &&
+				    memcmp(q + 3, w + 3, n - 3) == 0)
+					return (const char *)q;
+			}
+		}
+	}
+	return NULL;
+}
+
+void history_skip_lines(struct history *h, uint64_t n, const char *boot_id)
+{
+	struct hist_line l = { .msg = "", .raw = "", .boot_id = boot_id };
+
+	h->lines_seen += n;
+	h->sources[h->cur_source].lines += n;
+	h->sources[h->cur_source].read = true;
+	if (boot_id && boot_id[0])
+		track_boot(h, &l);
+}
+
 void history_add_line(struct history *h, const struct hist_line *l)
 {
 	struct killer_line *k;
@@ -988,7 +1067,8 @@ static void group_incidents(struct history *h)
 			h->incidents[found].end_usec = e->time_usec;
 	}
 	/* incidents are numbered by their first event, in time order: sorting by (incident, time) keeps that */
-	qsort(h->events, h->n, sizeof(*h->events), cmp_incident);
+	if (h->n)
+		qsort(h->events, h->n, sizeof(*h->events), cmp_incident);
 	for (size_t i = 0, k = 0; k < h->nincidents; k++) {
 		h->incidents[k].first = i;
 		i += h->incidents[k].n;
@@ -1003,7 +1083,8 @@ void history_finish(struct history *h, const char *current_boot_id, int64_t boot
 	date_events(h);
 	for (size_t i = 0; i < h->n; i++)
 		h->events[i].boot = boot_root(h, h->events[i].boot);
-	qsort(h->events, h->n, sizeof(*h->events), cmp_time);
+	if (h->n)
+		qsort(h->events, h->n, sizeof(*h->events), cmp_time);
 	/* the same kill read from two sources; an earlyoom or nohang SIGTERM, then the kernel's kill of that pid */
 	for (size_t i = 0; i < h->n; i++) {
 		struct hist_event *a = &h->events[i];

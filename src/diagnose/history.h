@@ -196,6 +196,21 @@ void history_source_problem(struct history *h, unsigned source, int err, const c
 struct log_text_line;
 void history_line_from_text(const struct log_text_line *t, const char *raw, size_t raw_len, struct hist_line *ret);
 
+/*
+ * The first place in [p, end) where a word stands that a line the history reads must hold (every
+ * format of the kernel's OOM and pids lines, the user-space killers', PID1's, the failure lines', a
+ * kernel's start, journalctl's separators); NULL when there is none. A reader skips the lines that hold
+ * none without parsing them: most of a log. A superset: tests/fuzz/fuzz_history checks that skipping
+ * changes nothing.
+ */
+const char *history_scan(const char *p, const char *end);
+
+/*
+ * n lines skipped (history_scan found nothing in them), counted for the source; boot_id is the journal's,
+ * so that a boot with nothing to say is still a boot (journalctl numbers them all).
+ */
+void history_skip_lines(struct history *h, uint64_t n, const char *boot_id);
+
 /* Feeds one line of the current source. */
 void history_add_line(struct history *h, const struct hist_line *l);
 

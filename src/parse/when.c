@@ -80,6 +80,9 @@ static int relative(const char *s, size_t len, int64_t now_usec, int64_t *ret)
 	u = p;
 	if ((secs = unit_seconds(u, (size_t)(end - u))) == 0)
 		return -EINVAL;
+	/* a century back at most: the microseconds then fit in 64 bits whatever the number */
+	if (n > 100LL * 366 * 86400 / secs)
+		return -EINVAL;
 	*ret = now_usec - n * secs * USEC;
 	return 0;
 }

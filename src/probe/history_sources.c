@@ -199,6 +199,80 @@ static bool src_line(struct text_src *s, const char **ret, size_t *ret_len, bool
 	}
 }
 
+/* The newlines in [p, end): eight bytes at a time, each byte that is '\n' counted exactly. */
+static uint64_t count_newlines(const char *p, const char *end)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL, nl = 0x0a0a0a0a0a0a0a0aULL;
+	uint64_t n = 0;
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, p, 8);
+		x ^= nl;
+		y = ~(((x & low7) + low7) | x | low7);
+		n += ((y >> 7) * 0x0101010101010101ULL) >> 56; /* one bit per '\n' byte, summed */
+	}
+	for (; p < end; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/*
+ * The next line that holds a word history_scan looks for, as src_line() gives it; the lines before it
+ * are skipped unread and counted in *ret_skipped. The buffer is scanned whole, not line by line: most
+ * of a log holds none of the words.
+ */
+static bool src_line_of_interest(struct text_src *s, const char **ret, size_t *ret_len, bool *ret_cut,
+				 uint64_t *ret_skipped)
+{
+	for (;;) {
+		const char *start = s->buf + s->off, *end = s->buf + s->len, *hit, *nl;
+		ssize_t r;
+
+		hit = history_scan(start, end);
+		if (hit) {
+			const char *ls = memrchr(start, '\n', (size_t)(hit - start));
+
+			ls = ls ? ls + 1 : start;
+			*ret_skipped += count_newlines(start, ls);
+			s->off = (size_t)(ls - s->buf);
+			return src_line(s, ret, ret_len, ret_cut);
+		}
+		/* no word here: every whole line is skipped; a part line waits for the rest of it */
+		nl = memrchr(start, '\n', (size_t)(end - start));
+		if (nl) {
+			*ret_skipped += count_newlines(start, nl + 1);
+			s->off = (size_t)(nl + 1 - s->buf);
+		} else if (s->len - s->off >= HISTORY_LINE_MAX) {
+			/* a line longer than is kept: cut as src_line() cuts it, and looked at like any other */
+			if (!src_line(s, ret, ret_len, ret_cut))
+				return false;
+			if (history_scan(*ret, *ret + *ret_len))
+				return true;
+			(*ret_skipped)++;
+			continue;
+		}
+		if (s->eof) {
+			if (s->off < s->len) {
+				(*ret_skipped)++;
+				s->off = s->len;
+			}
+			return false;
+		}
+		if (s->off) {
+			memmove(s->buf, s->buf + s->off, s->len - s->off);
+			s->len -= s->off;
+			s->off = 0;
+		}
+		r = src_read(s, s->buf + s->len, HISTORY_LINE_MAX + CHUNK - s->len);
+		if (r <= 0)
+			s->eof = true;
+		else
+			s->len += (size_t)r;
+	}
+}
+
 /* The reader's state across the lines of one text source. */
 struct text_ctx {
 	struct history *h;
@@ -384,7 +458,31 @@ static int history_read_journal_file(struct history *h, unsigned s, const char *
 
 struct journal_ctx {
 	struct history *h;
+	bool second;            /* the second pass: what the first took is not fed again */
 };
+
+/* The writers whose every line the first pass reads (by the journal's index), besides the kernel. */
+static const char *const journal_matches[] = {
+	"_TRANSPORT=kernel", "+", "SYSLOG_IDENTIFIER=systemd", "SYSLOG_IDENTIFIER=systemd-oomd",
+	"SYSLOG_IDENTIFIER=earlyoom", "SYSLOG_IDENTIFIER=nohang", "SYSLOG_IDENTIFIER=kubelet",
+	"SYSLOG_IDENTIFIER=containerd", NULL,
+};
+
+/* The second pass: every other program's failure lines, by failure_line's words (parse/failure_msg.h). */
+static const char journal_grep[] = "fork|Fork|thread|emory|lloc|orarily|rrno|pawn|lone|ENOMEM|EAGAIN|map_count";
+
+static bool taken_by_first_pass(const struct journal_entry *e)
+{
+	if (e->kernel)
+		return true;
+	for (size_t i = 2; journal_matches[i]; i++) {
+		const char *v = journal_matches[i] + strlen("SYSLOG_IDENTIFIER=");
+
+		if (e->identifier && e->identifier_len == strlen(v) && memcmp(e->identifier, v, e->identifier_len) == 0)
+			return true;
+	}
+	return false;
+}
 
 /* A text source at fd: lines, or export-format entries when it starts like them. */
 static int read_text_fd(struct history *h, unsigned source, int fd, bool is_gzip)
@@ -440,8 +538,20 @@ static int read_text_fd(struct history *h, unsigned source, int fd, bool is_gzip
 		journal_export_finish(jp, journal_entry_line, &jc);
 		xfree(jp);
 	} else {
-		while (src_line(&s, &line, &len, &cut))
+		uint64_t skipped = 0;
+
+		/* most lines hold none of the words any line of interest holds: counted, not parsed */
+		for (;;) {
+			bool got = c.held ? src_line(&s, &line, &len, &cut) : src_line_of_interest(&s, &line, &len, &cut, &skipped);
+
+			if (skipped) {
+				history_skip_lines(h, skipped, c.boot_id[0] ? c.boot_id : NULL);
+				skipped = 0;
+			}
+			if (!got)
+				break;
 			text_line(&c, line, len);
+		}
 		text_end(&c);
 	}
 	if (s.err)
@@ -522,8 +632,14 @@ static int journal_entry_line(void *ctx, const struct journal_entry *e)
 	struct hist_line l = { 0 };
 	char boot[33];
 
-	if (!e->message)
+	if (!e->message || (c->second && taken_by_first_pass(e)))
 		return 0;
+	if (!history_scan(e->message, e->message + e->message_len)) {
+		char id[33];
+
+		history_skip_lines(c->h, 1, e->boot_id[0] ? field(id, sizeof(id), e->boot_id, strlen(e->boot_id)) : NULL);
+		return 0;
+	}
 	l.msg = e->message;
 	l.msg_len = e->message_len;
 	l.raw = e->message;
@@ -563,12 +679,25 @@ static bool journal_file_is_binary(int fd)
 	return pread(fd, magic, 8, 0) == 8 && memcmp(magic, "LPKSHHRH", 8) == 0;
 }
 
+/*
+ * The journal in two passes, so that journalctl reads what matters and not every entry: the kernel's
+ * and the killers' and PID1's lines through the journal's index, then the other programs' lines that
+ * hold a failure's words (--grep; without it, every entry, which the words then sort).
+ */
 static int read_journal(struct history *h, unsigned s, const struct journal_source *src)
 {
-	struct journal_ctx c = { h };
+	struct journal_ctx c = { h, false };
 	struct journal_read_stats st = { 0 };
-	int r = journal_read(src, journal_entry_line, &c, &st);
+	struct journal_source first = *src, second = *src;
+	int r;
 
+	first.matches = journal_matches;
+	second.grep = journal_grep;
+	r = journal_read(&first, journal_entry_line, &c, &st);
+	if (r >= 0) {
+		c.second = true;
+		r = journal_read(&second, journal_entry_line, &c, &st);
+	}
 	if (r < 0)
 		history_source_problem(h, s, r, st.error[0] ? st.error : NULL);
 	else
@@ -676,7 +805,8 @@ int history_read_syslog(struct history *h, const struct hr_root *root, bool rota
 			rot[n++].order = order;
 		}
 		xfree(l);
-		qsort(rot, n, sizeof(*rot), cmp_rotation);
+		if (n)
+			qsort(rot, n, sizeof(*rot), cmp_rotation);
 		for (size_t i = 0; i < n; i++) {
 			char shown[PATH_MAX];
 

@@ -209,9 +209,9 @@ int journal_read(const struct journal_source *src, journal_entry_fn *fn, void *c
 	if (src->has_since && src->since_usec < 0)
 		return -EINVAL;
 
-	char *argv[12];
+	char *argv[16 + JOURNAL_MATCHES_MAX];
 	size_t argc = 0;
-	size_t fields_at;
+	size_t fields_at, grep_at = 0;
 
 	argv[argc++] = (char *)"journalctl";
 	argv[argc++] = (char *)"-o";
@@ -235,6 +235,17 @@ int journal_read(const struct journal_source *src, journal_entry_fn *fn, void *c
 			 src->since_usec % 1000000);
 		argv[argc++] = since_arg;
 	}
+	if (src->grep) {
+		grep_at = argc;
+		argv[argc++] = (char *)"--case-sensitive=true";
+		argv[argc++] = (char *)"--grep";
+		argv[argc++] = (char *)src->grep;
+	}
+	for (size_t i = 0; src->matches && src->matches[i]; i++) {
+		if (i == JOURNAL_MATCHES_MAX)
+			return -E2BIG;
+		argv[argc++] = (char *)src->matches[i];
+	}
 	argv[argc] = NULL;
 
 	p = malloc(sizeof(*p));
@@ -243,7 +254,7 @@ int journal_read(const struct journal_source *src, journal_entry_fn *fn, void *c
 		r = -ENOMEM;
 		goto free_bufs;
 	}
-	for (int attempt = 0; attempt < 2; attempt++) {
+	for (int attempt = 0; attempt < 3; attempt++) {
 		struct first_line errline = { .buf = stats->error, .size = sizeof(stats->error) };
 
 		stats->error[0] = '\0';
@@ -261,11 +272,22 @@ int journal_read(const struct journal_source *src, journal_entry_fn *fn, void *c
 		}
 		r = -EPROTO;
 		/* journalctl before v236: run again without --output-fields */
-		if (attempt == 0 && p->entries == 0 && strstr(stats->error, "output-fields")) {
+		if (!stats->no_output_fields && p->entries == 0 && strstr(stats->error, "output-fields")) {
 			for (size_t i = fields_at; i < argc; i++)
 				argv[i] = argv[i + 1];
 			argc--;
+			if (grep_at)
+				grep_at--;
 			stats->no_output_fields = true;
+			continue;
+		}
+		/* without pattern matching (no PCRE2, before v237): every entry, the caller's words decide */
+		if (grep_at && !stats->no_grep && p->entries == 0) {
+			for (size_t i = grep_at; i + 3 <= argc; i++)
+				argv[i] = argv[i + 3];
+			argc -= 3;
+			grep_at = 0;
+			stats->no_grep = true;
 			continue;
 		}
 		break;

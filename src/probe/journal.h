@@ -42,7 +42,17 @@ struct journal_source {
 				   (journalctl's default: /var/log/journal and /run/log/journal) */
 	int64_t since_usec;     /* --since: entries stored at or after this time, µs since the epoch */
 	bool has_since;
+	/*
+	 * journalctl's MATCHES (journalctl(1)): FIELD=VALUE, "+" between alternatives; the journal's indexes
+	 * answer them without reading the other entries. At most JOURNAL_MATCHES_MAX; NULL-terminated.
+	 */
+	const char *const *matches;
+	/* --grep: only entries whose MESSAGE matches this (PCRE2, case-sensitive); journalctl without
+	   pattern matching (built without PCRE2, before v237) fails, and is run again without it */
+	const char *grep;
 };
+
+#define JOURNAL_MATCHES_MAX 16
 
 struct journal_read_stats {
 	uint64_t entries;     /* entries passed to fn */
@@ -52,6 +62,7 @@ struct journal_read_stats {
 	char error[256];      /* when it failed: the first line it wrote on stderr (sanitized), else "" */
 	char warning[256];    /* when it succeeded: the first line it wrote on stderr, if any, else "" */
 	bool no_output_fields; /* journalctl did not know --output-fields: run again without it */
+	bool no_grep;          /* journalctl could not --grep: run again without it (every entry read) */
 };
 
 /*

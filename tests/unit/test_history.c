@@ -124,6 +124,9 @@ static void when_forms(void)
 	CHECK(when_parse(S(""), now, &v) == -EINVAL);
 	CHECK(when_parse(S("@"), now, &v) == -EINVAL);
 	CHECK(when_parse(S("-9999999999h"), now, &v) == -EINVAL);
+	/* found by the fuzzer: 621720175 days is past what 64-bit microseconds hold */
+	CHECK(when_parse(S("-621720175d"), now, &v) == -EINVAL);
+	CHECK(when_parse(S("-36500d"), now, &v) == 0 && v == now - 36500LL * 86400 * 1000000);
 }
 
 /* Feeds text lines as one source, each parsed as a reader does. */
