@@ -34,7 +34,8 @@ static void config_text(const struct sys_info *sys, struct buf *out)
 						"the highest badness in the OOM domain is killed");
 	if (c->dump_tasks.known)
 		buf_printf(out, "  vm.oom_dump_tasks = %" PRId64 ": %s\n", c->dump_tasks.v,
-			   c->dump_tasks.v ? "the kernel log lists every task at each OOM" : "no task list in the log");
+			   c->dump_tasks.v ? "the kernel log lists every task at each OOM (in the log only: no file holds it)" :
+					     "no task list in the log");
 	if (c->panic.known)
 		buf_printf(out, "  kernel.panic = %" PRId64 ": %s\n", c->panic.v,
 			   c->panic.v > 0 ? "after a panic the machine reboots after this many seconds" :
@@ -42,7 +43,10 @@ static void config_text(const struct sys_info *sys, struct buf *out)
 					       "after a panic the machine stays down until reset");
 	buf_adds(out, "  kernel.core_pattern = ");
 	escape_text_str(out, c->core_pattern[0] ? c->core_pattern : "(unreadable)");
-	buf_addc(out, '\n');
+	buf_adds(out, ": an OOM kill is SIGKILL and leaves no core dump, whatever this says\n");
+	if (c->panic_on_oom.known && c->panic_on_oom.v)
+		buf_adds(out, "  a panic's lines seldom reach the disk: look in pstore (/var/lib/systemd/pstore) or kdump's\n"
+			      "  /var/crash, not in the journal or syslog\n");
 	if (sys->overcommit_memory.known)
 		buf_printf(out, "  vm.overcommit_memory = %" PRIu64 ": %s\n", sys->overcommit_memory.v,
 			   sys->overcommit_memory.v == 2 ? "allocations beyond CommitLimit fail with ENOMEM before any OOM" :
