@@ -24,4 +24,3 @@ check_eq "a bad option: exit 3" 3 "$?"
 "$HEADROOM" oom -r /nonexistent 2>/dev/null
 check_eq "a missing root: exit 3" 3 "$?"
 check "text: an OOM kill leaves no core dump, whatever core_pattern says" grep -q 'an OOM kill is SIGKILL and leaves no core dump' <<<"$text"
-check "text: the task table is in the log, not a file" grep -q 'in the log only: no file holds it\|no task list in the log' <<<"$text"
