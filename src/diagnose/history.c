@@ -765,6 +765,13 @@ const char *history_scan(const char *p, const char *end)
 	return NULL;
 }
 
+bool history_line_wanted(const struct history *h, const char *p, const char *end, bool both_clocks)
+{
+	if (both_clocks && (h->cur_boot < 0 || !h->boots[h->cur_boot].has_start))
+		return true;
+	return history_scan(p, end) != NULL;
+}
+
 void history_skip_lines(struct history *h, uint64_t n, const char *boot_id)
 {
 	struct hist_line l = { .msg = "", .raw = "", .boot_id = boot_id };

@@ -206,6 +206,14 @@ void history_line_from_text(const struct log_text_line *t, const char *raw, size
 const char *history_scan(const char *p, const char *end);
 
 /*
+ * Whether a reader is to parse the line [p, end): history_scan finds a word in it, or the boot being read
+ * has no start yet and the line is the kernel's with both clocks (both_clocks: " kernel: [" in a syslog
+ * line, a journal entry's realtime and printk time), from which the start is known, and so the wall
+ * clock of the boot's lines that have only printk time.
+ */
+bool history_line_wanted(const struct history *h, const char *p, const char *end, bool both_clocks);
+
+/*
  * n lines skipped (history_scan found nothing in them), counted for the source; boot_id is the journal's,
  * so that a boot with nothing to say is still a boot (journalctl numbers them all).
  */

@@ -542,8 +542,18 @@ static int read_text_fd(struct history *h, unsigned source, int fd, bool is_gzip
 
 		/* most lines hold none of the words any line of interest holds: counted, not parsed */
 		for (;;) {
-			bool got = c.held ? src_line(&s, &line, &len, &cut) : src_line_of_interest(&s, &line, &len, &cut, &skipped);
+			/* until the boot's start is known, each line is looked at: a kernel line with both clocks gives it */
+			bool line_by_line = c.held || h->cur_boot < 0 || !h->boots[h->cur_boot].has_start;
+			bool got = line_by_line ? src_line(&s, &line, &len, &cut) : src_line_of_interest(&s, &line, &len, &cut, &skipped);
 
+			if (got && line_by_line && !c.held &&
+			    !history_line_wanted(h, line, line + len, memmem(line, len < 256 ? len : 256, " kernel: [", 10) != NULL)) {
+				skipped++;
+				got = true;
+				history_skip_lines(h, skipped, c.boot_id[0] ? c.boot_id : NULL);
+				skipped = 0;
+				continue;
+			}
 			if (skipped) {
 				history_skip_lines(h, skipped, c.boot_id[0] ? c.boot_id : NULL);
 				skipped = 0;
@@ -634,7 +644,8 @@ static int journal_entry_line(void *ctx, const struct journal_entry *e)
 
 	if (!e->message || (c->second && taken_by_first_pass(e)))
 		return 0;
-	if (!history_scan(e->message, e->message + e->message_len)) {
+	if (!history_line_wanted(c->h, e->message, e->message + e->message_len,
+				 e->kernel && e->has_realtime && e->has_source_monotonic)) {
 		char id[33];
 
 		history_skip_lines(c->h, 1, e->boot_id[0] ? field(id, sizeof(id), e->boot_id, strlen(e->boot_id)) : NULL);

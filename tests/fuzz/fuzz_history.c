@@ -39,7 +39,7 @@ static void feed(struct history *h, const uint8_t *data, const char *buf, size_t
 		struct log_text_line t;
 		struct hist_line l;
 
-		if (skip && !history_scan(p, p + len)) {
+		if (skip && !history_line_wanted(h, p, p + len, memmem(p, len < 256 ? len : 256, " kernel: [", 10) != NULL)) {
 			history_skip_lines(h, 1, boot);
 			p += len + (nl != NULL);
 			continue;
