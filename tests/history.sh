@@ -152,3 +152,12 @@ if command -v journalctl >/dev/null 2>&1; then
 else
 	skip "history: the journal" "journalctl is not installed (Debian: systemd)"
 fi
+
+# what a panic leaves: systemd-pstore's copy of the log, kdump's vmcore-dmesg.txt
+json=$("$HEADROOM" history --json --root "$F/crashed")
+check_eq "crash logs: pstore's panic_on_oom panic, kdump's kill and its deadlock panic" "panic oom-kill panic" \
+	"$(jq -r '[.events[].kind] | join(" ")' <<<"$json")"
+check "crash logs: the panic says why" jq -e '[.events[] | select(.kind == "panic")][0].reason | test("panic_on_oom is enabled")' <<<"$json"
+check "crash logs: read from pstore" jq -e '.events[0].source | test("var/lib/systemd/pstore/1796600000/dmesg-efi-")' <<<"$json"
+check_eq "crash logs: the kill and the deadlock it ended in are one incident" 2 \
+	"$(jq -r '.incidents[] | select(.cause | test("batch")) | .events' <<<"$json")"

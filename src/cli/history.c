@@ -148,6 +148,7 @@ int cmd_history(int argc, char **argv)
 			history_read_kmsg(&h);
 		history_read_journal(&h, &root, 0);
 		history_read_syslog(&h, &root, true);
+		history_read_crash_logs(&h, &root);
 	}
 	history_finish(&h, root.live && !nlogs && history_current_boot_id(boot_id) ? boot_id : NULL,
 		       root.live && !nlogs ? kernel_log_boot_epoch() * 1000000 : 0);

@@ -1002,7 +1002,8 @@ static int cmp_time(const void *pa, const void *pb)
 /* The OOM domain or cgroup an event belongs to, for incidents. */
 static const char *incident_key(const struct hist_event *e)
 {
-	if (e->kind == HIST_OOM_KILL && e->killer == HIST_KILLER_KERNEL && e->domain != HIST_DOMAIN_MEMCG)
+	if ((e->kind == HIST_OOM_KILL && e->killer == HIST_KILLER_KERNEL && e->domain != HIST_DOMAIN_MEMCG) ||
+	    e->kind == HIST_PANIC)
 		return "global";
 	/* forks: a rejection names the cgroup, the program's lines its unit (the journal's) */
 	if (e->kind == HIST_FORK_REJECTED || e->kind == HIST_FAILURE_MESSAGE)

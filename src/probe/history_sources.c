@@ -831,3 +831,54 @@ int history_read_syslog(struct history *h, const struct hr_root *root, bool rota
 	close(dir);
 	return nread;
 }
+
+/* The files under dir/<each subdirectory> whose names match (prefix, or the exact name), read as text. */
+static int read_crash_dir(struct history *h, const struct hr_root *root, const char *dir, const char *prefix,
+			  const char *exact)
+{
+	int fd = root_openat(root, root->fd, dir, O_RDONLY | O_DIRECTORY), n = 0;
+	struct dir_list *l, *l2;
+	const char *name, *file;
+	unsigned char type;
+	int err;
+
+	if (fd < 0)
+		return 0;
+	l = xmalloc(sizeof(*l));
+	l2 = xmalloc(sizeof(*l2));
+	dir_list_start(l, fd);
+	while ((name = dir_list_next(l, &type, &err)) && n < 64) {
+		char sub[256];
+		int sfd;
+
+		if (strlen(name) >= sizeof(sub))
+			continue;
+		snprintf(sub, sizeof(sub), "%s", name);
+		sfd = root_openat(root, fd, sub, O_RDONLY | O_DIRECTORY);
+		if (sfd < 0)
+			continue;
+		dir_list_start(l2, sfd);
+		while ((file = dir_list_next(l2, &type, &err)) && n < 64) {
+			char shown[PATH_MAX], fname[256];
+
+			if (strlen(file) >= sizeof(fname) || (exact ? strcmp(file, exact) != 0 : strncmp(file, prefix, strlen(prefix)) != 0))
+				continue;
+			snprintf(fname, sizeof(fname), "%s", file);
+			snprintf(shown, sizeof(shown), "%s%s%s/%s/%s", root->path, root->path[strlen(root->path) - 1] == '/' ? "" : "/",
+				 dir, sub, fname);
+			history_read_file(h, root, sfd, fname, shown);
+			n++;
+		}
+		close(sfd);
+	}
+	xfree(l2);
+	xfree(l);
+	close(fd);
+	return n;
+}
+
+int history_read_crash_logs(struct history *h, const struct hr_root *root)
+{
+	return read_crash_dir(h, root, "var/lib/systemd/pstore", "dmesg", NULL) +
+	       read_crash_dir(h, root, "var/crash", NULL, "vmcore-dmesg.txt");
+}

@@ -45,6 +45,13 @@ int history_read_syslog(struct history *h, const struct hr_root *root, bool rota
  */
 int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec);
 
+/*
+ * What a panic left where it could: systemd-pstore's copies of the kernel log at the crash
+ * (var/lib/systemd/pstore/<time>/dmesg*.txt) and kdump's (var/crash/<dir>/vmcore-dmesg.txt), each a
+ * source in dmesg's form. Returns how many were read.
+ */
+int history_read_crash_logs(struct history *h, const struct hr_root *root);
+
 /* The running machine's boot id (32 hex digits, from /proc/sys/kernel/random/boot_id); false when unknown. */
 bool history_current_boot_id(char ret[33]);
 
