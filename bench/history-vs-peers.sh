@@ -67,11 +67,12 @@ awk -v size=$((SIZE_MB << 20)) -v kills="$KILLS" 'BEGIN {
 	for (i = 0; i < lines; i++) {
 		if (k < kills && i % every == 0) {
 			pid = 10000 + k
-			printf "2026-12-06T03:%02d:%02d.000100+00:00 web1 kernel: [%d.000100] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n", (k / 60) % 60, k % 60, 1000 + k
-			printf "2026-12-06T03:%02d:%02d.000200+00:00 web1 kernel: [%d.000200] memory: usage 65536kB, limit 65536kB, failcnt %d\n", (k / 60) % 60, k % 60, 1000 + k, k
-			printf "2026-12-06T03:%02d:%02d.000300+00:00 web1 kernel: [%d.000300] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/system.slice/w%d.service,task_memcg=/system.slice/w%d.service,task=worker,pid=%d,uid=0\n", (k / 60) % 60, k % 60, 1000 + k, k % 50, k % 50, pid
-			printf "2026-12-06T03:%02d:%02d.000400+00:00 web1 kernel: [%d.000400] Memory cgroup out of memory: Killed process %d (worker) total-vm:70000kB, anon-rss:65000kB, file-rss:1000kB, shmem-rss:0kB, UID:0 pgtables:200kB oom_score_adj:0\n", (k / 60) % 60, k % 60, 1000 + k, pid
-			printf "2026-12-06T03:%02d:%02d.100000+00:00 web1 systemd[1]: w%d.service: A process of this unit has been killed by the OOM killer.\n", (k / 60) % 60, k % 60, k % 50
+			hh = int(k / 3600) % 24; mm = int(k / 60) % 60; ss = k % 60
+			printf "2026-12-06T%02d:%02d:%02d.000100+00:00 web1 kernel: [%d.000100] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n", hh, mm, ss, 1000 + k
+			printf "2026-12-06T%02d:%02d:%02d.000200+00:00 web1 kernel: [%d.000200] memory: usage 65536kB, limit 65536kB, failcnt %d\n", hh, mm, ss, 1000 + k, k
+			printf "2026-12-06T%02d:%02d:%02d.000300+00:00 web1 kernel: [%d.000300] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/system.slice/w%d.service,task_memcg=/system.slice/w%d.service,task=worker,pid=%d,uid=0\n", hh, mm, ss, 1000 + k, k % 50, k % 50, pid
+			printf "2026-12-06T%02d:%02d:%02d.000400+00:00 web1 kernel: [%d.000400] Memory cgroup out of memory: Killed process %d (worker) total-vm:70000kB, anon-rss:65000kB, file-rss:1000kB, shmem-rss:0kB, UID:0 pgtables:200kB oom_score_adj:0\n", hh, mm, ss, 1000 + k, pid
+			printf "2026-12-06T%02d:%02d:%02d.100000+00:00 web1 systemd[1]: w%d.service: A process of this unit has been killed by the OOM killer.\n", hh, mm, ss, k % 50
 			k++
 			i += 4
 			continue

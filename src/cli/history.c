@@ -87,6 +87,16 @@ int cli_history_range_option(int c, const char *v, int64_t now, struct history_f
 	return 0;
 }
 
+/* The renderers' flush: the output so far to standard output (the first error kept in *ctx). */
+static void write_out(struct buf *out, void *ctx)
+{
+	int *err = ctx;
+
+	if (!*err && out->len)
+		*err = cli_write_all(STDOUT_FILENO, out->data, out->len);
+	buf_reset(out);
+}
+
 int cmd_history(int argc, char **argv)
 {
 	const char *logs[MAX_LOGS], *root_path = NULL, *color_when = NULL;
@@ -99,7 +109,7 @@ int cmd_history(int argc, char **argv)
 	bool json = false, any_read = false, found = false;
 	int64_t now;
 	char boot_id[33];
-	int c, status;
+	int c, status, werr = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -158,9 +168,9 @@ int cmd_history(int argc, char **argv)
 		found |= history_event_selected(&h, &h.events[i], &f) && h.events[i].kind != HIST_EVIDENCE_FILE;
 	buf_init(&out);
 	if (json)
-		render_history_json(&h, &f, &out);
+		render_history_json(&h, &f, &out, write_out, &werr);
 	else
-		render_history_text(&h, &f, cli_use_color(color_when, STDOUT_FILENO), &out);
+		render_history_text(&h, &f, cli_use_color(color_when, STDOUT_FILENO), &out, write_out, &werr);
 	status = !any_read ? EXIT_UNKNOWN : found ? EXIT_WARNING : EXIT_OK;
 	if (!any_read) {
 		for (unsigned i = 0; i < h.nsources; i++)
@@ -169,8 +179,10 @@ int cmd_history(int argc, char **argv)
 					  h.sources[i].problem ? h.sources[i].problem : strerror(-h.sources[i].err));
 		cli_error("no log could be read%s", h.nsources ? "" : ": none was found (give one with --log)");
 	}
-	if (cli_write_all(STDOUT_FILENO, out.data, out.len) < 0)
+	if (werr < 0) {
+		cli_error("cannot write the history: %s", strerror(-werr));
 		status = EXIT_UNKNOWN;
+	}
 	buf_free(&out);
 	history_free(&h);
 	root_close(&root);

@@ -119,7 +119,14 @@ void render_hist_event_json(struct json *j, const char *key, const struct histor
 	json_object_end(j);
 }
 
-void render_history_json(const struct history *h, const struct history_filter *f, struct buf *out)
+static void maybe_flush(struct buf *out, render_flush_fn *flush, void *ctx)
+{
+	if (flush && out->len > RENDER_FLUSH_BYTES)
+		flush(out, ctx);
+}
+
+void render_history_json(const struct history *h, const struct history_filter *f, struct buf *out,
+			 render_flush_fn *flush, void *ctx)
 {
 	struct json j;
 	char when[48];
@@ -128,8 +135,10 @@ void render_history_json(const struct history *h, const struct history_filter *f
 	json_object_begin(&j, NULL);
 	json_array_begin(&j, "events");
 	for (size_t i = 0; i < h->n; i++)
-		if (history_event_selected(h, &h->events[i], f))
+		if (history_event_selected(h, &h->events[i], f)) {
 			render_hist_event_json(&j, NULL, h, &h->events[i]);
+			maybe_flush(out, flush, ctx);
+		}
 	json_array_end(&j);
 	json_array_begin(&j, "incidents");
 	for (size_t k = 0, at = 0; k < h->nincidents; k++) {
@@ -159,6 +168,7 @@ void render_history_json(const struct history *h, const struct history_filter *f
 		json_u64(&j, "first_event", first_shown);
 		json_u64(&j, "events", n);
 		json_object_end(&j);
+		maybe_flush(out, flush, ctx);
 	}
 	json_array_end(&j);
 	json_array_begin(&j, "boots");
@@ -194,4 +204,6 @@ void render_history_json(const struct history *h, const struct history_filter *f
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_addc(out, '\n');
+	if (flush)
+		flush(out, ctx);
 }

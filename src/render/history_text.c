@@ -200,7 +200,8 @@ static void when(const struct history *h, const struct hist_event *e, struct buf
 		buf_printf(out, "  boot %d", h->boots[e->boot].number);
 }
 
-void render_history_text(const struct history *h, const struct history_filter *f, bool color, struct buf *out)
+void render_history_text(const struct history *h, const struct history_filter *f, bool color, struct buf *out,
+			 render_flush_fn *flush, void *ctx)
 {
 	size_t shown = 0, incidents = 0;
 	char t1[48], t2[48];
@@ -284,6 +285,8 @@ void render_history_text(const struct history *h, const struct history_filter *f
 			if (e->evidence_more)
 				buf_printf(out, "    | ... and %" PRIu64 " more line%s\n", e->evidence_more,
 					   e->evidence_more == 1 ? "" : "s");
+			if (flush && out->len > RENDER_FLUSH_BYTES)
+				flush(out, ctx);
 		}
 	}
 	if (!shown)
@@ -324,4 +327,6 @@ void render_history_text(const struct history *h, const struct history_filter *f
 		esc(out, s->problem ? s->problem : strerror(-s->err));
 		buf_addc(out, '\n');
 	}
+	if (flush)
+		flush(out, ctx);
 }

@@ -60,8 +60,16 @@ struct history;
 struct history_filter;
 struct hist_event;
 struct hist_incident;
-void render_history_text(const struct history *h, const struct history_filter *f, bool color, struct buf *out);
-void render_history_json(const struct history *h, const struct history_filter *f, struct buf *out);
+/*
+ * flush (NULL: none) is called with out whenever it holds more than RENDER_FLUSH_BYTES and at the end: it
+ * writes and empties it, so that a history of any length is printed in bounded memory.
+ */
+typedef void render_flush_fn(struct buf *out, void *ctx);
+#define RENDER_FLUSH_BYTES 65536
+void render_history_text(const struct history *h, const struct history_filter *f, bool color, struct buf *out,
+			 render_flush_fn *flush, void *ctx);
+void render_history_json(const struct history *h, const struct history_filter *f, struct buf *out,
+			 render_flush_fn *flush, void *ctx);
 /* One event as a JSON object (key: NULL in an array); also headroom oom's kills. */
 void render_hist_event_json(struct json *j, const char *key, const struct history *h, const struct hist_event *e);
 /* One event in one line of words, no newline ("the kernel killed java (pid 42) ..."). */

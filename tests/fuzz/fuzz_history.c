@@ -81,10 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   hs.events[i].n_evidence == h.events[i].n_evidence);
 	history_free(&hs);
 	buf_init(&out);
-	render_history_json(&h, &f, &out);
+	render_history_json(&h, &f, &out, NULL, NULL);
 	FUZZ_CHECK(valid_utf8((const unsigned char *)out.data, out.len));
 	buf_reset(&out);
-	render_history_text(&h, &f, false, &out);
+	render_history_text(&h, &f, false, &out, NULL, NULL);
 	for (size_t i = 0; i < out.len; i++)
 		FUZZ_CHECK((unsigned char)out.data[i] >= 0x20 || out.data[i] == '\n');
 	buf_free(&out);
