@@ -44,8 +44,9 @@ bench_pair() {
 	local what=$1 log=$2 hr=() peer=() kib=0 i
 	shift 2
 	for ((i = 0; i < RUNS; i++)); do
-		hr+=("$(ms "$HEADROOM" history --log "$log")")
-		peer+=("$(ms bash -c "$*")")
+		hr+=("$(ms bash -c "'$HEADROOM' history --log '$log' >$tmp/hr.out")")
+		# into a file: GNU grep whose output is /dev/null stops at the first match, as -q does
+		peer+=("$(ms bash -c "$* >$tmp/peer.out")")
 	done
 	kib=$("$MAXRSS" "$HEADROOM" history --log "$log" | awk '{ print $1 }')
 	HR_MS=$(printf '%s\n' "${hr[@]}" | median)
