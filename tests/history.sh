@@ -161,3 +161,14 @@ check "crash logs: the panic says why" jq -e '[.events[] | select(.kind == "pani
 check "crash logs: read from pstore" jq -e '.events[0].source | test("var/lib/systemd/pstore/1796600000/dmesg-efi-")' <<<"$json"
 check_eq "crash logs: the kill and the deadlock it ended in are one incident" 2 \
 	"$(jq -r '.incidents[] | select(.cause | test("batch")) | .events' <<<"$json")"
+
+# a directory given as a log: an unpacked sosreport (its var/log and sos_commands/logs/journalctl_*)
+mkdir -p "$tmp/sosreport-web1/sos_commands/logs" "$tmp/sosreport-web1/var/log"
+cp "$F/paste/journal-short.txt" "$tmp/sosreport-web1/sos_commands/logs/journalctl_--no-pager"
+cp "$tmp/rhel7/var/log/messages" "$tmp/sosreport-web1/var/log/"
+json=$("$HEADROOM" history --json --log "$tmp/sosreport-web1")
+check_eq "a sosreport: its messages and its journalctl output are read" "2 1234 3333" \
+	"$(jq -r '"\(.sources | length) \([.events[] | select(.kind == "oom-kill") | .pid] | sort | map(tostring) | join(" "))"' <<<"$json")"
+"$HEADROOM" history --log "$tmp/sosreport-web1/sos_commands" >/dev/null 2>"$tmp/err"
+check_eq "a directory without logs: exit 3" 3 "$?"
+check "saying what it lacks" grep -q "a directory without var/log, a journal or a sosreport's logs" "$tmp/err"

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +30,8 @@ static const char usage_text[] =
 	"\n"
 	"  -j, --json           print one JSON object (schema in headroom(1))\n"
 	"  -l, --log FILE       read FILE instead (repeatable; - is standard input): dmesg in any form,\n"
-	"                       journalctl's text, export or a journal file, a syslog file, a pasted ticket\n"
+	"                       journalctl's text, export or a journal file, a syslog file, a pasted ticket;\n"
+	"                       a directory: a machine's tree (a mounted disk, an unpacked sosreport)\n"
 	"  -r, --root DIR       read DIR/var/log and DIR/var/log/journal (a dead machine's disk)\n"
 	"  -S, --since TIME     only events from TIME: 2026-12-07, \"2026-12-07 03:00\", -2h, yesterday ...\n"
 	"  -U, --until TIME     only events up to TIME\n"
@@ -151,8 +153,22 @@ int cmd_history(int argc, char **argv)
 	}
 	history_init(&h);
 	if (nlogs) {
-		for (size_t i = 0; i < nlogs; i++)
+		for (size_t i = 0; i < nlogs; i++) {
+			struct stat st;
+
+			/* a directory is a machine's tree: a mounted disk, an unpacked sosreport */
+			if (strcmp(logs[i], "-") != 0 && stat(logs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+				int r = history_read_dir(&h, logs[i]);
+
+				if (r == 0)
+					history_source_problem(&h, history_source_begin(&h, logs[i]), -ENOENT,
+							       "a directory without var/log, a journal or a sosreport's logs");
+				else if (r < 0)
+					history_source_problem(&h, history_source_begin(&h, logs[i]), r, NULL);
+				continue;
+			}
 			history_read_file(&h, NULL, AT_FDCWD, logs[i], strcmp(logs[i], "-") == 0 ? "standard input" : logs[i]);
+		}
 	} else {
 		if (root.live)
 			history_read_kmsg(&h);

@@ -882,3 +882,48 @@ int history_read_crash_logs(struct history *h, const struct hr_root *root)
 	return read_crash_dir(h, root, "var/lib/systemd/pstore", "dmesg", NULL) +
 	       read_crash_dir(h, root, "var/crash", NULL, "vmcore-dmesg.txt");
 }
+
+/* The files of root's dir whose names start with prefix, read as text. */
+static int read_dir_files(struct history *h, const struct hr_root *root, const char *dir, const char *prefix)
+{
+	int fd = root_openat(root, root->fd, dir, O_RDONLY | O_DIRECTORY), n = 0;
+	struct dir_list *l;
+	const char *name;
+	unsigned char type;
+	int err;
+
+	if (fd < 0)
+		return 0;
+	l = xmalloc(sizeof(*l));
+	dir_list_start(l, fd);
+	while ((name = dir_list_next(l, &type, &err)) && n < 64) {
+		char shown[PATH_MAX], fname[256];
+
+		if (strlen(name) >= sizeof(fname) || strncmp(name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(fname, sizeof(fname), "%s", name);
+		snprintf(shown, sizeof(shown), "%s/%s/%s", root->path, dir, fname);
+		history_read_file(h, root, fd, fname, shown);
+		n++;
+	}
+	xfree(l);
+	close(fd);
+	return n;
+}
+
+int history_read_dir(struct history *h, const char *path)
+{
+	struct hr_root root;
+	int r = root_open(&root, path), n = 0;
+
+	if (r < 0)
+		return r;
+	/* the tree of another machine, or of this one read as a tree: never the running kernel's log */
+	root.live = false;
+	n += history_read_journal(h, &root, 0) == 0;
+	n += history_read_syslog(h, &root, true);
+	n += history_read_crash_logs(h, &root);
+	n += read_dir_files(h, &root, "sos_commands/logs", "journalctl_");
+	root_close(&root);
+	return n;
+}

@@ -52,6 +52,13 @@ int history_read_journal(struct history *h, const struct hr_root *root, int64_t 
  */
 int history_read_crash_logs(struct history *h, const struct hr_root *root);
 
+/*
+ * A directory given as a log: a machine's tree (a disk mounted elsewhere, an unpacked sosreport): its
+ * var/log files and journal, its crash logs, and a sosreport's sos_commands/logs/journalctl_* outputs.
+ * Returns how many sources were read, or -errno when path cannot be opened.
+ */
+int history_read_dir(struct history *h, const char *path);
+
 /* The running machine's boot id (32 hex digits, from /proc/sys/kernel/random/boot_id); false when unknown. */
 bool history_current_boot_id(char ret[33]);
 
