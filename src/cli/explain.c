@@ -525,7 +525,7 @@ int cmd_explain(int argc, char **argv)
 	if (root.live)
 		history_read_kmsg(&hist);
 	if (!args.no_fork)
-		history_read_journal(&hist, &root, ((int64_t)time(NULL) - 7 * 86400) * 1000000);
+		history_read_journal(&hist, &root, ((int64_t)time(NULL) - 7 * 86400) * 1000000, false);
 	history_read_syslog(&hist, &root, false);
 	history_finish(&hist, root.live && history_current_boot_id(boot_id) ? boot_id : NULL,
 		       root.live ? kernel_log_boot_epoch() * 1000000 : 0);

@@ -172,7 +172,7 @@ int cmd_history(int argc, char **argv)
 	} else {
 		if (root.live)
 			history_read_kmsg(&h);
-		history_read_journal(&h, &root, 0);
+		history_read_journal(&h, &root, 0, true);
 		history_read_syslog(&h, &root, true);
 		history_read_crash_logs(&h, &root);
 	}

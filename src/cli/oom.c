@@ -121,7 +121,7 @@ static int show(int argc, char **argv)
 	} else {
 		if (root.live)
 			v.log_read = history_read_kmsg(&h) == 0;
-		history_read_journal(&h, &root, 0);
+		history_read_journal(&h, &root, 0, false);
 		history_read_syslog(&h, &root, true);
 		history_read_crash_logs(&h, &root);
 	}

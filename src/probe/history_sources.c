@@ -695,7 +695,7 @@ static bool journal_file_is_binary(int fd)
  * and the killers' and PID1's lines through the journal's index, then the other programs' lines that
  * hold a failure's words (--grep; without it, every entry, which the words then sort).
  */
-static int read_journal(struct history *h, unsigned s, const struct journal_source *src)
+static int read_journal(struct history *h, unsigned s, const struct journal_source *src, bool failures)
 {
 	struct journal_ctx c = { h, false };
 	struct journal_read_stats st = { 0 };
@@ -705,7 +705,7 @@ static int read_journal(struct history *h, unsigned s, const struct journal_sour
 	first.matches = journal_matches;
 	second.grep = journal_grep;
 	r = journal_read(&first, journal_entry_line, &c, &st);
-	if (r >= 0) {
+	if (r >= 0 && failures) {
 		c.second = true;
 		r = journal_read(&second, journal_entry_line, &c, &st);
 	}
@@ -722,10 +722,10 @@ static int history_read_journal_file(struct history *h, unsigned s, const char *
 {
 	struct journal_source src = { .file = path };
 
-	return read_journal(h, s, &src);
+	return read_journal(h, s, &src, true);
 }
 
-int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec)
+int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec, bool failures)
 {
 	struct journal_source src = { .has_since = since_usec != 0, .since_usec = since_usec };
 	char dir[PATH_MAX];
@@ -744,7 +744,7 @@ int history_read_journal(struct history *h, const struct hr_root *root, int64_t 
 			return -ENOENT;
 		s = history_source_begin(h, "journal");
 	}
-	return read_journal(h, s, &src);
+	return read_journal(h, s, &src, failures);
 }
 
 /* ---- syslog files and their rotations ---- */
@@ -920,7 +920,7 @@ int history_read_dir(struct history *h, const char *path)
 		return r;
 	/* the tree of another machine, or of this one read as a tree: never the running kernel's log */
 	root.live = false;
-	n += history_read_journal(h, &root, 0) == 0;
+	n += history_read_journal(h, &root, 0, true) == 0;
 	n += history_read_syslog(h, &root, true);
 	n += history_read_crash_logs(h, &root);
 	n += read_dir_files(h, &root, "sos_commands/logs", "journalctl_");

@@ -41,9 +41,11 @@ int history_read_syslog(struct history *h, const struct hr_root *root, bool rota
 
 /*
  * The journal: the machine's own (root live), or root's var/log/journal; entries stored since
- * since_usec (0: all). Returns 0, -ENOENT when there is none (or no journalctl), or -errno.
+ * since_usec (0: all); every program's failure lines too when failures (a second journalctl pass, over
+ * every entry: the costly one), else only the kernel's, PID1's and the killers' lines (the index's).
+ * Returns 0, -ENOENT when there is none (or no journalctl), or -errno.
  */
-int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec);
+int history_read_journal(struct history *h, const struct hr_root *root, int64_t since_usec, bool failures);
 
 /*
  * What a panic left where it could: systemd-pstore's copies of the kernel log at the crash
