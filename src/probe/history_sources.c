@@ -73,7 +73,8 @@ int history_read_kmsg(struct history *h)
 	long n = kernel_log_read_all(kmsg_line, &c, KERNEL_LOG_DRAIN_MAX);
 
 	if (n < 0) {
-		history_source_problem(h, s, (int)n, NULL);
+		history_source_problem(h, s, (int)n,
+				       n == -EPERM || n == -EACCES ? "not permitted: run as root (or with kernel.dmesg_restrict = 0)" : NULL);
 		return (int)n;
 	}
 	h->sources[s].read = true;
@@ -715,6 +716,9 @@ static int read_journal(struct history *h, unsigned s, const struct journal_sour
 		h->sources[s].read = true;
 	if (st.truncated && r >= 0)
 		history_source_problem(h, s, 0, "some fields were longer than headroom keeps, and were cut");
+	/* "Hint: You are currently not seeing messages from other users and the system." and the like */
+	if (r >= 0 && st.warning[0])
+		history_source_problem(h, s, 0, st.warning);
 	return r;
 }
 
