@@ -172,3 +172,15 @@ check_eq "a sosreport: its messages and its journalctl output are read" "2 1234 
 "$HEADROOM" history --log "$tmp/sosreport-web1/sos_commands" >/dev/null 2>"$tmp/err"
 check_eq "a directory without logs: exit 3" 3 "$?"
 check "saying what it lacks" grep -q "a directory without var/log, a journal or a sosreport's logs" "$tmp/err"
+
+# a log the user may not read: named, exit 3 when it is all there is
+if is_root && command -v setpriv >/dev/null 2>&1; then
+	cp "$F/paste/dmesg.txt" "$tmp/private.log"
+	chmod 600 "$tmp/private.log"
+	chmod 755 "$tmp"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$HEADROOM" history --log "$tmp/private.log" >/dev/null 2>"$tmp/err"
+	check_eq "an unreadable log (another uid): exit 3" 3 "$?"
+	check "it says why" grep -q "could not read '$tmp/private.log': Permission denied" "$tmp/err"
+else
+	skip "history: an unreadable log" "needs root and setpriv to read as another uid"
+fi
