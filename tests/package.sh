@@ -31,7 +31,7 @@ check "$T: named with the binary's version ($version)" test -f "$deb"
 check_eq "$T: the changelog's version is the binary's" "$version" "$(cd "$top" && dpkg-parsechangelog -S Version)"
 check_eq "$T: the package's version is the binary's" "$version" "$(dpkg-deb -f "$deb" Version)"
 check "$T: the build ran the package's tests, and they passed" grep -qE '^[1-9][0-9]* passed, 0 failed$' "$top/build/deb/build.log"
-# errors, warnings and pedantic tags (the one override has its reason in debian/headroom.lintian-overrides)
+# errors, warnings and pedantic tags (the overrides have their reasons in debian/headroom.lintian-overrides)
 lintian -E --pedantic "$top"/build/deb/headroom_"${version}"_*.changes >"$tmp/lintian" 2>&1
 rc=$?
 grep -v '^running with root privileges' "$tmp/lintian" >"$tmp/lintian.tags"
