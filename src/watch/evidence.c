@@ -43,19 +43,16 @@ static void drop(struct evidence_dir *e, unsigned i)
 /*
  * Removes files until at most keep remain: the oldest that is not the first of its incident, and only
  * when none is left, the oldest first one (a storm of repeats never pushes out how an incident began).
- * The newest is always kept, first or not: it is how things stand now.
  */
 static void prune(struct evidence_dir *e, unsigned keep)
 {
-	while (e->n > keep && e->n > 1) {
+	while (e->n > keep) {
 		unsigned victim = 0;
 
-		while (victim < e->n - 1 && e->first[victim])
+		while (victim < e->n && e->first[victim])
 			victim++;
-		drop(e, victim < e->n - 1 ? victim : 0);
+		drop(e, victim < e->n ? victim : 0);
 	}
-	if (keep == 0 && e->n == 1)
-		drop(e, 0);
 }
 
 /* Adds a name where it sorts (a snapshot written late is older than those written since). */
