@@ -200,7 +200,8 @@ int evidence_write(struct evidence_dir *e, const struct snapshot *snap, const st
 {
 	char stamp[40], base[32], name[EVIDENCE_NAME_MAX];
 	struct tm tm;
-	time_t t = time(NULL);
+	/* the caller's moment: a write that falls in the next second is still of the second it logs */
+	time_t t = note->when ? note->when : time(NULL);
 	struct buf out;
 	int r = 0;
 

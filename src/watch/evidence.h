@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "model/limits.h"
 
@@ -64,6 +65,8 @@ struct evidence_note {
 	const char *incident_scope;
 	const char *incident_started;       /* the time of its first snapshot ("2026-12-07T03:12:07+0000") */
 	bool first;                         /* this is the incident's first snapshot */
+	time_t when;                        /* the moment it is of, as the log says it (its name and its kept
+					       copy's "the snapshot of HH:MM:SS"); 0: now */
 };
 
 /* Opens (creating it, mode 0750, when missing) the directory and lists the evidence already there. Returns 0 or -errno. */

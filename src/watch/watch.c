@@ -957,7 +957,7 @@ static void evidence(struct watch *w, enum watch_scan_reason reason, struct trig
 	}
 	{
 		struct evidence_note note = { reason == SCAN_EVENT ? "event" : "threshold", why, top, eev, nev, more,
-					      limit_kinds[id].id, scope, x ? x->started : NULL, x == NULL };
+					      limit_kinds[id].id, scope, x ? x->started : NULL, x == NULL, now_t };
 		bool was_pending = evidence_pending(&w->evidence);
 
 		r = evidence_write(&w->evidence, &w->scan, &w->scan_a, &note, &w->scan_arena, path, sizeof(path));
