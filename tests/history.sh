@@ -15,7 +15,14 @@ touch -d 2026-11-22T00:00:00Z "$tmp/debian12/var/log/syslog.2.gz"
 touch -d 2026-11-30T02:00:00Z "$tmp/rhel7/var/log/messages-20261130"
 touch -d 2026-12-01T12:00:00Z "$tmp/rhel7/var/log/messages"
 
+# without zlib (zlib1g-dev absent at build time) a .gz rotation is not read: its checks cannot hold
+if "$HEADROOM" history --json --root "$tmp/debian12" | jq -e '.sources[] | select(.problem // "" | test("without zlib"))' >/dev/null; then
+	skip "history: the Debian 12 disk and truncated gzip" "headroom was built without zlib (apt-get install zlib1g-dev)"
+	rm -f "$tmp/debian12/var/log/syslog.2.gz"
+	NO_ZLIB=1
+fi
 # a Debian 12 machine's disk: syslog, its rotations (one gzip), kern.log
+[ -z "${NO_ZLIB:-}" ] && {
 json=$(TZ=UTC "$HEADROOM" history --json --root "$tmp/debian12")
 check_eq "debian12: a kill is found: exit 1" 1 "$?"
 kills=$(jq -c '[.events[] | select(.kind == "oom-kill")]' <<<"$json")
@@ -56,6 +63,7 @@ check "text: the memcg kill in words" grep -q "the kernel's OOM killer killed po
 check "text: the evidence lines below it" grep -q "| .*Memory cgroup out of memory: Killed process 4242 (postgres)" <<<"$text"
 check "text: oomd named as the killer" grep -q "systemd-oomd killed the cgroup /user.slice/" <<<"$text"
 check "text: what was read" grep -q "^Read: .*syslog.2.gz (6 lines)" <<<"$text"
+}
 
 # CentOS 7: traditional stamps without a year, RHEL 7.6's kill line, a 3.10 memcg kill by its "Task in" line
 json=$("$HEADROOM" history --json --root "$tmp/rhel7")
@@ -108,7 +116,7 @@ check "hostile: the bidi override is escaped" grep -qF '\xe2\x80\xae' <<<"$text"
 head -c 10485760 /dev/zero | tr '\0' 'x' >"$tmp/long"
 printf '\n[  3.000000] Out of memory: Killed process 44 (b) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n' >>"$tmp/long"
 check_eq "a 10 MB line is skipped past, the next one read" 44 "$("$HEADROOM" history --json --log "$tmp/long" | jq -r '.events[0].pid')"
-if command -v gzip >/dev/null; then
+if command -v gzip >/dev/null && [ -z "${NO_ZLIB:-}" ]; then
 	gzip -c "$F/debian12/var/log/syslog.1" | head -c 600 >"$tmp/cut.gz"
 	json=$("$HEADROOM" history --json --log "$tmp/cut.gz")
 	check "a truncated gzip: what it holds is read" jq -e '.sources[0].lines > 0' <<<"$json"
