@@ -776,7 +776,6 @@ void history_skip_lines(struct history *h, uint64_t n, const char *boot_id)
 {
 	struct hist_line l = { .msg = "", .raw = "", .boot_id = boot_id };
 
-	h->lines_seen += n;
 	h->sources[h->cur_source].lines += n;
 	h->sources[h->cur_source].read = true;
 	if (boot_id && boot_id[0])
@@ -788,7 +787,6 @@ void history_add_line(struct history *h, const struct hist_line *l)
 	struct killer_line *k;
 	enum killer_line_kind kind;
 
-	h->lines_seen++;
 	h->sources[h->cur_source].lines++;
 	h->sources[h->cur_source].read = true;
 	track_boot(h, l);
@@ -810,21 +808,6 @@ void history_add_line(struct history *h, const struct hist_line *l)
 	else
 		failure_line(h, l);
 	xfree(k);
-}
-
-void history_add_event(struct history *h, const struct hist_event *src)
-{
-	struct hist_event *e;
-
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 64;
-		h->events = xreallocarray(h->events, h->cap, sizeof(*h->events));
-	}
-	e = &h->events[h->n++];
-	*e = *src;
-	for (unsigned k = 0; k < e->n_evidence; k++)
-		e->evidence[k].text = xstrdup(src->evidence[k].text);
-	h->sources[e->source < h->nsources ? e->source : 0].events++;
 }
 
 /* ---- history_finish: boots, merging, order, incidents ---- */

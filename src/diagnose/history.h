@@ -95,8 +95,6 @@ struct hist_event {
 	struct hist_evidence evidence[HIST_EVIDENCE_MAX];
 	unsigned n_evidence;
 	uint64_t evidence_more; /* lines not kept */
-	/* merging: the per-source counts of a failure-message group (the same lines come from the journal and syslog) */
-	uint64_t source_count[4];
 	uint64_t seen_in;       /* the sources (bit i: sources[i], the last bit for any beyond) that hold it */
 	bool merged;            /* folded into another event by history_finish() */
 	size_t incident;        /* after history_finish(): its incident */
@@ -164,7 +162,6 @@ struct history {
 	int nohang_pid;         /* nohang's "Victim status" being read */
 	const char *nohang_comm;
 	const char *kubelet_resource;
-	uint64_t lines_seen;
 	/* set by history_finish() */
 	struct hist_incident *incidents;
 	size_t nincidents;
@@ -221,9 +218,6 @@ void history_skip_lines(struct history *h, uint64_t n, const char *boot_id);
 
 /* Feeds one line of the current source. */
 void history_add_line(struct history *h, const struct hist_line *l);
-
-/* Adds an event made elsewhere (an evidence file of headroom watch, a panic found in pstore): copied. */
-void history_add_event(struct history *h, const struct hist_event *e);
 
 /*
  * Ends the reading: resolves boots (current_boot_id: the running machine's, or NULL; boot_epoch_usec
