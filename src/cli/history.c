@@ -4,11 +4,9 @@
  * fork and fork failure the logs kept, across boots, oldest first, in incidents.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,7 +16,6 @@
 #include "diagnose/history.h"
 #include "parse/when.h"
 #include "probe/history_sources.h"
-#include "probe/kernel_log.h"
 #include "render/render.h"
 
 static const char usage_text[] =
@@ -110,7 +107,6 @@ int cmd_history(int argc, char **argv)
 	struct buf out;
 	bool json = false, any_read = false, found = false;
 	int64_t now;
-	char boot_id[33];
 	int c, status, werr = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -152,32 +148,7 @@ int cmd_history(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	history_init(&h);
-	if (nlogs) {
-		for (size_t i = 0; i < nlogs; i++) {
-			struct stat st;
-
-			/* a directory is a machine's tree: a mounted disk, an unpacked sosreport */
-			if (strcmp(logs[i], "-") != 0 && stat(logs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-				int r = history_read_dir(&h, logs[i]);
-
-				if (r == 0)
-					history_source_problem(&h, history_source_begin(&h, logs[i]), -ENOENT,
-							       "a directory without var/log, a journal or a sosreport's logs");
-				else if (r < 0)
-					history_source_problem(&h, history_source_begin(&h, logs[i]), r, NULL);
-				continue;
-			}
-			history_read_file(&h, NULL, AT_FDCWD, logs[i], strcmp(logs[i], "-") == 0 ? "standard input" : logs[i]);
-		}
-	} else {
-		if (root.live)
-			history_read_kmsg(&h);
-		history_read_journal(&h, &root, 0, true);
-		history_read_syslog(&h, &root, true);
-		history_read_crash_logs(&h, &root);
-	}
-	history_finish(&h, root.live && !nlogs && history_current_boot_id(boot_id) ? boot_id : NULL,
-		       root.live && !nlogs ? kernel_log_boot_epoch() * 1000000 : 0);
+	history_read_all(&h, &root, logs, nlogs, true);
 	for (unsigned i = 0; i < h.nsources; i++)
 		any_read |= h.sources[i].read;
 	for (size_t i = 0; i < h.n; i++)

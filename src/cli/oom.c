@@ -4,7 +4,6 @@
  * domain, and who died; headroom oom protect|prefer|adj: set oom_score_adj.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include "diagnose/oom.h"
 #include "diagnose/oom_badness.h"
 #include "probe/history_sources.h"
-#include "probe/kernel_log.h"
 #include "probe/probe.h"
 #include "render/render.h"
 
@@ -71,7 +69,6 @@ static int show(int argc, char **argv)
 	uint64_t top = 5;
 	bool json = false;
 	const char *root_path = "/";
-	char boot_id[33];
 	int64_t now = (int64_t)time(NULL) * 1000000;
 	int c, status, kills = 0;
 
@@ -115,18 +112,7 @@ static int show(int argc, char **argv)
 	oom_view_build(&snap, sysconf(_SC_PAGESIZE), top, &v);
 	/* the kills of every log, as headroom history reads them; the kernel's ring buffer only when live */
 	history_init(&h);
-	if (nlogs) {
-		for (size_t i = 0; i < nlogs; i++)
-			history_read_file(&h, NULL, AT_FDCWD, logs[i], strcmp(logs[i], "-") == 0 ? "standard input" : logs[i]);
-	} else {
-		if (root.live)
-			v.log_read = history_read_kmsg(&h) == 0;
-		history_read_journal(&h, &root, 0, false);
-		history_read_syslog(&h, &root, true);
-		history_read_crash_logs(&h, &root);
-	}
-	history_finish(&h, root.live && !nlogs && history_current_boot_id(boot_id) ? boot_id : NULL,
-		       root.live && !nlogs ? kernel_log_boot_epoch() * 1000000 : 0);
+	v.log_read = history_read_all(&h, &root, logs, nlogs, false);
 	v.events = &h;
 	v.filter = &f;
 	for (size_t i = 0; i < h.n; i++)

@@ -931,3 +931,37 @@ int history_read_dir(struct history *h, const char *path)
 	root_close(&root);
 	return n;
 }
+
+bool history_read_all(struct history *h, const struct hr_root *root, const char *const *logs, size_t nlogs,
+		      bool failures)
+{
+	char boot_id[33];
+	bool kmsg = false;
+
+	for (size_t i = 0; i < nlogs; i++) {
+		struct stat st;
+
+		/* a directory is a machine's tree: a mounted disk, an unpacked sosreport */
+		if (strcmp(logs[i], "-") != 0 && stat(logs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			int r = history_read_dir(h, logs[i]);
+
+			if (r == 0)
+				history_source_problem(h, history_source_begin(h, logs[i]), -ENOENT,
+						       "a directory without var/log, a journal or a sosreport's logs");
+			else if (r < 0)
+				history_source_problem(h, history_source_begin(h, logs[i]), r, NULL);
+			continue;
+		}
+		history_read_file(h, NULL, AT_FDCWD, logs[i], strcmp(logs[i], "-") == 0 ? "standard input" : logs[i]);
+	}
+	if (!nlogs) {
+		if (root->live)
+			kmsg = history_read_kmsg(h) == 0;
+		history_read_journal(h, root, 0, failures);
+		history_read_syslog(h, root, true);
+		history_read_crash_logs(h, root);
+	}
+	history_finish(h, root->live && !nlogs && history_current_boot_id(boot_id) ? boot_id : NULL,
+		       root->live && !nlogs ? kernel_log_boot_epoch() * 1000000 : 0);
+	return kmsg;
+}

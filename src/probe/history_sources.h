@@ -61,6 +61,15 @@ int history_read_crash_logs(struct history *h, const struct hr_root *root);
  */
 int history_read_dir(struct history *h, const char *path);
 
+/*
+ * What history and oom read, then history_finish(): the logs given (logs[nlogs]: files, "-" standard
+ * input, directories read as a machine's tree), else the machine's: /dev/kmsg when root is live, the
+ * journal (its failure-line pass when failures), the syslog files with their rotations, the crash logs.
+ * Returns whether /dev/kmsg was read.
+ */
+bool history_read_all(struct history *h, const struct hr_root *root, const char *const *logs, size_t nlogs,
+		      bool failures);
+
 /* The running machine's boot id (32 hex digits, from /proc/sys/kernel/random/boot_id); false when unknown. */
 bool history_current_boot_id(char ret[33]);
 
